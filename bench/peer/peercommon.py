@@ -1,0 +1,138 @@
+"""Pieces shared by numpy_mlp.py and torch_mlp.py.
+
+This module imports only the standard library at load time, so a script can
+parse its arguments and set the thread variables *before* numpy or torch is
+imported (BLAS and OpenMP read them once, when they load).
+"""
+
+import argparse
+import ctypes
+import json
+import os
+import statistics
+
+LAYERS = (784, 100, 100, 100, 10)
+
+
+def parse_args(peer, argv=None):
+    p = argparse.ArgumentParser(
+        description=f"{peer} peer of the Go MLP trainer: 784-100-100-100-10, "
+                    "softmax cross-entropy, plain minibatch SGD on MNIST, float32.")
+    p.add_argument("--epochs", type=int, default=5, help="passes over the training set (default 5)")
+    p.add_argument("--threads", type=int, default=1,
+                   help="BLAS/OpenMP threads (sets OMP_NUM_THREADS, OPENBLAS_NUM_THREADS, "
+                        "MKL_NUM_THREADS before the library loads; default 1)")
+    p.add_argument("--act", choices=("relu", "sigmoid"), default="relu",
+                   help="hidden activation (default relu)")
+    p.add_argument("--lr", type=float, default=0.1, help="SGD learning rate (default 0.1)")
+    p.add_argument("--batch", type=int, default=500, help="minibatch size (default 500)")
+    p.add_argument("--seed", type=int, default=1,
+                   help="seeds the He-normal init and the per-epoch shuffle (default 1)")
+    p.add_argument("--quiet", action="store_true", help="print only the final JSON line")
+    # mnist.py imports numpy, so its --data helper cannot be used here.
+    p.add_argument("--data", metavar="DIR", default=None,
+                   help="directory holding the four MNIST *-ubyte.gz files "
+                        "(default: GoMNIST's data/ in `go env GOMODCACHE`)")
+    a = p.parse_args(argv)
+    if a.epochs < 1 or a.threads < 1 or a.batch < 1 or not a.lr > 0:
+        p.error("--epochs, --threads and --batch must be >= 1 and --lr > 0")
+    return a
+
+
+def he_init(seed):
+    """He-normal weights (std sqrt(2/fan_in)), float32, shape (fan_in, fan_out),
+    and zero biases, drawn from numpy so that both peers start identically."""
+    import numpy as np
+    rng = np.random.default_rng([seed, 0])
+    ws, bs = [], []
+    for fan_in, fan_out in zip(LAYERS[:-1], LAYERS[1:]):
+        w = rng.standard_normal((fan_in, fan_out), dtype=np.float32)
+        w *= np.float32(np.sqrt(2.0 / fan_in))
+        ws.append(w)
+        bs.append(np.zeros(fan_out, dtype=np.float32))
+    return ws, bs
+
+
+def shuffler(seed):
+    """The RNG whose permutation(n) orders each epoch (shared by both peers)."""
+    import numpy as np
+    return np.random.default_rng([seed, 1])
+
+
+def set_thread_env(threads, peer):
+    """Pin the thread pools; must run before numpy/torch are imported."""
+    t = str(threads)
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[var] = t
+    if peer == "torch" and threads > 1:
+        # Idle OpenMP workers sleep instead of spinning, so they do not take
+        # the core from OpenBLAS's own pthreads between calls.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+
+def blas_info():
+    """Which BLAS this process loaded and which OpenBLAS kernel it chose.
+
+    Uses threadpoolctl when it is installed; otherwise finds libopenblas in
+    /proc/self/maps and asks it directly.
+    """
+    try:
+        from threadpoolctl import threadpool_info
+        for lib in threadpool_info():
+            if lib.get("user_api") == "blas":
+                return {"library": lib.get("internal_api"), "version": lib.get("version"),
+                        "kernel": lib.get("architecture"),
+                        "threading": lib.get("threading_layer"),
+                        "num_threads": lib.get("num_threads"),
+                        "path": lib.get("filepath")}
+    except ImportError:
+        pass
+    try:
+        with open("/proc/self/maps") as f:
+            paths = {line.split()[-1] for line in f if "openblas" in line and "/" in line}
+        for path in sorted(paths):
+            lib = ctypes.CDLL(path)
+            lib.openblas_get_corename.restype = ctypes.c_char_p
+            lib.openblas_get_config.restype = ctypes.c_char_p
+            return {"library": "openblas", "version": lib.openblas_get_config().decode(),
+                    "kernel": lib.openblas_get_corename().decode(),
+                    "threading": {0: "sequential", 1: "pthreads", 2: "openmp"}.get(
+                        lib.openblas_get_parallel(), "?"),
+                    "num_threads": lib.openblas_get_num_threads(),
+                    "path": path}
+    except (OSError, AttributeError):
+        pass
+    return {"library": "unknown"}
+
+
+def env_snapshot():
+    keys = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_WAIT_POLICY",
+            "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+    return {k: os.environ.get(k) for k in keys}
+
+
+def epoch_line(epoch, epochs, secs, loss, acc, eval_secs):
+    return (f"epoch {epoch:>3}/{epochs}  train {secs:7.3f} s  loss {loss:.4f}  "
+            f"test acc {acc:.4f}  (eval {eval_secs:.3f} s)")
+
+
+def result(peer, args, epoch_seconds, accs, losses, eval_seconds, versions):
+    """The final JSON line. The first eight keys are the agreed schema."""
+    out = {
+        "peer": peer,
+        "threads": args.threads,
+        "act": args.act,
+        "epochs": args.epochs,
+        "epoch_seconds": [round(s, 6) for s in epoch_seconds],
+        "median_epoch_s": round(statistics.median(epoch_seconds), 6),
+        "test_accuracy_per_epoch": [round(a, 6) for a in accs],
+        "test_accuracy": round(accs[-1], 6),
+        # extras
+        "train_loss_per_epoch": [round(v, 6) for v in losses],
+        "eval_seconds": [round(s, 6) for s in eval_seconds],
+        "lr": args.lr, "batch": args.batch, "seed": args.seed,
+        "blas": blas_info(),
+        "env": env_snapshot(),
+        "versions": versions,
+    }
+    return json.dumps(out)

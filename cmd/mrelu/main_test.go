@@ -1,0 +1,147 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/mrelu/mrelu/dataset"
+)
+
+// writeTinySet writes a 7x5-pixel, 3-class IDX set whose class is visible
+// in which band of rows is bright.
+func writeTinySet(t *testing.T, dir string, n int, prefix string, seed uint64) {
+	t.Helper()
+	rng := rand.New(rand.NewPCG(seed, 3))
+	img := &dataset.IDX{Type: dataset.TypeU8, Dims: []int{n, 7, 5}, U8: make([]uint8, n*35)}
+	lab := &dataset.IDX{Type: dataset.TypeU8, Dims: []int{n}, U8: make([]uint8, n)}
+	for i := 0; i < n; i++ {
+		c := rng.IntN(3)
+		lab.U8[i] = uint8(c)
+		for p := 0; p < 35; p++ {
+			v := rng.IntN(60)
+			if (p/5)/3 == c || ((p/5) == 6 && c == 2) {
+				v += 180
+			}
+			img.U8[i*35+p] = uint8(v)
+		}
+	}
+	if err := dataset.WriteIDX(filepath.Join(dir, prefix+"-images-idx3-ubyte.gz"), img, true); err != nil {
+		t.Fatal(err)
+	}
+	if err := dataset.WriteIDX(filepath.Join(dir, prefix+"-labels-idx1-ubyte"), lab, false); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestTrainEndToEnd(t *testing.T) {
+	data := t.TempDir()
+	writeTinySet(t, data, 300, "train", 1)
+	writeTinySet(t, data, 90, "t10k", 2)
+	out := filepath.Join(t.TempDir(), "run")
+	var so, se bytes.Buffer
+	args := []string{"train", "--data", data, "--act", "relu", "--epochs", "4", "--batch", "30", "--hidden", "16,8", "--out", out}
+	if code := run(args, &so, &se); code != 0 {
+		t.Fatalf("exit %d: %s", code, se.String())
+	}
+	var s struct {
+		Act                   string      `json:"act"`
+		Epochs                int         `json:"epochs"`
+		TestAccuracy          float64     `json:"test_accuracy"`
+		TestAccuracyPerEpoch  []float64   `json:"test_accuracy_per_epoch"`
+		TrainLossPerEpoch     []float64   `json:"train_loss_per_epoch"`
+		EpochSeconds          []float64   `json:"epoch_seconds"`
+		MeanAbsUpdatePerLayer [][]float64 `json:"mean_abs_update_per_layer"`
+		Params                struct {
+			Hidden []int `json:"hidden"`
+			Batch  int   `json:"batch"`
+		} `json:"params"`
+	}
+	b, err := os.ReadFile(filepath.Join(out, "summary.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &s); err != nil {
+		t.Fatal(err)
+	}
+	if s.Act != "relu" || s.Epochs != 4 || len(s.TestAccuracyPerEpoch) != 4 || len(s.TrainLossPerEpoch) != 4 || len(s.EpochSeconds) != 4 {
+		t.Errorf("summary fields wrong: %+v", s)
+	}
+	if len(s.MeanAbsUpdatePerLayer) != 3 || len(s.MeanAbsUpdatePerLayer[0]) != 4 {
+		t.Errorf("mean_abs_update_per_layer shape wrong: %v", s.MeanAbsUpdatePerLayer)
+	}
+	if s.TestAccuracy < 0.9 {
+		t.Errorf("accuracy %.3f on an easy 3-class set", s.TestAccuracy)
+	}
+	if len(s.Params.Hidden) != 2 || s.Params.Batch != 30 {
+		t.Errorf("params not recorded: %+v", s.Params)
+	}
+	for _, f := range []string{"metrics.csv", "accuracy.png", "loss.png", "neuron_input_hist.png", "weight_update_hist.png", "weight_update_hist.csv", "neuron_input_hist.csv", "accuracy.svg"} {
+		st, err := os.Stat(filepath.Join(out, f))
+		if err != nil || st.Size() == 0 {
+			t.Errorf("%s missing or empty: %v", f, err)
+		}
+	}
+	csv, _ := os.ReadFile(filepath.Join(out, "metrics.csv"))
+	if lines := strings.Count(string(csv), "\n"); lines != 5 {
+		t.Errorf("metrics.csv has %d lines, want header + 4 epochs", lines)
+	}
+	// A second run into the same folder is refused without --force...
+	se.Reset()
+	if code := run(args, &so, &se); code == 0 || !strings.Contains(se.String(), "not empty") {
+		t.Errorf("overwrite not refused: exit %d, %q", code, se.String())
+	}
+	// ...and allowed with it.
+	if code := run(append(args, "--force"), &so, &se); code != 0 {
+		t.Errorf("--force run failed: %s", se.String())
+	}
+}
+
+func TestBadArguments(t *testing.T) {
+	tests := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"nosuch"}, 2, "unknown command"},
+		{[]string{"train", "--act", "tanh"}, 2, "unknown activation"},
+		{[]string{"train", "--epochs", "0"}, 2, "epochs"},
+		{[]string{"train", "--epochs", "x"}, 2, "invalid value"},
+		{[]string{"train", "--lr", "-1"}, 2, "lr"},
+		{[]string{"train", "--hidden", "100,a"}, 2, "--hidden"},
+		{[]string{"train", "--bogus"}, 2, "not defined"},
+		{[]string{"train", "extra"}, 2, "unexpected argument"},
+		{[]string{"train", "--data", "/nonexistent/dir", "--out", "@TMP"}, 1, "/nonexistent/dir"},
+	}
+	for _, tc := range tests {
+		for i, a := range tc.args {
+			if a == "@TMP" {
+				tc.args[i] = filepath.Join(t.TempDir(), "o")
+			}
+		}
+		var so, se bytes.Buffer
+		code := run(tc.args, &so, &se)
+		if code != tc.code || !strings.Contains(se.String(), tc.want) {
+			t.Errorf("%v: exit %d, stderr %q; want exit %d mentioning %q", tc.args, code, se.String(), tc.code, tc.want)
+		}
+		if n := strings.Count(strings.TrimSpace(se.String()), "\n"); tc.code == 2 && n > 0 {
+			t.Errorf("%v: usage error is %d lines, want one", tc.args, n+1)
+		}
+	}
+}
+
+func TestHelp(t *testing.T) {
+	for name := range commands {
+		var so, se bytes.Buffer
+		if code := run([]string{name, "--help"}, &so, &se); code != 0 {
+			t.Errorf("%s --help: exit %d", name, code)
+		}
+		if !strings.Contains(so.String(), "Example:") || !strings.Contains(so.String(), "mrelu "+name) {
+			t.Errorf("%s --help lacks an example: %q", name, so.String())
+		}
+	}
+}

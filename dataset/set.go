@@ -1,0 +1,166 @@
+package dataset
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// Errors for labelled sets and directories (test with errors.Is).
+var (
+	ErrMismatch  = errors.New("mismatched data")
+	ErrNotFound  = errors.New("data file not found")
+	ErrAmbiguous = errors.New("ambiguous data files")
+)
+
+// Set is a labelled image set such as MNIST's training or test half.
+type Set struct {
+	N, Rows, Cols int
+	// Images holds N images of Rows*Cols pixels each, row-major within an
+	// image, image after image, as the file's bytes divided by 255 (so in [0,1]).
+	Images []float32
+	// Labels holds N class labels.
+	Labels []uint8
+	// Classes is the number of classes: the largest label plus one (LoadDir
+	// makes it the same for train and test).
+	Classes int
+}
+
+// Dim returns the number of pixels in one image, Rows*Cols.
+func (s *Set) Dim() int { return s.Rows * s.Cols }
+
+// Image returns image i, a slice of Images (not a copy) of length Dim().
+func (s *Set) Image(i int) []float32 {
+	d := s.Dim()
+	return s.Images[i*d : (i+1)*d : (i+1)*d]
+}
+
+// LoadPair loads an images IDX file (uint8, 3-D: N, rows, cols) and a labels
+// IDX file (uint8, 1-D: N) into a Set. Both may be gzip-compressed.
+func LoadPair(imagesPath, labelsPath string) (*Set, error) {
+	var img, lab *IDX
+	var errImg, errLab error
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		lab, errLab = ReadIDX(labelsPath)
+	}()
+	img, errImg = ReadIDX(imagesPath)
+	wg.Wait()
+	if errImg != nil {
+		return nil, errImg
+	}
+	if errLab != nil {
+		return nil, errLab
+	}
+	return pairFromIDX(img, imagesPath, lab, labelsPath)
+}
+
+func pairFromIDX(img *IDX, imagesPath string, lab *IDX, labelsPath string) (*Set, error) {
+	if img.Type != TypeU8 || len(img.Dims) != 3 {
+		return nil, fmt.Errorf("dataset: %s: %w: an images file must hold uint8 data with 3 dimensions (N, rows, cols), this one has %s data with dimensions %v",
+			imagesPath, ErrMismatch, img.Type, img.Dims)
+	}
+	if lab.Type != TypeU8 || len(lab.Dims) != 1 {
+		return nil, fmt.Errorf("dataset: %s: %w: a labels file must hold uint8 data with 1 dimension (N), this one has %s data with dimensions %v",
+			labelsPath, ErrMismatch, lab.Type, lab.Dims)
+	}
+	n, rows, cols := img.Dims[0], img.Dims[1], img.Dims[2]
+	if lab.Dims[0] != n {
+		return nil, fmt.Errorf("dataset: %w: %s holds %d images but %s holds %d labels",
+			ErrMismatch, imagesPath, n, labelsPath, lab.Dims[0])
+	}
+	var scale [256]float32
+	for i := range scale {
+		scale[i] = float32(i) / 255
+	}
+	images := make([]float32, len(img.U8))
+	for i, v := range img.U8 {
+		images[i] = scale[v]
+	}
+	maxLabel := 0
+	for _, l := range lab.U8 {
+		maxLabel = max(maxLabel, int(l))
+	}
+	return &Set{N: n, Rows: rows, Cols: cols, Images: images, Labels: lab.U8, Classes: maxLabel + 1}, nil
+}
+
+// dirRoles are the file-name prefixes LoadDir looks for.
+var dirRoles = [4]string{"train-images", "train-labels", "t10k-images", "t10k-labels"}
+
+// FindFiles returns the paths of the four MNIST-style files in dir, in the
+// order train images, train labels, test images, test labels. A file is
+// matched by its name prefix: "train-images", "train-labels",
+// "t10k-images", "t10k-labels" (so both train-images-idx3-ubyte.gz and
+// train-images.idx3-ubyte match). Hidden files (starting with a dot) are
+// ignored. It fails if a role has no file or more than one.
+func FindFiles(dir string) ([4]string, error) {
+	var out [4]string
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return out, fmt.Errorf("dataset: %w", err)
+	}
+	var found [4][]string
+	for _, e := range entries {
+		name := e.Name()
+		if strings.HasPrefix(name, ".") || e.IsDir() {
+			continue
+		}
+		for i, p := range dirRoles {
+			if strings.HasPrefix(name, p) {
+				found[i] = append(found[i], name)
+			}
+		}
+	}
+	for i, names := range found {
+		switch len(names) {
+		case 0:
+			return out, fmt.Errorf("dataset: %s: %w: no %s* file (expected e.g. %s-idx%d-ubyte.gz)",
+				dir, ErrNotFound, dirRoles[i], dirRoles[i], 3-2*(i%2))
+		case 1:
+			out[i] = filepath.Join(dir, names[0])
+		default:
+			sort.Strings(names)
+			return out, fmt.Errorf("dataset: %s: %w: several %s* files: %s (keep one)",
+				dir, ErrAmbiguous, dirRoles[i], strings.Join(names, ", "))
+		}
+	}
+	return out, nil
+}
+
+// LoadDir loads MNIST-style train and test sets from dir (see FindFiles for
+// the file names). The images may have any size, but train and test must
+// share it. Both sets get the same Classes, the larger of the two.
+func LoadDir(dir string) (train, test *Set, err error) {
+	files, err := FindFiles(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	var errTrain error
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		train, errTrain = LoadPair(files[0], files[1])
+	}()
+	test, err = LoadPair(files[2], files[3])
+	wg.Wait()
+	if errTrain != nil {
+		return nil, nil, errTrain
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	if train.Rows != test.Rows || train.Cols != test.Cols {
+		return nil, nil, fmt.Errorf("dataset: %w: training images (%s) are %dx%d but test images (%s) are %dx%d",
+			ErrMismatch, files[0], train.Rows, train.Cols, files[2], test.Rows, test.Cols)
+	}
+	c := max(train.Classes, test.Classes)
+	train.Classes, test.Classes = c, c
+	return train, test, nil
+}

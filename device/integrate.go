@@ -1,0 +1,178 @@
+package device
+
+import (
+	"errors"
+	"fmt"
+	"math"
+)
+
+// ErrNoConvergence is returned when the state integrator cannot take a step
+// (step size underflow), for example with unphysical parameters.
+var ErrNoConvergence = errors.New("device: state integration did not converge")
+
+// source is a source-measure unit as used in the paper's measurements: it
+// forces the voltage vs through a series resistor rs (0 for none) and limits
+// the magnitude of the current to ilim (compliance; +Inf for none). A pure
+// current source is a large vs with ilim equal to the wanted current.
+type source struct {
+	vs   float64 // forced voltage, V
+	rs   float64 // series resistance, Ω
+	ilim float64 // current compliance, A (≥ 0)
+}
+
+// operate returns the device voltage and current for state x and the total
+// derivative of the device voltage with respect to x.
+func (s source) operate(m *Memristor, x float64) (v, i, dvdx float64) {
+	if s.ilim == 0 {
+		return 0, 0, 0
+	}
+	if s.rs == 0 {
+		v = s.vs
+		i, _, _ = m.Current(v, x)
+	} else {
+		v = s.seriesVoltage(m, x)
+		var didv, didx float64
+		i, didv, didx = m.Current(v, x)
+		dvdx = -s.rs * didx / (1 + s.rs*didv)
+	}
+	if math.Abs(i) > s.ilim {
+		i = math.Copysign(s.ilim, s.vs)
+		v, _, dvdx = m.VoltageAt(i, x)
+	}
+	return v, i, dvdx
+}
+
+// seriesVoltage solves vs = v + rs·i(v,x) for v by safeguarded Newton; the
+// left side is strictly increasing in v, and v lies between 0 and vs.
+func (s source) seriesVoltage(m *Memristor, x float64) float64 {
+	lo, hi := math.Min(0, s.vs), math.Max(0, s.vs)
+	g, _ := m.Conductance(x)
+	v := s.vs / (1 + s.rs*g)
+	for it := 0; it < 100; it++ {
+		i, didv, _ := m.Current(v, x)
+		r := v + s.rs*i - s.vs
+		if r > 0 {
+			hi = v
+		} else {
+			lo = v
+		}
+		vn := v - r/(1+s.rs*didv)
+		if !(vn >= lo && vn <= hi) {
+			vn = 0.5 * (lo + hi)
+		}
+		if math.Abs(vn-v) <= 1e-15*math.Max(1, math.Abs(s.vs)) {
+			return vn
+		}
+		v = vn
+	}
+	return v
+}
+
+// rate returns dx/dt under the source and its total derivative in x.
+func (s source) rate(m *Memristor, x float64) (f, dfdx float64) {
+	v, _, dvdx := s.operate(m, x)
+	f, fv, fx := m.StateRate(v, x)
+	return f, fx + fv*dvdx
+}
+
+// stepper integrates the state ODE with backward Euler, solving the implicit
+// equation for the new state by bracketed Newton on x, with step control on
+// the state change and on the local truncation error h·|f(n+1) − f(n)|/2.
+type stepper struct {
+	m     *Memristor
+	x     float64 // state
+	t     float64 // time, s
+	h     float64 // next trial step, s
+	dxMax float64 // largest accepted change of x per step
+	hMax  float64 // largest step, s
+	hMin  float64 // smallest step before giving up, s
+	steps int
+}
+
+func newStepper(m *Memristor, x0, dxMax, hMax float64) *stepper {
+	return &stepper{m: m, x: x0, h: 1e-9, dxMax: dxMax, hMax: hMax, hMin: 1e-18}
+}
+
+// solveBE returns the backward-Euler state after a step h from x.
+func (st *stepper) solveBE(s source, h float64) (y float64) {
+	m := st.m
+	x := st.x
+	f0, _ := s.rate(m, x)
+	var lo, hi float64
+	if f0 >= 0 {
+		lo, hi = x, math.Max(1, x)
+	} else {
+		lo, hi = math.Min(0, x), x
+	}
+	y = math.Min(math.Max(x+h*f0, lo), hi)
+	for it := 0; it < 100; it++ {
+		f, df := s.rate(m, y)
+		g := y - x - h*f
+		if g > 0 {
+			hi = y
+		} else {
+			lo = y
+		}
+		dg := 1 - h*df
+		yn := y - g/dg
+		if dg <= 0 || !(yn >= lo && yn <= hi) {
+			yn = 0.5 * (lo + hi)
+		}
+		if math.Abs(yn-y) < 1e-15 || hi-lo < 1e-15 {
+			return yn
+		}
+		y = yn
+	}
+	return y
+}
+
+// advance integrates for the duration d under the constant source s, calling
+// rec (if non-nil) after every accepted step and at the end.
+func (st *stepper) advance(s source, d float64, rec func(t, x float64)) error {
+	end := st.t + d
+	for st.t < end {
+		hTry := math.Min(st.h, st.hMax)
+		h := hTry
+		last := false
+		if st.t+h >= end*(1-1e-15) {
+			h = end - st.t
+			last = true
+		}
+		if h <= 0 {
+			break
+		}
+		y := st.solveBE(s, h)
+		f0, _ := s.rate(st.m, st.x)
+		f1, _ := s.rate(st.m, y)
+		dx := math.Abs(y - st.x)
+		lte := 0.5 * h * math.Abs(f1-f0)
+		tol := st.dxMax
+		if dx > tol || lte > 0.25*tol {
+			if h <= st.hMin {
+				return fmt.Errorf("%w at t = %g s (x = %g)", ErrNoConvergence, st.t, st.x)
+			}
+			q := tol / math.Max(dx, 4*lte)
+			st.h = h * math.Max(0.1, 0.8*q)
+			continue
+		}
+		st.x = y
+		if last {
+			st.t = end
+		} else {
+			st.t += h
+		}
+		st.steps++
+		if rec != nil {
+			rec(st.t, st.x)
+		}
+		if dx < 0.5*tol && lte < 0.125*tol {
+			st.h = 2 * h
+		} else {
+			st.h = h
+		}
+		if last && st.h < hTry {
+			st.h = hTry
+		}
+	}
+	return nil
+}

@@ -1,0 +1,318 @@
+// Copyright 2026 The mrelu Authors.
+
+//go:build ignore
+
+// gen_asm writes the amd64 micro-kernels of package kernel:
+//
+//	kern_avx512_amd64.s  AVX-512 kernels (14 rows x 16 or 32 columns)
+//	kern_avx2_amd64.s    AVX2/FMA kernels (6 rows x 8 or 16 columns)
+//	kern_decl_amd64.go   their Go declarations
+//
+// Run it with "go generate" in this directory.
+//
+// Every kernel computes, for a micro-tile of mr rows (1 <= mr <= MR) and one
+// packed panel of B that is one or two vectors wide,
+//
+//	acc[i][j] = sum_p A(i, p) * Bp[p][j]     p < kc
+//	C[i][j]   = alpha*acc[i][j] + beta*C[i][j]
+//
+// with C[i][j] not read when beta == 0. A is read in place: in the "N"
+// kernels A(i, p) = a[i*lda+p], in the "T" kernels A(i, p) = a[p*lda+i].
+// The packed panel Bp holds kc rows of W = vectors*lanes floats each. The
+// last vector column of C is loaded and stored through a lane mask, so C is
+// never touched past the columns the caller asked for.
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"go/format"
+	"log"
+	"os"
+)
+
+type isa struct {
+	name   string // symbol infix
+	feat   string // for comments
+	reg    string // "Z" or "Y"
+	vbytes int    // bytes per vector register
+	lanes  int    // float32 lanes per vector
+	mr     int    // max rows
+	bregs  []int  // registers holding the B row
+	bcast  []int  // registers used for the A broadcasts
+	alpha  int    // register for alpha in the epilogue
+	beta   int    // register for beta in the epilogue
+	tmp    int    // scratch register in the epilogue
+	mask   int    // AVX2: register holding the lane mask vector
+}
+
+var avx512 = isa{
+	name: "AVX512", feat: "AVX-512F", reg: "Z", vbytes: 64, lanes: 16, mr: 14,
+	bregs: []int{28, 29}, bcast: []int{30, 31},
+	alpha: 30, beta: 31, tmp: 28,
+}
+
+var avx2 = isa{
+	name: "AVX2", feat: "AVX2 and FMA", reg: "Y", vbytes: 32, lanes: 8, mr: 6,
+	bregs: []int{12, 13}, bcast: []int{14, 15},
+	alpha: 12, beta: 13, tmp: 15, mask: 14,
+}
+
+const unroll = 4
+
+type gen struct {
+	buf  bytes.Buffer
+	isa  isa
+	mode byte // 'N' or 'T'
+	nv   int  // vectors per panel row: 1 or 2
+	tag  string
+}
+
+func (g *gen) p(format string, args ...any) {
+	fmt.Fprintf(&g.buf, format, args...)
+	g.buf.WriteByte('\n')
+}
+
+func (g *gen) v(r int) string { return fmt.Sprintf("%s%d", g.isa.reg, r) }
+
+// acc is the accumulator register of row i, vector column c.
+func (g *gen) acc(i, c int) string { return g.v(i*g.nv + c) }
+
+// aAddr is the address of A(i, p0+u) where p0 is the current k position.
+//
+// N mode: R8, R9, R10 point at rows 0, 5 and 10 at column p0, R11 = lda*4
+// and R12 = 3*lda*4. T mode: R8 points at A(0, p0), R11 = lda*4, R12 = 3*R11.
+func (g *gen) aAddr(i, u int) string {
+	idx := []string{"", "(R11*1)", "(R11*2)", "(R12*1)", "(R11*4)"}
+	if g.mode == 'N' {
+		base := []string{"R8", "R9", "R10"}[i/5]
+		return fmt.Sprintf("%d(%s)%s", 4*u, base, idx[i%5])
+	}
+	return fmt.Sprintf("%d(R8)%s", 4*i, idx[u])
+}
+
+func (g *gen) name() string {
+	return fmt.Sprintf("sgemm%s%c%d", g.isa.name, g.mode, g.nv*g.isa.lanes)
+}
+
+func (g *gen) step(r, u int) {
+	rowBytes := g.nv * g.isa.vbytes
+	for c := 0; c < g.nv; c++ {
+		g.p("\tVMOVUPS %d(BX), %s", u*rowBytes+c*g.isa.vbytes, g.v(g.isa.bregs[c]))
+	}
+	for i := 0; i < r; i++ {
+		t := g.v(g.isa.bcast[i%2])
+		g.p("\tVBROADCASTSS %s, %s", g.aAddr(i, u), t)
+		for c := 0; c < g.nv; c++ {
+			g.p("\tVFMADD231PS %s, %s, %s", g.v(g.isa.bregs[c]), t, g.acc(i, c))
+		}
+	}
+}
+
+func (g *gen) advance(r, s int) {
+	g.p("\tADDQ $%d, BX", s*g.nv*g.isa.vbytes)
+	if g.mode == 'N' {
+		for b := 0; b*5 < r; b++ {
+			g.p("\tADDQ $%d, %s", 4*s, []string{"R8", "R9", "R10"}[b])
+		}
+		return
+	}
+	switch s {
+	case 1:
+		g.p("\tADDQ R11, R8")
+	case 4:
+		g.p("\tLEAQ (R8)(R11*4), R8")
+	default:
+		panic("bad step")
+	}
+}
+
+func (g *gen) body(r int) {
+	l := fmt.Sprintf("%d", r)
+	g.p("mr%s:", l)
+	for i := 0; i < r*g.nv; i++ {
+		if g.isa.reg == "Z" {
+			g.p("\tVPXORD %s, %s, %s", g.v(i), g.v(i), g.v(i))
+		} else {
+			g.p("\tVXORPS %s, %s, %s", g.v(i), g.v(i), g.v(i))
+		}
+	}
+	if g.mode == 'N' {
+		if r > 5 {
+			g.p("\tLEAQ (R8)(R11*4), R9")
+			g.p("\tADDQ R11, R9")
+		}
+		if r > 10 {
+			g.p("\tLEAQ (R9)(R11*4), R10")
+			g.p("\tADDQ R11, R10")
+		}
+	}
+	g.p("\tMOVQ CX, R13")
+	g.p("\tSHRQ $2, R13")
+	g.p("\tJZ tail%s", l)
+	g.p("loop%s:", l)
+	for u := 0; u < unroll; u++ {
+		g.step(r, u)
+	}
+	g.advance(r, unroll)
+	g.p("\tDECQ R13")
+	g.p("\tJNZ loop%s", l)
+	g.p("tail%s:", l)
+	g.p("\tMOVQ CX, R13")
+	g.p("\tANDQ $3, R13")
+	g.p("\tJZ update%s", l)
+	g.p("tailloop%s:", l)
+	g.step(r, 0)
+	g.advance(r, 1)
+	g.p("\tDECQ R13")
+	g.p("\tJNZ tailloop%s", l)
+	g.p("update%s:", l)
+	g.update(r)
+}
+
+// update writes the accumulators to C.
+func (g *gen) update(r int) {
+	l := fmt.Sprintf("%d", r)
+	x := g.isa
+	g.p("\tMOVQ DI, SI")
+	g.p("\tVBROADCASTSS alpha+56(FP), %s", g.v(x.alpha))
+	if x.reg == "Y" {
+		g.p("\tMOVQ mask+64(FP), AX")
+		g.p("\tVMOVUPS (AX), %s", g.v(x.mask))
+	}
+	g.p("\tMOVL beta+60(FP), AX")
+	g.p("\tANDL $0x7fffffff, AX")
+	g.p("\tJZ betazero%s", l)
+	g.p("\tVBROADCASTSS beta+60(FP), %s", g.v(x.beta))
+	for i := 0; i < r; i++ {
+		for c := 0; c < g.nv; c++ {
+			a := g.acc(i, c)
+			off := c * x.vbytes
+			g.p("\tVMULPS %s, %s, %s", g.v(x.alpha), a, a)
+			if c < g.nv-1 {
+				g.p("\tVFMADD231PS %d(SI), %s, %s", off, g.v(x.beta), a)
+				g.p("\tVMOVUPS %s, %d(SI)", a, off)
+				continue
+			}
+			if x.reg == "Z" {
+				g.p("\tVMOVUPS.Z %d(SI), K1, %s", off, g.v(x.tmp))
+				g.p("\tVFMADD231PS %s, %s, %s", g.v(x.tmp), g.v(x.beta), a)
+				g.p("\tVMOVUPS %s, K1, %d(SI)", a, off)
+			} else {
+				g.p("\tVMASKMOVPS %d(SI), %s, %s", off, g.v(x.mask), g.v(x.tmp))
+				g.p("\tVFMADD231PS %s, %s, %s", g.v(x.tmp), g.v(x.beta), a)
+				g.p("\tVMASKMOVPS %s, %s, %d(SI)", a, g.v(x.mask), off)
+			}
+		}
+		if i < r-1 {
+			g.p("\tADDQ DX, SI")
+		}
+	}
+	g.p("\tVZEROUPPER")
+	g.p("\tRET")
+	g.p("betazero%s:", l)
+	for i := 0; i < r; i++ {
+		for c := 0; c < g.nv; c++ {
+			a := g.acc(i, c)
+			off := c * x.vbytes
+			g.p("\tVMULPS %s, %s, %s", g.v(x.alpha), a, a)
+			switch {
+			case c < g.nv-1:
+				g.p("\tVMOVUPS %s, %d(SI)", a, off)
+			case x.reg == "Z":
+				g.p("\tVMOVUPS %s, K1, %d(SI)", a, off)
+			default:
+				g.p("\tVMASKMOVPS %s, %s, %d(SI)", a, g.v(x.mask), off)
+			}
+		}
+		if i < r-1 {
+			g.p("\tADDQ DX, SI")
+		}
+	}
+	g.p("\tVZEROUPPER")
+	g.p("\tRET")
+}
+
+func (g *gen) kernel() {
+	x := g.isa
+	maskDecl, maskSize := "mask uint32", 68
+	if x.reg == "Y" {
+		maskDecl, maskSize = "mask *int32", 72
+	}
+	g.p("")
+	g.p("// func %s(mr, kc int, a *float32, lda int, b, c *float32, ldc int, alpha, beta float32, %s)", g.name(), maskDecl)
+	g.p("TEXT ·%s(SB), NOSPLIT, $0-%d", g.name(), maskSize)
+	g.p("\tMOVQ mr+0(FP), AX")
+	g.p("\tMOVQ kc+8(FP), CX")
+	g.p("\tMOVQ a+16(FP), R8")
+	g.p("\tMOVQ lda+24(FP), R11")
+	g.p("\tSHLQ $2, R11")
+	g.p("\tLEAQ (R11)(R11*2), R12")
+	g.p("\tMOVQ b+32(FP), BX")
+	g.p("\tMOVQ c+40(FP), DI")
+	g.p("\tMOVQ ldc+48(FP), DX")
+	g.p("\tSHLQ $2, DX")
+	if x.reg == "Z" {
+		g.p("\tMOVL mask+64(FP), SI")
+		g.p("\tKMOVW SI, K1")
+	}
+	for r := x.mr; r >= 1; r-- {
+		g.p("\tCMPQ AX, $%d", r)
+		g.p("\tJEQ mr%d", r)
+	}
+	g.p("\tRET")
+	for r := x.mr; r >= 1; r-- {
+		g.p("")
+		g.body(r)
+	}
+}
+
+func writeFormatted(name string, src []byte, gofmt bool) {
+	if gofmt {
+		var err error
+		src, err = format.Source(src)
+		if err != nil {
+			log.Fatalf("%s: %v", name, err)
+		}
+	}
+	if err := os.WriteFile(name, src, 0o644); err != nil {
+		log.Fatal(err)
+	}
+}
+
+const header = "// Code generated by gen_asm.go; DO NOT EDIT.\n\n"
+
+func main() {
+	var decl bytes.Buffer
+	decl.WriteString(header)
+	decl.WriteString("//go:build !noasm\n\npackage kernel\n")
+	for _, x := range []isa{avx512, avx2} {
+		var out bytes.Buffer
+		out.WriteString(header)
+		out.WriteString("//go:build !noasm\n\n#include \"textflag.h\"\n")
+		fmt.Fprintf(&out, "\n// %s micro-kernels, up to %d rows; see gen_asm.go.\n", x.feat, x.mr)
+		for _, mode := range []byte{'N', 'T'} {
+			for nv := 1; nv <= 2; nv++ {
+				g := &gen{isa: x, mode: mode, nv: nv}
+				g.kernel()
+				out.Write(g.buf.Bytes())
+				maskDecl := "mask uint32"
+				if x.reg == "Y" {
+					maskDecl = "mask *int32"
+				}
+				how := "a[i*lda+p]"
+				if mode == 'T' {
+					how = "a[p*lda+i]"
+				}
+				fmt.Fprintf(&decl, "\n// %s is the %s kernel for panels %d floats wide with A(i, p) = %s.\n//\n//go:noescape\nfunc %s(mr, kc int, a *float32, lda int, b, c *float32, ldc int, alpha, beta float32, %s)\n",
+					g.name(), x.feat, nv*x.lanes, how, g.name(), maskDecl)
+			}
+		}
+		name := "kern_avx512_amd64.s"
+		if x.reg == "Y" {
+			name = "kern_avx2_amd64.s"
+		}
+		writeFormatted(name, out.Bytes(), false)
+	}
+	writeFormatted("kern_decl_amd64.go", decl.Bytes(), true)
+}

@@ -1,0 +1,102 @@
+// Copyright 2026 The mrelu Authors.
+
+//go:build !noasm
+
+package kernel
+
+//go:generate go run gen_asm.go
+
+// cpuid executes the CPUID instruction with the given leaf and sub-leaf.
+func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
+
+// xgetbv returns the XCR0 register; only call it when OSXSAVE is set.
+func xgetbv() (eax, edx uint32)
+
+// cpuFeatures reports whether the CPU and the operating system support the
+// AVX2+FMA kernels and the AVX-512 (F, with the ZMM state enabled) kernels.
+func cpuFeatures() (hasAVX2FMA, hasAVX512 bool) {
+	maxLeaf, _, _, _ := cpuid(0, 0)
+	if maxLeaf < 7 {
+		return false, false
+	}
+	_, _, ecx1, _ := cpuid(1, 0)
+	const (
+		fma     = 1 << 12
+		osxsave = 1 << 27
+		avx     = 1 << 28
+	)
+	if ecx1&(fma|osxsave|avx) != fma|osxsave|avx {
+		return false, false
+	}
+	xcr0, _ := xgetbv()
+	if xcr0&6 != 6 { // XMM and YMM state
+		return false, false
+	}
+	_, ebx7, _, _ := cpuid(7, 0)
+	const (
+		avx2     = 1 << 5
+		avx512f  = 1 << 16
+		zmmState = 0xe0 // opmask, ZMM0-15 upper halves, ZMM16-31
+	)
+	hasAVX2FMA = ebx7&avx2 != 0
+	hasAVX512 = hasAVX2FMA && ebx7&avx512f != 0 && xcr0&zmmState == zmmState
+	return hasAVX2FMA, hasAVX512
+}
+
+// avx2Masks[8-r:16-r] is the VMASKMOVPS lane mask selecting the first r lanes.
+var avx2Masks = [16]int32{-1, -1, -1, -1, -1, -1, -1, -1}
+
+var implAVX512 = &impl{
+	name: "avx512", mr: 14, nr: 32, vec: 16,
+	asm: func(kc, mr, nr int, a *float32, lda int, transA bool, b, c *float32, ldc int, alpha, beta float32) {
+		w := nr
+		if w > 16 {
+			w -= 16
+		}
+		mask := uint32(1)<<uint(w) - 1
+		switch {
+		case !transA && nr > 16:
+			sgemmAVX512N32(mr, kc, a, lda, b, c, ldc, alpha, beta, mask)
+		case !transA:
+			sgemmAVX512N16(mr, kc, a, lda, b, c, ldc, alpha, beta, mask)
+		case nr > 16:
+			sgemmAVX512T32(mr, kc, a, lda, b, c, ldc, alpha, beta, mask)
+		default:
+			sgemmAVX512T16(mr, kc, a, lda, b, c, ldc, alpha, beta, mask)
+		}
+	},
+}
+
+var implAVX2 = &impl{
+	name: "avx2", mr: 6, nr: 16, vec: 8,
+	asm: func(kc, mr, nr int, a *float32, lda int, transA bool, b, c *float32, ldc int, alpha, beta float32) {
+		w := nr
+		if w > 8 {
+			w -= 8
+		}
+		mask := &avx2Masks[8-w]
+		switch {
+		case !transA && nr > 8:
+			sgemmAVX2N16(mr, kc, a, lda, b, c, ldc, alpha, beta, mask)
+		case !transA:
+			sgemmAVX2N8(mr, kc, a, lda, b, c, ldc, alpha, beta, mask)
+		case nr > 8:
+			sgemmAVX2T16(mr, kc, a, lda, b, c, ldc, alpha, beta, mask)
+		default:
+			sgemmAVX2T8(mr, kc, a, lda, b, c, ldc, alpha, beta, mask)
+		}
+	},
+}
+
+// availableImpls lists the kernels this machine can run, best first.
+func availableImpls() []*impl {
+	hasAVX2FMA, hasAVX512 := cpuFeatures()
+	var l []*impl
+	if hasAVX512 {
+		l = append(l, implAVX512)
+	}
+	if hasAVX2FMA {
+		l = append(l, implAVX2)
+	}
+	return append(l, implGeneric)
+}

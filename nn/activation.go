@@ -1,0 +1,155 @@
+package nn
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Activation is a neuron's transfer function, applied element-wise to a
+// layer's pre-activations (the summation the neuron sees).
+//
+// Forward may be stochastic (a hardware neuron with cycle-to-cycle
+// variation draws new noise on every call); Derivative must then describe
+// the evaluation that Forward just made, which is why it receives both the
+// input z and the output y of that evaluation.
+type Activation interface {
+	// Forward writes y[i] = f(z[i]). len(y) == len(z).
+	Forward(y, z []float32)
+	// Derivative writes d[i] = dy/dz at z[i], where y[i] is the output
+	// Forward produced for z[i].
+	Derivative(d, z, y []float32)
+}
+
+// Named is implemented by activations that report their command-line name.
+type Named interface{ Name() string }
+
+// ActivationName returns the name of a, or its Go type when it has none.
+func ActivationName(a Activation) string {
+	if n, ok := a.(Named); ok {
+		return n.Name()
+	}
+	return fmt.Sprintf("%T", a)
+}
+
+// Sigmoid is the logistic function 1/(1+e^-z), the classic neuron whose
+// derivative (at most 1/4) makes gradients vanish in deep networks.
+type Sigmoid struct{}
+
+// Name implements Named.
+func (Sigmoid) Name() string { return "sigmoid" }
+
+// Forward implements Activation.
+func (Sigmoid) Forward(y, z []float32) {
+	y = y[:len(z)]
+	for i, v := range z {
+		y[i] = 1 / (1 + expf(-v))
+	}
+}
+
+// Derivative implements Activation: y(1-y).
+func (Sigmoid) Derivative(d, z, y []float32) {
+	d = d[:len(z)]
+	y = y[:len(z)]
+	for i := range d {
+		d[i] = y[i] * (1 - y[i])
+	}
+}
+
+// ReLU is max(0, z), the software rectifier. Its derivative is taken as 0
+// at z = 0 (the usual subgradient choice).
+type ReLU struct{}
+
+// Name implements Named.
+func (ReLU) Name() string { return "relu" }
+
+// Forward implements Activation.
+func (ReLU) Forward(y, z []float32) {
+	y = y[:len(z)]
+	for i, v := range z {
+		if v > 0 {
+			y[i] = v
+		} else {
+			y[i] = 0
+		}
+	}
+}
+
+// Derivative implements Activation.
+func (ReLU) Derivative(d, z, y []float32) {
+	d = d[:len(z)]
+	for i, v := range z {
+		if v > 0 {
+			d[i] = 1
+		} else {
+			d[i] = 0
+		}
+	}
+}
+
+// ClippedReLU is min(max(0, z), Max): the ideal bounded neuron. With
+// Max = 2 it is the mReLU without device effects (output bounded by
+// VDD = 2 V). The derivative is 1 strictly inside (0, Max) and 0 outside.
+type ClippedReLU struct{ Max float32 }
+
+// Name implements Named.
+func (c ClippedReLU) Name() string {
+	if c.Max == 2 {
+		return "relu2"
+	}
+	return fmt.Sprintf("relu-clip%g", c.Max)
+}
+
+// Forward implements Activation.
+func (c ClippedReLU) Forward(y, z []float32) {
+	y = y[:len(z)]
+	for i, v := range z {
+		switch {
+		case v <= 0:
+			y[i] = 0
+		case v >= c.Max:
+			y[i] = c.Max
+		default:
+			y[i] = v
+		}
+	}
+}
+
+// Derivative implements Activation.
+func (c ClippedReLU) Derivative(d, z, y []float32) {
+	d = d[:len(z)]
+	for i, v := range z {
+		if v > 0 && v < c.Max {
+			d[i] = 1
+		} else {
+			d[i] = 0
+		}
+	}
+}
+
+// builtins maps a command-line name to a constructor. Hardware neurons are
+// registered by higher packages through Register.
+var builtins = map[string]func() Activation{
+	"sigmoid": func() Activation { return Sigmoid{} },
+	"relu":    func() Activation { return ReLU{} },
+	"relu2":   func() Activation { return ClippedReLU{Max: 2} },
+}
+
+// ActivationNames lists the built-in activation names, sorted.
+func ActivationNames() []string {
+	names := make([]string, 0, len(builtins))
+	for n := range builtins {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// NewActivation returns the built-in activation called name.
+func NewActivation(name string) (Activation, error) {
+	mk, ok := builtins[name]
+	if !ok {
+		return nil, fmt.Errorf("nn: unknown activation %q (want one of %s)", name, strings.Join(ActivationNames(), ", "))
+	}
+	return mk(), nil
+}

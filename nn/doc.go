@@ -1,0 +1,15 @@
+// Package nn is a float32 multilayer perceptron trainer for the network
+// level of mrelu: fully connected layers with He-normal initialisation,
+// softmax cross-entropy, plain minibatch SGD, and the instruments of the
+// vanishing-gradient study (per-epoch loss and accuracy, per-layer mean
+// |weight update|, the distribution of weight updates and of neuron inputs).
+//
+// Activations sit behind the small Activation interface, so software
+// sigmoid and ReLU, the ideal bounded ReLU and hardware neurons built from
+// device models are interchangeable; the trainer never special-cases one.
+//
+// Units: the network itself is unitless; a hardware activation interprets
+// its input in the units it documents. Matrix products run on the SIMD
+// kernels of internal/kernel on all cores, and a Trainer allocates its
+// workspaces once, so training steps allocate nothing.
+package nn

@@ -1,0 +1,426 @@
+package nn
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"time"
+
+	"github.com/mrelu/mrelu/dataset"
+	"github.com/mrelu/mrelu/internal/kernel"
+)
+
+// Config sets up minibatch SGD training.
+type Config struct {
+	Epochs int     // passes over the training set (>= 1)
+	Batch  int     // minibatch size (>= 1); the paper uses 500
+	LR     float64 // learning rate of plain SGD (> 0)
+	Seed   uint64  // seeds the per-epoch shuffle (and nothing else)
+
+	// OnStep, when set, is called after every SGD step (progress bars).
+	OnStep func(epoch, step, steps int)
+	// OnEpoch, when set, is called after every epoch with its statistics.
+	OnEpoch func(EpochStats)
+}
+
+// Validate reports the first invalid field.
+func (c Config) Validate() error {
+	switch {
+	case c.Epochs < 1:
+		return fmt.Errorf("nn: epochs must be >= 1, got %d", c.Epochs)
+	case c.Batch < 1:
+		return fmt.Errorf("nn: batch must be >= 1, got %d", c.Batch)
+	case !(c.LR > 0) || math.IsInf(c.LR, 0):
+		return fmt.Errorf("nn: learning rate must be a positive finite number, got %v", c.LR)
+	}
+	return nil
+}
+
+// EpochStats are the per-epoch instruments of the vanishing-gradient study.
+type EpochStats struct {
+	Epoch        int     // 1-based
+	TrainLoss    float64 // mean softmax cross-entropy over the epoch's steps (nats)
+	TestLoss     float64 // mean cross-entropy on the test set after the epoch
+	TestAccuracy float64 // fraction of test samples classified correctly
+	Seconds      float64 // wall time of the training pass only
+	EvalSeconds  float64 // wall time of the test evaluation
+	// MeanAbsUpdate[l] is the mean |ΔW| of synaptic layer l over all weights
+	// and all steps of the epoch (ΔW = -lr·∂L/∂W).
+	MeanAbsUpdate []float64
+}
+
+// ErrDiverged is returned when the loss stops being finite.
+var ErrDiverged = errors.New("nn: training diverged")
+
+// Trainer owns the workspaces of one network and trains it. All buffers are
+// allocated in NewTrainer, so a training step allocates nothing.
+type Trainer struct {
+	Net *Network
+	cfg Config
+	rng *rand.Rand
+
+	batch  int
+	x      []float32   // batch × inputs
+	labels []uint8     // batch
+	z      [][]float32 // per layer: batch × out, pre-activations
+	a      [][]float32 // per layer: batch × out, activations (last: softmax)
+	dz     [][]float32 // per layer: batch × out, ∂L/∂z
+	deriv  []float32   // batch × widest hidden layer
+	dW     [][]float32
+	dB     [][]float32
+	perm   []int
+
+	// per-epoch accumulators
+	absUpd    []float64
+	updCount  []float64
+	recordUpd bool
+	updHist   []*LogHistogram
+}
+
+// NewTrainer prepares workspaces for net under cfg.
+func NewTrainer(net *Network, cfg Config) (*Trainer, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	t := &Trainer{Net: net, cfg: cfg, batch: cfg.Batch,
+		rng: rand.New(rand.NewPCG(cfg.Seed, 0x6d72656c75))}
+	b := cfg.Batch
+	t.x = make([]float32, b*net.Inputs())
+	t.labels = make([]uint8, b)
+	widest := 0
+	for _, d := range net.Layers {
+		t.z = append(t.z, make([]float32, b*d.Out))
+		t.a = append(t.a, make([]float32, b*d.Out))
+		t.dz = append(t.dz, make([]float32, b*d.Out))
+		t.dW = append(t.dW, make([]float32, d.In*d.Out))
+		t.dB = append(t.dB, make([]float32, d.Out))
+		t.updHist = append(t.updHist, &LogHistogram{})
+		widest = max(widest, d.Out)
+	}
+	t.deriv = make([]float32, b*widest)
+	t.absUpd = make([]float64, len(net.Layers))
+	t.updCount = make([]float64, len(net.Layers))
+	return t, nil
+}
+
+// forward runs n rows of t.x through the network. When keep is non-nil,
+// the pre-activations of layer l are appended to keep[l].
+func (t *Trainer) forward(n int) {
+	net := t.Net
+	last := len(net.Layers) - 1
+	in := t.x
+	for l, d := range net.Layers {
+		z := t.z[l][:n*d.Out]
+		kernel.Sgemm(false, false, n, d.Out, d.In, 1, in, d.In, d.W, d.Out, 0, z, d.Out)
+		for r := 0; r < n; r++ {
+			row := z[r*d.Out : (r+1)*d.Out]
+			for j, bj := range d.B {
+				row[j] += bj
+			}
+		}
+		if l < last {
+			net.Act.Forward(t.a[l][:n*d.Out], z)
+		} else {
+			softmax(t.a[l][:n*d.Out], z, d.Out)
+		}
+		in = t.a[l]
+	}
+}
+
+// softmax writes row-wise softmax of z (rows of width k) into p.
+func softmax(p, z []float32, k int) {
+	for r := 0; r+k <= len(z); r += k {
+		zr, pr := z[r:r+k], p[r:r+k]
+		m := zr[0]
+		for _, v := range zr[1:] {
+			m = max(m, v)
+		}
+		var s float32
+		for j, v := range zr {
+			e := expf(v - m)
+			pr[j] = e
+			s += e
+		}
+		inv := 1 / s
+		for j := range pr {
+			pr[j] *= inv
+		}
+	}
+}
+
+// lossAndCorrect returns the summed cross-entropy and the number of correct
+// argmax predictions of the n rows of the softmax output.
+func (t *Trainer) lossAndCorrect(n int) (loss float64, correct int) {
+	k := t.Net.Classes()
+	p := t.a[len(t.a)-1]
+	for r := 0; r < n; r++ {
+		pr := p[r*k : (r+1)*k]
+		y := int(t.labels[r])
+		loss -= math.Log(math.Max(float64(pr[y]), 1e-30))
+		best := 0
+		for j := 1; j < k; j++ {
+			if pr[j] > pr[best] {
+				best = j
+			}
+		}
+		if best == y {
+			correct++
+		}
+	}
+	return loss, correct
+}
+
+// Step runs one SGD step on the first n rows of x (n × inputs) with labels
+// y, returning the mean loss of the batch before the update. n must not
+// exceed the configured batch.
+func (t *Trainer) Step(x []float32, y []uint8, n int) float64 {
+	if n > t.batch || n < 1 {
+		panic(fmt.Sprintf("nn: step of %d rows with batch %d", n, t.batch))
+	}
+	copy(t.x, x[:n*t.Net.Inputs()])
+	copy(t.labels, y[:n])
+	return t.step(n)
+}
+
+func (t *Trainer) step(n int) float64 {
+	loss := t.gradients(n)
+	lr := float32(t.cfg.LR)
+	for l, d := range t.Net.Layers {
+		t.absUpd[l] += applyUpdate(d.W, t.dW[l], lr, t.recordUpd, t.updHist[l])
+		t.updCount[l] += float64(len(d.W))
+		for j, g := range t.dB[l] {
+			d.B[j] -= lr * g
+		}
+	}
+	return loss
+}
+
+// gradients runs the first n rows of the workspace forward and back,
+// leaving ∂L/∂W and ∂L/∂b of the mean batch loss in t.dW and t.dB, and
+// returns that mean loss.
+func (t *Trainer) gradients(n int) float64 {
+	net := t.Net
+	t.forward(n)
+	loss, _ := t.lossAndCorrect(n)
+	last := len(net.Layers) - 1
+	k := net.Classes()
+	// ∂L/∂z of softmax cross-entropy averaged over the batch: (p - onehot)/n.
+	inv := 1 / float32(n)
+	dz := t.dz[last][:n*k]
+	p := t.a[last]
+	for r := 0; r < n; r++ {
+		for j := 0; j < k; j++ {
+			dz[r*k+j] = p[r*k+j] * inv
+		}
+		dz[r*k+int(t.labels[r])] -= inv
+	}
+	for l := last; l >= 0; l-- {
+		d := net.Layers[l]
+		in := t.x
+		if l > 0 {
+			in = t.a[l-1]
+		}
+		dzl := t.dz[l][:n*d.Out]
+		kernel.Sgemm(true, false, d.In, d.Out, n, 1, in, d.In, dzl, d.Out, 0, t.dW[l], d.Out)
+		db := t.dB[l]
+		clear(db)
+		for r := 0; r < n; r++ {
+			for j, v := range dzl[r*d.Out : (r+1)*d.Out] {
+				db[j] += v
+			}
+		}
+		if l > 0 {
+			// ∂L/∂a of the layer below, then through its activation.
+			prev := net.Layers[l-1]
+			da := t.dz[l-1][:n*prev.Out]
+			kernel.Sgemm(false, true, n, prev.Out, d.Out, 1, dzl, d.Out, d.W, d.Out, 0, da, prev.Out)
+			der := t.deriv[:n*prev.Out]
+			net.Act.Derivative(der, t.z[l-1][:n*prev.Out], t.a[l-1][:n*prev.Out])
+			for i, g := range der {
+				da[i] *= g
+			}
+		}
+	}
+	return loss / float64(n)
+}
+
+// applyUpdate does w -= lr·g and returns Σ|lr·g|; with record it also
+// counts every update in h.
+func applyUpdate(w, g []float32, lr float32, record bool, h *LogHistogram) float64 {
+	g = g[:len(w)]
+	var s0, s1, s2, s3 float32
+	i := 0
+	if record {
+		for ; i < len(w); i++ {
+			u := lr * g[i]
+			w[i] -= u
+			h.Add(-u)
+			s0 += abs32(u)
+		}
+		return float64(s0)
+	}
+	for ; i+4 <= len(w); i += 4 {
+		u0, u1, u2, u3 := lr*g[i], lr*g[i+1], lr*g[i+2], lr*g[i+3]
+		w[i] -= u0
+		w[i+1] -= u1
+		w[i+2] -= u2
+		w[i+3] -= u3
+		s0 += abs32(u0)
+		s1 += abs32(u1)
+		s2 += abs32(u2)
+		s3 += abs32(u3)
+	}
+	for ; i < len(w); i++ {
+		u := lr * g[i]
+		w[i] -= u
+		s0 += abs32(u)
+	}
+	return float64(s0) + float64(s1) + float64(s2) + float64(s3)
+}
+
+func abs32(x float32) float32 { return math.Float32frombits(math.Float32bits(x) &^ (1 << 31)) }
+
+// gather copies the rows idx of set into the input workspace.
+func (t *Trainer) gather(set *dataset.Set, idx []int) {
+	dim := set.Dim()
+	for r, i := range idx {
+		copy(t.x[r*dim:(r+1)*dim], set.Images[i*dim:(i+1)*dim])
+		t.labels[r] = set.Labels[i]
+	}
+}
+
+func (t *Trainer) checkData(set *dataset.Set, what string) error {
+	if set == nil || set.N == 0 {
+		return fmt.Errorf("nn: %s set is empty", what)
+	}
+	if set.Dim() != t.Net.Inputs() {
+		return fmt.Errorf("nn: %s images have %d pixels but the network takes %d inputs", what, set.Dim(), t.Net.Inputs())
+	}
+	for i, y := range set.Labels[:set.N] {
+		if int(y) >= t.Net.Classes() {
+			return fmt.Errorf("nn: %s label %d at sample %d is outside the network's %d classes", what, y, i, t.Net.Classes())
+		}
+	}
+	return nil
+}
+
+// Epoch trains one pass over set in a fresh random order and returns the
+// mean training loss, the mean |ΔW| per layer and the wall time.
+func (t *Trainer) Epoch(epoch int, set *dataset.Set, recordUpdates bool) (loss float64, meanAbs []float64, secs float64) {
+	if len(t.perm) != set.N {
+		t.perm = make([]int, set.N)
+	}
+	for i := range t.perm {
+		t.perm[i] = i
+	}
+	t.rng.Shuffle(len(t.perm), func(i, j int) { t.perm[i], t.perm[j] = t.perm[j], t.perm[i] })
+	clear(t.absUpd)
+	clear(t.updCount)
+	t.recordUpd = recordUpdates
+	if recordUpdates {
+		for _, h := range t.updHist {
+			h.Reset()
+		}
+	}
+	steps := (set.N + t.batch - 1) / t.batch
+	start := time.Now()
+	var total float64
+	for s := 0; s < steps; s++ {
+		lo, hi := s*t.batch, min((s+1)*t.batch, set.N)
+		t.gather(set, t.perm[lo:hi])
+		total += t.step(hi-lo) * float64(hi-lo)
+		if t.cfg.OnStep != nil {
+			t.cfg.OnStep(epoch, s+1, steps)
+		}
+	}
+	secs = time.Since(start).Seconds()
+	t.recordUpd = false
+	meanAbs = make([]float64, len(t.absUpd))
+	for l := range meanAbs {
+		meanAbs[l] = t.absUpd[l] / t.updCount[l]
+	}
+	return total / float64(set.N), meanAbs, secs
+}
+
+// Evaluate returns the mean loss and accuracy on set. When keep is non-nil
+// it must have one slice per layer with room for set.N × width values; the
+// pre-activations of every layer are stored there.
+func (t *Trainer) Evaluate(set *dataset.Set, keep [][]float32) (loss, acc float64) {
+	correct := 0
+	idx := make([]int, 0, t.batch)
+	for lo := 0; lo < set.N; lo += t.batch {
+		hi := min(lo+t.batch, set.N)
+		idx = idx[:0]
+		for i := lo; i < hi; i++ {
+			idx = append(idx, i)
+		}
+		t.gather(set, idx)
+		n := hi - lo
+		t.forward(n)
+		l, c := t.lossAndCorrect(n)
+		loss += l
+		correct += c
+		if keep != nil {
+			for li, d := range t.Net.Layers {
+				copy(keep[li][lo*d.Out:hi*d.Out], t.z[li][:n*d.Out])
+			}
+		}
+	}
+	return loss / float64(set.N), float64(correct) / float64(set.N)
+}
+
+// Result is everything a training run measured.
+type Result struct {
+	Epochs []EpochStats
+	// UpdateHist[l] is the distribution of the weight updates ΔW of layer l
+	// over every step of the final epoch (recorded while training).
+	UpdateHist []*LogHistogram
+	// PreActivations[l] holds layer l's pre-activations (summation inputs of
+	// its neurons) for every test sample in the final evaluation, test
+	// sample major: PreActivations[l][s*width+j].
+	PreActivations [][]float32
+}
+
+// Train runs cfg.Epochs epochs of SGD on train, evaluating on test after
+// each. It stops with ErrDiverged (naming the epoch) when the loss is no
+// longer finite.
+func Train(net *Network, train, test *dataset.Set, cfg Config) (*Result, error) {
+	t, err := NewTrainer(net, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := t.checkData(train, "training"); err != nil {
+		return nil, err
+	}
+	if err := t.checkData(test, "test"); err != nil {
+		return nil, err
+	}
+	res := &Result{}
+	keep := make([][]float32, len(net.Layers))
+	for l, d := range net.Layers {
+		keep[l] = make([]float32, test.N*d.Out)
+	}
+	for e := 1; e <= cfg.Epochs; e++ {
+		final := e == cfg.Epochs
+		loss, meanAbs, secs := t.Epoch(e, train, final)
+		if math.IsNaN(loss) || math.IsInf(loss, 0) {
+			return res, fmt.Errorf("%w at epoch %d: training loss is %v (try a smaller --lr than %g)", ErrDiverged, e, loss, cfg.LR)
+		}
+		evalStart := time.Now()
+		var k [][]float32
+		if final {
+			k = keep
+		}
+		tl, acc := t.Evaluate(test, k)
+		st := EpochStats{Epoch: e, TrainLoss: loss, TestLoss: tl, TestAccuracy: acc,
+			Seconds: secs, EvalSeconds: time.Since(evalStart).Seconds(), MeanAbsUpdate: meanAbs}
+		res.Epochs = append(res.Epochs, st)
+		if cfg.OnEpoch != nil {
+			cfg.OnEpoch(st)
+		}
+	}
+	res.UpdateHist = t.updHist
+	res.PreActivations = keep
+	return res, nil
+}

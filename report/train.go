@@ -1,0 +1,192 @@
+package report
+
+import (
+	"fmt"
+	"math"
+	"path/filepath"
+	"strconv"
+
+	"github.com/mrelu/mrelu/experiment"
+	"github.com/mrelu/mrelu/nn"
+)
+
+// LayerStats summarises one synaptic layer after training.
+type LayerStats struct {
+	Layer  int    `json:"layer"` // 1-based synaptic layer
+	Shape  string `json:"shape"` // "784x100"
+	Inputs struct {
+		Mean         float64 `json:"mean"`
+		Std          float64 `json:"std"`
+		Min          float64 `json:"min"`
+		Max          float64 `json:"max"`
+		FracNegative float64 `json:"frac_negative"`
+	} `json:"neuron_inputs"` // pre-activations on the test set after training
+	MedianAbsUpdate float64 `json:"median_abs_update_final_epoch"`
+	P90AbsUpdate    float64 `json:"p90_abs_update_final_epoch"`
+}
+
+// TrainSummary is summary.json of `mrelu train`.
+type TrainSummary struct {
+	Act                   string                 `json:"act"`
+	Epochs                int                    `json:"epochs"`
+	Sizes                 []int                  `json:"sizes"`
+	TestAccuracy          float64                `json:"test_accuracy"`
+	TestAccuracyPerEpoch  []float64              `json:"test_accuracy_per_epoch"`
+	TrainLossPerEpoch     []float64              `json:"train_loss_per_epoch"`
+	NormTrainLossPerEpoch []float64              `json:"normalized_train_loss_per_epoch"`
+	TestLossPerEpoch      []float64              `json:"test_loss_per_epoch"`
+	EpochSeconds          []float64              `json:"epoch_seconds"`
+	EvalSeconds           []float64              `json:"eval_seconds"`
+	MeanAbsUpdatePerLayer [][]float64            `json:"mean_abs_update_per_layer"`
+	UpdateRatioFirstLast  float64                `json:"update_ratio_first_last"`
+	UpdateRatioPerEpoch   []float64              `json:"update_ratio_first_last_per_epoch"`
+	Layers                []LayerStats           `json:"layers"`
+	Params                experiment.TrainParams `json:"params"`
+	Data                  map[string]int         `json:"data"`
+	Machine               map[string]any         `json:"machine"`
+	WallSeconds           float64                `json:"wall_seconds"`
+	Notes                 []string               `json:"notes"`
+}
+
+// SummarizeTrain builds the summary of a finished run.
+func SummarizeTrain(r *experiment.TrainRun) TrainSummary {
+	eps := r.Result.Epochs
+	nl := len(r.Sizes) - 1
+	s := TrainSummary{Act: r.Params.Act, Epochs: len(eps), Sizes: r.Sizes, Params: r.Params,
+		Data:        map[string]int{"train": r.TrainN, "test": r.TestN, "inputs": r.Sizes[0], "classes": r.Sizes[nl]},
+		Machine:     map[string]any{"threads": r.Threads, "go": r.GoVersion},
+		WallSeconds: r.WallSecond,
+		Notes: []string{
+			"normalized_train_loss = train loss / ln(classes), the loss of a uniform guess",
+			"mean_abs_update_per_layer[l][e] = mean |dW| of synaptic layer l+1 over all weights and steps of epoch e+1, dW = -lr*grad",
+			"update_ratio_first_last = mean |dW| of the first synaptic layer / that of the last, final epoch",
+			"epoch_seconds is the training pass only; eval_seconds the test evaluation",
+		}}
+	s.MeanAbsUpdatePerLayer = make([][]float64, nl)
+	lnC := math.Log(float64(r.Sizes[nl]))
+	for _, e := range eps {
+		s.TestAccuracyPerEpoch = append(s.TestAccuracyPerEpoch, e.TestAccuracy)
+		s.TrainLossPerEpoch = append(s.TrainLossPerEpoch, e.TrainLoss)
+		s.NormTrainLossPerEpoch = append(s.NormTrainLossPerEpoch, e.TrainLoss/lnC)
+		s.TestLossPerEpoch = append(s.TestLossPerEpoch, e.TestLoss)
+		s.EpochSeconds = append(s.EpochSeconds, e.Seconds)
+		s.EvalSeconds = append(s.EvalSeconds, e.EvalSeconds)
+		for l := range nl {
+			s.MeanAbsUpdatePerLayer[l] = append(s.MeanAbsUpdatePerLayer[l], e.MeanAbsUpdate[l])
+		}
+		s.UpdateRatioPerEpoch = append(s.UpdateRatioPerEpoch, e.MeanAbsUpdate[0]/e.MeanAbsUpdate[nl-1])
+	}
+	if len(eps) > 0 {
+		s.TestAccuracy = eps[len(eps)-1].TestAccuracy
+		s.UpdateRatioFirstLast = r.UpdateRatio(len(eps))
+	}
+	for l := range nl {
+		ls := LayerStats{Layer: l + 1, Shape: fmt.Sprintf("%dx%d", r.Sizes[l], r.Sizes[l+1])}
+		if l < len(r.Result.PreActivations) {
+			m := nn.Summarize(r.Result.PreActivations[l])
+			ls.Inputs.Mean, ls.Inputs.Std, ls.Inputs.Min, ls.Inputs.Max, ls.Inputs.FracNegative = m.Mean, m.Std, m.Min, m.Max, m.FracNegative
+		}
+		if l < len(r.Result.UpdateHist) {
+			ls.MedianAbsUpdate = r.Result.UpdateHist[l].Quantile(0.5)
+			ls.P90AbsUpdate = r.Result.UpdateHist[l].Quantile(0.9)
+		}
+		s.Layers = append(s.Layers, ls)
+	}
+	return s
+}
+
+// WriteTrain writes summary.json, metrics.csv, the histogram CSVs and the
+// plots of a training run into dir.
+func WriteTrain(dir string, r *experiment.TrainRun) (TrainSummary, error) {
+	s := SummarizeTrain(r)
+	if err := WriteJSON(filepath.Join(dir, "summary.json"), s); err != nil {
+		return s, err
+	}
+	nl := len(r.Sizes) - 1
+	header := []string{"epoch", "train_loss", "normalized_train_loss", "test_loss", "test_accuracy", "epoch_seconds", "eval_seconds"}
+	for l := range nl {
+		header = append(header, "mean_abs_update_L"+strconv.Itoa(l+1))
+	}
+	var rows [][]string
+	epochs := make([]float64, len(r.Result.Epochs))
+	for i, e := range r.Result.Epochs {
+		epochs[i] = float64(e.Epoch)
+		row := []string{strconv.Itoa(e.Epoch), F(e.TrainLoss), F(s.NormTrainLossPerEpoch[i]), F(e.TestLoss), F(e.TestAccuracy), F(e.Seconds), F(e.EvalSeconds)}
+		for _, m := range e.MeanAbsUpdate {
+			row = append(row, F(m))
+		}
+		rows = append(rows, row)
+	}
+	if err := WriteCSV(filepath.Join(dir, "metrics.csv"), header, rows); err != nil {
+		return s, err
+	}
+	name := r.Params.Act
+	if err := LinePlot(filepath.Join(dir, "accuracy"), Axes{Title: "Test accuracy per epoch", X: "epoch", Y: "test accuracy"},
+		Series{Name: name, X: epochs, Y: s.TestAccuracyPerEpoch}); err != nil {
+		return s, err
+	}
+	if err := LinePlot(filepath.Join(dir, "loss"), Axes{Title: "Normalised training loss per epoch", X: "epoch", Y: "loss / ln(classes)"},
+		Series{Name: name, X: epochs, Y: s.NormTrainLossPerEpoch}); err != nil {
+		return s, err
+	}
+	// Neuron inputs (pre-activations) per layer.
+	var preBars []Bars
+	var preRows [][]string
+	for l, z := range r.Result.PreActivations {
+		h := nn.NewHistogram(z, 80, true)
+		b := Bars{Name: fmt.Sprintf("layer %d (%dx%d)", l+1, r.Sizes[l], r.Sizes[l+1])}
+		w := (h.Hi - h.Lo) / float64(len(h.Counts))
+		total := float64(len(z))
+		for k, c := range h.Counts {
+			lo := h.Lo + float64(k)*w
+			b.Edges = append(b.Edges, lo)
+			b.Counts = append(b.Counts, float64(c)/total)
+			preRows = append(preRows, []string{strconv.Itoa(l + 1), F(lo), F(lo + w), strconv.FormatInt(c, 10)})
+		}
+		b.Edges = append(b.Edges, h.Hi)
+		preBars = append(preBars, b)
+	}
+	if err := WriteCSV(filepath.Join(dir, "neuron_input_hist.csv"), []string{"layer", "lo", "hi", "count"}, preRows); err != nil {
+		return s, err
+	}
+	if err := HistPlot(filepath.Join(dir, "neuron_input_hist"), Axes{Title: "Neuron inputs (pre-activations) after training, test set", X: "neuron input", Y: "fraction of inputs"}, preBars...); err != nil {
+		return s, err
+	}
+	// Weight updates: every layer to CSV, first and last in the plot.
+	var updRows [][]string
+	var updBars []Bars
+	for l, h := range r.Result.UpdateHist {
+		bins := h.MagnitudeBins()
+		total := float64(h.Total())
+		b := Bars{Name: fmt.Sprintf("layer %d (%dx%d)", l+1, r.Sizes[l], r.Sizes[l+1])}
+		for _, bin := range bins {
+			updRows = append(updRows, []string{strconv.Itoa(l + 1), F(bin.Lo), F(bin.Hi), strconv.FormatInt(bin.Count, 10)})
+		}
+		// Plot whole octaves as a density per decade of |ΔW|, from the
+		// 0.01 % quantile up, so the bars do not saw-tooth with the
+		// unequal log-widths of quarter-octave bins.
+		floor := h.Quantile(1e-4)
+		for k := 0; k+4 <= len(bins); k += 4 {
+			lo, hi := bins[k].Lo, bins[k+3].Hi
+			if lo <= 0 || hi < floor {
+				continue
+			}
+			c := bins[k].Count + bins[k+1].Count + bins[k+2].Count + bins[k+3].Count
+			if len(b.Edges) == 0 {
+				b.Edges = append(b.Edges, lo)
+			}
+			b.Edges = append(b.Edges, hi)
+			b.Counts = append(b.Counts, float64(c)/total/math.Log10(hi/lo))
+		}
+		if l == 0 || l == len(r.Result.UpdateHist)-1 {
+			updBars = append(updBars, b)
+		}
+	}
+	if err := WriteCSV(filepath.Join(dir, "weight_update_hist.csv"), []string{"layer", "abs_lo", "abs_hi", "count"}, updRows); err != nil {
+		return s, err
+	}
+	if err := HistPlot(filepath.Join(dir, "weight_update_hist"), Axes{Title: "|weight update| per step, final epoch: first vs last layer", X: "|ΔW| (log scale)", Y: "fraction of updates per decade", LogX: true}, updBars...); err != nil {
+		return s, err
+	}
+	return s, nil
+}
