@@ -18,10 +18,12 @@
 // MaxIDXDims = 8 dimensions, or a zero dimension), ErrTooLarge, ErrTruncated,
 // ErrTrailingData and ErrCorrupt (bad gzip). The data's in-memory size is
 // capped by MaxIDXBytes (1 GiB by default), checked from the header before
-// anything is allocated; when the stream's length is unknown (gzip), buffers
-// grow only as data arrives, and no more than one byte past the declared
-// size is ever decompressed, so neither a lying header nor a gzip bomb can
-// exhaust memory.
+// anything is allocated. Raw files are checked against their length first;
+// when the decompressed length is not known for sure (gzip, pipes), buffers
+// grow only as data arrives (a gzip file's size trailer is trusted for one
+// exact allocation only when the file is big enough for deflate to produce
+// that much), and no more than one byte past the declared size is ever
+// decompressed, so neither a lying header nor a gzip bomb can exhaust memory.
 //
 // # Labelled sets and MNIST
 //

@@ -36,8 +36,10 @@ const MaxIDXDims = 8
 // The default is 1 GiB.
 var MaxIDXBytes int64 = 1 << 30
 
-// Sentinel errors. Every error returned by this package's IDX functions wraps
-// one of them (test with errors.Is) and names the file or stream concerned.
+// Sentinel errors (test with errors.Is). Every format problem found by the
+// IDX functions wraps one of them, and its message names the file or stream
+// concerned; I/O failures wrap the underlying error instead (e.g.
+// os.ErrNotExist). ErrTooLarge is also used by LoadGray.
 var (
 	ErrBadMagic     = errors.New("bad IDX magic (the first two bytes must be zero)")
 	ErrBadType      = errors.New("unknown IDX data type")
@@ -180,11 +182,19 @@ func ReadIDX(path string) (*IDX, error) {
 		return nil, fmt.Errorf("dataset: %w", err)
 	}
 	defer f.Close()
-	avail := int64(-1)
+	avail, isize := int64(-1), int64(-1)
 	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
 		avail = st.Size()
+		// A gzip file ends with the decompressed size mod 2^32 (ISIZE),
+		// which lets the decoder allocate once instead of growing.
+		var tail [4]byte
+		if avail >= 18 {
+			if _, err := f.ReadAt(tail[:], avail-4); err == nil {
+				isize = int64(binary.LittleEndian.Uint32(tail[:]))
+			}
+		}
 	}
-	return decodeIDX(f, path, avail)
+	return decodeIDX(f, path, avail, isize)
 }
 
 // DecodeIDX decodes an IDX stream, gzip-compressed or raw. name is used in
@@ -195,7 +205,7 @@ func DecodeIDX(r io.Reader, name string) (*IDX, error) {
 	if l, ok := r.(interface{ Len() int }); ok {
 		avail = int64(l.Len())
 	}
-	return decodeIDX(r, name, avail)
+	return decodeIDX(r, name, avail, -1)
 }
 
 // decoder carries the state of one decode, so that read errors are
@@ -215,9 +225,13 @@ func (d *decoder) readErr(what string, want, got int64, err error) error {
 	return fmt.Errorf("dataset: %s: reading %s: %w", d.name, what, err)
 }
 
+// maxDeflateRatio bounds how much deflate can expand its input (the format's
+// limit is about 1032:1).
+const maxDeflateRatio = 1100
+
 // decodeIDX does the work; avail is the number of raw bytes r holds, or -1
-// when unknown.
-func decodeIDX(r io.Reader, name string, avail int64) (*IDX, error) {
+// when unknown; isize is the gzip ISIZE trailer of the file if known, else -1.
+func decodeIDX(r io.Reader, name string, avail, isize int64) (*IDX, error) {
 	d := &decoder{name: name}
 	bufSize := 64 << 10
 	if avail >= 0 {
@@ -243,7 +257,10 @@ func decodeIDX(r io.Reader, name string, avail int64) (*IDX, error) {
 		defer zr.Close()
 		d.gz = true
 		src = zr
-		avail = -1 // the compressed size says little about the decompressed size
+	}
+	compressed := avail
+	if d.gz {
+		avail = -1 // the decompressed length is not known exactly
 	}
 
 	var hdr [4 + 4*MaxIDXDims]byte
@@ -283,7 +300,13 @@ func decodeIDX(r io.Reader, name string, avail int64) (*IDX, error) {
 	// cannot make us decompress more than that.
 	lr := io.LimitReader(src, size+1)
 	x := &IDX{Type: t, Dims: dims}
-	exact := avail >= 0
+	// Allocate everything at once when the length is known: exactly for raw
+	// files, and for gzip files whose ISIZE trailer matches the header and
+	// which are big enough for deflate to expand to that size (so a small
+	// file cannot make us allocate much).
+	exact := avail >= 0 ||
+		d.gz && isize >= 0 && compressed >= 0 && uint32(hlen+size) == uint32(isize) &&
+			size/maxDeflateRatio <= compressed
 	if t == TypeU8 {
 		x.U8, err = d.readBytes(lr, size, exact)
 	} else {

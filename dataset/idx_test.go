@@ -279,6 +279,26 @@ func TestLyingHeadersAllocateLittle(t *testing.T) {
 	}
 }
 
+func TestReadIDXLyingGzipTrailer(t *testing.T) {
+	// A small gzip file whose header claims 1e9 bytes and whose ISIZE trailer
+	// agrees: ReadIDX must not believe it and allocate a gigabyte.
+	hdr := rawIDX(0x08, []uint32{1000, 1000, 1000}, nil)
+	z := gzipBytes(t, append(hdr, 1, 2, 3))
+	binary.LittleEndian.PutUint32(z[len(z)-4:], uint32(len(hdr)+1e9))
+	path := filepath.Join(t.TempDir(), "liar.gz")
+	if err := os.WriteFile(path, z, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var err error
+	n := allocated(func() { _, err = ReadIDX(path) })
+	if !errors.Is(err, ErrCorrupt) { // the data end early, so the trailer fails its check
+		t.Fatalf("got %v", err)
+	}
+	if n > 4<<20 {
+		t.Fatalf("allocated %d bytes", n)
+	}
+}
+
 func TestGzipBomb(t *testing.T) {
 	// 8 MB of zeros compress to about 8 KB; the header claims 10 bytes.
 	data := append(rawIDX(0x08, []uint32{10}, nil), make([]byte, 8<<20)...)

@@ -75,9 +75,12 @@ func (s source) rate(m *Memristor, x float64) (f, dfdx float64) {
 	return f, fx + fv*dvdx
 }
 
-// stepper integrates the state ODE with backward Euler, solving the implicit
-// equation for the new state by bracketed Newton on x, with step control on
-// the state change and on the local truncation error h·|f(n+1) − f(n)|/2.
+// stepper integrates the state ODE with TR-BDF2 (a trapezoidal stage to
+// t+γh followed by a BDF2 stage; second order and L-stable, so it is safe
+// for the stiff relaxation and the fast set). Each implicit stage is a
+// scalar equation y = c + β·f(y) solved by bracketed Newton on x. The step
+// is controlled by the state change per step and by the change of the rate
+// across the step, h·|f(n+1) − f(n)|/2.
 type stepper struct {
 	m     *Memristor
 	x     float64 // state
@@ -93,27 +96,24 @@ func newStepper(m *Memristor, x0, dxMax, hMax float64) *stepper {
 	return &stepper{m: m, x: x0, h: 1e-9, dxMax: dxMax, hMax: hMax, hMin: 1e-18}
 }
 
-// solveBE returns the backward-Euler state after a step h from x.
-func (st *stepper) solveBE(s source, h float64) (y float64) {
-	m := st.m
-	x := st.x
-	f0, _ := s.rate(m, x)
-	var lo, hi float64
-	if f0 >= 0 {
-		lo, hi = x, math.Max(1, x)
-	} else {
-		lo, hi = math.Min(0, x), x
-	}
-	y = math.Min(math.Max(x+h*f0, lo), hi)
+// trGamma is the TR-BDF2 stage fraction 2 − √2.
+var trGamma = 2 - math.Sqrt2
+
+// solveImplicit solves y = c + beta·f(y) for y, starting from guess. Below
+// min(0,c) the rate is ≥ 0 and above max(1,c) it is < 0, so the bracket
+// [min(0,c), max(1,c)] always holds a root.
+func (st *stepper) solveImplicit(s source, c, beta, guess float64) float64 {
+	lo, hi := math.Min(0, c), math.Max(1, c)
+	y := math.Min(math.Max(guess, lo), hi)
 	for it := 0; it < 100; it++ {
-		f, df := s.rate(m, y)
-		g := y - x - h*f
+		f, df := s.rate(st.m, y)
+		g := y - c - beta*f
 		if g > 0 {
 			hi = y
 		} else {
 			lo = y
 		}
-		dg := 1 - h*df
+		dg := 1 - beta*df
 		yn := y - g/dg
 		if dg <= 0 || !(yn >= lo && yn <= hi) {
 			yn = 0.5 * (lo + hi)
@@ -124,6 +124,23 @@ func (st *stepper) solveBE(s source, h float64) (y float64) {
 		y = yn
 	}
 	return y
+}
+
+// step returns the TR-BDF2 state after a step h from the current state and
+// the rates at both ends.
+func (st *stepper) step(s source, h float64) (y, f0, f1 float64) {
+	x := st.x
+	f0, _ = s.rate(st.m, x)
+	g := trGamma
+	// Trapezoidal stage to t + γh.
+	c1 := x + 0.5*g*h*f0
+	xg := st.solveImplicit(s, c1, 0.5*g*h, x+g*h*f0)
+	// BDF2 stage to t + h.
+	c2 := (xg - (1-g)*(1-g)*x) / (g * (2 - g))
+	beta := (1 - g) / (2 - g) * h
+	y = st.solveImplicit(s, c2, beta, xg+(1-g)*h*f0)
+	f1, _ = s.rate(st.m, y)
+	return y, f0, f1
 }
 
 // advance integrates for the duration d under the constant source s, calling
@@ -141,9 +158,7 @@ func (st *stepper) advance(s source, d float64, rec func(t, x float64)) error {
 		if h <= 0 {
 			break
 		}
-		y := st.solveBE(s, h)
-		f0, _ := s.rate(st.m, st.x)
-		f1, _ := s.rate(st.m, y)
+		y, f0, f1 := st.step(s, h)
 		dx := math.Abs(y - st.x)
 		lte := 0.5 * h * math.Abs(f1-f0)
 		tol := st.dxMax
@@ -155,7 +170,7 @@ func (st *stepper) advance(s source, d float64, rec func(t, x float64)) error {
 			st.h = h * math.Max(0.1, 0.8*q)
 			continue
 		}
-		st.x = y
+		st.x = math.Min(math.Max(y, 0), 1)
 		if last {
 			st.t = end
 		} else {
@@ -175,4 +190,44 @@ func (st *stepper) advance(s source, d float64, rec func(t, x float64)) error {
 		}
 	}
 	return nil
+}
+
+// steadyFrom returns the steady state the dynamics reach from x0 under the
+// constant source: the first root of dx/dt in the direction of the initial
+// rate, located on a grid of 1e-3 and refined by bisection.
+func (s source) steadyFrom(m *Memristor, x0 float64) (x, v, i float64) {
+	f0, _ := s.rate(m, x0)
+	dir := 1.0
+	if f0 < 0 {
+		dir = -1
+	}
+	const dx = 1e-3
+	a := x0
+	b := x0
+	for {
+		b = a + dir*dx
+		if b > 1 {
+			b = 1
+		}
+		if b < 0 {
+			b = 0
+		}
+		fb, _ := s.rate(m, b)
+		if fb*dir <= 0 || b == 0 || b == 1 {
+			break
+		}
+		a = b
+	}
+	for it := 0; it < 80; it++ {
+		mid := 0.5 * (a + b)
+		fm, _ := s.rate(m, mid)
+		if fm*dir > 0 {
+			a = mid
+		} else {
+			b = mid
+		}
+	}
+	x = 0.5 * (a + b)
+	v, i, _ = s.operate(m, x)
+	return x, v, i
 }

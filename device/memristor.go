@@ -53,7 +53,7 @@ type Memristor struct {
 	// mildly nonlinear, factor 1.3 at 2 V).
 	VNL float64 `json:"v_nl_V"`
 	// Vth is the threshold of the effective drive ve = v + RD·i in V, the
-	// drive at which the steady state is x = 1/2. It is the voltage the
+	// drive at which the steady state is x ≈ 1/2. It is the voltage the
 	// device holds at vanishing current, and ≈ the set voltage of a DC
 	// sweep. Default 2.0 V (DESIGN.md: VDD = 2 V sits at the device
 	// threshold so that Vout starts at 0; Fig. 1f, 3b set voltage).
@@ -70,12 +70,15 @@ type Memristor struct {
 	RD float64 `json:"r_d_ohm"`
 	// TauRelax is the relaxation time constant of the state in s (Cu cluster
 	// dissolution/surface diffusion when the drive goes; volatility,
-	// Fig. 1f backward sweep, Fig. 3a, 3d). Default 20e-6 s (tuned with V0
-	// and TauSet for the 650 ns latency of Fig. 3f).
+	// Fig. 1f backward sweep, Fig. 3a, 3d). It also sets the set/relax
+	// balance near threshold and hence the slow approach to saturation.
+	// Default 430e-6 s (tuned with V0 and TauSet so that a 2.4 V pulse
+	// through 1 MΩ gives the 650 ns latency and 0.5 pJ of Fig. 3f; the
+	// device then relaxes well within the 5 ms gaps of Fig. 3d).
 	TauRelax float64 `json:"tau_relax_s"`
 	// TauSet is the shortest set time constant in s: the set rate saturates
 	// at 1/TauSet at large overdrive (ion hopping limit). Default 100e-9 s
-	// (tuned: Fig. 3f latency 650 ns).
+	// (tuned with TauRelax: Fig. 3f latency 650 ns).
 	TauSet float64 `json:"tau_set_s"`
 }
 
@@ -91,7 +94,7 @@ func DefaultMemristor() Memristor {
 		Vth:      2.0,
 		V0:       0.02,
 		RD:       0.3e6,
-		TauRelax: 20e-6,
+		TauRelax: 430e-6,
 		TauSet:   100e-9,
 	}
 }

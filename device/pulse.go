@@ -14,15 +14,6 @@ type Sample struct {
 	X  float64 // state, dimensionless in [0,1]
 }
 
-// R returns the device resistance V/I in Ω, or the zero-bias resistance
-// of the state when no current flows.
-func (s Sample) resistance(m *Memristor) float64 {
-	if s.I == 0 {
-		return m.Resistance(s.X)
-	}
-	return s.V / s.I
-}
-
 // segment is a span of constant source.
 type segment struct {
 	src source
@@ -60,10 +51,10 @@ func simulate(m *Memristor, x0 float64, segs []segment, dxMax float64) ([]Sample
 // PulseConfig describes a single rectangular voltage pulse applied through a
 // series resistor, as in the paper's pulse measurements (Fig. 3e, 3f).
 type PulseConfig struct {
-	// Amplitude of the source pulse in V. Default 2.7 V (choice: drives
-	// ~1 µA through 1 MΩ into the set device, the neuron's operating range).
+	// Amplitude of the source pulse in V. Default 2.4 V (choice: 0.4 V
+	// overdrive above Vth; ~0.55 µA through 1 MΩ into the set device).
 	Amplitude float64
-	// Width of the pulse in s. Default 3e-6 s, long enough for the current
+	// Width of the pulse in s. Default 4e-6 s, long enough for the current
 	// to saturate (latency ≈ 650 ns).
 	Width float64
 	// SeriesR is the series resistance in Ω. Default 1e6 Ω (paper: 1 MΩ to
@@ -80,7 +71,7 @@ type PulseConfig struct {
 // DefaultPulseConfig returns the single-pulse setting used for the latency
 // and energy figures (Fig. 3f).
 func DefaultPulseConfig() PulseConfig {
-	return PulseConfig{Amplitude: 2.7, Width: 3e-6, SeriesR: 1e6, Before: 100e-9}
+	return PulseConfig{Amplitude: 2.4, Width: 4e-6, SeriesR: 1e6, Before: 100e-9}
 }
 
 func (c PulseConfig) validate() error {
@@ -110,12 +101,16 @@ type PulseResult struct {
 	Waveform []Sample // t = 0 is the pulse onset; Before is at negative t
 	// FinalCurrent is the device current at the end of the pulse, A.
 	FinalCurrent float64
+	// SteadyCurrent is the saturated current, A: the steady state of the
+	// model under the pulse amplitude and series resistor, reached from
+	// the relaxed state (first root of dx/dt above it).
+	SteadyCurrent float64
 	// Latency is the time from pulse onset until the device current first
-	// reaches 90 % of FinalCurrent, s (the paper's "pulse to saturation of
-	// the output").
+	// reaches 90 % of SteadyCurrent, s (the paper's "pulse to saturation
+	// of the output"); NaN if it is not reached within the pulse.
 	Latency float64
-	// Saturated reports whether the current changed by less than 1 % over
-	// the last fifth of the pulse, i.e. FinalCurrent is the saturated value.
+	// Saturated reports whether FinalCurrent is within 2 % of
+	// SteadyCurrent.
 	Saturated bool
 	// Energy is the energy dissipated in the device from pulse onset to
 	// Latency, J: ∫ V·I dt over a pulse as wide as the latency, the paper's
@@ -126,7 +121,8 @@ type PulseResult struct {
 	// SourceEnergy is the energy delivered by the source (device + series
 	// resistor) over the whole pulse, J.
 	SourceEnergy float64
-	// ROn is the device resistance V/I at the end of the pulse, Ω.
+	// ROn is the device resistance V/I at the end of the pulse (the
+	// zero-bias 1/G(x) if no current flows), Ω.
 	ROn float64
 }
 
@@ -164,11 +160,15 @@ func SinglePulse(m Memristor, c PulseConfig) (PulseResult, error) {
 		}
 	}
 	r.FinalCurrent = w[endIdx].I
-	r.ROn = w[endIdx].V / w[endIdx].I
-	iLate := interpAt(w, 0.8*c.Width, func(s Sample) float64 { return s.I })
-	r.Saturated = r.FinalCurrent > 0 && math.Abs(r.FinalCurrent-iLate) < 0.01*r.FinalCurrent
-	// Latency: first crossing of 90 % of the final current after onset.
-	target := 0.9 * r.FinalCurrent
+	if w[endIdx].I != 0 {
+		r.ROn = w[endIdx].V / w[endIdx].I
+	} else {
+		r.ROn = m.Resistance(w[endIdx].X)
+	}
+	_, _, r.SteadyCurrent = source{vs: c.Amplitude, rs: c.SeriesR, ilim: inf}.steadyFrom(&m, m.RelaxedState())
+	r.Saturated = r.FinalCurrent >= 0.98*r.SteadyCurrent
+	// Latency: first crossing of 90 % of the saturated current after onset.
+	target := 0.9 * r.SteadyCurrent
 	r.Latency = math.NaN()
 	for k := 1; k <= endIdx; k++ {
 		a, b := w[k-1], w[k]

@@ -2,6 +2,7 @@ package nn
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 )
@@ -63,28 +64,30 @@ type ReLU struct{}
 // Name implements Named.
 func (ReLU) Name() string { return "relu" }
 
-// Forward implements Activation.
+// Forward implements Activation. It is branch-free (the sign bit masks
+// the value), since pre-activations are positive or negative at random and
+// a branch would mispredict half the time.
 func (ReLU) Forward(y, z []float32) {
 	y = y[:len(z)]
 	for i, v := range z {
-		if v > 0 {
-			y[i] = v
-		} else {
-			y[i] = 0
-		}
+		b := math.Float32bits(v)
+		y[i] = math.Float32frombits(b &^ uint32(int32(b)>>31))
 	}
 }
 
-// Derivative implements Activation.
+// Derivative implements Activation: 1 for z > 0, else 0, branch-free.
 func (ReLU) Derivative(d, z, y []float32) {
 	d = d[:len(z)]
 	for i, v := range z {
-		if v > 0 {
-			d[i] = 1
-		} else {
-			d[i] = 0
-		}
+		d[i] = positive(v)
 	}
+}
+
+// positive is 1 when v > 0 (or a positive NaN) and 0 otherwise (including
+// -0), computed from the bits without a branch.
+func positive(v float32) float32 {
+	b := math.Float32bits(v)
+	return float32(((-b) >> 31) &^ (b >> 31))
 }
 
 // ClippedReLU is min(max(0, z), Max): the ideal bounded neuron. With

@@ -31,7 +31,7 @@ func expf(x float32) float32 {
 	f := float32(n)
 	r := x - f*ln2hi - f*ln2lo
 	// Taylor/minimax-like coefficients for e^r on [-ln2/2, ln2/2].
-	p := float32(1.0/720)
+	p := float32(1.0 / 720)
 	p = p*r + 1.0/120
 	p = p*r + 1.0/24
 	p = p*r + 1.0/6

@@ -25,15 +25,19 @@ type impl struct {
 	// A(i, p) = a[i*lda+p], or a[p*lda+i] if transA. nr is the number of
 	// columns of C to write (<= the panel width, which is vec when nr <= vec
 	// and the full panel width otherwise). If nil, the driver packs A and
-	// calls genericKernel.
+	// calls gen.
 	asm func(kc, mr, nr int, a *float32, lda int, transA bool, b, c *float32, ldc int, alpha, beta float32)
+
+	// gen is a pure-Go kernel working on an A micro-panel packed as
+	// ap[p*mr+i] (mr = impl.mr rows, zero-padded).
+	gen func(kc, mr, nr int, ap, bp, c []float32, ldc int, alpha, beta float32)
 }
 
 // Tuning parameters.
 var (
 	// kcBlock is the depth of the k blocks that the micro-kernel runs over
 	// before C is updated.
-	kcBlock = 256
+	kcBlock = 384
 	// maxPackB bounds the size of the shared buffer for packed B, in floats.
 	maxPackB = 1 << 18
 	// minParallelFlops is the size (2*m*n*k) below which Sgemm runs on the
@@ -44,30 +48,45 @@ var (
 	spinTime = 100 * time.Microsecond
 )
 
-// job is the description of one Sgemm call shared by the threads.
+// job is one block of an Sgemm call: the columns [jc, jc+nc) of C over the
+// k range [kb, kb+kl). Its work is split into packing chunks (rows of the
+// packed B block) and compute tasks (one row panel of C times a range of
+// column panels) that the threads claim dynamically, so that a thread that
+// is descheduled (other processes on the machine) delays the call by at most
+// one chunk or task.
 type job struct {
 	transA, transB bool
-	m, n, k        int
-	alpha, beta    float32
+	m              int
+	alpha, beta    float32 // beta is 1 for k blocks after the first
 	a, b, c        []float32
 	lda, ldb, ldc  int
+	jc, nc, kb, kl int
 
-	nt      int       // threads taking part
-	ncBlock int       // columns of C per outer block (multiple of impl.nr)
-	kBlock  int       // depth of an outer block (multiple of kcBlock)
-	bp      []float32 // packed B buffer (64-byte aligned)
+	bp        []float32 // packed B block (64-byte aligned)
+	nPack     int64     // packing chunks
+	rowPanels int
+	colPanels int
+	colChunks int   // column-panel groups per row panel
+	nTasks    int64 // rowPanels * colChunks
 }
 
 // worker holds one thread's state. Thread 0 is the calling goroutine.
 type worker struct {
 	id       int
 	pool     *pool
-	gen      atomic.Uint64 // incremented by the dispatcher for each job
 	sleeping atomic.Int32
 	wake     chan struct{}
 	apack    []float32 // packed A micro-panel for the generic kernel
 	_        [64]byte  // keep hot atomics of different workers apart
 }
+
+// state bits of pool.state: the job sequence number, whether the job is
+// open for workers to join, and how many workers are inside it.
+const (
+	stateOpen   = 1 << 31
+	stateActive = stateOpen - 1
+	stateSeq    = 1 << 32
+)
 
 // pool is a set of persistent worker goroutines plus the calling goroutine.
 type pool struct {
@@ -78,10 +97,16 @@ type pool struct {
 	job     job
 	bbuf    []float32 // backing store of job.bp
 
-	_       [64]byte
-	arrived atomic.Int64 // barrier arrivals in the current job
-	_       [64]byte
-	done    atomic.Int64 // workers that finished the current job
+	_         [64]byte
+	state     atomic.Uint64
+	maxActive atomic.Int64 // workers (besides the caller) allowed in the job
+	_         [64]byte
+	packNext  atomic.Int64
+	_         [64]byte
+	packDone  atomic.Int64
+	_         [64]byte
+	taskNext  atomic.Int64
+	_         [64]byte
 }
 
 var defaultPool = &pool{impl: availableImpls()[0]}
@@ -105,8 +130,8 @@ func Threads() int {
 	return p.threadCount()
 }
 
-// Impl reports the name of the micro-kernel in use: "avx512", "avx2" or
-// "generic".
+// Impl reports the name of the micro-kernel in use: "avx512", "avx2", or
+// the pure-Go "generic2x4" (amd64) or "generic4x4" (other architectures).
 func Impl() string {
 	p := defaultPool
 	p.mu.Lock()
@@ -135,21 +160,11 @@ func (p *pool) sgemm(transA, transB bool, m, n, k int, alpha float32, a []float3
 
 	// Blocking: the packed B block (kBlock x ncBlock, padded) must fit in
 	// maxPackB floats.
-	ncPad := roundUp(n, im.nr)
 	ncBlock, kBlock := n, k
-	if k*ncPad > maxPackB {
+	if k*roundUp(n, im.nr) > maxPackB {
 		ncBlock = min(n, max(im.nr, maxPackB/kcBlock/im.nr*im.nr))
 		kBlock = min(k, max(kcBlock, maxPackB/roundUp(ncBlock, im.nr)/kcBlock*kcBlock))
 	}
-
-	nt := min(p.threadCount(), runtime.GOMAXPROCS(0))
-	if 2*float64(m)*float64(n)*float64(k) < float64(minParallelFlops) {
-		nt = 1
-	}
-	tiles := ceilDiv(m, im.mr) * ceilDiv(ncBlock, im.nr)
-	nt = max(1, min(nt, tiles))
-
-	p.ensureWorkers(nt)
 	need := kBlock * roundUp(ncBlock, im.nr)
 	if len(p.bbuf) < need+16 {
 		p.bbuf = make([]float32, need+16)
@@ -159,33 +174,76 @@ func (p *pool) sgemm(transA, transB bool, m, n, k int, alpha float32, a []float3
 		off++
 	}
 
-	p.job = job{
-		transA: transA, transB: transB,
-		m: m, n: n, k: k,
-		alpha: alpha, beta: beta,
-		a: a, b: b, c: c,
-		lda: lda, ldb: ldb, ldc: ldc,
-		nt: nt, ncBlock: ncBlock, kBlock: kBlock,
-		bp: p.bbuf[off : off+need],
+	nt := min(p.threadCount(), runtime.GOMAXPROCS(0))
+	if 2*float64(m)*float64(n)*float64(k) < float64(minParallelFlops) {
+		nt = 1
 	}
-	p.arrived.Store(0)
-	p.done.Store(0)
-	for _, w := range p.workers[1:nt] {
-		w.gen.Add(1)
-		if w.sleeping.Load() != 0 {
-			select {
-			case w.wake <- struct{}{}:
-			default:
+	nt = max(1, min(nt, ceilDiv(m, im.mr)*ceilDiv(ncBlock, im.nr)))
+	p.ensureWorkers(nt)
+
+	for jc := 0; jc < n; jc += ncBlock {
+		nc := min(ncBlock, n-jc)
+		for kb := 0; kb < k; kb += kBlock {
+			kl := min(kBlock, k-kb)
+			bet := beta
+			if kb > 0 {
+				bet = 1
 			}
-		}
-	}
-	p.run(p.workers[0])
-	for i := 0; p.done.Load() != int64(nt-1); i++ {
-		if i&63 == 63 {
-			runtime.Gosched()
+			rp, cp := ceilDiv(m, im.mr), ceilDiv(nc, im.nr)
+			chunks := 1
+			if nt > 1 {
+				chunks = min(cp, ceilDiv(4*nt, rp))
+			}
+			p.job = job{
+				transA: transA, transB: transB, m: m,
+				alpha: alpha, beta: bet,
+				a: a, b: b, c: c,
+				lda: lda, ldb: ldb, ldc: ldc,
+				jc: jc, nc: nc, kb: kb, kl: kl,
+				bp:        p.bbuf[off : off+kl*roundUp(nc, im.nr)],
+				nPack:     int64(min(kl, 4*nt)),
+				rowPanels: rp, colPanels: cp, colChunks: chunks,
+				nTasks: int64(rp * chunks),
+			}
+			p.runJob(nt)
 		}
 	}
 	p.job = job{} // drop references to the caller's slices
+}
+
+// runJob runs p.job on the caller and up to nt-1 workers. On return no
+// worker is inside the job.
+func (p *pool) runJob(nt int) {
+	p.packNext.Store(0)
+	p.packDone.Store(0)
+	p.taskNext.Store(0)
+	if nt > 1 {
+		p.maxActive.Store(int64(nt - 1))
+		seq := (p.state.Load() &^ (stateOpen | stateActive)) + stateSeq
+		p.state.Store(seq | stateOpen)
+		for _, w := range p.workers[1:nt] {
+			if w.sleeping.Load() != 0 {
+				select {
+				case w.wake <- struct{}{}:
+				default:
+				}
+			}
+		}
+	}
+	p.work(p.workers[0])
+	if nt > 1 {
+		for { // close the job
+			s := p.state.Load()
+			if p.state.CompareAndSwap(s, s&^stateOpen) {
+				break
+			}
+		}
+		for i := 0; p.state.Load()&stateActive != 0; i++ {
+			if i&63 == 63 {
+				runtime.Gosched()
+			}
+		}
+	}
 }
 
 // ensureWorkers makes sure workers[0:n] exist, starting goroutines for the
@@ -200,129 +258,115 @@ func (p *pool) ensureWorkers(n int) {
 	}
 }
 
-// loop is the body of a pool goroutine: wait for a job, run it, repeat.
+// tryJoin enters the current job if it is open, new to the worker (last is
+// the sequence of the last job it joined) and not full.
+func (p *pool) tryJoin(last *uint64) bool {
+	s := p.state.Load()
+	if s&stateOpen == 0 || s/stateSeq == *last || int64(s&stateActive) >= p.maxActive.Load() {
+		return false
+	}
+	if !p.state.CompareAndSwap(s, s+1) {
+		return false
+	}
+	*last = s / stateSeq
+	return true
+}
+
+// loop is the body of a pool goroutine: wait for a job, work on it, repeat.
 func (w *worker) loop() {
+	p := w.pool
 	var last uint64
 	for {
 		start := time.Now()
-		for i := 0; w.gen.Load() == last; i++ {
+		for i := 0; !p.tryJoin(&last); i++ {
 			if i&255 != 255 || time.Since(start) < spinTime {
 				continue
 			}
 			w.sleeping.Store(1)
-			if w.gen.Load() == last {
+			if !p.tryJoin(&last) {
 				<-w.wake
+				w.sleeping.Store(0)
+				start = time.Now()
+				continue
 			}
 			w.sleeping.Store(0)
-			start = time.Now()
+			break
 		}
-		last++
-		w.pool.run(w)
-		w.pool.done.Add(1)
+		p.work(w)
+		p.state.Add(^uint64(0)) // leave
 	}
 }
 
-// barrier waits until all threads of the job have called it phase times.
-func (p *pool) barrier(phase int) {
-	target := int64(phase * p.job.nt)
-	p.arrived.Add(1)
-	for i := 0; p.arrived.Load() < target; i++ {
+// work claims and runs packing chunks, waits for the packing to complete,
+// then claims and runs compute tasks until none are left.
+func (p *pool) work(w *worker) {
+	j := &p.job
+	im := p.impl
+	for {
+		c := p.packNext.Add(1) - 1
+		if c >= j.nPack {
+			break
+		}
+		p0, p1 := int(c)*j.kl/int(j.nPack), int(c+1)*j.kl/int(j.nPack)
+		packB(j.bp, j.transB, j.b, j.ldb, j.kb, j.kl, p0, p1, j.jc, j.nc, im.nr, im.vec)
+		p.packDone.Add(1)
+	}
+	for i := 0; p.packDone.Load() < j.nPack; i++ {
 		if i&63 == 63 {
 			runtime.Gosched()
 		}
 	}
-}
-
-// run is the share of thread w in the current job.
-func (p *pool) run(w *worker) {
-	j := &p.job
-	im := p.impl
-	t, nt := w.id, j.nt
-	phase := 0
-	for jc := 0; jc < j.n; jc += j.ncBlock {
-		nc := min(j.ncBlock, j.n-jc)
-		for kb := 0; kb < j.k; kb += j.kBlock {
-			kl := min(j.kBlock, j.k-kb)
-			packB(j.bp, j.transB, j.b, j.ldb, kb, kl, t*kl/nt, (t+1)*kl/nt, jc, nc, im.nr, im.vec)
-			if nt > 1 {
-				phase++
-				p.barrier(phase)
-			}
-			p.compute(w, jc, nc, kb, kl)
-			if nt > 1 && (kb+kl < j.k || jc+nc < j.n) {
-				phase++
-				p.barrier(phase)
-			}
+	if im.asm == nil && len(w.apack) < im.mr*kcBlock {
+		w.apack = make([]float32, im.mr*kcBlock)
+	}
+	for {
+		t := p.taskNext.Add(1) - 1
+		if t >= j.nTasks {
+			return
 		}
+		ir, cc := int(t)/j.colChunks, int(t)%j.colChunks
+		p.compute(w, ir, cc*j.colPanels/j.colChunks, (cc+1)*j.colPanels/j.colChunks)
 	}
 }
 
-// compute runs thread w's micro-tiles of the block of C columns [jc, jc+nc)
-// over the k range [kb, kb+kl), whose packed B is in j.bp.
-func (p *pool) compute(w *worker, jc, nc, kb, kl int) {
+// compute runs the micro-tiles of row panel ir and column panels [c0, c1)
+// of the current job.
+func (p *pool) compute(w *worker, ir, c0, c1 int) {
 	j := &p.job
 	im := p.impl
-	rp, cp := ceilDiv(j.m, im.mr), ceilDiv(nc, im.nr)
-	tm, tn := split(j.nt, rp, cp)
-	ti, tj := w.id/tn, w.id%tn
-	if ti >= tm {
-		return
-	}
-	r0, r1 := ti*rp/tm, (ti+1)*rp/tm
-	c0, c1 := tj*cp/tn, (tj+1)*cp/tn
-	if im.asm == nil && len(w.apack) < genMR*kcBlock {
-		w.apack = make([]float32, genMR*kcBlock)
-	}
-	for pc := 0; pc < kl; pc += kcBlock {
-		kc := min(kcBlock, kl-pc)
+	i0 := ir * im.mr
+	mr := min(im.mr, j.m-i0)
+	for pc := 0; pc < j.kl; pc += kcBlock {
+		kc := min(kcBlock, j.kl-pc)
 		beta := j.beta
-		if kb+pc > 0 {
+		if pc > 0 {
 			beta = 1
 		}
-		for ir := r0; ir < r1; ir++ {
-			i0 := ir * im.mr
-			mr := min(im.mr, j.m-i0)
-			var aoff int
-			if j.transA {
-				aoff = (kb+pc)*j.lda + i0
+		var aoff int
+		if j.transA {
+			aoff = (j.kb+pc)*j.lda + i0
+		} else {
+			aoff = i0*j.lda + j.kb + pc
+		}
+		if im.asm == nil {
+			packAGeneric(w.apack, im.mr, j.transA, j.a, j.lda, i0, mr, j.kb+pc, kc)
+		}
+		for jr := c0; jr < c1; jr++ {
+			j0 := jr * im.nr
+			nr := min(im.nr, j.nc-j0)
+			width := im.nr
+			if nr < im.nr {
+				width = roundUp(nr, im.vec)
+			}
+			boff := j0*j.kl + pc*width
+			coff := i0*j.ldc + j.jc + j0
+			if im.asm != nil {
+				im.asm(kc, mr, nr, &j.a[aoff], j.lda, j.transA, &j.bp[boff], &j.c[coff], j.ldc, j.alpha, beta)
 			} else {
-				aoff = i0*j.lda + kb + pc
-			}
-			if im.asm == nil {
-				packAGeneric(w.apack, j.transA, j.a, j.lda, i0, mr, kb+pc, kc)
-			}
-			for jr := c0; jr < c1; jr++ {
-				j0 := jr * im.nr
-				nr := min(im.nr, nc-j0)
-				width := im.nr
-				if nr < im.nr {
-					width = roundUp(nr, im.vec)
-				}
-				boff := j0*kl + pc*width
-				coff := i0*j.ldc + jc + j0
-				if im.asm != nil {
-					im.asm(kc, mr, nr, &j.a[aoff], j.lda, j.transA, &j.bp[boff], &j.c[coff], j.ldc, j.alpha, beta)
-				} else {
-					genericKernel(kc, mr, nr, w.apack, j.bp[boff:], j.c[coff:], j.ldc, j.alpha, beta)
-				}
+				im.gen(kc, mr, nr, w.apack, j.bp[boff:], j.c[coff:], j.ldc, j.alpha, beta)
 			}
 		}
 	}
-}
-
-// split chooses a tm x tn grid of threads (tm*tn <= nt) for rp row panels
-// and cp column panels, minimizing the largest share and preferring row
-// splits, which share the packed B panels best.
-func split(nt, rp, cp int) (tm, tn int) {
-	best := -1
-	for m := nt; m >= 1; m-- {
-		n := nt / m
-		cost := ceilDiv(rp, m) * ceilDiv(cp, n)
-		if best < 0 || cost < best {
-			best, tm, tn = cost, m, n
-		}
-	}
-	return tm, tn
 }
 
 // packB packs rows [p0, p1) of the k x nc block of op(B) that starts at row

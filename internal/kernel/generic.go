@@ -2,54 +2,58 @@
 
 package kernel
 
-// The pure-Go micro-kernel. It is the only kernel of builds with the noasm
-// tag or for other architectures, and the fallback on amd64 machines without
-// AVX2/FMA. It works on a 4x4 register block; A is packed by the driver into
-// micro-panels genMR rows wide (a[p*genMR+i]) so that both operand streams
-// are contiguous and the loop is free of bounds checks.
+// The pure-Go micro-kernels. They are the only kernels of builds with the
+// noasm tag or for other architectures, and the fallback on amd64 machines
+// without AVX2/FMA. A is packed by the driver into micro-panels of mr rows
+// (ap[p*mr+i]) and B into panels of genNR columns (bp[p*genNR+j]), so both
+// operand streams are contiguous and the loops are free of bounds checks.
+//
+// kernel4x4 keeps 16 accumulators in registers, which suits architectures
+// with 32 floating-point registers (arm64, ppc64, riscv64, ...); on amd64
+// (15 usable XMM registers in Go code) it spills, and the 2x4 kernel is
+// faster. implGeneric is the one chosen for the architecture.
 
-const (
-	genMR = 4
-	genNR = 4
+const genNR = 4
+
+var (
+	implGeneric2x4 = &impl{name: "generic2x4", mr: 2, nr: genNR, vec: genNR, gen: kernel2x4}
+	implGeneric4x4 = &impl{name: "generic4x4", mr: 4, nr: genNR, vec: genNR, gen: kernel4x4}
 )
 
-var implGeneric = &impl{name: "generic", mr: genMR, nr: genNR, vec: genNR}
-
 // packAGeneric packs rows [i0, i0+mr) and k range [p0, p0+kc) of op(A) into
-// dst as dst[p*genMR+i], zero-padding rows mr..genMR-1.
-func packAGeneric(dst []float32, transA bool, a []float32, lda, i0, mr, p0, kc int) {
-	dst = dst[:kc*genMR]
+// dst as dst[p*mrPack+i], zero-padding rows mr..mrPack-1.
+func packAGeneric(dst []float32, mrPack int, transA bool, a []float32, lda, i0, mr, p0, kc int) {
+	dst = dst[:kc*mrPack]
 	if transA {
 		for p := 0; p < kc; p++ {
-			src := a[(p0+p)*lda+i0:][:mr]
-			d := dst[p*genMR : p*genMR+genMR : p*genMR+genMR]
-			copy(d, src)
+			d := dst[p*mrPack : p*mrPack+mrPack]
+			copy(d, a[(p0+p)*lda+i0:][:mr])
 			clear(d[mr:])
 		}
 		return
 	}
-	if mr < genMR {
+	if mr < mrPack {
 		clear(dst)
 	}
 	for i := 0; i < mr; i++ {
 		src := a[(i0+i)*lda+p0:][:kc]
 		for p, v := range src {
-			dst[p*genMR+i] = v
+			dst[p*mrPack+i] = v
 		}
 	}
 }
 
-// genericKernel computes C = alpha*Ap*Bp + beta*C for a mr x nr tile
-// (mr <= genMR, nr <= genNR) from the packed micro-panels ap (kc x genMR) and
-// bp (kc x genNR). C is not read when beta == 0.
-func genericKernel(kc, mr, nr int, ap, bp, c []float32, ldc int, alpha, beta float32) {
+// kernel4x4 computes C = alpha*Ap*Bp + beta*C for a mr x nr tile (mr <= 4,
+// nr <= 4) from the packed micro-panels ap (kc x 4) and bp (kc x 4). C is
+// not read when beta == 0.
+func kernel4x4(kc, mr, nr int, ap, bp, c []float32, ldc int, alpha, beta float32) {
 	var (
 		c00, c01, c02, c03 float32
 		c10, c11, c12, c13 float32
 		c20, c21, c22, c23 float32
 		c30, c31, c32, c33 float32
 	)
-	ap = ap[:kc*genMR]
+	ap = ap[:kc*4]
 	bp = bp[:kc*genNR]
 	for len(ap) >= 4 && len(bp) >= 4 {
 		a0, a1, a2, a3 := ap[0], ap[1], ap[2], ap[3]
@@ -73,13 +77,48 @@ func genericKernel(kc, mr, nr int, ap, bp, c []float32, ldc int, alpha, beta flo
 		ap = ap[4:]
 		bp = bp[4:]
 	}
-	t := [genMR][genNR]float32{
+	t := [4][genNR]float32{
 		{c00, c01, c02, c03},
 		{c10, c11, c12, c13},
 		{c20, c21, c22, c23},
 		{c30, c31, c32, c33},
 	}
-	for i := 0; i < mr; i++ {
+	storeTile(t[:mr], nr, c, ldc, alpha, beta)
+}
+
+// kernel2x4 is kernel4x4 for tiles of at most 2 rows; ap is kc x 2.
+func kernel2x4(kc, mr, nr int, ap, bp, c []float32, ldc int, alpha, beta float32) {
+	var (
+		c00, c01, c02, c03 float32
+		c10, c11, c12, c13 float32
+	)
+	ap = ap[:kc*2]
+	bp = bp[:kc*genNR]
+	for len(ap) >= 2 && len(bp) >= 4 {
+		a0, a1 := ap[0], ap[1]
+		b0, b1, b2, b3 := bp[0], bp[1], bp[2], bp[3]
+		c00 += a0 * b0
+		c01 += a0 * b1
+		c02 += a0 * b2
+		c03 += a0 * b3
+		c10 += a1 * b0
+		c11 += a1 * b1
+		c12 += a1 * b2
+		c13 += a1 * b3
+		ap = ap[2:]
+		bp = bp[4:]
+	}
+	t := [2][genNR]float32{
+		{c00, c01, c02, c03},
+		{c10, c11, c12, c13},
+	}
+	storeTile(t[:mr], nr, c, ldc, alpha, beta)
+}
+
+// storeTile writes C = alpha*t + beta*C for the first nr columns of the
+// rows of t, not reading C when beta == 0.
+func storeTile(t [][genNR]float32, nr int, c []float32, ldc int, alpha, beta float32) {
+	for i := range t {
 		row := c[i*ldc:][:nr]
 		ti := &t[i]
 		if beta == 0 {

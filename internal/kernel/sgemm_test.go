@@ -9,12 +9,16 @@ import (
 	"testing"
 )
 
+// testImpls are the kernels that this machine can run, including both
+// pure-Go kernels.
+func testImpls() []*impl { return append(availableImpls(), implGenericOther) }
+
 // forEachImpl runs f once per kernel available on this machine, with the
 // default pool switched to it.
 func forEachImpl(t *testing.T, f func(t *testing.T)) {
 	saved := defaultPool.impl
 	defer defaultPool.setImpl(saved)
-	for _, im := range availableImpls() {
+	for _, im := range testImpls() {
 		defaultPool.setImpl(im)
 		t.Run(im.name, f)
 	}
@@ -50,10 +54,17 @@ func randSlice(rng *rand.Rand, n int) []float32 {
 	return s
 }
 
-// check runs Sgemm and SgemmRef on the same random inputs and compares them
-// element-wise against a bound of 1e-4 relative to the sum of |terms|.
-func check(t *testing.T, rng *rand.Rand, tc gemmCase) {
-	t.Helper()
+// fixture holds random inputs for a case, the SgemmRef result and, per
+// element of C, the sum of the magnitudes of the terms that make it up.
+type fixture struct {
+	tc            gemmCase
+	lda, ldb, ldc int
+	a, b, c0      []float32
+	want          []float32
+	mag           []float64
+}
+
+func newFixture(rng *rand.Rand, tc gemmCase) *fixture {
 	ar, ac := tc.m, tc.k
 	if tc.transA {
 		ar, ac = tc.k, tc.m
@@ -62,59 +73,76 @@ func check(t *testing.T, rng *rand.Rand, tc gemmCase) {
 	if tc.transB {
 		br, bc = tc.n, tc.k
 	}
-	lda, ldb, ldc := ac+tc.pad, bc+tc.pad, tc.n+tc.pad
-	lda, ldb, ldc = max(lda, 1), max(ldb, 1), max(ldc, 1)
-	a := randSlice(rng, max(0, (ar-1)*lda+ac))
-	b := randSlice(rng, max(0, (br-1)*ldb+bc))
-	c0 := randSlice(rng, max(0, (tc.m-1)*ldc+tc.n))
+	f := &fixture{tc: tc, lda: max(ac+tc.pad, 1), ldb: max(bc+tc.pad, 1), ldc: max(tc.n+tc.pad, 1)}
+	f.a = randSlice(rng, max(0, (ar-1)*f.lda+ac))
+	f.b = randSlice(rng, max(0, (br-1)*f.ldb+bc))
+	f.c0 = randSlice(rng, max(0, (tc.m-1)*f.ldc+tc.n))
 	if tc.beta == 0 {
-		for i := range c0 {
+		for i := range f.c0 {
 			if i%3 == 0 {
-				c0[i] = float32(math.NaN())
+				f.c0[i] = float32(math.NaN())
 			}
 		}
 	}
-	got := append([]float32(nil), c0...)
-	want := append([]float32(nil), c0...)
-	Sgemm(tc.transA, tc.transB, tc.m, tc.n, tc.k, tc.alpha, a, lda, b, ldb, tc.beta, got, ldc)
-	SgemmRef(tc.transA, tc.transB, tc.m, tc.n, tc.k, tc.alpha, a, lda, b, ldb, tc.beta, want, ldc)
+	f.want = append([]float32(nil), f.c0...)
+	SgemmRef(tc.transA, tc.transB, tc.m, tc.n, tc.k, tc.alpha, f.a, f.lda, f.b, f.ldb, tc.beta, f.want, f.ldc)
 
+	// The magnitudes: |alpha| * |op(A)| * |op(B)| + |beta*C|.
+	abs := func(s []float32) []float32 {
+		r := make([]float32, len(s))
+		for i, v := range s {
+			r[i] = float32(math.Abs(float64(v)))
+		}
+		return r
+	}
+	mag := make([]float32, len(f.c0))
+	SgemmRef(tc.transA, tc.transB, tc.m, tc.n, tc.k, 1, abs(f.a), f.lda, abs(f.b), f.ldb, 0, mag, f.ldc)
+	f.mag = make([]float64, len(mag))
+	for i, v := range mag {
+		f.mag[i] = float64(v) * math.Abs(float64(tc.alpha))
+		if tc.beta != 0 {
+			f.mag[i] += math.Abs(float64(tc.beta) * float64(f.c0[i]))
+		}
+	}
+	return f
+}
+
+// verify runs Sgemm with the current kernel and thread settings and
+// compares it with the reference, element-wise, to 1e-4 relative to the sum
+// of the magnitudes of the terms. Padding between rows of C must not change.
+func (f *fixture) verify(t *testing.T) {
+	t.Helper()
+	tc := f.tc
+	// got is followed by guard elements that must stay untouched.
+	const guard = 64
+	buf := make([]float32, len(f.c0)+guard)
+	copy(buf, f.c0)
+	for i := len(f.c0); i < len(buf); i++ {
+		buf[i] = 12345
+	}
+	got := buf[:len(f.c0):len(f.c0)]
+	Sgemm(tc.transA, tc.transB, tc.m, tc.n, tc.k, tc.alpha, f.a, f.lda, f.b, f.ldb, tc.beta, got, f.ldc)
+	for i := len(f.c0); i < len(buf); i++ {
+		if buf[i] != 12345 {
+			t.Fatalf("%v (%s, %d threads): wrote past the end of C", tc, Impl(), Threads())
+		}
+	}
 	bad := 0
 	for i := 0; i < tc.m; i++ {
-		for j := 0; j < tc.n; j++ {
-			var mag float64
-			for p := 0; p < tc.k; p++ {
-				var av, bv float32
-				if tc.transA {
-					av = a[p*lda+i]
-				} else {
-					av = a[i*lda+p]
+		for j := 0; j < f.ldc && i*f.ldc+j < len(got); j++ {
+			x := i*f.ldc + j
+			g, w := float64(got[x]), float64(f.want[x])
+			if j >= tc.n {
+				if got[x] != f.c0[x] && !(g != g && f.c0[x] != f.c0[x]) {
+					t.Fatalf("%v (%s, %d threads): padding C[%d,%d] changed", tc, Impl(), Threads(), i, j)
 				}
-				if tc.transB {
-					bv = b[j*ldb+p]
-				} else {
-					bv = b[p*ldb+j]
-				}
-				mag += math.Abs(float64(av) * float64(bv))
+				continue
 			}
-			mag *= math.Abs(float64(tc.alpha))
-			if tc.beta != 0 {
-				mag += math.Abs(float64(tc.beta) * float64(c0[i*ldc+j]))
-			}
-			g, w := float64(got[i*ldc+j]), float64(want[i*ldc+j])
-			if math.IsNaN(g) || math.Abs(g-w) > 1e-4*mag+1e-30 {
+			if math.IsNaN(g) || math.Abs(g-w) > 1e-4*f.mag[x]+1e-30 {
 				if bad < 5 {
-					t.Errorf("%v: C[%d,%d] = %g, want %g", tc, i, j, g, w)
+					t.Errorf("%v (%s, %d threads): C[%d,%d] = %g, want %g", tc, Impl(), Threads(), i, j, g, w)
 				}
 				bad++
-			}
-		}
-		// Padding between rows must be untouched.
-		if i < tc.m-1 {
-			for j := tc.n; j < ldc; j++ {
-				if x, y := got[i*ldc+j], c0[i*ldc+j]; x != y && !(x != x && y != y) {
-					t.Fatalf("%v: padding C[%d,%d] changed", tc, i, j)
-				}
 			}
 		}
 	}
@@ -123,69 +151,69 @@ func check(t *testing.T, rng *rand.Rand, tc gemmCase) {
 	}
 }
 
-func TestSgemmRandomShapes(t *testing.T) {
-	forEachImpl(t, func(t *testing.T) {
-		for _, threads := range []int{1, 2} {
-			withThreads(threads, func() {
-				rng := rand.New(rand.NewPCG(1, uint64(threads)))
-				alphas := []float32{1, -0.5, 2, 0}
-				betas := []float32{0, 1, -0.5, 2}
-				for i := 0; i < 300; i++ {
-					tc := gemmCase{
-						transA: i&1 != 0, transB: i&2 != 0,
-						m: 1 + rng.IntN(130), n: 1 + rng.IntN(130), k: 1 + rng.IntN(130),
-						alpha: alphas[(i/4)%4], beta: betas[(i/16)%4],
-						pad: rng.IntN(3) * rng.IntN(20),
-					}
-					if i%5 == 0 { // exercise tiny dimensions more often
-						tc.n = 1 + rng.IntN(20)
-						tc.m = 1 + rng.IntN(20)
-					}
-					check(t, rng, tc)
-				}
-			})
+// verifyAll checks the cases with every kernel and with 1 and 2 threads.
+func verifyAll(t *testing.T, seed uint64, cases []gemmCase) {
+	saved := defaultPool.impl
+	defer defaultPool.setImpl(saved)
+	rng := rand.New(rand.NewPCG(seed, seed))
+	for _, tc := range cases {
+		f := newFixture(rng, tc)
+		for _, im := range testImpls() {
+			defaultPool.setImpl(im)
+			for _, threads := range []int{1, 2} {
+				withThreads(threads, func() { f.verify(t) })
+			}
 		}
-	})
+	}
+}
+
+func TestSgemmRandomShapes(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	alphas := []float32{1, -0.5, 2, 0}
+	betas := []float32{0, 1, -0.5, 2}
+	var cases []gemmCase
+	for i := 0; i < 400; i++ {
+		tc := gemmCase{
+			transA: i&1 != 0, transB: i&2 != 0,
+			m: 1 + rng.IntN(130), n: 1 + rng.IntN(130), k: 1 + rng.IntN(130),
+			alpha: alphas[(i/4)%4], beta: betas[(i/16)%4],
+			pad: rng.IntN(2) * rng.IntN(20),
+		}
+		if i%5 == 0 { // tiny dimensions more often
+			tc.m = 1 + rng.IntN(20)
+			tc.n = 1 + rng.IntN(20)
+		}
+		cases = append(cases, tc)
+	}
+	verifyAll(t, 1, cases)
 }
 
 func TestSgemmEdgeShapes(t *testing.T) {
-	dims := []int{1, 2, 3, 13, 14, 15, 16, 17, 31, 32, 33, 47, 48, 49}
-	forEachImpl(t, func(t *testing.T) {
-		rng := rand.New(rand.NewPCG(2, 2))
-		withThreads(2, func() {
-			for _, m := range dims {
-				for _, n := range dims {
-					for tr := 0; tr < 4; tr++ {
-						check(t, rng, gemmCase{transA: tr&1 != 0, transB: tr&2 != 0,
-							m: m, n: n, k: dims[(m+n+tr)%len(dims)], alpha: 1, beta: 0.5})
-					}
-				}
+	dims := []int{1, 2, 3, 5, 6, 7, 8, 9, 13, 14, 15, 16, 17, 29, 31, 32, 33, 47, 48, 49}
+	var cases []gemmCase
+	for i, m := range dims {
+		for j, n := range dims {
+			for tr := 0; tr < 4; tr++ {
+				cases = append(cases, gemmCase{transA: tr&1 != 0, transB: tr&2 != 0,
+					m: m, n: n, k: dims[(i*7+j+tr)%len(dims)], alpha: 1,
+					beta: float32(tr%2) * 0.5, pad: (i + j + tr) % 3})
 			}
-		})
-	})
+		}
+	}
+	verifyAll(t, 2, cases)
 }
 
 func TestSgemmTrainingShapes(t *testing.T) {
-	cases := []gemmCase{
-		{m: 500, n: 100, k: 784, alpha: 1},                 // forward, first layer
-		{m: 500, n: 10, k: 100, alpha: 1, beta: 1},         // forward, last layer
-		{m: 500, n: 100, k: 100, alpha: 1, pad: 3},         // hidden layers
+	verifyAll(t, 3, []gemmCase{
+		{m: 500, n: 100, k: 784, alpha: 1},                  // forward, first layer
+		{m: 500, n: 10, k: 100, alpha: 1, beta: 1},          // forward, last layer
+		{m: 500, n: 100, k: 100, alpha: 1, pad: 3},          // hidden layers
 		{transA: true, m: 784, n: 100, k: 500, alpha: -0.5}, // dW
 		{transA: true, m: 100, n: 10, k: 500, alpha: 2, beta: 1},
-		{transB: true, m: 500, n: 784, k: 100, alpha: 1},   // dX
+		{transB: true, m: 500, n: 784, k: 100, alpha: 1}, // dX
 		{transB: true, m: 500, n: 100, k: 10, alpha: 1},
 		{transA: true, transB: true, m: 130, n: 257, k: 600, alpha: 1, beta: -0.5},
 		{m: 37, n: 600, k: 1100, alpha: 1, beta: 2}, // several k blocks
-	}
-	forEachImpl(t, func(t *testing.T) {
-		for _, threads := range []int{1, 2} {
-			withThreads(threads, func() {
-				rng := rand.New(rand.NewPCG(3, 3))
-				for _, tc := range cases {
-					check(t, rng, tc)
-				}
-			})
-		}
 	})
 }
 
@@ -194,15 +222,12 @@ func TestSgemmSmallPackBuffer(t *testing.T) {
 	savedMax, savedKC := maxPackB, kcBlock
 	defer func() { maxPackB, kcBlock = savedMax, savedKC }()
 	maxPackB, kcBlock = 4096, 64
-	forEachImpl(t, func(t *testing.T) {
-		withThreads(2, func() {
-			rng := rand.New(rand.NewPCG(4, 4))
-			for tr := 0; tr < 4; tr++ {
-				check(t, rng, gemmCase{transA: tr&1 != 0, transB: tr&2 != 0,
-					m: 70, n: 150, k: 300, alpha: 1.5, beta: -0.5, pad: 5})
-			}
-		})
-	})
+	var cases []gemmCase
+	for tr := 0; tr < 4; tr++ {
+		cases = append(cases, gemmCase{transA: tr&1 != 0, transB: tr&2 != 0,
+			m: 70, n: 150, k: 300, alpha: 1.5, beta: -0.5, pad: 5})
+	}
+	verifyAll(t, 4, cases)
 }
 
 func TestSgemmBetaZeroNaN(t *testing.T) {

@@ -1,0 +1,154 @@
+package circuit
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+)
+
+// dcCtx returns the load context of a DC analysis.
+func (s *solver) dcCtx() *loadCtx {
+	return &loadCtx{mode: modeDC, srcScale: 1, gmin: s.opt.Gmin}
+}
+
+// record writes the unknowns and the element currents at s.x into dst.
+func (s *solver) record(dst []float64, t float64) {
+	copy(dst, s.x[:s.n])
+	cur := dst[s.n:]
+	for k, e := range s.elems {
+		cur[k] = e.current(s, s.x, t)
+	}
+}
+
+// OperatingPoint solves the DC operating point: capacitors open, sources at
+// their t = 0 values, states at dx/dt = 0. It tries plain damped Newton
+// from zero, then gmin stepping, then source stepping; if all fail the
+// error wraps ErrNoConvergence.
+func (c *Circuit) OperatingPoint() (*Solution, error) {
+	s, err := c.compile()
+	if err != nil {
+		return nil, err
+	}
+	ctx := s.dcCtx()
+	s.initGuess()
+	if f := s.solveDC(ctx); f != nil {
+		return nil, s.convErr("op", "", f)
+	}
+	row := make([]float64, s.lay.width())
+	s.record(row, 0)
+	return &Solution{lay: s.lay, row: row}, nil
+}
+
+// sweepTarget returns a setter for the swept source's value.
+func (s *solver) sweepTarget(name string) (set func(float64), clear func(), unit string, err error) {
+	switch e := s.c.Element(name).(type) {
+	case *VoltageSource:
+		return func(v float64) { e.swept, e.sweepVal = true, v }, func() { e.swept = false }, "V", nil
+	case *CurrentSource:
+		return func(v float64) { e.swept, e.sweepVal = true, v }, func() { e.swept = false }, "A", nil
+	case nil:
+		return nil, nil, "", invalidf("DC sweep: no source %q", name)
+	default:
+		return nil, nil, "", invalidf("DC sweep: %q is not an independent source", name)
+	}
+}
+
+// DCSweep solves the DC operating point for each value of the named voltage
+// or current source (its waveform is ignored while sweeping). Each point
+// starts from the previous solution (continuation), so a circuit with
+// hysteresis follows the branch it is on. When a point does not converge
+// from the previous one, the step is subdivided adaptively; if that stalls
+// (a fold of a hysteretic branch, where the solution must jump), the point is
+// solved with the full fallback sequence (Newton, gmin stepping, source
+// stepping) starting from the last converged solution. An error wraps
+// ErrNoConvergence and names the value.
+func (c *Circuit) DCSweep(source string, values []float64) (*SweepResult, error) {
+	s, err := c.compile()
+	if err != nil {
+		return nil, err
+	}
+	set, unset, unit, err := s.sweepTarget(source)
+	if err != nil {
+		return nil, err
+	}
+	if len(values) == 0 {
+		return nil, invalidf("DC sweep of %q: no values", source)
+	}
+	for k, v := range values {
+		if !finite(v) {
+			return nil, invalidf("DC sweep of %q: value %d is %g", source, k, v)
+		}
+	}
+	defer unset()
+	w := s.lay.width()
+	res := &SweepResult{
+		table:  table{lay: s.lay, data: make([]float64, len(values)*w)},
+		Source: source,
+		Values: append([]float64(nil), values...),
+	}
+	ctx := s.dcCtx()
+	where := func(v float64) string {
+		return source + " = " + strconv.FormatFloat(v, 'g', -1, 64) + " " + unit
+	}
+	set(values[0])
+	s.initGuess()
+	if f := s.solveDC(ctx); f != nil {
+		return nil, s.convErr("dc", where(values[0]), f)
+	}
+	s.record(res.data[:w], 0)
+	for k := 1; k < len(values); k++ {
+		copy(s.xc, s.x)
+		set(values[k])
+		if f := s.newton(ctx); f != nil {
+			copy(s.x, s.xc)
+			sub, f := s.continueTo(ctx, set, values[k-1], values[k])
+			res.Substeps += sub
+			if f != nil {
+				return nil, s.convErr("dc", where(values[k]), f)
+			}
+		}
+		s.record(res.data[k*w:(k+1)*w], 0)
+	}
+	return res, nil
+}
+
+// continueTo moves the solution in s.x (converged at source value from) to
+// the value to in adaptive sub-steps, then, if they stall, by the full DC
+// fallback sequence. It returns the number of intermediate solves.
+func (s *solver) continueTo(ctx *loadCtx, set func(float64), from, to float64) (int, *solveFail) {
+	copy(s.xc, s.x)
+	lo := from
+	step := (to - from) / 4
+	minStep := 1e-9 * math.Abs(to-from)
+	sub := 0
+	for k := 0; k < maxStepSolves; k++ {
+		v := lo + step
+		if math.Abs(step) >= math.Abs(to-lo) {
+			v = to
+		}
+		set(v)
+		if f := s.newton(ctx); f == nil {
+			if v == to {
+				return sub, nil
+			}
+			sub++
+			lo = v
+			copy(s.xc, s.x)
+			step *= 2
+			continue
+		}
+		copy(s.x, s.xc)
+		step /= 4
+		if math.Abs(step) < minStep {
+			break
+		}
+	}
+	// A fold: let the fallbacks find the branch the solution jumps to,
+	// starting from the last converged point.
+	set(to)
+	if f := s.solveDC(ctx); f != nil {
+		f.msg = fmt.Sprintf("continuation stalled after reaching %g; %s", lo, f.msg)
+		return sub, f
+	}
+	return sub, nil
+}

@@ -1,0 +1,122 @@
+package device
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+)
+
+// Params is the device parameter set of one neuron, as stored in JSON.
+// Keys are snake_case with the unit in the name (for example "v_th_V",
+// "r_d_ohm", "mobility_m2_per_Vs"); see the struct tags of Memristor and
+// TFT.
+type Params struct {
+	Memristor Memristor `json:"memristor"`
+	TFT       TFT       `json:"tft"`
+}
+
+// DefaultParams returns the default memristor and TFT.
+func DefaultParams() Params {
+	return Params{Memristor: DefaultMemristor(), TFT: DefaultTFT()}
+}
+
+// Validate validates both devices; the error names the device, field and
+// JSON key.
+func (p *Params) Validate() error {
+	if err := p.Memristor.Validate(); err != nil {
+		return err
+	}
+	return p.TFT.Validate()
+}
+
+// maxParamsBytes bounds a parameter file; real ones are < 1 kB.
+const maxParamsBytes = 1 << 20
+
+// DecodeParams reads a Params JSON document. Keys that are absent keep
+// their default values; unknown keys, trailing data and invalid values are
+// errors that name the key.
+func DecodeParams(r io.Reader) (Params, error) {
+	p := DefaultParams()
+	data, err := io.ReadAll(io.LimitReader(r, maxParamsBytes+1))
+	if err != nil {
+		return p, fmt.Errorf("device: params: %w", err)
+	}
+	if len(data) > maxParamsBytes {
+		return p, fmt.Errorf("device: params: larger than %d bytes", maxParamsBytes)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&p); err != nil {
+		return DefaultParams(), fmt.Errorf("device: params: %w", err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return DefaultParams(), fmt.Errorf("device: params: unexpected data after the JSON object")
+	}
+	if err := p.Validate(); err != nil {
+		return DefaultParams(), fmt.Errorf("params: %w", err)
+	}
+	return p, nil
+}
+
+// EncodeParams writes p as indented JSON after validating it.
+func EncodeParams(w io.Writer, p Params) error {
+	if err := p.Validate(); err != nil {
+		return fmt.Errorf("params: %w", err)
+	}
+	b, err := json.MarshalIndent(p, "", "  ")
+	if err != nil {
+		return fmt.Errorf("device: params: %w", err)
+	}
+	b = append(b, '\n')
+	_, err = w.Write(b)
+	return err
+}
+
+// LoadParams reads a Params JSON file (see DecodeParams).
+func LoadParams(path string) (Params, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return DefaultParams(), fmt.Errorf("device: %w", err)
+	}
+	defer f.Close()
+	p, err := DecodeParams(f)
+	if err != nil {
+		return p, fmt.Errorf("%s: %w", path, err)
+	}
+	return p, nil
+}
+
+// SaveParams writes p to path as indented JSON (see EncodeParams), through
+// a temporary file in the same folder and a rename, so a reader never sees
+// a partial file.
+func SaveParams(path string, p Params) error {
+	var buf bytes.Buffer
+	if err := EncodeParams(&buf, p); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), ".params-*.json")
+	if err != nil {
+		return fmt.Errorf("device: %w", err)
+	}
+	tmp := f.Name()
+	_, werr := f.Write(buf.Bytes())
+	cerr := f.Close()
+	if werr == nil {
+		werr = cerr
+	}
+	if werr == nil {
+		werr = os.Chmod(tmp, 0o644)
+	}
+	if werr == nil {
+		werr = os.Rename(tmp, path)
+	}
+	if werr != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("device: saving %s: %w", path, werr)
+	}
+	return nil
+}

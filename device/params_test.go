@@ -1,0 +1,104 @@
+package device
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestParamsRoundTrip(t *testing.T) {
+	p := DefaultParams()
+	p.Memristor.Vth = 1.95
+	p.TFT.Vth = 0.8
+	path := filepath.Join(t.TempDir(), "params.json")
+	if err := SaveParams(path, p); err != nil {
+		t.Fatal(err)
+	}
+	q, err := LoadParams(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q != p {
+		t.Errorf("round trip changed params:\n%+v\n%+v", p, q)
+	}
+	if ents, _ := os.ReadDir(filepath.Dir(path)); len(ents) != 1 {
+		t.Errorf("SaveParams left %d files in the folder, want 1", len(ents))
+	}
+	raw, _ := os.ReadFile(path)
+	for _, key := range []string{`"memristor"`, `"tft"`, `"v_th_V"`, `"r_d_ohm"`, `"tau_relax_s"`, `"g_max_S"`, `"mobility_m2_per_Vs"`, `"t_ox_m"`, `"ss_V_per_dec"`} {
+		if !bytes.Contains(raw, []byte(key)) {
+			t.Errorf("JSON lacks key %s", key)
+		}
+	}
+}
+
+func TestDecodeParamsPartialKeepsDefaults(t *testing.T) {
+	p, err := DecodeParams(strings.NewReader(`{"memristor": {"r_d_ohm": 2e5}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := DefaultParams()
+	want.Memristor.RD = 2e5
+	if p != want {
+		t.Errorf("got %+v", p)
+	}
+}
+
+func TestDecodeParamsErrorsNameTheKey(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{`{"memristor": {"v_th": 2}}`, `unknown field "v_th"`},
+		{`{"tft": {"v_th_V": 1, "width": 3}}`, `unknown field "width"`},
+		{`{"memristor": {"v_th_V": -1}}`, `v_th_V`},
+		{`{"memristor": {"g_max_S": 1e-3}}`, `g_max_S`},
+		{`{"tft": {"mobility_m2_per_Vs": 0}}`, `mobility_m2_per_Vs`},
+		{`{"memristor": {"tau_set_s": "fast"}}`, `tau_set_s`},
+		{`{"memristor": {}} {}`, `after the JSON object`},
+		{`{"memristor": `, `unexpected EOF`},
+		{`[]`, `cannot unmarshal`},
+	}
+	for _, tc := range tests {
+		_, err := DecodeParams(strings.NewReader(tc.in))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: error %v, want it to contain %q", tc.in, err, tc.want)
+		}
+	}
+	if _, err := LoadParams(filepath.Join(t.TempDir(), "missing.json")); err == nil {
+		t.Error("LoadParams of a missing file succeeded")
+	}
+	bad := DefaultParams()
+	bad.TFT.L = -1
+	if err := SaveParams(filepath.Join(t.TempDir(), "bad.json"), bad); err == nil || !strings.Contains(err.Error(), "l_m") {
+		t.Errorf("SaveParams of invalid params: %v", err)
+	}
+}
+
+func FuzzDecodeParams(f *testing.F) {
+	var buf bytes.Buffer
+	if err := EncodeParams(&buf, DefaultParams()); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(buf.String())
+	f.Add(`{"memristor": {"v_th_V": 1e308}}`)
+	f.Add(`{"tft": {"ss_V_per_dec": 0.01}}`)
+	f.Add(`{"memristor": null}`)
+	f.Add(`{`)
+	f.Fuzz(func(t *testing.T, in string) {
+		p, err := DecodeParams(strings.NewReader(in))
+		if err != nil {
+			return
+		}
+		if err := p.Validate(); err != nil {
+			t.Fatalf("accepted invalid params: %v", err)
+		}
+		var out bytes.Buffer
+		if err := EncodeParams(&out, p); err != nil {
+			t.Fatalf("cannot re-encode accepted params: %v", err)
+		}
+		if !json.Valid(out.Bytes()) {
+			t.Fatal("encoded invalid JSON")
+		}
+	})
+}
