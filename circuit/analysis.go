@@ -96,10 +96,29 @@ func (c *Circuit) DCSweep(source string, values []float64) (*SweepResult, error)
 		return nil, s.convErr("dc", where(values[0]), f)
 	}
 	s.record(res.data[:w], 0)
+	smooth := false // the last point followed from the one before without help
 	for k := 1; k < len(values); k++ {
 		copy(s.xc, s.x)
 		set(values[k])
-		if f := s.newton(ctx); f != nil {
+		// Secant predictor from the last two points when the sweep goes on
+		// in the same direction with a comparable step.
+		predicted := false
+		if smooth && k >= 2 {
+			d0, d1 := values[k-1]-values[k-2], values[k]-values[k-1]
+			if r := d1 / d0; d0 != 0 && r > 0 && r <= 2 {
+				s.predict(res.data[(k-2)*w:(k-1)*w], r)
+				predicted = true
+			}
+		}
+		f := s.newton(ctx)
+		res.NewtonIterations += s.lastIters
+		if f != nil && predicted {
+			copy(s.x, s.xc)
+			f = s.newton(ctx)
+			res.NewtonIterations += s.lastIters
+		}
+		smooth = f == nil
+		if f != nil {
 			copy(s.x, s.xc)
 			sub, f := s.continueTo(ctx, set, values[k-1], values[k])
 			res.Substeps += sub
@@ -110,6 +129,19 @@ func (c *Circuit) DCSweep(source string, values []float64) (*SweepResult, error)
 		s.record(res.data[k*w:(k+1)*w], 0)
 	}
 	return res, nil
+}
+
+// predict sets s.x to the linear extrapolation x + r·(x − prev) from the
+// converged s.x and the point before it (prev: a recorded row), with states
+// kept within their bounds.
+func (s *solver) predict(prev []float64, r float64) {
+	for i := 0; i < s.n; i++ {
+		v := s.x[i] + r*(s.x[i]-prev[i])
+		if s.lay.kinds[i] == ukState {
+			v = math.Min(math.Max(v, s.lo[i]), s.hi[i])
+		}
+		s.x[i] = v
+	}
 }
 
 // continueTo moves the solution in s.x (converged at source value from) to

@@ -140,14 +140,16 @@ func (c *Circuit) add(e element, nodes ...*string) {
 	c.ws = nil
 }
 
-// Element is the common view of every netlist element.
+// Element is the common view of every netlist element: *Resistor,
+// *Capacitor, *VoltageSource, *CurrentSource, *Stateful or *FET (the set is
+// closed).
 type Element interface {
 	// Name returns the element's name.
 	Name() string
 	// Terminals returns the node names the element connects, in the
 	// order of its Add method ("0" for ground).
 	Terminals() []string
-	// elem marks the closed set of element types.
+	// load stamps the element into the system.
 	load(s *solver, ctx *loadCtx)
 }
 
@@ -161,34 +163,34 @@ type element interface {
 	current(s *solver, x []float64, t float64) float64
 }
 
-// Resistor is a linear resistor of R ohms between A and B.
+// Resistor is a linear resistor of R ohms between its terminals a and b.
 type Resistor struct {
-	name string
-	A, B string
+	name   string
+	ta, tb string
 	// R is the resistance in Ω (finite, > 0).
 	R float64
 
 	a, b int
 }
 
-// Capacitor is a linear capacitor of C farads between A and B. It is open in
-// DC analyses.
+// Capacitor is a linear capacitor of C farads between its terminals a and
+// b. It is open in DC analyses.
 type Capacitor struct {
-	name string
-	A, B string
+	name   string
+	ta, tb string
 	// C is the capacitance in F (finite, ≥ 0).
 	C float64
 
 	a, b, dyn int
 }
 
-// VoltageSource forces V(P) − V(N) = W(t). Its branch current, an unknown of
-// the system, follows the SPICE convention: positive when it flows into P,
-// through the source, and out of N (a supply that delivers power has a
-// negative current).
+// VoltageSource forces V(p) − V(n) = W(t) between its terminals p and n.
+// Its branch current, an unknown of the system, follows the SPICE
+// convention: positive when it flows into p, through the source, and out of
+// n (a supply that delivers power has a negative current).
 type VoltageSource struct {
-	name string
-	P, N string
+	name   string
+	tp, tn string
 	// W is the source voltage in V.
 	W Waveform
 
@@ -197,11 +199,12 @@ type VoltageSource struct {
 	sweepVal float64
 }
 
-// CurrentSource drives the current W(t) from P through the source to N
-// (SPICE convention): it draws W out of node P and injects it into node N.
+// CurrentSource drives the current W(t) from its terminal p through the
+// source to n (SPICE convention): it draws W out of node p and injects it
+// into node n.
 type CurrentSource struct {
-	name string
-	P, N string
+	name   string
+	tp, tn string
 	// W is the source current in A.
 	W Waveform
 
@@ -211,21 +214,22 @@ type CurrentSource struct {
 }
 
 // Stateful is a two-terminal nonlinear element with one internal state,
-// described by a StatefulModel; current flows from A to B.
+// described by a StatefulModel; its current flows from terminal a through the
+// device to b, for v = V(a) − V(b). The state is an unknown of the system.
 type Stateful struct {
-	name string
-	A, B string
+	name   string
+	ta, tb string
 	// Model computes the current and the state equation.
 	Model StatefulModel
 
 	a, b, x, dyn int
 }
 
-// FET is a three-terminal transistor described by a FETModel: drain D, gate
-// G, source S; the drain current flows from D through the channel to S.
+// FET is a three-terminal transistor described by a FETModel: drain d, gate
+// g, source s; the drain current flows from d through the channel to s.
 type FET struct {
-	name    string
-	D, G, S string
+	name       string
+	td, tg, ts string
 	// Model computes the drain current.
 	Model FETModel
 
@@ -251,22 +255,22 @@ func (e *Stateful) Name() string { return e.name }
 func (e *FET) Name() string { return e.name }
 
 // Terminals returns A, B.
-func (e *Resistor) Terminals() []string { return []string{e.A, e.B} }
+func (e *Resistor) Terminals() []string { return []string{e.ta, e.tb} }
 
 // Terminals returns A, B.
-func (e *Capacitor) Terminals() []string { return []string{e.A, e.B} }
+func (e *Capacitor) Terminals() []string { return []string{e.ta, e.tb} }
 
 // Terminals returns P, N.
-func (e *VoltageSource) Terminals() []string { return []string{e.P, e.N} }
+func (e *VoltageSource) Terminals() []string { return []string{e.tp, e.tn} }
 
 // Terminals returns P, N.
-func (e *CurrentSource) Terminals() []string { return []string{e.P, e.N} }
+func (e *CurrentSource) Terminals() []string { return []string{e.tp, e.tn} }
 
 // Terminals returns A, B.
-func (e *Stateful) Terminals() []string { return []string{e.A, e.B} }
+func (e *Stateful) Terminals() []string { return []string{e.ta, e.tb} }
 
 // Terminals returns D, G, S.
-func (e *FET) Terminals() []string { return []string{e.D, e.G, e.S} }
+func (e *FET) Terminals() []string { return []string{e.td, e.tg, e.ts} }
 
 func (e *Resistor) validate() error {
 	if !finite(e.R) || e.R <= 0 {
@@ -312,44 +316,44 @@ func (e *FET) validate() error {
 
 // AddResistor adds a resistor of r ohms between nodes a and b.
 func (c *Circuit) AddResistor(name, a, b string, r float64) *Resistor {
-	e := &Resistor{name: name, A: a, B: b, R: r}
-	c.add(e, &e.A, &e.B)
+	e := &Resistor{name: name, ta: a, tb: b, R: r}
+	c.add(e, &e.ta, &e.tb)
 	return e
 }
 
 // AddCapacitor adds a capacitor of f farads between nodes a and b.
 func (c *Circuit) AddCapacitor(name, a, b string, f float64) *Capacitor {
-	e := &Capacitor{name: name, A: a, B: b, C: f}
-	c.add(e, &e.A, &e.B)
+	e := &Capacitor{name: name, ta: a, tb: b, C: f}
+	c.add(e, &e.ta, &e.tb)
 	return e
 }
 
 // AddVoltageSource adds a source forcing V(p) − V(n) = w(t).
 func (c *Circuit) AddVoltageSource(name, p, n string, w Waveform) *VoltageSource {
-	e := &VoltageSource{name: name, P: p, N: n, W: w}
-	c.add(e, &e.P, &e.N)
+	e := &VoltageSource{name: name, tp: p, tn: n, W: w}
+	c.add(e, &e.tp, &e.tn)
 	return e
 }
 
 // AddCurrentSource adds a source driving w(t) amperes from p through the
 // source to n, i.e. into node n.
 func (c *Circuit) AddCurrentSource(name, p, n string, w Waveform) *CurrentSource {
-	e := &CurrentSource{name: name, P: p, N: n, W: w}
-	c.add(e, &e.P, &e.N)
+	e := &CurrentSource{name: name, tp: p, tn: n, W: w}
+	c.add(e, &e.tp, &e.tn)
 	return e
 }
 
 // AddStateful adds a two-terminal stateful element (current from a to b).
 func (c *Circuit) AddStateful(name, a, b string, m StatefulModel) *Stateful {
-	e := &Stateful{name: name, A: a, B: b, Model: m}
-	c.add(e, &e.A, &e.B)
+	e := &Stateful{name: name, ta: a, tb: b, Model: m}
+	c.add(e, &e.ta, &e.tb)
 	return e
 }
 
 // AddFET adds a transistor with drain d, gate g and source s.
 func (c *Circuit) AddFET(name, d, g, s string, m FETModel) *FET {
-	e := &FET{name: name, D: d, G: g, S: s, Model: m}
-	c.add(e, &e.D, &e.G, &e.S)
+	e := &FET{name: name, td: d, tg: g, ts: s, Model: m}
+	c.add(e, &e.td, &e.tg, &e.ts)
 	return e
 }
 
@@ -382,8 +386,9 @@ type Options struct {
 	// MaxIter caps the Newton iterations of one solve. Default 100.
 	MaxIter int
 	// MaxVoltage is the largest node voltage magnitude (V) accepted as a
-	// solution; beyond it the solve is reported as not converged.
-	// Default 1e6 V.
+	// solution; beyond it the solve is reported as not converged. It
+	// catches answers that only gmin holds (a current forced into a node
+	// that cannot carry it). Default 1e3 V.
 	MaxVoltage float64
 }
 
@@ -398,7 +403,7 @@ func DefaultOptions() Options {
 		MaxVoltageStep: 0.5,
 		MaxStateStep:   0.5,
 		MaxIter:        100,
-		MaxVoltage:     1e6,
+		MaxVoltage:     1e3,
 	}
 }
 

@@ -1,7 +1,5 @@
 package circuit
 
-import "math"
-
 // Solution is one solved point: an operating point, one point of a sweep or
 // one time point of a transient.
 type Solution struct {
@@ -139,6 +137,8 @@ type SweepResult struct {
 	// Substeps counts the extra intermediate solves that continuation
 	// needed between requested points.
 	Substeps int
+	// NewtonIterations counts the iterations of every solve of the sweep.
+	NewtonIterations int
 }
 
 // Len returns the number of points.
@@ -189,30 +189,33 @@ func (r *TranResult) Current(element string) ([]float64, error) { return r.table
 // State returns a stateful element's state at every time point.
 func (r *TranResult) State(element string) ([]float64, error) { return r.table.State(element) }
 
-// Energy returns the energy in J that a voltage source delivered to the
-// rest of the circuit over the run, −∫ V·I dt with the SPICE sign of the
-// branch current (so a supply feeding a load gives a positive number),
-// integrated by the trapezoidal rule over the time points.
+// Energy returns the energy in J that an independent source delivered to
+// the rest of the circuit over the run, integrated by the trapezoidal rule
+// over the time points. For a voltage source it is −∫ (V(P)−V(N))·I dt with
+// the SPICE sign of the branch current, for a current source
+// ∫ (V(N)−V(P))·I dt; either way a supply feeding a load gives a positive
+// number.
 func (r *TranResult) Energy(source string) (float64, error) {
 	t, ok := r.lay.srcTerm[source]
 	if !ok {
-		return 0, invalidf("no voltage source %q", source)
+		return 0, invalidf("no independent source %q", source)
 	}
 	pv, nv := t[0], t[1]
-	br := r.lay.brIdx[source]
+	col := r.lay.n + r.lay.elemIdx[source]
 	w := r.lay.width()
-	var e float64
-	prev := math.NaN()
+	var e, prev float64
 	for j := range r.Time {
 		row := r.data[j*w : (j+1)*w]
-		v := 0.0
+		v := 0.0 // V(N) − V(P)
 		if pv >= 0 {
-			v += row[pv]
+			v -= row[pv]
 		}
 		if nv >= 0 {
-			v -= row[nv]
+			v += row[nv]
 		}
-		p := -v * row[br]
+		// Both conventions reduce to (V(N)−V(P))·I: a voltage source's
+		// branch current enters P, a current source's current leaves into N.
+		p := v * row[col]
 		if j > 0 {
 			e += 0.5 * (p + prev) * (r.Time[j] - r.Time[j-1])
 		}
@@ -220,4 +223,3 @@ func (r *TranResult) Energy(source string) (float64, error) {
 	}
 	return e, nil
 }
-

@@ -48,16 +48,16 @@ func (d *dynQ) value(x []float64) float64 {
 // layout names the unknowns and element currents of a compiled circuit. It
 // is immutable, so results keep it after the circuit changes.
 type layout struct {
-	n       int            // unknowns
-	m       int            // elements (one recorded current each)
-	names   []string       // unknown names
-	kinds   []uint8        // unknown kinds
-	nodeIdx map[string]int // node name → unknown
-	elemIdx map[string]int // element name → element index
-	brIdx   map[string]int // voltage-source name → branch unknown
-	stIdx   map[string]int // stateful name → state unknown
-	elems   []string       // element names
-	srcTerm map[string][2]int // voltage-source name → P, N unknowns (-1: ground)
+	n       int               // unknowns
+	m       int               // elements (one recorded current each)
+	names   []string          // unknown names
+	kinds   []uint8           // unknown kinds
+	nodeIdx map[string]int    // node name → unknown
+	elemIdx map[string]int    // element name → element index
+	brIdx   map[string]int    // voltage-source name → branch unknown
+	stIdx   map[string]int    // stateful name → state unknown
+	elems   []string          // element names
+	srcTerm map[string][2]int // independent-source name → P, N unknowns (-1: ground)
 }
 
 // width is the length of one recorded row: the unknowns then one current
@@ -100,9 +100,21 @@ func (c *Circuit) compile() (*solver, error) {
 	if len(c.elems) == 0 {
 		return nil, invalidf("empty circuit")
 	}
-	if c.ws != nil {
-		c.ws.opt = opt
-		return c.ws, c.ws.structErr
+	// Values may have changed through the element pointers since the
+	// elements were added.
+	for _, e := range c.elems {
+		if err := e.validate(); err != nil {
+			return nil, invalidf("element %q: %v", e.Name(), err)
+		}
+	}
+	if s := c.ws; s != nil {
+		s.opt = opt
+		for _, e := range s.elems {
+			if m, ok := e.(*Stateful); ok {
+				s.lo[m.x], s.hi[m.x] = m.Model.StateBounds()
+			}
+		}
+		return s, s.structErr
 	}
 	s := &solver{c: c, opt: opt, nNodes: len(c.nodes)}
 	n := len(c.nodes)
@@ -156,14 +168,21 @@ func (c *Circuit) compile() (*solver, error) {
 		}
 		e.bind(s)
 		s.elems = append(s.elems, e)
-		if v, ok := e.(*VoltageSource); ok {
-			t := [2]int{v.p, v.n}
+		var t [2]int
+		switch v := e.(type) {
+		case *VoltageSource:
+			t = [2]int{v.p, v.n}
+		case *CurrentSource:
+			t = [2]int{v.p, v.n}
+		}
+		switch e.(type) {
+		case *VoltageSource, *CurrentSource:
 			for j := range t {
 				if t[j] == n {
 					t[j] = -1
 				}
 			}
-			lay.srcTerm[v.name] = t
+			lay.srcTerm[e.Name()] = t
 		}
 	}
 	s.J = make([]float64, s.st*s.st)
@@ -191,20 +210,24 @@ func (s *solver) idx(node string) int {
 	return s.lay.nodeIdx[node]
 }
 
-func (e *Resistor) bind(s *solver)  { e.a, e.b = s.idx(e.A), s.idx(e.B) }
-func (e *Capacitor) bind(s *solver) { e.a, e.b = s.idx(e.A), s.idx(e.B); e.dyn = len(s.dyn); s.dyn = append(s.dyn, dynQ{cap: e}) }
-func (e *VoltageSource) bind(s *solver) {
-	e.p, e.n = s.idx(e.P), s.idx(e.N)
+func (e *Resistor) bind(s *solver) { e.a, e.b = s.idx(e.ta), s.idx(e.tb) }
+func (e *Capacitor) bind(s *solver) {
+	e.a, e.b = s.idx(e.ta), s.idx(e.tb)
+	e.dyn = len(s.dyn)
+	s.dyn = append(s.dyn, dynQ{cap: e})
 }
-func (e *CurrentSource) bind(s *solver) { e.p, e.n = s.idx(e.P), s.idx(e.N) }
+func (e *VoltageSource) bind(s *solver) {
+	e.p, e.n = s.idx(e.tp), s.idx(e.tn)
+}
+func (e *CurrentSource) bind(s *solver) { e.p, e.n = s.idx(e.tp), s.idx(e.tn) }
 func (e *Stateful) bind(s *solver) {
-	e.a, e.b = s.idx(e.A), s.idx(e.B)
+	e.a, e.b = s.idx(e.ta), s.idx(e.tb)
 	e.dyn = len(s.dyn)
 	s.dyn = append(s.dyn, dynQ{xi: e.x})
 	s.ctrl = append(s.ctrl, [2]int{e.a, e.b})
 }
 func (e *FET) bind(s *solver) {
-	e.d, e.g, e.s = s.idx(e.D), s.idx(e.G), s.idx(e.S)
+	e.d, e.g, e.s = s.idx(e.td), s.idx(e.tg), s.idx(e.ts)
 	s.ctrl = append(s.ctrl, [2]int{e.g, e.s}, [2]int{e.d, e.s})
 }
 
@@ -405,7 +428,7 @@ func (e *FET) load(s *solver, _ *loadCtx) {
 func (e *Resistor) current(_ *solver, x []float64, _ float64) float64 {
 	return (x[e.a] - x[e.b]) / e.R
 }
-func (e *Capacitor) current(*solver, []float64, float64) float64   { return 0 }
+func (e *Capacitor) current(*solver, []float64, float64) float64           { return 0 }
 func (e *VoltageSource) current(_ *solver, x []float64, _ float64) float64 { return x[e.br] }
 func (e *CurrentSource) current(_ *solver, _ []float64, t float64) float64 {
 	if e.swept {
@@ -450,7 +473,7 @@ func (s *solver) newton(ctx *loadCtx) *solveFail {
 		s.load(ctx)
 		// Residual test (before the factorisation overwrites J).
 		resOK := true
-		worstR := 0.0
+		worstScore := 0.0 // largest residual or update over its tolerance
 		for i := 0; i < n; i++ {
 			f := s.F[i]
 			var abs float64
@@ -468,8 +491,8 @@ func (s *solver) newton(ctx *loadCtx) *solveFail {
 					return &solveFail{worst: i, cause: errNonFinite, msg: "non-finite residual"}
 				}
 				resOK = false
-				if r := math.Abs(f) / tol; r > worstR {
-					worstR, worst = r, i
+				if r := math.Abs(f) / tol; r > worstScore {
+					worstScore, worst = r, i
 				}
 			}
 		}
@@ -487,7 +510,6 @@ func (s *solver) newton(ctx *loadCtx) *solveFail {
 		luSolve(s.J, n, st, s.perm, s.dx, s.tmp)
 		// Update test and damping.
 		updOK := true
-		worstU := 0.0
 		for i := 0; i < n; i++ {
 			d := s.dx[i]
 			xi := s.x[i]
@@ -506,8 +528,8 @@ func (s *solver) newton(ctx *loadCtx) *solveFail {
 					return &solveFail{worst: i, cause: errNonFinite, msg: "non-finite update"}
 				}
 				updOK = false
-				if r := math.Abs(d) / tol; r > worstU && worstR == 0 {
-					worstU, worst = r, i
+				if r := math.Abs(d) / tol; r > worstScore {
+					worstScore, worst = r, i
 				}
 			}
 		}
@@ -626,6 +648,7 @@ func (s *solver) gminStepping(ctx *loadCtx) *solveFail {
 			}
 			copy(s.xb, s.x)
 			good = g
+			factor = math.Min(factor*factor, 10)
 			g /= factor
 			if g < gminStop {
 				g = 0

@@ -168,17 +168,17 @@ func WriteSpice(w io.Writer, c *Circuit, analysis Analysis) error {
 		switch e := e.(type) {
 		case *Resistor:
 			card = "r_" + name
-			line = fmt.Sprintf("%s %s %s %s", card, spiceNode(e.A), spiceNode(e.B), fmtNum(e.R))
+			line = fmt.Sprintf("%s %s %s %s", card, spiceNode(e.ta), spiceNode(e.tb), fmtNum(e.R))
 		case *Capacitor:
 			card = "c_" + name
-			line = fmt.Sprintf("%s %s %s %s", card, spiceNode(e.A), spiceNode(e.B), fmtNum(e.C))
+			line = fmt.Sprintf("%s %s %s %s", card, spiceNode(e.ta), spiceNode(e.tb), fmtNum(e.C))
 		case *VoltageSource:
 			card = SpiceSourceName(e)
-			line = fmt.Sprintf("%s %s %s %s", card, spiceNode(e.P), spiceNode(e.N), e.W.spice(tstop))
+			line = fmt.Sprintf("%s %s %s %s", card, spiceNode(e.tp), spiceNode(e.tn), e.W.spice(tstop))
 			currents = append(currents, "i("+card+")")
 		case *CurrentSource:
 			card = SpiceSourceName(e)
-			line = fmt.Sprintf("%s %s %s %s", card, spiceNode(e.P), spiceNode(e.N), e.W.spice(tstop))
+			line = fmt.Sprintf("%s %s %s %s", card, spiceNode(e.tp), spiceNode(e.tn), e.W.spice(tstop))
 		case *Stateful:
 			m, ok := e.Model.(SpiceStateful)
 			if !ok {
@@ -194,9 +194,9 @@ func WriteSpice(w io.Writer, c *Circuit, analysis Analysis) error {
 					return err
 				}
 			}
-			v, x := vdiff(e.A, e.B), "v("+xn+")"
+			v, x := vdiff(e.ta, e.tb), "v("+xn+")"
 			line = fmt.Sprintf("%s %s %s I=%s\nbx_%s 0 %s I=%s\ncx_%s %s 0 1",
-				card, spiceNode(e.A), spiceNode(e.B), m.SpiceCurrent(v, x),
+				card, spiceNode(e.ta), spiceNode(e.tb), m.SpiceCurrent(v, x),
 				name, xn, m.SpiceRate(v, x),
 				name, xn)
 			states = append(states, x)
@@ -211,8 +211,8 @@ func WriteSpice(w io.Writer, c *Circuit, analysis Analysis) error {
 				return invalidf("WriteSpice: the model of %q (%T) does not implement SpiceFET", e.name, e.Model)
 			}
 			card = "b_" + name
-			line = fmt.Sprintf("%s %s %s I=%s", card, spiceNode(e.D), spiceNode(e.S),
-				m.SpiceIds(vdiff(e.G, e.S), vdiff(e.D, e.S)))
+			line = fmt.Sprintf("%s %s %s I=%s", card, spiceNode(e.td), spiceNode(e.ts),
+				m.SpiceIds(vdiff(e.tg, e.ts), vdiff(e.td, e.ts)))
 		}
 		if err := claim(card, "element "+e.Name()); err != nil {
 			return err

@@ -41,7 +41,7 @@ type TranOptions struct {
 	// converged. Default tstop·1e-14.
 	MinStep float64
 	// InitStep is the first step after t = 0 and after every breakpoint,
-	// in s. Default 1e-6 of the interval to the next breakpoint (at most
+	// in s. Default 1e-4 of the interval to the next breakpoint (at most
 	// MaxStep). The first step's error is checked after the second one
 	// and both are redone smaller if it was too large.
 	InitStep float64
@@ -191,9 +191,9 @@ func (s *solver) transient(tstop float64, o *TranOptions) (*TranResult, error) {
 	var hx [4][]float64
 	var ht [4]float64
 	for k := range hx {
-		hx[k] = make([]float64, n)
+		hx[k] = make([]float64, s.st) // slot n is ground, always 0
 	}
-	copy(hx[0], s.x[:n])
+	copy(hx[0], s.x)
 	qdot := make([]float64, nd) // dq/dt at the newest point (0 at the DC point)
 	qdotPrev := make([]float64, nd)
 	ctx := &loadCtx{mode: modeTran, srcScale: 1, gmin: s.opt.Gmin, hist: make([]float64, nd)}
@@ -203,7 +203,7 @@ func (s *solver) transient(tstop float64, o *TranOptions) (*TranResult, error) {
 	initStep := func() float64 {
 		h := o.InitStep
 		if h == 0 {
-			h = 1e-6 * (bps[bpi] - t)
+			h = 1e-4 * (bps[bpi] - t)
 		}
 		return math.Max(math.Min(h, o.MaxStep), o.MinStep)
 	}
@@ -252,7 +252,7 @@ func (s *solver) transient(tstop float64, o *TranOptions) (*TranResult, error) {
 		ctx.a0 = a0
 		ctx.t = tn
 		// Predictor: linear extrapolation of the last two points.
-		copy(s.x[:n], hx[0])
+		copy(s.x, hx[0])
 		if since >= 1 {
 			r := h / hp
 			for i := 0; i < n; i++ {
@@ -310,7 +310,7 @@ func (s *solver) transient(tstop float64, o *TranOptions) (*TranResult, error) {
 		}
 		hx[3], hx[2], hx[1], hx[0] = hx[2], hx[1], hx[0], hx[3]
 		ht[3], ht[2], ht[1], ht[0] = ht[2], ht[1], ht[0], tn
-		copy(hx[0], s.x[:n])
+		copy(hx[0], s.x)
 		t = tn
 		push(t)
 		row := res.data[len(res.data)-w:]

@@ -53,7 +53,7 @@ func (d DC) spice(float64) string { return "DC " + fmtNum(float64(d)) }
 // of the Period; repeated every Period (s) if Period > 0, once otherwise.
 // A Rise or Fall of 0 is taken as ZeroEdge.
 type Pulse struct {
-	V1, V2                          float64
+	V1, V2                           float64
 	Delay, Rise, Fall, Width, Period float64
 }
 

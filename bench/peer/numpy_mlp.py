@@ -149,9 +149,11 @@ def main():
     n, B = tx.shape[0], args.batch
     xb_buf = np.empty((B, tx.shape[1]), np.float32)
 
-    epoch_s, eval_s, accs, losses = [], [], [], []
+    epoch_s, eval_s, accs, losses, other = [], [], [], [], []
+    meter = peercommon.CpuMeter()
     for epoch in range(1, args.epochs + 1):
         perm = rng.permutation(n)
+        meter.start()
         t0 = time.perf_counter()
         total = 0.0
         steps = 0
@@ -162,6 +164,7 @@ def main():
             total += net.step(xb, ty[idx], args.lr)
             steps += 1
         t1 = time.perf_counter()
+        other.append(meter.stop())
         acc, _ = net.evaluate(vx, vy, eval_chunk)
         t2 = time.perf_counter()
         if not np.isfinite(total):
@@ -171,11 +174,13 @@ def main():
         accs.append(acc)
         losses.append(total / steps)
         if not args.quiet:
-            print(peercommon.epoch_line(epoch, args.epochs, t1 - t0, total / steps, acc, t2 - t1),
+            print(peercommon.epoch_line(epoch, args.epochs, t1 - t0, total / steps, acc, t2 - t1,
+                                       other[-1]),
                   flush=True)
 
     versions = {"python": sys.version.split()[0], "numpy": np.__version__}
-    print(peercommon.result("numpy", args, epoch_s, accs, losses, eval_s, versions), flush=True)
+    print(peercommon.result("numpy", args, epoch_s, accs, losses, eval_s, versions,
+                            other), flush=True)
     return 0
 
 

@@ -105,18 +105,48 @@ def blas_info():
     return {"library": "unknown"}
 
 
+class CpuMeter:
+    """Noise gauge for a timed section: CPU seconds the whole machine spent
+    busy minus those this process spent, i.e. other programs' share (Linux;
+    None elsewhere). Near 0 means the section ran on a quiet machine."""
+
+    def __init__(self):
+        self._hz = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+        self._start = None
+
+    def _read(self):
+        try:
+            with open("/proc/stat") as f:
+                v = [int(x) for x in f.readline().split()[1:9]]
+        except OSError:
+            return None
+        busy = sum(v) - v[3] - v[4]          # all but idle and iowait
+        t = os.times()
+        return busy / self._hz, t.user + t.system
+
+    def start(self):
+        self._start = self._read()
+
+    def stop(self):
+        end = self._read()
+        if self._start is None or end is None:
+            return None
+        return max(0.0, (end[0] - self._start[0]) - (end[1] - self._start[1]))
+
+
 def env_snapshot():
     keys = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_WAIT_POLICY",
             "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
     return {k: os.environ.get(k) for k in keys}
 
 
-def epoch_line(epoch, epochs, secs, loss, acc, eval_secs):
+def epoch_line(epoch, epochs, secs, loss, acc, eval_secs, other_cpu=None):
+    noise = "" if other_cpu is None else f", other procs {other_cpu:.2f} cpu-s"
     return (f"epoch {epoch:>3}/{epochs}  train {secs:7.3f} s  loss {loss:.4f}  "
-            f"test acc {acc:.4f}  (eval {eval_secs:.3f} s)")
+            f"test acc {acc:.4f}  (eval {eval_secs:.3f} s{noise})")
 
 
-def result(peer, args, epoch_seconds, accs, losses, eval_seconds, versions):
+def result(peer, args, epoch_seconds, accs, losses, eval_seconds, versions, other_cpu=None):
     """The final JSON line. The first eight keys are the agreed schema."""
     out = {
         "peer": peer,
@@ -130,6 +160,8 @@ def result(peer, args, epoch_seconds, accs, losses, eval_seconds, versions):
         # extras
         "train_loss_per_epoch": [round(v, 6) for v in losses],
         "eval_seconds": [round(s, 6) for s in eval_seconds],
+        # CPU seconds other processes used during each training pass
+        "other_cpu_s": [None if c is None else round(c, 3) for c in (other_cpu or [])],
         "lr": args.lr, "batch": args.batch, "seed": args.seed,
         "blas": blas_info(),
         "env": env_snapshot(),

@@ -70,9 +70,11 @@ def main():
     rng = peercommon.shuffler(args.seed)
     n, B = tx.shape[0], args.batch
 
-    epoch_s, eval_s, accs, losses = [], [], [], []
+    epoch_s, eval_s, accs, losses, other = [], [], [], [], []
+    meter = peercommon.CpuMeter()
     for epoch in range(1, args.epochs + 1):
         perm = torch.from_numpy(rng.permutation(n))
+        meter.start()
         t0 = time.perf_counter()
         total = 0.0
         steps = 0
@@ -87,6 +89,7 @@ def main():
             total += loss.item()
             steps += 1
         t1 = time.perf_counter()
+        other.append(meter.stop())
         acc = evaluate(model, vx, vy)
         t2 = time.perf_counter()
         if not np.isfinite(total):
@@ -96,14 +99,16 @@ def main():
         accs.append(acc)
         losses.append(total / steps)
         if not args.quiet:
-            print(peercommon.epoch_line(epoch, args.epochs, t1 - t0, total / steps, acc, t2 - t1),
+            print(peercommon.epoch_line(epoch, args.epochs, t1 - t0, total / steps, acc, t2 - t1,
+                                       other[-1]),
                   flush=True)
 
     versions = {"python": sys.version.split()[0], "numpy": np.__version__,
                 "torch": torch.__version__,
                 "torch_num_threads": torch.get_num_threads(),
                 "torch_parallel_backend": "openmp" if torch.backends.openmp.is_available() else "?"}
-    print(peercommon.result("torch", args, epoch_s, accs, losses, eval_s, versions), flush=True)
+    print(peercommon.result("torch", args, epoch_s, accs, losses, eval_s, versions,
+                            other), flush=True)
     return 0
 
 

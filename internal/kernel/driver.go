@@ -31,6 +31,9 @@ type impl struct {
 	// gen is a pure-Go kernel working on an A micro-panel packed as
 	// ap[p*mr+i] (mr = impl.mr rows, zero-padded).
 	gen func(kc, mr, nr int, ap, bp, c []float32, ldc int, alpha, beta float32)
+
+	// pack, if not nil, replaces packPanel.
+	pack func(dst []float32, transB bool, b []float32, ldb, k0, kl, j0, cols, w int)
 }
 
 // Tuning parameters.
@@ -38,23 +41,28 @@ var (
 	// kcBlock is the depth of the k blocks that the micro-kernel runs over
 	// before C is updated.
 	kcBlock = 384
-	// maxPackB bounds the size of the shared buffer for packed B, in floats.
+	// maxPackB bounds the size of each thread's buffer for packed B, in
+	// floats.
 	maxPackB = 1 << 18
 	// minParallelFlops is the size (2*m*n*k) below which Sgemm runs on the
 	// calling goroutine only.
 	minParallelFlops = 2 << 20
+	// taskFlops is the smallest amount of work worth a separate task.
+	taskFlops = 1 << 17
 	// spinTime is how long an idle worker polls for the next job before it
 	// blocks on its channel.
 	spinTime = 100 * time.Microsecond
 )
 
 // job is one block of an Sgemm call: the columns [jc, jc+nc) of C over the
-// k range [kb, kb+kl). Its work is split into packing chunks (rows of the
-// packed B block) and compute tasks (one row panel of C times a range of
-// column panels) that the threads claim dynamically, so that a thread that
-// is descheduled (other processes on the machine) delays the call by at most
-// one chunk or task.
+// k range [kb, kb+kl). Its work is split into tasks (a group of row panels
+// of C times a range of column panels) that the threads claim dynamically,
+// so that a thread that is descheduled (other processes on the machine)
+// delays the call by at most one task. Each thread packs the panels of op(B)
+// that its tasks need into its own buffer, on first use: no thread ever
+// waits for another one's packing.
 type job struct {
+	id             uint64 // distinguishes jobs for worker.stamp
 	transA, transB bool
 	m              int
 	alpha, beta    float32 // beta is 1 for k blocks after the first
@@ -62,12 +70,11 @@ type job struct {
 	lda, ldb, ldc  int
 	jc, nc, kb, kl int
 
-	bp        []float32 // packed B block (64-byte aligned)
-	nPack     int64     // packing chunks
 	rowPanels int
 	colPanels int
-	colChunks int   // column-panel groups per row panel
-	nTasks    int64 // rowPanels * colChunks
+	rowGroup  int   // row panels per task
+	colChunks int   // column-panel ranges per row group
+	nTasks    int64 // ceil(rowPanels/rowGroup) * colChunks
 }
 
 // worker holds one thread's state. Thread 0 is the calling goroutine.
@@ -76,8 +83,11 @@ type worker struct {
 	pool     *pool
 	sleeping atomic.Int32
 	wake     chan struct{}
-	apack    []float32 // packed A micro-panel for the generic kernel
-	_        [64]byte  // keep hot atomics of different workers apart
+	bbuf     []float32 // backing store of bp
+	bp       []float32 // packed B panels of the current job, 64-byte aligned
+	stamp    []uint64  // stamp[jr] == job.id if panel jr is packed in bp
+	apack    []float32 // packed A micro-panel for the pure-Go kernels
+	_        [64]byte  // keep hot fields of different workers apart
 }
 
 // state bits of pool.state: the job sequence number, whether the job is
@@ -95,15 +105,11 @@ type pool struct {
 	impl    *impl
 	workers []*worker
 	job     job
-	bbuf    []float32 // backing store of job.bp
+	jobs    uint64 // jobs run so far
 
 	_         [64]byte
 	state     atomic.Uint64
 	maxActive atomic.Int64 // workers (besides the caller) allowed in the job
-	_         [64]byte
-	packNext  atomic.Int64
-	_         [64]byte
-	packDone  atomic.Int64
 	_         [64]byte
 	taskNext  atomic.Int64
 	_         [64]byte
@@ -158,28 +164,21 @@ func (p *pool) sgemm(transA, transB bool, m, n, k int, alpha float32, a []float3
 	defer p.mu.Unlock()
 	im := p.impl
 
-	// Blocking: the packed B block (kBlock x ncBlock, padded) must fit in
-	// maxPackB floats.
+	// Blocking: a thread's packed B block (kBlock x ncBlock, padded) must
+	// fit in maxPackB floats.
 	ncBlock, kBlock := n, k
 	if k*roundUp(n, im.nr) > maxPackB {
 		ncBlock = min(n, max(im.nr, maxPackB/kcBlock/im.nr*im.nr))
 		kBlock = min(k, max(kcBlock, maxPackB/roundUp(ncBlock, im.nr)/kcBlock*kcBlock))
 	}
-	need := kBlock * roundUp(ncBlock, im.nr)
-	if len(p.bbuf) < need+16 {
-		p.bbuf = make([]float32, need+16)
-	}
-	off := 0
-	for uintptr(unsafe.Pointer(&p.bbuf[off]))%64 != 0 {
-		off++
-	}
 
+	flops := 2 * float64(m) * float64(n) * float64(k)
 	nt := min(p.threadCount(), runtime.GOMAXPROCS(0))
-	if 2*float64(m)*float64(n)*float64(k) < float64(minParallelFlops) {
+	if flops < float64(minParallelFlops) {
 		nt = 1
 	}
 	nt = max(1, min(nt, ceilDiv(m, im.mr)*ceilDiv(ncBlock, im.nr)))
-	p.ensureWorkers(nt)
+	p.ensureWorkers(nt, kBlock*roundUp(ncBlock, im.nr), ceilDiv(ncBlock, im.nr))
 
 	for jc := 0; jc < n; jc += ncBlock {
 		nc := min(ncBlock, n-jc)
@@ -190,20 +189,28 @@ func (p *pool) sgemm(transA, transB bool, m, n, k int, alpha float32, a []float3
 				bet = 1
 			}
 			rp, cp := ceilDiv(m, im.mr), ceilDiv(nc, im.nr)
-			chunks := 1
+			rowGroup, colChunks := rp, 1
 			if nt > 1 {
-				chunks = min(cp, ceilDiv(4*nt, rp))
+				// Between nt and 16*nt tasks of at least taskFlops each.
+				tasks := int(2 * float64(m) * float64(nc) * float64(kl) / float64(taskFlops))
+				tasks = max(nt, min(tasks, 16*nt))
+				if tasks <= rp {
+					rowGroup = ceilDiv(rp, tasks)
+				} else {
+					rowGroup, colChunks = 1, min(cp, ceilDiv(tasks, rp))
+				}
 			}
+			p.jobs++
 			p.job = job{
+				id:     p.jobs,
 				transA: transA, transB: transB, m: m,
 				alpha: alpha, beta: bet,
 				a: a, b: b, c: c,
 				lda: lda, ldb: ldb, ldc: ldc,
 				jc: jc, nc: nc, kb: kb, kl: kl,
-				bp:        p.bbuf[off : off+kl*roundUp(nc, im.nr)],
-				nPack:     int64(min(kl, 4*nt)),
-				rowPanels: rp, colPanels: cp, colChunks: chunks,
-				nTasks: int64(rp * chunks),
+				rowPanels: rp, colPanels: cp,
+				rowGroup: rowGroup, colChunks: colChunks,
+				nTasks: int64(ceilDiv(rp, rowGroup) * colChunks),
 			}
 			p.runJob(nt)
 		}
@@ -214,8 +221,6 @@ func (p *pool) sgemm(transA, transB bool, m, n, k int, alpha float32, a []float3
 // runJob runs p.job on the caller and up to nt-1 workers. On return no
 // worker is inside the job.
 func (p *pool) runJob(nt int) {
-	p.packNext.Store(0)
-	p.packDone.Store(0)
 	p.taskNext.Store(0)
 	if nt > 1 {
 		p.maxActive.Store(int64(nt - 1))
@@ -246,14 +251,31 @@ func (p *pool) runJob(nt int) {
 	}
 }
 
-// ensureWorkers makes sure workers[0:n] exist, starting goroutines for the
-// missing ones.
-func (p *pool) ensureWorkers(n int) {
+// ensureWorkers makes sure workers[0:n] exist, with goroutines running for
+// all but the first, and that each has room for bFloats floats of packed B
+// and nPanels panel stamps.
+func (p *pool) ensureWorkers(n, bFloats, nPanels int) {
 	for len(p.workers) < n {
 		w := &worker{id: len(p.workers), pool: p, wake: make(chan struct{}, 1)}
 		p.workers = append(p.workers, w)
 		if w.id > 0 {
 			go w.loop()
+		}
+	}
+	for _, w := range p.workers[:n] {
+		if len(w.bp) < bFloats {
+			w.bbuf = make([]float32, bFloats+16)
+			off := 0
+			for uintptr(unsafe.Pointer(&w.bbuf[off]))%64 != 0 {
+				off++
+			}
+			w.bp = w.bbuf[off : off+bFloats]
+		}
+		if len(w.stamp) < nPanels {
+			w.stamp = make([]uint64, nPanels)
+		}
+		if p.impl.asm == nil && len(w.apack) < p.impl.mr*kcBlock {
+			w.apack = make([]float32, p.impl.mr*kcBlock)
 		}
 	}
 }
@@ -297,112 +319,114 @@ func (w *worker) loop() {
 	}
 }
 
-// work claims and runs packing chunks, waits for the packing to complete,
-// then claims and runs compute tasks until none are left.
+// work claims and runs tasks until none are left.
 func (p *pool) work(w *worker) {
 	j := &p.job
-	im := p.impl
-	for {
-		c := p.packNext.Add(1) - 1
-		if c >= j.nPack {
-			break
-		}
-		p0, p1 := int(c)*j.kl/int(j.nPack), int(c+1)*j.kl/int(j.nPack)
-		packB(j.bp, j.transB, j.b, j.ldb, j.kb, j.kl, p0, p1, j.jc, j.nc, im.nr, im.vec)
-		p.packDone.Add(1)
-	}
-	for i := 0; p.packDone.Load() < j.nPack; i++ {
-		if i&63 == 63 {
-			runtime.Gosched()
-		}
-	}
-	if im.asm == nil && len(w.apack) < im.mr*kcBlock {
-		w.apack = make([]float32, im.mr*kcBlock)
-	}
 	for {
 		t := p.taskNext.Add(1) - 1
 		if t >= j.nTasks {
 			return
 		}
-		ir, cc := int(t)/j.colChunks, int(t)%j.colChunks
-		p.compute(w, ir, cc*j.colPanels/j.colChunks, (cc+1)*j.colPanels/j.colChunks)
+		g, cc := int(t)/j.colChunks, int(t)%j.colChunks
+		r0 := g * j.rowGroup
+		r1 := min(r0+j.rowGroup, j.rowPanels)
+		c0, c1 := cc*j.colPanels/j.colChunks, (cc+1)*j.colPanels/j.colChunks
+		p.compute(w, r0, r1, c0, c1)
 	}
 }
 
-// compute runs the micro-tiles of row panel ir and column panels [c0, c1)
-// of the current job.
-func (p *pool) compute(w *worker, ir, c0, c1 int) {
+// compute runs the micro-tiles of row panels [r0, r1) and column panels
+// [c0, c1) of the current job, packing the panels of op(B) it needs.
+func (p *pool) compute(w *worker, r0, r1, c0, c1 int) {
 	j := &p.job
 	im := p.impl
-	i0 := ir * im.mr
-	mr := min(im.mr, j.m-i0)
-	for pc := 0; pc < j.kl; pc += kcBlock {
-		kc := min(kcBlock, j.kl-pc)
-		beta := j.beta
-		if pc > 0 {
-			beta = 1
+	for jr := c0; jr < c1; jr++ {
+		if w.stamp[jr] == j.id {
+			continue
 		}
-		var aoff int
-		if j.transA {
-			aoff = (j.kb+pc)*j.lda + i0
+		j0, nr, width := p.panel(jr)
+		dst := w.bp[j0*j.kl : j0*j.kl+width*j.kl]
+		if im.pack != nil {
+			im.pack(dst, j.transB, j.b, j.ldb, j.kb, j.kl, j.jc+j0, nr, width)
 		} else {
-			aoff = i0*j.lda + j.kb + pc
+			packPanel(dst, j.transB, j.b, j.ldb, j.kb, j.kl, j.jc+j0, nr, width)
 		}
-		if im.asm == nil {
-			packAGeneric(w.apack, im.mr, j.transA, j.a, j.lda, i0, mr, j.kb+pc, kc)
-		}
-		for jr := c0; jr < c1; jr++ {
-			j0 := jr * im.nr
-			nr := min(im.nr, j.nc-j0)
-			width := im.nr
-			if nr < im.nr {
-				width = roundUp(nr, im.vec)
+		w.stamp[jr] = j.id
+	}
+	// Split kl into equal chunks of at most kcBlock.
+	kcStep := ceilDiv(j.kl, ceilDiv(j.kl, kcBlock))
+	if tuneNoBalance {
+		kcStep = kcBlock
+	}
+	for ir := r0; ir < r1; ir++ {
+		i0 := ir * im.mr
+		mr := min(im.mr, j.m-i0)
+		for pc := 0; pc < j.kl; pc += kcStep {
+			kc := min(kcStep, j.kl-pc)
+			beta := j.beta
+			if pc > 0 {
+				beta = 1
 			}
-			boff := j0*j.kl + pc*width
-			coff := i0*j.ldc + j.jc + j0
-			if im.asm != nil {
-				im.asm(kc, mr, nr, &j.a[aoff], j.lda, j.transA, &j.bp[boff], &j.c[coff], j.ldc, j.alpha, beta)
+			var aoff int
+			if j.transA {
+				aoff = (j.kb+pc)*j.lda + i0
 			} else {
-				im.gen(kc, mr, nr, w.apack, j.bp[boff:], j.c[coff:], j.ldc, j.alpha, beta)
+				aoff = i0*j.lda + j.kb + pc
+			}
+			if im.asm == nil {
+				packAGeneric(w.apack, im.mr, j.transA, j.a, j.lda, i0, mr, j.kb+pc, kc)
+			}
+			for jr := c0; jr < c1; jr++ {
+				j0, nr, width := p.panel(jr)
+				boff := j0*j.kl + pc*width
+				coff := i0*j.ldc + j.jc + j0
+				if im.asm != nil {
+					im.asm(kc, mr, nr, &j.a[aoff], j.lda, j.transA, &w.bp[boff], &j.c[coff], j.ldc, j.alpha, beta)
+				} else {
+					im.gen(kc, mr, nr, w.apack, w.bp[boff:], j.c[coff:], j.ldc, j.alpha, beta)
+				}
 			}
 		}
 	}
 }
 
-// packB packs rows [p0, p1) of the k x nc block of op(B) that starts at row
-// kb and column jc (kl rows in all) into dst: panels of nr columns, panel q
-// at dst[q*nr*kl:], row p of a panel of width w at p*w. The last panel is
-// vec-rounded and zero-padded.
-func packB(dst []float32, transB bool, b []float32, ldb, kb, kl, p0, p1, jc, nc, nr, vec int) {
-	if p0 >= p1 {
+// panel returns the first column (relative to the job's jc), the number of
+// columns and the packed width of column panel jr of the current job. Panel
+// jr starts at j0*kl in a packed buffer; its row p at p*width.
+func (p *pool) panel(jr int) (j0, nr, width int) {
+	im := p.impl
+	j0 = jr * im.nr
+	nr = min(im.nr, p.job.nc-j0)
+	width = im.nr
+	if nr < im.nr {
+		width = roundUp(nr, im.vec)
+	}
+	return j0, nr, width
+}
+
+// packPanel packs the kl x cols block of op(B) at row k0, column j0 into
+// dst as dst[p*w+jj], zero-padding columns cols..w-1.
+func packPanel(dst []float32, transB bool, b []float32, ldb, k0, kl, j0, cols, w int) {
+	if kl == 0 {
 		return
 	}
-	for j0 := 0; j0 < nc; j0 += nr {
-		cols := min(nr, nc-j0)
-		w := nr
-		if cols < nr {
-			w = roundUp(cols, vec)
+	dst = dst[:kl*w]
+	if !transB {
+		for p := 0; p < kl; p++ {
+			d := dst[p*w : p*w+w]
+			copy(d, b[(k0+p)*ldb+j0:][:cols])
+			clear(d[cols:])
 		}
-		panel := dst[j0*kl : j0*kl+w*kl]
-		if !transB {
-			for p := p0; p < p1; p++ {
-				d := panel[p*w : p*w+w]
-				copy(d, b[(kb+p)*ldb+jc+j0:][:cols])
-				clear(d[cols:])
-			}
-			continue
-		}
-		for jj := 0; jj < cols; jj++ {
-			src := b[(jc+j0+jj)*ldb+kb+p0:][:p1-p0]
-			d := panel[p0*w+jj:]
-			for q, v := range src {
-				d[q*w] = v
-			}
-		}
-		if cols < w {
-			for p := p0; p < p1; p++ {
-				clear(panel[p*w+cols : p*w+w])
-			}
+		return
+	}
+	if cols < w {
+		clear(dst)
+	}
+	for jj := 0; jj < cols; jj++ {
+		src := b[(j0+jj)*ldb+k0:][:kl]
+		d := dst[jj:]
+		for p, v := range src {
+			d[p*w] = v
 		}
 	}
 }

@@ -29,6 +29,7 @@ import (
 	"go/format"
 	"log"
 	"os"
+	"strings"
 )
 
 type isa struct {
@@ -59,6 +60,14 @@ var avx2 = isa{
 }
 
 const unroll = 4
+
+// prefetchT is how many k-steps ahead the T kernels prefetch A (0: off);
+// the LEAQ scale limits it to 1, 2, 4 or 8.
+var prefetchT = 8
+
+// prefetchN is how many bytes ahead the N kernels prefetch the rows of A
+// (0: off).
+var prefetchN = 256
 
 type gen struct {
 	buf  bytes.Buffer
@@ -151,6 +160,23 @@ func (g *gen) body(r int) {
 	g.p("\tSHRQ $2, R13")
 	g.p("\tJZ tail%s", l)
 	g.p("loop%s:", l)
+	if g.mode == 'T' && prefetchT > 0 {
+		// Rows of op(A) are prefetchDist k-steps ahead; the hardware
+		// prefetchers do not follow the large stride.
+		g.p("\tLEAQ (R8)(R11*%d), SI", prefetchT)
+		for u := 0; u < unroll; u++ {
+			idx := []string{"", "(R11*1)", "(R11*2)", "(R12*1)"}[u]
+			g.p("\tPREFETCHT0 (SI)%s", idx)
+			if r*4 > 4 {
+				g.p("\tPREFETCHT0 %d(SI)%s", 4*r-4, idx)
+			}
+		}
+	}
+	if g.mode == 'N' && prefetchN > 0 {
+		for i := 0; i < r; i++ {
+			g.p("\tPREFETCHT0 %s", strings.Replace(g.aAddr(i, 0), "0(", fmt.Sprintf("%d(", prefetchN), 1))
+		}
+	}
 	for u := 0; u < unroll; u++ {
 		g.step(r, u)
 	}

@@ -46,8 +46,43 @@ func cpuFeatures() (hasAVX2FMA, hasAVX512 bool) {
 // avx2Masks[8-r:16-r] is the VMASKMOVPS lane mask selecting the first r lanes.
 var avx2Masks = [16]int32{-1, -1, -1, -1, -1, -1, -1, -1}
 
+// packPanelNAVX512 and packPanelTAVX512 are packPanel for !transB and transB
+// with w = 16 or 32; m1 and m2 are the lane masks of columns 0-15 and 16-31.
+//
+//go:noescape
+func packPanelNAVX512(dst, src *float32, ldb, kl int, m1, m2 uint32, w int)
+
+//go:noescape
+func packPanelTAVX512(dst, src *float32, ldb, kl int, m1, m2 uint32, w int)
+
+// packPanelAVX512 is packPanel for the AVX-512 panels (w = 16 or 32).
+func packPanelAVX512(dst []float32, transB bool, b []float32, ldb, k0, kl, j0, cols, w int) {
+	if kl == 0 {
+		return
+	}
+	if w != 16 && w != 32 || cols < 1 || cols > w || transB && 32*ldb >= 1<<31 {
+		packPanel(dst, transB, b, ldb, k0, kl, j0, cols, w)
+		return
+	}
+	_ = dst[kl*w-1]
+	var off, last int
+	if transB {
+		off, last = j0*ldb+k0, (j0+cols-1)*ldb+k0+kl-1
+	} else {
+		off, last = k0*ldb+j0, (k0+kl-1)*ldb+j0+cols-1
+	}
+	_ = b[last] // all reads are within b
+	m1 := uint32(1)<<uint(min(cols, 16)) - 1
+	m2 := uint32(1)<<uint(max(cols-16, 0)) - 1
+	if transB {
+		packPanelTAVX512(&dst[0], &b[off], ldb, kl, m1, m2, w)
+	} else {
+		packPanelNAVX512(&dst[0], &b[off], ldb, kl, m1, m2, w)
+	}
+}
+
 var implAVX512 = &impl{
-	name: "avx512", mr: 14, nr: 32, vec: 16,
+	name: "avx512", mr: 14, nr: 32, vec: 16, pack: packPanelAVX512,
 	asm: func(kc, mr, nr int, a *float32, lda int, transA bool, b, c *float32, ldc int, alpha, beta float32) {
 		w := nr
 		if w > 16 {

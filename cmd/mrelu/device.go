@@ -1,0 +1,414 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/mrelu/mrelu/device"
+	"github.com/mrelu/mrelu/experiment"
+	"github.com/mrelu/mrelu/report"
+)
+
+func init() {
+	register("device", "simulated device measurements: iv, sweep, pulse, tft, fit (Fig. 1f, 1h, 3a-f, S5)", runDevice)
+}
+
+// deviceSub is one `mrelu device <name>` sub-command.
+type deviceSub struct {
+	name, summary string
+	run           func(args []string, stdout, stderr io.Writer) error
+}
+
+// deviceSubs lists the sub-commands in help order (a function, so the
+// list can refer to the runners without an initialisation cycle).
+func deviceSubs() []deviceSub {
+	return []deviceSub{
+		{"iv", "DC I-V sweeps with compliance over many cycles; set/hold voltages (Fig. 1f, 3a, 3b)", runDeviceIV},
+		{"sweep", "current-controlled steady state: R and G vs I (Fig. 1h, 3c)", runDeviceSweep},
+		{"pulse", "current pulse train, rising voltage pulses, single-pulse latency/energy, relaxation (Fig. 3d-f)", runDevicePulse},
+		{"tft", "a-IGZO TFT transfer and output curves, threshold spread of sampled TFTs (Fig. S5)", runDeviceTFT},
+		{"fit", "fit the memristor model to measured R(I) or I-V data; writes a params.json for --params", runDeviceFit},
+	}
+}
+
+func runDevice(args []string, stdout, stderr io.Writer) error {
+	subs := deviceSubs()
+	names := make([]string, len(subs))
+	for i, s := range subs {
+		names[i] = s.name
+	}
+	if len(args) == 0 {
+		return usagef("device: missing sub-command (one of %s; see mrelu device --help)", strings.Join(names, ", "))
+	}
+	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		printDeviceUsage(stdout, subs)
+		return flag.ErrHelp
+	}
+	for _, s := range subs {
+		if s.name == args[0] {
+			return s.run(args[1:], stdout, stderr)
+		}
+	}
+	return usagef("device: unknown sub-command %q (want one of %s)", args[0], strings.Join(names, ", "))
+}
+
+func printDeviceUsage(w io.Writer, subs []deviceSub) {
+	fmt.Fprintln(w, "Usage: mrelu device <sub-command> [flags]")
+	fmt.Fprintln(w, "\nSimulated measurements of the volatile Cu memristor and the a-IGZO TFT of the mReLU neuron,")
+	fmt.Fprintln(w, "and a fit of the memristor model to measured data. Each writes CSV, JSON and PNG/SVG files")
+	fmt.Fprintln(w, "and params.json (device parameters and settings used) into --out.")
+	fmt.Fprintln(w, "\nSub-commands:")
+	for _, s := range subs {
+		fmt.Fprintf(w, "  %-6s %s\n", s.name, s.summary)
+	}
+	fmt.Fprintln(w, "\nEvery sub-command takes --out DIR, --force and --params FILE (device parameters as JSON,")
+	fmt.Fprintln(w, "replacing the built-in defaults; the params.json of any device run is accepted); iv, pulse and")
+	fmt.Fprintln(w, "tft take --seed N. Run 'mrelu device <sub-command> --help' for the flags.")
+	fmt.Fprintln(w, "\nExample:\n  mrelu device iv --cycles 200 --out runs/iv")
+}
+
+// newDeviceFlags is newFlags with the usage printed once per parse:
+// flag.FlagSet.Parse prints it on --help and parseFlags prints it again.
+func newDeviceFlags(name, synopsis, example string, stdout io.Writer) *flag.FlagSet {
+	fs := newFlags(name, synopsis, example, stdout)
+	usage, printed := fs.Usage, false
+	fs.Usage = func() {
+		if !printed {
+			printed = true
+			usage()
+		}
+	}
+	return fs
+}
+
+// deviceCommon holds the flags every device sub-command takes.
+type deviceCommon struct {
+	name   string // "device iv"
+	kind   string // "device-iv", for the default --out
+	out    *string
+	force  *bool
+	params *string
+	seed   *uint64 // nil where no randomness enters
+}
+
+func addDeviceCommon(fs *flag.FlagSet, name, kind string, withSeed bool) *deviceCommon {
+	c := &deviceCommon{name: name, kind: kind}
+	c.out = fs.String("out", "", "output folder `DIR` (default: a new mrelu-out/"+kind+"-<time>)")
+	c.force = fs.Bool("force", false, "write into a non-empty --out")
+	c.params = fs.String("params", "", "device parameter JSON `FILE` replacing the defaults (e.g. params.json of 'mrelu device fit')")
+	if withSeed {
+		c.seed = fs.Uint64("seed", 1, "random `N` seeding the cycle-to-cycle or device-to-device variation")
+	}
+	return c
+}
+
+// loadParams returns the --params file, or the defaults.
+func (c *deviceCommon) loadParams() (device.Params, error) {
+	if *c.params == "" {
+		return device.DefaultParams(), nil
+	}
+	p, err := loadDeviceParams(*c.params)
+	if err != nil {
+		return p, fmt.Errorf("%s: --params: %w", c.name, err)
+	}
+	return p, nil
+}
+
+// prepare creates the output folder.
+func (c *deviceCommon) prepare() (string, error) {
+	dir := *c.out
+	if dir == "" {
+		dir = defaultOut(c.kind)
+	}
+	return dir, report.PrepareOut(dir, *c.force)
+}
+
+func (c *deviceCommon) seedValue() uint64 {
+	if c.seed == nil {
+		return 0
+	}
+	return *c.seed
+}
+
+// loadDeviceParams reads a device parameter file. A "settings" object (the
+// record of the command that wrote a params.json) is ignored, so the
+// params.json of every device run can be fed back; everything else goes
+// through device.DecodeParams, whose errors name the key.
+func loadDeviceParams(path string) (device.Params, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return device.DefaultParams(), err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, 4<<20))
+	if err != nil {
+		return device.DefaultParams(), fmt.Errorf("%s: %w", path, err)
+	}
+	var top map[string]json.RawMessage
+	if json.Unmarshal(data, &top) == nil {
+		if _, ok := top["settings"]; ok {
+			delete(top, "settings")
+			if b, err := json.Marshal(top); err == nil {
+				data = b
+			}
+		}
+	}
+	p, err := device.DecodeParams(bytes.NewReader(data))
+	if err != nil {
+		return p, fmt.Errorf("%s: %w", path, err)
+	}
+	return p, nil
+}
+
+// ---------------------------------------------------------------------------
+
+func runDeviceIV(args []string, stdout, stderr io.Writer) error {
+	def := experiment.DefaultDeviceIVConfig()
+	fs := newDeviceFlags("device iv", "Bidirectional DC voltage sweeps 0 -> vmax -> 0 with a current compliance, repeated --cycles\ntimes with cycle-to-cycle variation, then one 0 -> vneg -> 0 sweep (paper Fig. 1f, 3a, 3b).\nWrites iv.csv, set_hold.csv, iv_summary.json, iv.png/.svg, set_hold_cdf.png/.svg, params.json.",
+		"mrelu device iv --cycles 200 --icc 1e-6 --seed 1 --out runs/iv", stdout)
+	cycles := fs.Int("cycles", def.Cycles, "number of positive sweep cycles")
+	icc := fs.Float64("icc", def.Icc, "current compliance (A)")
+	vmax := fs.Float64("vmax", def.VMax, "turning point of the positive sweeps (V)")
+	vneg := fs.Float64("vneg", def.VNeg, "turning point of the negative sweep (V, <= 0)")
+	step := fs.Float64("step", def.Step, "voltage step (V)")
+	dwell := fs.Float64("dwell", def.Dwell, "time per step (s)")
+	noVar := fs.Bool("no-variation", false, "switch the cycle-to-cycle variation off")
+	com := addDeviceCommon(fs, "device iv", "device-iv", true)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	cfg := def
+	cfg.Cycles, cfg.Icc, cfg.VMax, cfg.VNeg, cfg.Step, cfg.Dwell = *cycles, *icc, *vmax, *vneg, *step, *dwell
+	if *noVar {
+		cfg.Variation = device.CycleVariation{}
+	}
+	if err := cfg.Validate(); err != nil {
+		return usagef("device iv: %v", err)
+	}
+	p, err := com.loadParams()
+	if err != nil {
+		return err
+	}
+	dir, err := com.prepare()
+	if err != nil {
+		return err
+	}
+	r, err := experiment.DeviceIV(p, cfg, com.seedValue())
+	if err != nil {
+		return err
+	}
+	s, err := report.WriteDeviceIV(dir, r)
+	if err != nil {
+		return err
+	}
+	st := func(name string, d report.DeviceStats) {
+		fmt.Fprintf(stdout, "%-4s median %.3f V  sigma %.3f V  range [%.3f, %.3f] V\n", name, float64(d.Median), float64(d.Sigma), float64(d.Min), float64(d.Max))
+	}
+	fmt.Fprintf(stdout, "%d cycles, Icc = %g A:\n", s.Cycles, s.IccA)
+	st("set", s.Set)
+	st("hold", s.Hold)
+	ov := "no"
+	if s.Overlap {
+		ov = "YES"
+	}
+	fmt.Fprintf(stdout, "set > hold in %d of %d cycles; overlap %s (gap %.3f V)\n", s.SetAboveHold, s.Cycles, ov, float64(s.GapV))
+	sw := "no switching"
+	if s.NegativeSwitch {
+		sw = "SWITCHED"
+	}
+	fmt.Fprintf(stdout, "negative sweep to %g V: max |I| = %.3g A (%.2f %% of Icc), %s\n", s.NegativeVNegV, s.NegativeMaxI, 100*s.NegativeMaxIcc, sw)
+	fmt.Fprintf(stdout, "wrote %s\n", dir)
+	return nil
+}
+
+func runDeviceSweep(args []string, stdout, stderr io.Writer) error {
+	def := experiment.DefaultDeviceSweepConfig()
+	fs := newDeviceFlags("device sweep", "Current-controlled steady state of the memristor from 0 to --imax: resistance and conductance\nvs current (paper Fig. 1h, 3c). Writes r_vs_i.csv (i_A,r_ohm,g_S; readable by 'device fit'),\nsweep.json, r_vs_i.png/.svg, g_vs_i.png/.svg, params.json.",
+		"mrelu device sweep --imax 5e-6 --points 51 --out runs/sweep", stdout)
+	imax := fs.Float64("imax", def.IMax, "largest current (A)")
+	points := fs.Int("points", def.Points, "number of currents, equally spaced from 0 to --imax")
+	com := addDeviceCommon(fs, "device sweep", "device-sweep", false)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	cfg := experiment.DeviceSweepConfig{IMax: *imax, Points: *points}
+	if err := cfg.Validate(); err != nil {
+		return usagef("device sweep: %v", err)
+	}
+	p, err := com.loadParams()
+	if err != nil {
+		return err
+	}
+	dir, err := com.prepare()
+	if err != nil {
+		return err
+	}
+	r, err := experiment.DeviceSweep(p, cfg)
+	if err != nil {
+		return err
+	}
+	s, err := report.WriteDeviceSweep(dir, r)
+	if err != nil {
+		return err
+	}
+	mono := "monotone"
+	if !s.Monotone {
+		mono = "NOT monotone"
+	}
+	fmt.Fprintf(stdout, "R(0) = %.3g ohm (zero bias, relaxed)\nR(%.3g A) = %.3g ohm -> R(%.3g A) = %.3g ohm: %.2f decades, %s\n",
+		s.R0Ohm, s.RFirst.IA, s.RFirst.ROhm, s.RLast.IA, s.RLast.ROhm, s.Decades, mono)
+	fmt.Fprintf(stdout, "max G = %.3g S = %.3f G0; max |v - (Vth - RD*I)| = %.3g V for I >= 0.1 uA\n", s.GMaxS, s.GMaxOver, float64(s.MaxDevV))
+	fmt.Fprintf(stdout, "wrote %s\n", dir)
+	return nil
+}
+
+func runDevicePulse(args []string, stdout, stderr io.Writer) error {
+	def := experiment.DefaultDevicePulseConfig()
+	fs := newDeviceFlags("device pulse", "Pulse experiments on the memristor (paper Fig. 3d-f): alternating 100 nA / 1 uA current pulses\n(5 ms wide, 10 ms period); 1 ms voltage pulses of rising amplitude through 1 MOhm; one voltage\npulse resolved in time (latency, energy per activation); the relaxation after it.\nWrites pulse.json, pulse_train.csv, voltage_pulses.csv, single_pulse.csv, relaxation.csv,\nper-pulse readings, plots of each, params.json.",
+		"mrelu device pulse --amplitude 2.4 --width 4e-6 --seed 1 --out runs/pulse", stdout)
+	amp := fs.Float64("amplitude", def.Single.Amplitude, "single-pulse amplitude (V)")
+	width := fs.Float64("width", def.Single.Width, "single-pulse width (s)")
+	seriesR := fs.Float64("series-r", def.Single.SeriesR, "series resistor of the single pulse and the voltage pulses (ohm)")
+	span := fs.Float64("relax-span", def.Single.RelaxSpan, "time followed after the set pulse (s)")
+	pulses := fs.Int("pulses", def.Train.Pulses, "current pulses in the train (alternating low/high)")
+	ilow := fs.Float64("ilow", def.Train.ILow, "low pulse current (A)")
+	ihigh := fs.Float64("ihigh", def.Train.IHigh, "high pulse current (A)")
+	noVar := fs.Bool("no-variation", false, "switch the pulse-to-pulse variation of the train off")
+	com := addDeviceCommon(fs, "device pulse", "device-pulse", true)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	cfg := def
+	cfg.Single.Amplitude, cfg.Single.Width, cfg.Single.SeriesR, cfg.Single.RelaxSpan = *amp, *width, *seriesR, *span
+	cfg.Voltage.SeriesR = *seriesR
+	cfg.Train.Pulses, cfg.Train.ILow, cfg.Train.IHigh = *pulses, *ilow, *ihigh
+	if *noVar {
+		cfg.Variation = device.CycleVariation{}
+	}
+	if err := cfg.Validate(); err != nil {
+		return usagef("device pulse: %v", err)
+	}
+	p, err := com.loadParams()
+	if err != nil {
+		return err
+	}
+	dir, err := com.prepare()
+	if err != nil {
+		return err
+	}
+	r, err := experiment.DevicePulse(p, cfg, com.seedValue())
+	if err != nil {
+		return err
+	}
+	s, err := report.WriteDevicePulse(dir, r)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "single %g V pulse through %g ohm: latency %.0f ns (paper %.0f ns), energy %.3f pJ (paper %.1f pJ), saturated %v\n",
+		s.AmplitudeV, s.SeriesROhm, float64(s.LatencyS)*1e9, s.PaperLatencyS*1e9, float64(s.EnergyJ)*1e12, s.PaperEnergyJ*1e12, s.Saturated)
+	fmt.Fprintf(stdout, "relaxation: R back within 10 %% of %.3g ohm after %.3g ms (state 1/e time %.3g ms)\n",
+		s.RInsulatingOhm, float64(s.RelaxationS)*1e3, float64(s.StateTauS)*1e3)
+	for _, l := range []report.DevicePulseLevel{s.Train.Low, s.Train.High} {
+		fmt.Fprintf(stdout, "pulse train %.3g A: R median %.4g ohm, CV %.2f %%, (max-min)/median %.2f %% over %d pulses (no variation: %.2g %%)\n",
+			l.CurrentA, float64(l.R.Median), 100*float64(l.CV), 100*float64(l.RelSpread), l.Pulses, 100*float64(l.NominalRelSpread))
+	}
+	if n := len(s.VoltagePulses); n > 0 {
+		a, b := s.VoltagePulses[0], s.VoltagePulses[n-1]
+		fmt.Fprintf(stdout, "voltage pulses: R %.3g ohm at %g V -> %.3g ohm at %g V\n", float64(a.ROhm), a.AmplitudeV, float64(b.ROhm), b.AmplitudeV)
+	}
+	fmt.Fprintf(stdout, "wrote %s\n", dir)
+	return nil
+}
+
+func runDeviceTFT(args []string, stdout, stderr io.Writer) error {
+	def := experiment.DefaultDeviceTFTConfig()
+	fs := newDeviceFlags("device tft", "a-IGZO TFT characteristics: transfer curves (log Id vs Vgs at Vds = 0.1 and 2 V), output curves\n(Id vs Vds at several Vgs), and the threshold voltages of --devices sampled TFTs (paper Fig. S5:\nsigma 0.038 V). Writes tft_transfer.csv, tft_output.csv, tft_vth.csv, tft.json, plots, params.json.",
+		"mrelu device tft --devices 20 --seed 1 --out runs/tft", stdout)
+	devices := fs.Int("devices", def.Devices, "number of sampled TFTs")
+	sigma := fs.Float64("vth-sigma", def.Variation.TFTVthSigma, "device-to-device threshold sigma (V)")
+	com := addDeviceCommon(fs, "device tft", "device-tft", true)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	cfg := def
+	cfg.Devices = *devices
+	cfg.Variation.TFTVthSigma = *sigma
+	if err := cfg.Validate(); err != nil {
+		return usagef("device tft: %v", err)
+	}
+	p, err := com.loadParams()
+	if err != nil {
+		return err
+	}
+	dir, err := com.prepare()
+	if err != nil {
+		return err
+	}
+	r, err := experiment.DeviceTFT(p, cfg, com.seedValue())
+	if err != nil {
+		return err
+	}
+	s, err := report.WriteDeviceTFT(dir, r)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "nominal TFT: Vth %.3f V (extracted %.3f V), beta %.3g A/V^2, Id %.3g A at Vgs = %g V and %.3g A at Vgs = %g V (Vds = %g V)\n",
+		s.NominalVthV, float64(s.NominalVthExtractedV), s.BetaAPerV2, s.IdOnA, s.OnOffBias[0], s.IdOffA, s.OnOffBias[1], s.OnOffBias[2])
+	fmt.Fprintf(stdout, "%d TFTs: Vth mean %.3f V, sigma %.4f V (extracted: mean %.3f V, sigma %.4f V); target %.3f V, paper %.3f V\n",
+		s.Devices, float64(s.Vth.Mean), float64(s.Vth.Sigma), float64(s.VthExtracted.Mean), float64(s.VthExtracted.Sigma), s.SigmaTargetV, s.PaperSigmaV)
+	fmt.Fprintf(stdout, "wrote %s\n", dir)
+	return nil
+}
+
+func runDeviceFit(args []string, stdout, stderr io.Writer) error {
+	fs := newDeviceFlags("device fit", "Fits the memristor model's steady-state R(I) to measured data: a CSV with columns i_A,r_ohm, or an\nI-V sweep v_V,i_A (rows with I <= 0 skipped). Writes params.json (the fitted parameters, for --params\nof every command), fit.json, fit.csv (data and model), fit_curve.csv, fit.png/.svg.\nFree parameters: "+strings.Join(experiment.FitParamNames(), ", ")+" (default vth,rd).",
+		"mrelu device fit --data measured_r_vs_i.csv --free vth,rd --out runs/fit", stdout)
+	data := fs.String("data", "", "measured data CSV `FILE` (columns i_A,r_ohm or v_V,i_A); required")
+	free := fs.String("free", "vth,rd", "comma-separated parameters to fit: "+strings.Join(experiment.FitParamNames(), ","))
+	com := addDeviceCommon(fs, "device fit", "device-fit", false)
+	fs.Lookup("params").Usage = "device parameter JSON `FILE` with the start values (default: the built-in parameters)"
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *data == "" {
+		return usagef("device fit: --data FILE.csv is required (columns i_A,r_ohm or v_V,i_A)")
+	}
+	freeParams, err := experiment.ParseFitParams(*free)
+	if err != nil {
+		return usagef("device fit: --free: %v", err)
+	}
+	start, err := com.loadParams()
+	if err != nil {
+		return err
+	}
+	pts, err := experiment.LoadRIData(*data)
+	if err != nil {
+		return fmt.Errorf("device fit: %w", err)
+	}
+	dir, err := com.prepare()
+	if err != nil {
+		return err
+	}
+	r, err := experiment.DeviceFit(pts, *data, start, freeParams)
+	if err != nil {
+		return err
+	}
+	s, err := report.WriteDeviceFit(dir, r)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "fit to %s: %d points, I from %.3g to %.3g A\n", s.Data, s.Points, s.IRangeA[0], s.IRangeA[1])
+	for _, k := range s.Free {
+		fmt.Fprintf(stdout, "  %-8s %.6g (start %.6g)\n", k, s.Fitted[k], s.Start[k])
+	}
+	fmt.Fprintf(stdout, "RMS log10 R error %.4f (%d evaluations, %s)\n", s.RMSLog10, s.Evaluations, s.Status)
+	fmt.Fprintf(stdout, "wrote %s (use --params %s)\n", dir, filepath.Join(dir, "params.json"))
+	return nil
+}

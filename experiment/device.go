@@ -1,0 +1,602 @@
+package experiment
+
+// Runners for the device measurements of the paper (Fig. 1f, 1h, 3a–f,
+// S5): thin typed wrappers over package device that validate a setting,
+// seed the randomness and return the raw results. Package report turns
+// them into files; cmd/mrelu wires flags to them.
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"os"
+	"strings"
+
+	"github.com/mrelu/mrelu/device"
+)
+
+// The paper's single-pulse figures (Fig. 3f), for comparison.
+const (
+	PaperLatency = 650e-9  // s, pulse to saturated output
+	PaperEnergy  = 0.5e-12 // J per activation
+	// PaperTFTVthSigma is the threshold spread of 20 a-IGZO TFTs (Fig. S5), V.
+	PaperTFTVthSigma = 0.038
+)
+
+// Random streams of the device runners (the second PCG word), so that the
+// same --seed gives independent draws in different experiments.
+const (
+	streamDeviceIV    = 0x6d52656c75_01
+	streamDevicePulse = 0x6d52656c75_02
+	streamDeviceTFT   = 0x6d52656c75_03
+)
+
+func deviceRNG(seed, stream uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, stream)) }
+
+// finitePositive reports an error naming key when v is not finite and > 0.
+func finitePositive(key, unit string, v float64) error {
+	if math.IsNaN(v) || math.IsInf(v, 0) || v <= 0 {
+		return fmt.Errorf("%s = %g %s: must be a finite number > 0", key, v, unit)
+	}
+	return nil
+}
+
+func finiteNonNegative(key, unit string, v float64) error {
+	if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
+		return fmt.Errorf("%s = %g %s: must be a finite number ≥ 0", key, v, unit)
+	}
+	return nil
+}
+
+// ---------------------------------------------------------------------------
+// DC I–V sweeps (Fig. 1f, 3a, 3b)
+
+// DeviceIVConfig is the setting of the bidirectional DC sweeps with
+// compliance. JSON keys carry the unit.
+type DeviceIVConfig struct {
+	Cycles    int                   `json:"cycles"`          // positive sweep cycles (Fig. 3b: 200)
+	Icc       float64               `json:"icc_A"`           // current compliance (paper: 1 µA)
+	VMax      float64               `json:"v_max_V"`         // turning point of the positive sweeps
+	VNeg      float64               `json:"v_neg_V"`         // turning point of the negative sweep (≤ 0)
+	Step      float64               `json:"step_V"`          // staircase step
+	Dwell     float64               `json:"dwell_s"`         // time per step
+	Variation device.CycleVariation `json:"cycle_variation"` // redrawn every cycle
+}
+
+// DefaultDeviceIVConfig returns the sweeps of Fig. 1f and 3a–b: 200 cycles
+// 0 → 3 V → 0 with 1 µA compliance, then 0 → −2 V → 0.
+func DefaultDeviceIVConfig() DeviceIVConfig {
+	s := device.DefaultSweepConfig()
+	return DeviceIVConfig{Cycles: s.Cycles, Icc: s.Icc, VMax: s.VMax, VNeg: s.VNeg, Step: s.Step, Dwell: s.Dwell,
+		Variation: device.DefaultCycleVariation()}
+}
+
+// Validate names the first invalid field.
+func (c DeviceIVConfig) Validate() error {
+	if c.Cycles < 1 || c.Cycles > 100000 {
+		return fmt.Errorf("cycles = %d: must be in 1..100000", c.Cycles)
+	}
+	if err := finitePositive("icc", "A", c.Icc); err != nil {
+		return err
+	}
+	if err := finitePositive("v_max", "V", c.VMax); err != nil {
+		return err
+	}
+	if math.IsNaN(c.VNeg) || math.IsInf(c.VNeg, 0) || c.VNeg > 0 {
+		return fmt.Errorf("v_neg = %g V: must be a finite number ≤ 0", c.VNeg)
+	}
+	if err := finitePositive("step", "V", c.Step); err != nil {
+		return err
+	}
+	if c.VMax/c.Step > 1e5 || -c.VNeg/c.Step > 1e5 {
+		return fmt.Errorf("step = %g V: more than 1e5 steps per branch", c.Step)
+	}
+	if err := finitePositive("dwell", "s", c.Dwell); err != nil {
+		return err
+	}
+	return c.Variation.Validate()
+}
+
+func (c DeviceIVConfig) sweep() device.SweepConfig {
+	return device.SweepConfig{VMax: c.VMax, VNeg: c.VNeg, Step: c.Step, Dwell: c.Dwell, Icc: c.Icc, Cycles: c.Cycles}
+}
+
+// DeviceIVResult is the outcome of DeviceIV.
+type DeviceIVResult struct {
+	Params device.Params
+	Config DeviceIVConfig
+	Seed   uint64
+	Sweep  device.IVSweepResult
+}
+
+// DeviceIV runs cfg.Cycles bidirectional DC sweeps of the memristor of p
+// with cycle-to-cycle variation drawn from seed, then the negative sweep of
+// the nominal device.
+func DeviceIV(p device.Params, cfg DeviceIVConfig, seed uint64) (*DeviceIVResult, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("experiment: device iv: %w", err)
+	}
+	if err := p.Validate(); err != nil {
+		return nil, fmt.Errorf("experiment: device iv: %w", err)
+	}
+	res, err := device.IVSweep(p.Memristor, cfg.sweep(), cfg.Variation, deviceRNG(seed, streamDeviceIV))
+	if err != nil {
+		return nil, fmt.Errorf("experiment: device iv: %w", err)
+	}
+	return &DeviceIVResult{Params: p, Config: cfg, Seed: seed, Sweep: res}, nil
+}
+
+// ---------------------------------------------------------------------------
+// Current-controlled steady state R(I) (Fig. 1h, 3c)
+
+// DeviceSweepConfig is the setting of the current sweep.
+type DeviceSweepConfig struct {
+	IMax   float64 `json:"i_max_A"` // largest current (paper: 5 µA)
+	Points int     `json:"points"`  // currents equally spaced over [0, IMax]
+}
+
+// DefaultDeviceSweepConfig returns 0–5 µA in 51 points.
+func DefaultDeviceSweepConfig() DeviceSweepConfig {
+	c := device.DefaultCurrentSweepConfig()
+	return DeviceSweepConfig{IMax: c.IMax, Points: c.Points}
+}
+
+// Validate names the first invalid field.
+func (c DeviceSweepConfig) Validate() error {
+	if err := finitePositive("i_max", "A", c.IMax); err != nil {
+		return err
+	}
+	if c.IMax > 1e-3 {
+		return fmt.Errorf("i_max = %g A: above 1 mA, far outside the device's sub-10 µA range", c.IMax)
+	}
+	if c.Points < 2 || c.Points > 1000000 {
+		return fmt.Errorf("points = %d: must be in 2..1000000", c.Points)
+	}
+	return nil
+}
+
+// DeviceSweepResult is the outcome of DeviceSweep.
+type DeviceSweepResult struct {
+	Params device.Params
+	Config DeviceSweepConfig
+	// Points holds the steady state at each current, the first at I = 0
+	// (R is then the zero-bias 1/G of the relaxed device).
+	Points []device.SteadyPoint
+}
+
+// DeviceSweep returns the current-controlled steady state of the memristor
+// of p from 0 to cfg.IMax.
+func DeviceSweep(p device.Params, cfg DeviceSweepConfig) (*DeviceSweepResult, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("experiment: device sweep: %w", err)
+	}
+	if err := p.Validate(); err != nil {
+		return nil, fmt.Errorf("experiment: device sweep: %w", err)
+	}
+	pts, err := device.CurrentSweep(p.Memristor, device.CurrentSweepConfig{IMax: cfg.IMax, Points: cfg.Points})
+	if err != nil {
+		return nil, fmt.Errorf("experiment: device sweep: %w", err)
+	}
+	return &DeviceSweepResult{Params: p, Config: cfg, Points: pts}, nil
+}
+
+// ---------------------------------------------------------------------------
+// Pulses (Fig. 3d–f) and relaxation
+
+// PulseTrainSettings is the alternating current pulse train of Fig. 3d.
+type PulseTrainSettings struct {
+	ILow        float64 `json:"i_low_A"`
+	IHigh       float64 `json:"i_high_A"`
+	Width       float64 `json:"width_s"`
+	Period      float64 `json:"period_s"`
+	Pulses      int     `json:"pulses"`
+	VCompliance float64 `json:"v_compliance_V"`
+}
+
+// VoltagePulseSettings is the rising-amplitude voltage pulse series of
+// Fig. 3e.
+type VoltagePulseSettings struct {
+	Amplitudes []float64 `json:"amplitudes_V"`
+	Width      float64   `json:"width_s"`
+	Gap        float64   `json:"gap_s"`
+	SeriesR    float64   `json:"series_r_ohm"`
+}
+
+// SinglePulseSettings is the time-resolved single pulse of Fig. 3f, also
+// the set pulse before the relaxation.
+type SinglePulseSettings struct {
+	Amplitude float64 `json:"amplitude_V"`
+	Width     float64 `json:"width_s"`
+	SeriesR   float64 `json:"series_r_ohm"`
+	Before    float64 `json:"before_s"`
+	// RelaxSpan is the zero-bias time followed after the set pulse.
+	RelaxSpan float64 `json:"relax_span_s"`
+}
+
+// DevicePulseConfig is the setting of DevicePulse.
+type DevicePulseConfig struct {
+	Train   PulseTrainSettings   `json:"pulse_train"`
+	Voltage VoltagePulseSettings `json:"voltage_pulses"`
+	Single  SinglePulseSettings  `json:"single_pulse"`
+	// Variation is redrawn at every pulse of the train (pulse-to-pulse
+	// variation); the voltage pulses and the single pulse use the nominal
+	// device.
+	Variation device.CycleVariation `json:"cycle_variation"`
+}
+
+// DefaultDevicePulseConfig returns the settings of Fig. 3d–f: 100 nA / 1 µA
+// pulses 5 ms wide every 10 ms; 1 ms voltage pulses 1.6–3.2 V through
+// 1 MΩ; a 2.4 V, 4 µs pulse through 1 MΩ followed for 3 ms.
+func DefaultDevicePulseConfig() DevicePulseConfig {
+	t := device.DefaultPulseTrainConfig()
+	v := device.DefaultVoltagePulsesConfig()
+	s := device.DefaultPulseConfig()
+	return DevicePulseConfig{
+		Train:     PulseTrainSettings{ILow: t.ILow, IHigh: t.IHigh, Width: t.Width, Period: t.Period, Pulses: t.Pulses, VCompliance: t.VCompliance},
+		Voltage:   VoltagePulseSettings{Amplitudes: v.Amplitudes, Width: v.Width, Gap: v.Gap, SeriesR: v.SeriesR},
+		Single:    SinglePulseSettings{Amplitude: s.Amplitude, Width: s.Width, SeriesR: s.SeriesR, Before: s.Before, RelaxSpan: 3e-3},
+		Variation: device.DefaultCycleVariation(),
+	}
+}
+
+// Validate names the first invalid field.
+func (c DevicePulseConfig) Validate() error {
+	t := c.Train
+	for _, f := range []struct {
+		key, unit string
+		v         float64
+	}{
+		{"pulse_train.i_low", "A", t.ILow}, {"pulse_train.i_high", "A", t.IHigh},
+		{"pulse_train.width", "s", t.Width}, {"pulse_train.period", "s", t.Period},
+		{"pulse_train.v_compliance", "V", t.VCompliance},
+		{"voltage_pulses.width", "s", c.Voltage.Width},
+		{"single_pulse.amplitude", "V", c.Single.Amplitude}, {"single_pulse.width", "s", c.Single.Width},
+		{"single_pulse.relax_span", "s", c.Single.RelaxSpan},
+	} {
+		if err := finitePositive(f.key, f.unit, f.v); err != nil {
+			return err
+		}
+	}
+	if t.Width > t.Period {
+		return fmt.Errorf("pulse_train.width = %g s: longer than the period %g s", t.Width, t.Period)
+	}
+	if t.Pulses < 1 || t.Pulses > 100000 {
+		return fmt.Errorf("pulse_train.pulses = %d: must be in 1..100000", t.Pulses)
+	}
+	if len(c.Voltage.Amplitudes) == 0 {
+		return fmt.Errorf("voltage_pulses.amplitudes is empty")
+	}
+	for k, a := range c.Voltage.Amplitudes {
+		if math.IsNaN(a) || math.IsInf(a, 0) {
+			return fmt.Errorf("voltage_pulses.amplitudes[%d] = %g V: must be finite", k, a)
+		}
+	}
+	for _, f := range []struct {
+		key, unit string
+		v         float64
+	}{
+		{"voltage_pulses.gap", "s", c.Voltage.Gap}, {"voltage_pulses.series_r", "Ω", c.Voltage.SeriesR},
+		{"single_pulse.series_r", "Ω", c.Single.SeriesR}, {"single_pulse.before", "s", c.Single.Before},
+	} {
+		if err := finiteNonNegative(f.key, f.unit, f.v); err != nil {
+			return err
+		}
+	}
+	return c.Variation.Validate()
+}
+
+// PulseSettings returns the device.PulseConfig of the single pulse.
+func (c DevicePulseConfig) PulseSettings() device.PulseConfig {
+	return device.PulseConfig{Amplitude: c.Single.Amplitude, Width: c.Single.Width, SeriesR: c.Single.SeriesR, Before: c.Single.Before}
+}
+
+// DevicePulseResult is the outcome of DevicePulse.
+type DevicePulseResult struct {
+	Params     device.Params
+	Config     DevicePulseConfig
+	Seed       uint64
+	Train      device.PulseTrainResult
+	Voltage    device.VoltagePulsesResult
+	Single     device.PulseResult
+	Relaxation device.RelaxationResult
+	// TrainNominal is the train without variation: the reference for the
+	// pulse-to-pulse spread.
+	TrainNominal device.PulseTrainResult
+}
+
+// DevicePulse runs the current pulse train (with cycle-to-cycle variation
+// drawn from seed, and once without), the rising voltage pulses, the single
+// pulse (latency and energy) and the relaxation after that pulse.
+func DevicePulse(p device.Params, cfg DevicePulseConfig, seed uint64) (*DevicePulseResult, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("experiment: device pulse: %w", err)
+	}
+	if err := p.Validate(); err != nil {
+		return nil, fmt.Errorf("experiment: device pulse: %w", err)
+	}
+	m := p.Memristor
+	r := &DevicePulseResult{Params: p, Config: cfg, Seed: seed}
+	t := cfg.Train
+	tc := device.PulseTrainConfig{ILow: t.ILow, IHigh: t.IHigh, Width: t.Width, Period: t.Period, Pulses: t.Pulses, VCompliance: t.VCompliance}
+	var err error
+	if r.Train, err = device.PulseTrain(m, tc, cfg.Variation, deviceRNG(seed, streamDevicePulse)); err != nil {
+		return nil, fmt.Errorf("experiment: device pulse: %w", err)
+	}
+	if r.TrainNominal, err = device.PulseTrain(m, tc, device.CycleVariation{}, nil); err != nil {
+		return nil, fmt.Errorf("experiment: device pulse: %w", err)
+	}
+	v := cfg.Voltage
+	vc := device.VoltagePulsesConfig{Amplitudes: append([]float64(nil), v.Amplitudes...), Width: v.Width, Gap: v.Gap, SeriesR: v.SeriesR}
+	if r.Voltage, err = device.VoltagePulses(m, vc); err != nil {
+		return nil, fmt.Errorf("experiment: device pulse: %w", err)
+	}
+	pc := cfg.PulseSettings()
+	if r.Single, err = device.SinglePulse(m, pc); err != nil {
+		return nil, fmt.Errorf("experiment: device pulse: %w", err)
+	}
+	if r.Relaxation, err = device.Relaxation(m, pc, cfg.Single.RelaxSpan); err != nil {
+		return nil, fmt.Errorf("experiment: device pulse: %w", err)
+	}
+	return r, nil
+}
+
+// ---------------------------------------------------------------------------
+// a-IGZO TFT (Fig. S5)
+
+// DeviceTFTConfig is the setting of the TFT characterisation.
+type DeviceTFTConfig struct {
+	// Devices is the number of sampled TFTs (paper: 20).
+	Devices int `json:"devices"`
+	// VdsTransfer are the drain voltages of the transfer curves.
+	VdsTransfer []float64 `json:"vds_transfer_V"`
+	// VgsMin, VgsMax, VgsStep span the transfer curves.
+	VgsMin  float64 `json:"vgs_min_V"`
+	VgsMax  float64 `json:"vgs_max_V"`
+	VgsStep float64 `json:"vgs_step_V"`
+	// VgsOutput are the gate voltages of the output curves.
+	VgsOutput []float64 `json:"vgs_output_V"`
+	// VdsMax, VdsStep span the output curves from 0.
+	VdsMax  float64 `json:"vds_max_V"`
+	VdsStep float64 `json:"vds_step_V"`
+	// VdsVth is the (saturation) drain voltage of the threshold extraction.
+	VdsVth float64 `json:"vds_vth_V"`
+	// Variation is the device-to-device spread (TFT threshold σ 0.038 V).
+	Variation device.DeviceVariation `json:"device_variation"`
+}
+
+// DefaultDeviceTFTConfig returns 20 TFTs, transfer curves at Vds = 0.1 and
+// 2 V over −1..3 V, output curves at Vgs = 1.5..3 V over 0..3 V.
+func DefaultDeviceTFTConfig() DeviceTFTConfig {
+	return DeviceTFTConfig{Devices: 20, VdsTransfer: []float64{0.1, 2}, VgsMin: -1, VgsMax: 3, VgsStep: 0.01,
+		VgsOutput: []float64{1.5, 2, 2.5, 3}, VdsMax: 3, VdsStep: 0.02, VdsVth: 2,
+		Variation: device.DefaultDeviceVariation()}
+}
+
+// Validate names the first invalid field.
+func (c DeviceTFTConfig) Validate() error {
+	if c.Devices < 1 || c.Devices > 100000 {
+		return fmt.Errorf("devices = %d: must be in 1..100000", c.Devices)
+	}
+	if len(c.VdsTransfer) == 0 || len(c.VgsOutput) == 0 {
+		return fmt.Errorf("vds_transfer and vgs_output need at least one voltage each")
+	}
+	for k, v := range append(append([]float64{c.VgsMin, c.VgsMax, c.VdsVth}, c.VdsTransfer...), c.VgsOutput...) {
+		if math.IsNaN(v) || math.IsInf(v, 0) || math.Abs(v) > 100 {
+			return fmt.Errorf("bias voltage #%d = %g V: must be finite, |V| ≤ 100", k, v)
+		}
+	}
+	if !(c.VgsMax > c.VgsMin) {
+		return fmt.Errorf("vgs range [%g, %g] V is empty", c.VgsMin, c.VgsMax)
+	}
+	if err := finitePositive("vgs_step", "V", c.VgsStep); err != nil {
+		return err
+	}
+	if err := finitePositive("vds_max", "V", c.VdsMax); err != nil {
+		return err
+	}
+	if err := finitePositive("vds_step", "V", c.VdsStep); err != nil {
+		return err
+	}
+	if (c.VgsMax-c.VgsMin)/c.VgsStep > 1e6 || c.VdsMax/c.VdsStep > 1e6 {
+		return fmt.Errorf("more than 1e6 points per curve")
+	}
+	if c.VdsVth <= 0 {
+		return fmt.Errorf("vds_vth = %g V: must be > 0", c.VdsVth)
+	}
+	return c.Variation.Validate()
+}
+
+// TFTCurve is Id over a swept voltage at one fixed bias.
+type TFTCurve struct {
+	Bias float64   // the fixed voltage (Vds of a transfer curve, Vgs of an output curve), V
+	V    []float64 // the swept voltage, V
+	Id   []float64 // drain current, A
+	G    []float64 // gm (transfer) or gds (output), S
+}
+
+// DeviceTFTResult is the outcome of DeviceTFT.
+type DeviceTFTResult struct {
+	Params   device.Params
+	Config   DeviceTFTConfig
+	Seed     uint64
+	Transfer []TFTCurve // nominal TFT, one per VdsTransfer
+	Output   []TFTCurve // nominal TFT, one per VgsOutput
+	// Devices are the sampled TFTs; DeviceTransfer their transfer curves at
+	// VdsVth; VthExtracted their threshold from the √Id extrapolation.
+	Devices        []device.TFT
+	DeviceTransfer []TFTCurve
+	VthExtracted   []float64
+	// NominalVthExtracted is the extracted threshold of the nominal TFT.
+	NominalVthExtracted float64
+}
+
+// grid returns lo, lo+step, ... up to hi inclusive (within rounding).
+func grid(lo, hi, step float64) []float64 {
+	n := int(math.Floor((hi-lo)/step+1e-9)) + 1
+	out := make([]float64, n)
+	for k := range out {
+		out[k] = lo + float64(k)*step
+	}
+	return out
+}
+
+func transferCurve(t *device.TFT, vds float64, vgs []float64) TFTCurve {
+	c := TFTCurve{Bias: vds, V: vgs, Id: make([]float64, len(vgs)), G: make([]float64, len(vgs))}
+	for k, v := range vgs {
+		c.Id[k], c.G[k], _ = t.Ids(v, vds)
+	}
+	return c
+}
+
+// ExtractVth returns the threshold voltage of a transfer curve taken in
+// saturation, by the usual √Id method: the tangent of √Id(Vgs) at its
+// steepest point, extrapolated to √Id = 0. NaN if the curve never rises.
+func ExtractVth(c TFTCurve) float64 {
+	best, at := 0.0, -1
+	for k := 1; k < len(c.V); k++ {
+		s := (math.Sqrt(math.Max(c.Id[k], 0)) - math.Sqrt(math.Max(c.Id[k-1], 0))) / (c.V[k] - c.V[k-1])
+		if s > best {
+			best, at = s, k
+		}
+	}
+	if at < 0 {
+		return math.NaN()
+	}
+	vm := 0.5 * (c.V[at] + c.V[at-1])
+	sm := 0.5 * (math.Sqrt(math.Max(c.Id[at], 0)) + math.Sqrt(math.Max(c.Id[at-1], 0)))
+	return vm - sm/best
+}
+
+// DeviceTFT computes transfer and output curves of the nominal TFT of p and
+// samples cfg.Devices TFTs (seeded), extracting each one's threshold.
+func DeviceTFT(p device.Params, cfg DeviceTFTConfig, seed uint64) (*DeviceTFTResult, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("experiment: device tft: %w", err)
+	}
+	if err := p.Validate(); err != nil {
+		return nil, fmt.Errorf("experiment: device tft: %w", err)
+	}
+	r := &DeviceTFTResult{Params: p, Config: cfg, Seed: seed}
+	t := p.TFT
+	vgs := grid(cfg.VgsMin, cfg.VgsMax, cfg.VgsStep)
+	for _, vds := range cfg.VdsTransfer {
+		r.Transfer = append(r.Transfer, transferCurve(&t, vds, vgs))
+	}
+	vds := grid(0, cfg.VdsMax, cfg.VdsStep)
+	for _, vg := range cfg.VgsOutput {
+		c := TFTCurve{Bias: vg, V: vds, Id: make([]float64, len(vds)), G: make([]float64, len(vds))}
+		for k, vd := range vds {
+			c.Id[k], _, c.G[k] = t.Ids(vg, vd)
+		}
+		r.Output = append(r.Output, c)
+	}
+	r.NominalVthExtracted = ExtractVth(transferCurve(&t, cfg.VdsVth, vgs))
+	r.Devices = cfg.Variation.SampleTFTs(t, cfg.Devices, deviceRNG(seed, streamDeviceTFT))
+	for k := range r.Devices {
+		if err := r.Devices[k].Validate(); err != nil {
+			return nil, fmt.Errorf("experiment: device tft: sampled TFT %d: %w", k, err)
+		}
+		c := transferCurve(&r.Devices[k], cfg.VdsVth, vgs)
+		r.DeviceTransfer = append(r.DeviceTransfer, c)
+		r.VthExtracted = append(r.VthExtracted, ExtractVth(c))
+	}
+	return r, nil
+}
+
+// ---------------------------------------------------------------------------
+// Fit of the memristor to measured R(I) data
+
+// fitNames maps the --free names to fit parameters.
+var fitNames = map[string]device.FitParam{
+	"vth": device.FitVth, "rd": device.FitRD, "v0": device.FitV0,
+	"gap0": device.FitGap0, "gmax": device.FitGMax, "gmin": device.FitGMin,
+}
+
+// FitParamNames lists the names ParseFitParams accepts.
+func FitParamNames() []string { return []string{"vth", "rd", "v0", "gap0", "gmax", "gmin"} }
+
+// ParseFitParams reads a comma-separated list of fit parameter names
+// ("vth,rd,gmax", case-insensitive). An empty list means Vth and RD.
+func ParseFitParams(s string) ([]device.FitParam, error) {
+	var out []device.FitParam
+	seen := map[device.FitParam]bool{}
+	for _, f := range strings.Split(s, ",") {
+		f = strings.ToLower(strings.TrimSpace(f))
+		if f == "" {
+			continue
+		}
+		p, ok := fitNames[f]
+		if !ok {
+			return nil, fmt.Errorf("unknown fit parameter %q (want some of %s)", f, strings.Join(FitParamNames(), ","))
+		}
+		if seen[p] {
+			return nil, fmt.Errorf("fit parameter %q given twice", f)
+		}
+		seen[p] = true
+		out = append(out, p)
+	}
+	if len(out) == 0 {
+		out = []device.FitParam{device.FitVth, device.FitRD}
+	}
+	return out, nil
+}
+
+// LoadRIData reads resistance–current data from a CSV file (see
+// device.ReadRICSV); errors name the file and line.
+func LoadRIData(path string) ([]device.RIPoint, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("experiment: %w", err)
+	}
+	defer f.Close()
+	return ReadRIData(f, path)
+}
+
+// ReadRIData is LoadRIData on a reader; name labels errors.
+func ReadRIData(r io.Reader, name string) ([]device.RIPoint, error) {
+	return device.ReadRICSV(r, name)
+}
+
+// DeviceFitResult is the outcome of DeviceFit.
+type DeviceFitResult struct {
+	Data   string // where the data came from (file name)
+	Points []device.RIPoint
+	Start  device.Params
+	Fitted device.Params // Start with the fitted memristor
+	Report device.FitReport
+	// Model is the fitted model's R at each data current, Ω.
+	Model []float64
+	// StartCurve is the starting model on the currents of Report.Curve.
+	StartCurve []device.RIPoint
+}
+
+// DeviceFit fits the memristor of start to the data points, adjusting the
+// free parameters (nil: Vth and RD).
+func DeviceFit(points []device.RIPoint, data string, start device.Params, free []device.FitParam) (*DeviceFitResult, error) {
+	if err := start.Validate(); err != nil {
+		return nil, fmt.Errorf("experiment: device fit: %w", err)
+	}
+	m, rep, err := device.FitMemristorWith(points, start.Memristor, device.FitOptions{Free: free})
+	if err != nil {
+		return nil, fmt.Errorf("experiment: device fit: %w", err)
+	}
+	r := &DeviceFitResult{Data: data, Points: points, Start: start, Fitted: start, Report: rep}
+	r.Fitted.Memristor = m
+	for _, p := range points {
+		_, _, rr, err := m.SteadyStateAtCurrent(p.I)
+		if err != nil {
+			return nil, fmt.Errorf("experiment: device fit: %w", err)
+		}
+		r.Model = append(r.Model, rr)
+	}
+	sm := start.Memristor
+	for _, c := range rep.Curve {
+		_, _, rr, err := sm.SteadyStateAtCurrent(c.I)
+		if err != nil {
+			return nil, fmt.Errorf("experiment: device fit: %w", err)
+		}
+		r.StartCurve = append(r.StartCurve, device.RIPoint{I: c.I, R: rr})
+	}
+	return r, nil
+}
