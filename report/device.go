@@ -103,6 +103,15 @@ type devLine struct {
 // ≤ 0 on a log axis) are dropped.
 func devPlot(ax Axes, lines ...devLine) (*plot.Plot, error) {
 	p := newPlot(ax)
+	var xs, ys []float64 // plotted values, for the log-axis guard
+	defer func() {
+		if ax.LogX {
+			guardLogAxis(&p.X, xs)
+		}
+		if ax.LogY {
+			guardLogAxis(&p.Y, ys)
+		}
+	}()
 	for _, l := range lines {
 		xy := make(plotter.XYs, 0, len(l.x))
 		for k := range l.x {
@@ -111,6 +120,7 @@ func devPlot(ax Axes, lines ...devLine) (*plot.Plot, error) {
 				continue
 			}
 			xy = append(xy, plotter.XY{X: x, Y: y})
+			xs, ys = append(xs, x), append(ys, y)
 		}
 		if len(xy) == 0 {
 			continue
@@ -153,6 +163,23 @@ func devPlot(ax Axes, lines ...devLine) (*plot.Plot, error) {
 		}
 	}
 	return p, nil
+}
+
+// guardLogAxis gives a log axis a positive, non-empty range: gonum/plot
+// widens an empty range (one point, or no data) by ±1, which can reach 0
+// and panics on a log scale.
+func guardLogAxis(a *plot.Axis, v []float64) {
+	if a.Min > 0 && a.Max > a.Min {
+		return
+	}
+	lo, hi, ok := decades(v...)
+	if !ok {
+		lo, hi = 1, 10
+	}
+	if !(hi > lo) {
+		lo, hi = lo/10, hi*10
+	}
+	a.Min, a.Max = lo, hi
 }
 
 // saveDevPlot builds and saves a one-panel plot as base.png and base.svg.
@@ -295,10 +322,10 @@ func SummarizeDeviceIV(r *experiment.DeviceIVResult) DeviceIVSummary {
 		PaperFigures:    "Fig. 1f (I-V loop, negative sweep), 3a (cycles), 3b (set/hold distributions)",
 		SeedOfVariation: r.Seed,
 		Notes: []string{
-			"set_V: source voltage of the first forward reading with |I| >= Icc/2; hold_V: first backward reading with |I| < Icc/2",
-			"overlap: max hold >= min set; gap_V = min set - max hold",
+			"set_V: source voltage of the first forward reading with |I| at least Icc/2; hold_V: first backward reading with |I| below Icc/2",
+			"overlap: max hold at or above min set; gap_V = min set - max hold",
 			"max_state_after_cycle: largest state x at 0 V after a backward sweep (volatility: relaxes to ~0)",
-			"negative sweep: nominal device from the relaxed state, 0 -> v_neg -> 0",
+			"negative sweep: nominal device from the relaxed state, 0 to v_neg and back to 0",
 		}}
 	if math.IsNaN(sw.Hold.Max) || math.IsNaN(sw.Set.Min) {
 		s.Overlap = false
@@ -505,7 +532,7 @@ func WriteDeviceSweep(dir string, r *experiment.DeviceSweepResult) (DeviceSweepS
 	s := DeviceSweepSummary{Points: len(r.Points), G0S: device.G0, Monotone: true, MaxDevV: jsonNum(math.NaN()),
 		PaperFigures: "Fig. 1h, 3c (resistance set gradually by the current; inset R = Vth/I - r_d)",
 		Notes: []string{
-			"r_vs_i.csv holds the currents > 0 (R = V/I of the steady state); the I = 0 point is r0_ohm, the zero-bias resistance of the relaxed device",
+			"r_vs_i.csv holds the non-zero currents (R = V/I of the steady state); the I = 0 point is r0_ohm, the zero-bias resistance of the relaxed device",
 			"g_S = 1/r_ohm; the conductance quantum G0 = 2e^2/h = 77.5 uS is never reached (tunnelling conduction)",
 		}}
 	var is, rs, gs []float64
@@ -624,7 +651,12 @@ type DevicePulseSummary struct {
 	EnergyPulseJ  float64 `json:"energy_whole_pulse_J"`
 	SourceEnergyJ float64 `json:"source_energy_whole_pulse_J"`
 	ROnOhm        float64 `json:"r_on_ohm"`
-	// Relaxation after the same pulse.
+	// Switched reports whether the pulse set the device (zero-bias R at
+	// its end below 0.9·R insulating); if not, latency and relaxation
+	// describe no switching event.
+	Switched bool `json:"switched"`
+	// Relaxation after the same pulse (0 if the device never left the
+	// insulating state).
 	RelaxationS    jsonNum `json:"relaxation_time_s"`
 	StateTauS      jsonNum `json:"state_time_constant_s"`
 	RSetOhm        float64 `json:"r_set_ohm"`
@@ -666,6 +698,10 @@ func SummarizeDevicePulse(r *experiment.DevicePulseResult) DevicePulseSummary {
 			"pulse_train: R = V/I at the end of each pulse; parameters redrawn at each pulse (cycle_variation); nominal_* without variation",
 			"voltage_pulses: R = V/I of the device at the end of each pulse through the series resistor (Fig. 3e)",
 		}}
+	s.Switched = rl.RSet < 0.9*rl.RInsulating
+	if !s.Switched {
+		s.RelaxationS = 0
+	}
 	tc := r.Train.Config
 	s.Train.WidthS, s.Train.PeriodS, s.Train.Pulses = tc.Width, tc.Period, tc.Pulses
 	s.Train.Low = pulseLevel(tc.ILow, r.Train.Low, r.TrainNominal.Low)
@@ -765,7 +801,7 @@ func writePulseTrain(dir string, r *experiment.DevicePulseResult) error {
 		{rax, []devLine{
 			{name: siA(c.ILow), x: tlo, y: rlo, color: 0, scatter: true},
 			{name: siA(c.IHigh), x: thi, y: rhi, color: 1, scatter: true},
-			hline("", tr.Low.Median, 0, tend, 0), hline("", tr.High.Median, 0, tend, 1)}, legendBottom},
+			hline("", tr.Low.Median, 0, tend, 0), hline("", tr.High.Median, 0, tend, 1)}, nil},
 	})
 }
 
@@ -789,7 +825,8 @@ func writeVoltagePulses(dir string, r *experiment.DevicePulseResult) error {
 	}
 	c := vp.Config
 	if err := stack(filepath.Join(dir, "voltage_pulses"), 0.6, "time (ms)", []devPanel{
-		{Axes{Title: fmt.Sprintf("Voltage pulses of rising amplitude, %g ms, through %s (Fig. 3e)", c.Width*1e3, siOhm(c.SeriesR)), Y: "voltage (V)"},
+		{Axes{Title: fmt.Sprintf("Voltage pulses of rising amplitude, %g ms, through %s (Fig. 3e)", c.Width*1e3, siOhm(c.SeriesR)), Y: "voltage (V)",
+			YMin: math.Min(0, slices.Min(amp)), YMax: 1.35 * math.Max(slices.Max(amp), 0.1)},
 			[]devLine{{name: "source", x: t, y: vs, color: 0}, {name: "device", x: t, y: v, color: 1}}, func(p *plot.Plot) { p.Legend.Left = true }},
 		{Axes{Y: "I (µA)"}, []devLine{{x: t, y: i, color: 2}}, nil},
 	}); err != nil {
@@ -860,11 +897,11 @@ func writeRelaxation(dir string, r *experiment.DevicePulseResult) error {
 	lines := []devLine{{name: "zero-bias R = 1/G(x)", x: t, y: rl.R, color: 0},
 		hline("0.9 · R insulating", 0.9*rl.RInsulating, t[0], t[len(t)-1], 1)}
 	title := fmt.Sprintf("Relaxation after the %g V set pulse: back within 10 %% of %s in ", rl.Pulse.Amplitude, siOhm(rl.RInsulating))
-	if !math.IsNaN(rl.RelaxationTime) {
+	if rl.RelaxationTime > 0 && !math.IsInf(rl.RelaxationTime, 0) {
 		lines = append(lines, vline(fmt.Sprintf("%.3g ms", rl.RelaxationTime*1e3), rl.RelaxationTime*1e3, rl.RSet, rl.RInsulating, 6))
 		title += fmt.Sprintf("%.3g ms", rl.RelaxationTime*1e3)
 	} else {
-		title += "(not within the span)"
+		title += "(no return within the span, or never set)"
 	}
 	ax := Axes{Title: title, X: "time after the pulse (ms)", Y: "R (Ω)", LogY: true}
 	if lo, hi, ok := decades(append(rl.R, rl.RInsulating)...); ok {
@@ -1132,7 +1169,15 @@ func WriteDeviceFit(dir string, r *experiment.DeviceFitResult) (DeviceFitSummary
 	m := r.Fitted.Memristor
 	title := fmt.Sprintf("Fit to %s: Vth = %.4g V, r_d = %s, RMS log10 R error %.3g", filepath.Base(r.Data), m.Vth, siOhm(m.RD), rep.RMSLog10)
 	return s, saveDevPlot(filepath.Join(dir, "fit"), Axes{Title: title, X: "current (A)", Y: "R (Ω)", LogX: true, LogY: true},
-		func(p *plot.Plot) { p.Legend.Top = false },
+		func(p *plot.Plot) {
+			// Whole decades on both axes, so each carries labels.
+			if lo, hi, ok := decades(di...); ok {
+				p.X.Min, p.X.Max = lo, hi
+			}
+			if lo, hi, ok := decades(append(append(append([]float64(nil), dr...), cr...), sr...)...); ok {
+				p.Y.Min, p.Y.Max = lo, hi
+			}
+		},
 		devLine{name: "data", x: di, y: dr, color: 0, scatter: true},
 		devLine{name: "fitted model", x: ci, y: cr, color: 1},
 		devLine{name: "start", x: ci, y: sr, color: 6, dashed: true, thin: true},

@@ -150,8 +150,31 @@ var (
 	PlotHeight = 4 * vg.Inch
 )
 
+// fixLogAxes keeps gonum from panicking on a log axis whose range is empty
+// or not positive (no data, or a single point): it falls back to a linear
+// axis or widens a degenerate range by a decade each way.
+func fixLogAxes(p *plot.Plot) {
+	for _, a := range []*plot.Axis{&p.X, &p.Y} {
+		if _, ok := a.Scale.(plot.LogScale); !ok {
+			continue
+		}
+		if !(a.Min > 0) || !(a.Max > 0) || math.IsInf(a.Max, 0) {
+			a.Scale = plot.LinearScale{}
+			a.Tick.Marker = plot.DefaultTicks{}
+			if !(a.Max > a.Min) {
+				a.Min, a.Max = 0, 1
+			}
+			continue
+		}
+		if a.Max <= a.Min {
+			a.Min, a.Max = a.Min/10, a.Max*10
+		}
+	}
+}
+
 // Save writes p as base.png and base.svg.
 func Save(p *plot.Plot, base string) error {
+	fixLogAxes(p)
 	for _, ext := range []string{".png", ".svg"} {
 		w, err := p.WriterTo(PlotWidth, PlotHeight, ext[1:])
 		if err != nil {

@@ -313,6 +313,10 @@ func runDevicePulse(args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "single %g V pulse through %g ohm: latency %.0f ns (paper %.0f ns), energy %.3f pJ (paper %.1f pJ), saturated %v\n",
 		s.AmplitudeV, s.SeriesROhm, float64(s.LatencyS)*1e9, s.PaperLatencyS*1e9, float64(s.EnergyJ)*1e12, s.PaperEnergyJ*1e12, s.Saturated)
+	if !s.Switched {
+		fmt.Fprintf(stdout, "warning: the %g V pulse did not set the device (R at its end %.3g ohm, insulating %.3g ohm); latency and relaxation describe no switching\n",
+			s.AmplitudeV, s.RSetOhm, s.RInsulatingOhm)
+	}
 	fmt.Fprintf(stdout, "relaxation: R back within 10 %% of %.3g ohm after %.3g ms (state 1/e time %.3g ms)\n",
 		s.RInsulatingOhm, float64(s.RelaxationS)*1e3, float64(s.StateTauS)*1e3)
 	for _, l := range []report.DevicePulseLevel{s.Train.Low, s.Train.High} {

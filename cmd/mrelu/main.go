@@ -111,8 +111,7 @@ func newFlags(name, synopsis, example string, stdout io.Writer) *flag.FlagSet {
 // and refusing stray positional arguments.
 func parseFlags(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fs.Usage()
+		if errors.Is(err, flag.ErrHelp) { // fs.Parse has printed the usage
 			return flag.ErrHelp
 		}
 		return usagef("%s: %v", fs.Name(), err)

@@ -15,36 +15,44 @@
 //
 // # Algorithm
 //
-// op(B) is packed into zero-padded panels of 32 columns (16 for the last one
-// if that is enough), split over threads by rows of k. A micro-kernel then
-// multiplies a 14-row slice of op(A), read in place (both layouts), by one
-// panel, keeping the 14x32 block of C in 28 AVX-512 registers
-// (VBROADCASTSS + VFMADD231PS), and updates C through lane masks at the
-// right edge, so edges cost no extra copies. The micro-kernels are generated
-// assembly (gen_asm.go, "go generate"); machines with AVX2 and FMA but no
-// AVX-512 use a 6x16 AVX2 version, and others a pure-Go kernel. The choice
-// is made at start-up by CPUID; [Impl] reports it.
+// The micro-kernel keeps a 14x32 block of C in 28 AVX-512 registers and, for
+// each k, loads 32 floats of a packed panel of op(B) and broadcasts 14
+// elements of op(A) (VBROADCASTSS + 28 VFMADD231PS). op(A) is read in place
+// in both layouts, so only op(B) is packed: into zero-padded panels of 32
+// columns (16 for a last panel that fits), by masked loads or, for a
+// transposed B, by gathers. C is updated through lane masks at the right
+// edge, so edges need no temporary tiles, and there is one specialised
+// kernel per row count 1..14 for the bottom edge. When A is not transposed
+// and the last panel is narrow (n = 100 leaves 4 columns), those columns are
+// computed instead by a kernel of dot products along k, which wastes no
+// lanes. The kernels are generated assembly (gen_asm.go, "go generate");
+// machines with AVX2 and FMA but no AVX-512 use a 6x16 AVX2 version, and
+// others a pure-Go kernel. The choice is made at start-up by CPUID; [Impl]
+// reports it.
 //
 // # Threads
 //
-// Products of at least about two million flops are split over [Threads]
-// threads: the calling goroutine plus workers of a persistent pool that is
-// started lazily and never shrinks. The threads claim packing chunks and
-// row panels of C dynamically, so a busy core slows a call down instead of
-// stalling it. [SetThreads] changes the count (1 keeps all the work on the
-// caller); it defaults to GOMAXPROCS and is capped by it. An idle worker
-// polls for new work for about 100µs after a call before it parks, so that
-// back-to-back calls (a training step) do not pay for waking it up.
+// Products of at least about half a million flops are split over [Threads]
+// threads: the calling goroutine plus the goroutines of a persistent pool
+// that is started lazily and never shrinks. The threads claim tasks (row
+// panels of C times a range of column panels) dynamically, and each packs
+// the panels of op(B) it needs into its own buffer, so no thread ever waits
+// for another one except at the end of the call, and a busy core slows a
+// call down instead of stalling it. [SetThreads] changes the count (1 keeps
+// all the work on the caller); it defaults to GOMAXPROCS and is capped by
+// it. An idle worker polls for new work for about 100µs after a call before
+// it parks, so that back-to-back calls (a training step) do not pay for
+// waking it up.
 //
 // Sgemm may be called from several goroutines at once; calls are
 // serialized by a mutex.
 //
 // # Allocation
 //
-// Sgemm allocates nothing once the packing buffer has grown to the size of
-// the largest problem it has seen (at most 1 MiB) and the pool goroutines
-// exist, so after one warm-up call per thread setting, training loops run
-// without garbage.
+// Sgemm allocates nothing once its per-thread packing buffers (at most
+// 1 MiB each) have grown to the size of the largest problem it has seen and
+// the pool goroutines exist: after one warm-up call with the thread count
+// and shapes it will use, a training loop runs without garbage.
 //
 // # Portability
 //

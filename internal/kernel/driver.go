@@ -34,6 +34,32 @@ type impl struct {
 
 	// pack, if not nil, replaces packPanel.
 	pack func(dst []float32, transB bool, b []float32, ldb, k0, kl, j0, cols, w int)
+
+	// dot, if not nil, is a kernel for a narrow last panel when A is not
+	// transposed: it computes mr <= dotRows rows times 4 columns of C as dot
+	// products along k of rows of A and rows of bt (the columns of op(B),
+	// packed by packDot), writing the first cols columns.
+	dot     func(kc, mr int, a *float32, lda int, bt *float32, ldbt int, c *float32, ldc int, alpha, beta float32, cols int)
+	dotRows int
+}
+
+// useDot reports whether the last column panel of a job (rem columns, kl
+// deep) is cheaper with the dot kernel than as a padded panel. The model,
+// in cycles per row of C, was fitted to measurements of the AVX-512 kernels:
+// a padded 16-wide panel is bound by its 15 loads per 14 FMAs (0.57 cycles
+// per k), a 32-wide one by its FMAs (1 per k); the dot kernel costs about
+// 2.7 cycles per 16 k plus 14 for the reduction and the call, per group of
+// 4 columns.
+func (im *impl) useDot(transA bool, rem, kl int) bool {
+	if im.dot == nil || transA || rem == 0 {
+		return false
+	}
+	padded := 0.57 * float64(kl)
+	if roundUp(rem, im.vec) > 16 {
+		padded = float64(kl)
+	}
+	dot := float64(ceilDiv(rem, 4)) * (2.7*float64(ceilDiv(kl, 16)) + 14)
+	return dot*dotCostScale < padded
 }
 
 // Tuning parameters.
@@ -46,9 +72,12 @@ var (
 	maxPackB = 1 << 18
 	// minParallelFlops is the size (2*m*n*k) below which Sgemm runs on the
 	// calling goroutine only.
-	minParallelFlops = 2 << 20
+	minParallelFlops = 1 << 19
 	// taskFlops is the smallest amount of work worth a separate task.
 	taskFlops = 1 << 17
+	// dotCostScale scales the modelled cost of the dot kernel (tests set it
+	// to 0 to use the dot kernel whenever it applies, or +Inf to never use it).
+	dotCostScale = 1.0
 	// spinTime is how long an idle worker polls for the next job before it
 	// blocks on its channel.
 	spinTime = 100 * time.Microsecond
@@ -72,6 +101,7 @@ type job struct {
 
 	rowPanels int
 	colPanels int
+	dotPanel  int   // column panel computed with impl.dot, or -1
 	rowGroup  int   // row panels per task
 	colChunks int   // column-panel ranges per row group
 	nTasks    int64 // ceil(rowPanels/rowGroup) * colChunks
@@ -200,6 +230,10 @@ func (p *pool) sgemm(transA, transB bool, m, n, k int, alpha float32, a []float3
 					rowGroup, colChunks = 1, min(cp, ceilDiv(tasks, rp))
 				}
 			}
+			dotPanel := -1
+			if im.useDot(transA, nc%im.nr, kl) {
+				dotPanel = cp - 1
+			}
 			p.jobs++
 			p.job = job{
 				id:     p.jobs,
@@ -208,7 +242,7 @@ func (p *pool) sgemm(transA, transB bool, m, n, k int, alpha float32, a []float3
 				a: a, b: b, c: c,
 				lda: lda, ldb: ldb, ldc: ldc,
 				jc: jc, nc: nc, kb: kb, kl: kl,
-				rowPanels: rp, colPanels: cp,
+				rowPanels: rp, colPanels: cp, dotPanel: dotPanel,
 				rowGroup: rowGroup, colChunks: colChunks,
 				nTasks: int64(ceilDiv(rp, rowGroup) * colChunks),
 			}
@@ -244,6 +278,7 @@ func (p *pool) runJob(nt int) {
 			}
 		}
 		for i := 0; p.state.Load()&stateActive != 0; i++ {
+			spinPause()
 			if i&63 == 63 {
 				runtime.Gosched()
 			}
@@ -301,6 +336,7 @@ func (w *worker) loop() {
 	for {
 		start := time.Now()
 		for i := 0; !p.tryJoin(&last); i++ {
+			spinPause()
 			if i&255 != 255 || time.Since(start) < spinTime {
 				continue
 			}
@@ -346,7 +382,9 @@ func (p *pool) compute(w *worker, r0, r1, c0, c1 int) {
 		}
 		j0, nr, width := p.panel(jr)
 		dst := w.bp[j0*j.kl : j0*j.kl+width*j.kl]
-		if im.pack != nil {
+		if jr == j.dotPanel {
+			packDot(dst, j.transB, j.b, j.ldb, j.kb, j.kl, j.jc+j0, nr)
+		} else if im.pack != nil {
 			im.pack(dst, j.transB, j.b, j.ldb, j.kb, j.kl, j.jc+j0, nr, width)
 		} else {
 			packPanel(dst, j.transB, j.b, j.ldb, j.kb, j.kl, j.jc+j0, nr, width)
@@ -355,9 +393,6 @@ func (p *pool) compute(w *worker, r0, r1, c0, c1 int) {
 	}
 	// Split kl into equal chunks of at most kcBlock.
 	kcStep := ceilDiv(j.kl, ceilDiv(j.kl, kcBlock))
-	if tuneNoBalance {
-		kcStep = kcBlock
-	}
 	for ir := r0; ir < r1; ir++ {
 		i0 := ir * im.mr
 		mr := min(im.mr, j.m-i0)
@@ -377,6 +412,9 @@ func (p *pool) compute(w *worker, r0, r1, c0, c1 int) {
 				packAGeneric(w.apack, im.mr, j.transA, j.a, j.lda, i0, mr, j.kb+pc, kc)
 			}
 			for jr := c0; jr < c1; jr++ {
+				if jr == j.dotPanel {
+					continue
+				}
 				j0, nr, width := p.panel(jr)
 				boff := j0*j.kl + pc*width
 				coff := i0*j.ldc + j.jc + j0
@@ -387,7 +425,36 @@ func (p *pool) compute(w *worker, r0, r1, c0, c1 int) {
 				}
 			}
 		}
+		if c0 <= j.dotPanel && j.dotPanel < c1 {
+			// The dot kernel runs over all of kl at once.
+			j0, nr, _ := p.panel(j.dotPanel)
+			for i := i0; i < i0+mr; i += im.dotRows {
+				rows := min(im.dotRows, i0+mr-i)
+				for g := 0; g < nr; g += 4 {
+					im.dot(j.kl, rows, &j.a[i*j.lda+j.kb], j.lda, &w.bp[j0*j.kl+g*j.kl], j.kl,
+						&j.c[i*j.ldc+j.jc+j0+g], j.ldc, j.alpha, j.beta, min(4, nr-g))
+				}
+			}
+		}
 	}
+}
+
+// packDot packs the kl x cols block of op(B) at row k0, column j0 for the
+// dot kernel: dst[jj*kl+p], with zero rows up to a multiple of 4.
+func packDot(dst []float32, transB bool, b []float32, ldb, k0, kl, j0, cols int) {
+	dst = dst[:roundUp(cols, 4)*kl]
+	for jj := 0; jj < cols; jj++ {
+		d := dst[jj*kl : jj*kl+kl]
+		if transB {
+			copy(d, b[(j0+jj)*ldb+k0:][:kl])
+			continue
+		}
+		src := b[k0*ldb+j0+jj:]
+		for p := range d {
+			d[p] = src[p*ldb]
+		}
+	}
+	clear(dst[cols*kl:])
 }
 
 // panel returns the first column (relative to the job's jc), the number of

@@ -4,23 +4,30 @@
 
 // gen_asm writes the amd64 micro-kernels of package kernel:
 //
-//	kern_avx512_amd64.s  AVX-512 kernels (14 rows x 16 or 32 columns)
-//	kern_avx2_amd64.s    AVX2/FMA kernels (6 rows x 8 or 16 columns)
+//	kern_avx512_amd64.s  AVX-512 kernels (up to 14 rows x 16 or 32 columns,
+//	                     and the 6x4 dot kernel for narrow right edges)
+//	kern_avx2_amd64.s    AVX2/FMA kernels (up to 6 rows x 8 or 16 columns)
 //	kern_decl_amd64.go   their Go declarations
 //
 // Run it with "go generate" in this directory.
 //
-// Every kernel computes, for a micro-tile of mr rows (1 <= mr <= MR) and one
-// packed panel of B that is one or two vectors wide,
+// Every panel kernel computes, for a micro-tile of mr rows (1 <= mr <= MR,
+// one specialised loop per mr) and one packed panel of B that is one or two
+// vectors wide,
 //
 //	acc[i][j] = sum_p A(i, p) * Bp[p][j]     p < kc
 //	C[i][j]   = alpha*acc[i][j] + beta*C[i][j]
 //
 // with C[i][j] not read when beta == 0. A is read in place: in the "N"
-// kernels A(i, p) = a[i*lda+p], in the "T" kernels A(i, p) = a[p*lda+i].
-// The packed panel Bp holds kc rows of W = vectors*lanes floats each. The
-// last vector column of C is loaded and stored through a lane mask, so C is
-// never touched past the columns the caller asked for.
+// kernels A(i, p) = a[i*lda+p], in the "T" kernels A(i, p) = a[p*lda+i]
+// (these prefetch A a few k-steps ahead, as the stride defeats the hardware
+// prefetchers). The packed panel Bp holds kc rows of W = vectors*lanes
+// floats each. The accumulators stay in registers for the whole k loop
+// (unrolled 4 times); each k step loads the W floats of Bp once and
+// broadcasts each A(i, p) once (VBROADCASTSS), feeding one VFMADD231PS per
+// vector. The last vector column of C is loaded and stored through a lane
+// mask, so C is never touched past the columns the caller asked for.
+
 package main
 
 import (
@@ -67,7 +74,7 @@ var prefetchT = 8
 
 // prefetchN is how many bytes ahead the N kernels prefetch the rows of A
 // (0: off).
-var prefetchN = 256
+var prefetchN = 0
 
 type gen struct {
 	buf  bytes.Buffer
@@ -293,6 +300,147 @@ func (g *gen) kernel() {
 	}
 }
 
+// dotKernel writes sgemmAVX512Dot, the kernel for a few right-edge columns
+// of C when A is not transposed. It computes up to dotMR rows times 4
+// columns as dot products along k of rows of A and rows of Bt (the 4
+// columns of op(B), packed as Bt[j*ldbt+p]), 16 k at a time, then reduces
+// the 24 accumulators in registers:
+//
+//	C[i][j] = alpha * sum_p a[i*lda+p]*bt[j*ldbt+p] + beta*C[i][j]
+//
+// for i < mr, j selected by cmask (C is not read when beta == 0). kmask
+// selects the kc%16 lanes of the last, partial k step.
+const dotMR = 6
+
+func dotKernel(buf *bytes.Buffer) {
+	g := &gen{isa: avx512, mode: 'N'}
+	g.p("")
+	g.p("// func sgemmAVX512Dot(mr, kc int, a *float32, lda int, bt *float32, ldbt int, c *float32, ldc int, alpha, beta float32, kmask, cmask uint32)")
+	g.p("TEXT ·sgemmAVX512Dot(SB), NOSPLIT, $0-80")
+	g.p("\tMOVQ mr+0(FP), AX")
+	g.p("\tMOVQ kc+8(FP), CX")
+	g.p("\tMOVQ a+16(FP), R8")
+	g.p("\tMOVQ lda+24(FP), R11")
+	g.p("\tSHLQ $2, R11")
+	g.p("\tLEAQ (R11)(R11*2), R12")
+	g.p("\tMOVQ bt+32(FP), BX")
+	g.p("\tMOVQ ldbt+40(FP), R10")
+	g.p("\tSHLQ $2, R10")
+	g.p("\tLEAQ (R10)(R10*2), R13")
+	g.p("\tMOVQ c+48(FP), DI")
+	g.p("\tMOVQ ldc+56(FP), DX")
+	g.p("\tSHLQ $2, DX")
+	g.p("\tMOVL kmask+72(FP), SI")
+	g.p("\tKMOVW SI, K1")
+	g.p("\tMOVL cmask+76(FP), SI")
+	g.p("\tKMOVW SI, K2")
+	g.p("\tLEAQ (R8)(R11*4), R9")
+	g.p("\tADDQ R11, R9")
+	for r := dotMR; r >= 1; r-- {
+		g.p("\tCMPQ AX, $%d", r)
+		g.p("\tJEQ dot%d", r)
+	}
+	g.p("\tRET")
+	aAddr := func(i int, disp int) string {
+		idx := []string{"", "(R11*1)", "(R11*2)", "(R12*1)", "(R11*4)"}
+		base := []string{"R8", "R9"}[i/5]
+		return fmt.Sprintf("%d(%s)%s", disp, base, idx[i%5])
+	}
+	bAddr := func(j int) string {
+		return []string{"(BX)", "(BX)(R10*1)", "(BX)(R10*2)", "(BX)(R13*1)"}[j]
+	}
+	acc := func(i, j int) string { return fmt.Sprintf("Z%d", 4*i+j) }
+	for r := dotMR; r >= 1; r-- {
+		l := fmt.Sprint(r)
+		step := func(masked bool) {
+			ld := "VMOVUPS"
+			mk := ""
+			if masked {
+				ld, mk = "VMOVUPS.Z", " K1,"
+			}
+			for i := 0; i < r; i++ {
+				g.p("\t%s %s,%s Z%d", ld, aAddr(i, 0), mk, 24+i)
+			}
+			for j := 0; j < 4; j++ {
+				g.p("\t%s %s,%s Z30", ld, bAddr(j), mk)
+				for i := 0; i < r; i++ {
+					g.p("\tVFMADD231PS Z30, Z%d, %s", 24+i, acc(i, j))
+				}
+			}
+		}
+		g.p("")
+		g.p("dot%s:", l)
+		for i := 0; i < 4*r; i++ {
+			g.p("\tVPXORD Z%d, Z%d, Z%d", i, i, i)
+		}
+		g.p("\tMOVQ CX, SI")
+		g.p("\tSHRQ $4, SI")
+		g.p("\tJZ dottail%s", l)
+		g.p("dotloop%s:", l)
+		step(false)
+		g.p("\tADDQ $64, R8")
+		if r > 5 {
+			g.p("\tADDQ $64, R9")
+		}
+		g.p("\tADDQ $64, BX")
+		g.p("\tDECQ SI")
+		g.p("\tJNZ dotloop%s", l)
+		g.p("dottail%s:", l)
+		g.p("\tANDQ $15, CX")
+		g.p("\tJZ dotreduce%s", l)
+		step(true)
+		g.p("dotreduce%s:", l)
+		// Reduce row i's four accumulators to one XMM [s0 s1 s2 s3] in
+		// X(4i): 16 -> 8 -> 4 lanes each, then a 4x4 transpose-add.
+		for i := 0; i < r; i++ {
+			for j := 0; j < 4; j++ {
+				a := 4*i + j
+				g.p("\tVEXTRACTF64X4 $1, Z%d, Y30", a)
+				g.p("\tVADDPS Y30, Y%d, Y%d", a, a)
+				g.p("\tVEXTRACTF32X4 $1, Y%d, X30", a)
+				g.p("\tVADDPS X30, X%d, X%d", a, a)
+			}
+			x0, x1, x2, x3 := 4*i, 4*i+1, 4*i+2, 4*i+3
+			g.p("\tVUNPCKLPS X%d, X%d, X28", x1, x0) // a0 b0 a1 b1
+			g.p("\tVUNPCKHPS X%d, X%d, X29", x1, x0) // a2 b2 a3 b3
+			g.p("\tVADDPS X29, X28, X28")
+			g.p("\tVUNPCKLPS X%d, X%d, X30", x3, x2)
+			g.p("\tVUNPCKHPS X%d, X%d, X31", x3, x2)
+			g.p("\tVADDPS X31, X30, X30")
+			g.p("\tVSHUFPS $0x44, X30, X28, X29") // a02 b02 c02 d02
+			g.p("\tVSHUFPS $0xee, X30, X28, X31") // a13 b13 c13 d13
+			g.p("\tVADDPS X31, X29, X%d", x0)
+		}
+		g.p("\tVBROADCASTSS alpha+64(FP), X30")
+		g.p("\tMOVL beta+68(FP), AX")
+		g.p("\tANDL $0x7fffffff, AX")
+		g.p("\tJZ dotbetazero%s", l)
+		g.p("\tVBROADCASTSS beta+68(FP), X31")
+		for i := 0; i < r; i++ {
+			g.p("\tVMULPS X30, X%d, X%d", 4*i, 4*i)
+			g.p("\tVMOVUPS.Z (DI), K2, X29")
+			g.p("\tVFMADD231PS X29, X31, X%d", 4*i)
+			g.p("\tVMOVUPS X%d, K2, (DI)", 4*i)
+			if i < r-1 {
+				g.p("\tADDQ DX, DI")
+			}
+		}
+		g.p("\tVZEROUPPER")
+		g.p("\tRET")
+		g.p("dotbetazero%s:", l)
+		for i := 0; i < r; i++ {
+			g.p("\tVMULPS X30, X%d, X%d", 4*i, 4*i)
+			g.p("\tVMOVUPS X%d, K2, (DI)", 4*i)
+			if i < r-1 {
+				g.p("\tADDQ DX, DI")
+			}
+		}
+		g.p("\tVZEROUPPER")
+		g.p("\tRET")
+	}
+	buf.Write(g.buf.Bytes())
+}
+
 func writeFormatted(name string, src []byte, gofmt bool) {
 	if gofmt {
 		var err error
@@ -337,6 +485,9 @@ func main() {
 		name := "kern_avx512_amd64.s"
 		if x.reg == "Y" {
 			name = "kern_avx2_amd64.s"
+		} else {
+			dotKernel(&out)
+			fmt.Fprintf(&decl, "\n// sgemmAVX512Dot is the AVX-512F kernel for up to %d rows times the 4\n// columns of C whose op(B) columns are packed as rows of bt; see gen_asm.go.\n//\n//go:noescape\nfunc sgemmAVX512Dot(mr, kc int, a *float32, lda int, bt *float32, ldbt int, c *float32, ldc int, alpha, beta float32, kmask, cmask uint32)\n", dotMR)
 		}
 		writeFormatted(name, out.Bytes(), false)
 	}

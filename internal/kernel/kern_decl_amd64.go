@@ -24,6 +24,12 @@ func sgemmAVX512T16(mr, kc int, a *float32, lda int, b, c *float32, ldc int, alp
 //go:noescape
 func sgemmAVX512T32(mr, kc int, a *float32, lda int, b, c *float32, ldc int, alpha, beta float32, mask uint32)
 
+// sgemmAVX512Dot is the AVX-512F kernel for up to 6 rows times the 4
+// columns of C whose op(B) columns are packed as rows of bt; see gen_asm.go.
+//
+//go:noescape
+func sgemmAVX512Dot(mr, kc int, a *float32, lda int, bt *float32, ldbt int, c *float32, ldc int, alpha, beta float32, kmask, cmask uint32)
+
 // sgemmAVX2N8 is the AVX2 and FMA kernel for panels 8 floats wide with A(i, p) = a[i*lda+p].
 //
 //go:noescape

@@ -12,6 +12,9 @@ func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
 // xgetbv returns the XCR0 register; only call it when OSXSAVE is set.
 func xgetbv() (eax, edx uint32)
 
+// spinPause executes PAUSE, the spin-wait hint.
+func spinPause()
+
 // cpuFeatures reports whether the CPU and the operating system support the
 // AVX2+FMA kernels and the AVX-512 (F, with the ZMM state enabled) kernels.
 func cpuFeatures() (hasAVX2FMA, hasAVX512 bool) {
@@ -81,8 +84,16 @@ func packPanelAVX512(dst []float32, transB bool, b []float32, ldb, k0, kl, j0, c
 	}
 }
 
+// dotAVX512 adapts sgemmAVX512Dot to impl.dot.
+func dotAVX512(kc, mr int, a *float32, lda int, bt *float32, ldbt int, c *float32, ldc int, alpha, beta float32, cols int) {
+	kmask := uint32(1)<<uint(kc%16) - 1
+	cmask := uint32(1)<<uint(cols) - 1
+	sgemmAVX512Dot(mr, kc, a, lda, bt, ldbt, c, ldc, alpha, beta, kmask, cmask)
+}
+
 var implAVX512 = &impl{
 	name: "avx512", mr: 14, nr: 32, vec: 16, pack: packPanelAVX512,
+	dot: dotAVX512, dotRows: 6,
 	asm: func(kc, mr, nr int, a *float32, lda int, transA bool, b, c *float32, ldc int, alpha, beta float32) {
 		w := nr
 		if w > 16 {

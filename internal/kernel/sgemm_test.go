@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
+	"slices"
 	"testing"
 )
 
@@ -151,17 +153,29 @@ func (f *fixture) verify(t *testing.T) {
 	}
 }
 
-// verifyAll checks the cases with every kernel and with 1 and 2 threads.
+// verifyAll checks the cases with every kernel and with 1 and 2 threads,
+// and for kernels with a dot kernel for the right edge, with it forced on
+// and off.
 func verifyAll(t *testing.T, seed uint64, cases []gemmCase) {
-	saved := defaultPool.impl
-	defer defaultPool.setImpl(saved)
+	saved, savedScale := defaultPool.impl, dotCostScale
+	defer func() {
+		defaultPool.setImpl(saved)
+		dotCostScale = savedScale
+	}()
 	rng := rand.New(rand.NewPCG(seed, seed))
 	for _, tc := range cases {
 		f := newFixture(rng, tc)
 		for _, im := range testImpls() {
 			defaultPool.setImpl(im)
-			for _, threads := range []int{1, 2} {
-				withThreads(threads, func() { f.verify(t) })
+			scales := []float64{1}
+			if im.dot != nil {
+				scales = []float64{0, math.Inf(1)}
+			}
+			for _, scale := range scales {
+				dotCostScale = scale
+				for _, threads := range []int{1, 2} {
+					withThreads(threads, func() { f.verify(t) })
+				}
 			}
 		}
 	}
@@ -332,31 +346,56 @@ func TestThreads(t *testing.T) {
 	})
 }
 
+// TestConcurrentCallers runs parallel-sized products from several
+// goroutines at once; results must match a serial run bit for bit (the
+// order of operations of each element does not depend on the threads).
 func TestConcurrentCallers(t *testing.T) {
-	const m, n, k = 60, 50, 70
+	const m, n, k = 150, 100, 100
 	rng := rand.New(rand.NewPCG(5, 5))
 	a, b := randSlice(rng, m*k), randSlice(rng, k*n)
 	want := make([]float32, m*n)
-	Sgemm(false, false, m, n, k, 1, a, k, b, n, 0, want, n)
-	errc := make(chan error, 4)
-	for g := 0; g < 4; g++ {
-		go func() {
-			c := make([]float32, m*n)
-			for it := 0; it < 50; it++ {
-				Sgemm(false, false, m, n, k, 1, a, k, b, n, 0, c, n)
-				for i := range c {
-					if c[i] != want[i] {
-						errc <- fmt.Errorf("mismatch at %d", i)
-						return
+	withThreads(1, func() { Sgemm(false, false, m, n, k, 1, a, k, b, n, 0, want, n) })
+	withThreads(2, func() {
+		errc := make(chan error, 4)
+		for g := 0; g < 4; g++ {
+			go func() {
+				c := make([]float32, m*n)
+				for it := 0; it < 30; it++ {
+					Sgemm(false, false, m, n, k, 1, a, k, b, n, 0, c, n)
+					for i := range c {
+						if c[i] != want[i] {
+							errc <- fmt.Errorf("mismatch at %d: %g != %g", i, c[i], want[i])
+							return
+						}
 					}
 				}
-			}
-			errc <- nil
-		}()
-	}
-	for g := 0; g < 4; g++ {
-		if err := <-errc; err != nil {
-			t.Error(err)
+				errc <- nil
+			}()
 		}
-	}
+		for g := 0; g < 4; g++ {
+			if err := <-errc; err != nil {
+				t.Error(err)
+			}
+		}
+	})
+}
+
+// TestMoreThreadsThanCores runs with 4 threads whatever the machine has.
+func TestMoreThreadsThanCores(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
+	const m, n, k = 300, 100, 200
+	rng := rand.New(rand.NewPCG(6, 6))
+	a, b := randSlice(rng, m*k), randSlice(rng, k*n)
+	want := make([]float32, m*n)
+	got := make([]float32, m*n)
+	withThreads(1, func() { Sgemm(false, false, m, n, k, 1, a, k, b, n, 0, want, n) })
+	withThreads(4, func() {
+		for it := 0; it < 20; it++ {
+			clear(got)
+			Sgemm(false, false, m, n, k, 1, a, k, b, n, 0, got, n)
+			if !slices.Equal(got, want) {
+				t.Fatalf("iteration %d: 4 threads differ from 1", it)
+			}
+		}
+	})
 }
