@@ -629,6 +629,10 @@ func Relaxation(m Memristor, p PulseConfig, span float64) (RelaxationResult, err
 	res.RInsulating = m.InsulatingResistance()
 	res.RSet = m.Resistance(xs)
 	xe := xs / math.E
+	if res.RSet >= 0.9*res.RInsulating {
+		// The pulse never set the device: it is already relaxed.
+		res.RelaxationTime, res.StateTimeConstant = 0, 0
+	}
 	for k, s := range w {
 		r := m.Resistance(s.X)
 		res.T = append(res.T, s.T)
@@ -643,6 +647,10 @@ func Relaxation(m Memristor, p PulseConfig, span float64) (RelaxationResult, err
 		}
 		if math.IsNaN(res.RelaxationTime) && r >= 0.9*res.RInsulating {
 			ra := res.R[k-1]
+			if r == ra {
+				res.RelaxationTime = s.T
+				continue
+			}
 			res.RelaxationTime = a.T + (0.9*res.RInsulating-ra)/(r-ra)*(s.T-a.T)
 		}
 	}

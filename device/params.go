@@ -17,6 +17,10 @@ import (
 type Params struct {
 	Memristor Memristor `json:"memristor"`
 	TFT       TFT       `json:"tft"`
+	// Settings is a free-form record of the command and settings that wrote
+	// the file (commands add it to their params.json); it is kept verbatim
+	// and ignored by every model, so any run's params.json loads again.
+	Settings *json.RawMessage `json:"settings,omitempty"`
 }
 
 // DefaultParams returns the default memristor and TFT.

@@ -1,40 +1,26 @@
 package neuron
 
 import (
-	"context"
 	"fmt"
-	"strings"
 	"testing"
 	"time"
-	"github.com/mrelu/mrelu/circuit"
 )
 
-func lat(ts, v []float64, d float64) (float64, float64) {
-	fin := v[len(v)-1]
-	for k := range ts { if v[k] >= v[0]+0.9*(fin-v[0]) { return ts[k]-d, fin } }
-	return -1, fin
-}
-
 func TestExplore(t *testing.T) {
-	for _, amp := range []float64{6e-6, 3e-6} {
 	n := Default()
-	tstop := 1.5e-3
-	n.In.W = circuit.Pulse{V1: 0, V2: amp, Delay: 1e-6, Rise: 10e-9, Fall: 10e-9, Width: tstop}
-	opt := circuit.TranOptions{MaxStep: tstop/1000}
+	c, err := Transfer(n, Linspace(-2e-6, 12e-6, 1401))
+	if err != nil { t.Fatal(err) }
+	fmt.Printf("%+v\n", c.Metrics())
+	fmt.Println("env dev", c.EnvelopeDeviation(), "Cout", n.OutputCapacitance())
+	for k := 0; k < len(c.I); k += 50 { fmt.Printf("I=%.3g V=%.4f Ccrit=%.3g\n", c.I[k], c.Vout[k], c.CCrit[k]) }
 	t0 := time.Now()
-	tr, err := n.C.Transient(tstop, opt)
+	r, err := Pulse(n, DefaultPulseConfig())
 	if err != nil { t.Fatal(err) }
-	fmt.Println("ours", time.Since(t0), tr.Len(), tr.Stats)
-	vo, _ := tr.Voltage(NodeOut)
-	var b strings.Builder
-	if err := circuit.WriteSpice(&b, n.C, circuit.TranAnalysis{Stop: tstop, Step: tstop/10000, Options: opt}); err != nil { t.Fatal(err) }
+	fmt.Println(time.Since(t0))
+	fmt.Printf("%+v\n", *r)
 	t0 = time.Now()
-	sp, err := circuit.RunNgspice(context.Background(), b.String(), t.TempDir())
+	s, err := MaxStableCapacitance(n, DefaultPulseConfig(), 100e-12)
 	if err != nil { t.Fatal(err) }
-	fmt.Println("ngspice", time.Since(t0), sp.Len())
-	vs, _ := sp.Voltage(NodeOut)
-	l1, f1 := lat(tr.Time, vo, 1e-6)
-	l2, f2 := lat(sp.Scale(), vs, 1e-6)
-	fmt.Println("latency ours", l1, f1, "ngspice", l2, f2)
-	}
+	fmt.Println(time.Since(t0))
+	fmt.Printf("%+v\n", *s)
 }

@@ -22,6 +22,13 @@ type Activation interface {
 	Derivative(d, z, y []float32)
 }
 
+// DerivativeMultiplier is an optional fast path of an Activation: it
+// multiplies g in place by the derivative, g[i] *= f'(z[i]), in one pass
+// (backpropagation through the neuron). It must agree with Derivative.
+type DerivativeMultiplier interface {
+	MulDerivative(g, z, y []float32)
+}
+
 // Named is implemented by activations that report their command-line name.
 type Named interface{ Name() string }
 
@@ -80,6 +87,36 @@ func (ReLU) Derivative(d, z, y []float32) {
 	d = d[:len(z)]
 	for i, v := range z {
 		d[i] = positive(v)
+	}
+}
+
+// MulDerivative implements DerivativeMultiplier: g is kept where z > 0 and
+// zeroed elsewhere, by masking bits.
+func (ReLU) MulDerivative(g, z, y []float32) {
+	g = g[:len(z)]
+	for i, v := range z {
+		b := math.Float32bits(v)
+		keep := uint32(int32(((-b)>>31)&^(b>>31)) << 31 >> 31) // all ones when z > 0
+		g[i] = math.Float32frombits(math.Float32bits(g[i]) & keep)
+	}
+}
+
+// MulDerivative implements DerivativeMultiplier.
+func (Sigmoid) MulDerivative(g, z, y []float32) {
+	g = g[:len(z)]
+	y = y[:len(z)]
+	for i := range g {
+		g[i] *= y[i] * (1 - y[i])
+	}
+}
+
+// MulDerivative implements DerivativeMultiplier.
+func (c ClippedReLU) MulDerivative(g, z, y []float32) {
+	g = g[:len(z)]
+	for i, v := range z {
+		if !(v > 0 && v < c.Max) {
+			g[i] = 0
+		}
 	}
 }
 

@@ -320,3 +320,33 @@ func btoi(b bool) int {
 	}
 	return 0
 }
+
+// TestMulDerivativeAgrees checks each fast path against Derivative.
+func TestMulDerivativeAgrees(t *testing.T) {
+	z := []float32{-3, -0.5, 0, float32(math.Copysign(0, -1)), 1e-30, 0.5, 1.99, 2, 2.5, 9}
+	for _, name := range ActivationNames() {
+		a, _ := NewActivation(name)
+		m, ok := a.(DerivativeMultiplier)
+		if !ok {
+			continue
+		}
+		y := make([]float32, len(z))
+		d := make([]float32, len(z))
+		a.Forward(y, z)
+		a.Derivative(d, z, y)
+		g := make([]float32, len(z))
+		for i := range g {
+			g[i] = float32(i) - 3.5
+		}
+		want := make([]float32, len(z))
+		for i := range g {
+			want[i] = g[i] * d[i]
+		}
+		m.MulDerivative(g, z, y)
+		for i := range g {
+			if g[i] != want[i] {
+				t.Errorf("%s z=%v: MulDerivative gives %v, Derivative gives %v", name, z[i], g[i], want[i])
+			}
+		}
+	}
+}

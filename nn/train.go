@@ -112,13 +112,11 @@ func (t *Trainer) forward(n int) {
 	in := t.x
 	for l, d := range net.Layers {
 		z := t.z[l][:n*d.Out]
-		kernel.Sgemm(false, false, n, d.Out, d.In, 1, in, d.In, d.W, d.Out, 0, z, d.Out)
+		// z = b (broadcast over rows, a fast copy) then z += x·W in the GEMM.
 		for r := 0; r < n; r++ {
-			row := z[r*d.Out : (r+1)*d.Out]
-			for j, bj := range d.B {
-				row[j] += bj
-			}
+			copy(z[r*d.Out:(r+1)*d.Out], d.B)
 		}
+		kernel.Sgemm(false, false, n, d.Out, d.In, 1, in, d.In, d.W, d.Out, 1, z, d.Out)
 		if l < last {
 			net.Act.Forward(t.a[l][:n*d.Out], z)
 		} else {
@@ -235,10 +233,15 @@ func (t *Trainer) gradients(n int) float64 {
 			prev := net.Layers[l-1]
 			da := t.dz[l-1][:n*prev.Out]
 			kernel.Sgemm(false, true, n, prev.Out, d.Out, 1, dzl, d.Out, d.W, d.Out, 0, da, prev.Out)
-			der := t.deriv[:n*prev.Out]
-			net.Act.Derivative(der, t.z[l-1][:n*prev.Out], t.a[l-1][:n*prev.Out])
-			for i, g := range der {
-				da[i] *= g
+			zp, ap := t.z[l-1][:n*prev.Out], t.a[l-1][:n*prev.Out]
+			if m, ok := net.Act.(DerivativeMultiplier); ok {
+				m.MulDerivative(da, zp, ap)
+			} else {
+				der := t.deriv[:n*prev.Out]
+				net.Act.Derivative(der, zp, ap)
+				for i, g := range der {
+					da[i] *= g
+				}
 			}
 		}
 	}

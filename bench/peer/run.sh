@@ -5,9 +5,12 @@
 #
 #   bench/peer/run.sh [--epochs N] [--act relu|sigmoid] [--threads "1 2"]
 #                     [--repeats R] [--coretype C]... [--data DIR] [--append]
+#   bench/peer/run.sh --report      # only print the table of results.jsonl
 #
-# --repeats R   run every configuration R times (default 2); the table shows
-#               the best of the R median epoch times and lists all of them.
+# --repeats R   run every configuration R times (default 2); the table
+#               (table.py) shows the best median epoch time among the quiet
+#               runs and lists all of them.
+# --append      add to results.jsonl instead of starting it anew.
 # --coretype C  OpenBLAS kernel choice, repeatable (default: env):
 #                 env   leave OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE as they are
 #                 auto  unset both for the run: OpenBLAS detects the CPU itself
@@ -32,7 +35,7 @@ DATA=()
 APPEND=0
 OUT="$HERE/results.jsonl"
 
-usage() { sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,26p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --epochs) EPOCHS="$2"; shift 2 ;;
@@ -42,6 +45,7 @@ while [[ $# -gt 0 ]]; do
     --coretype) CORETYPES+=("$2"); shift 2 ;;
     --data) DATA=(--data "$2"); shift 2 ;;
     --append) APPEND=1; shift ;;
+    --report) exec "$PY" "$HERE/table.py" "$OUT" ;;
     -h|--help) usage; exit 0 ;;
     *) echo "run.sh: unknown argument $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -94,43 +98,5 @@ for rep in $(seq 1 "$REPEATS"); do
   done
 done
 
-"$PY" - "$OUT" <<'EOF'
-import json, platform, sys
-rows, meta = {}, None
-for line in open(sys.argv[1]):
-    d = json.loads(line)
-    if "meta" in d:
-        meta = d["meta"]
-        continue
-    key = (d["peer"], d["threads"], d["act"], d["blas"].get("kernel", "?"))
-    rows.setdefault(key, []).append(d)
-print()
-if meta:
-    print(f"{meta['date']}  {meta['cpu']}  ({meta['nproc']} cpus)  python {meta['python']}  "
-          f"numpy {meta['numpy']}  torch {meta['torch']}")
-hdr = f"{'peer':<6} {'threads':>7} {'act':<7} {'blas kernel':<11} {'median epoch s':>14} " \
-      f"{'test acc':>8} {'other cpu-s':>11}  all medians (s)"
-print(hdr)
-print("-" * len(hdr))
-slow = False
-for key in sorted(rows, key=lambda k: (k[3], k[0], k[1], k[2])):
-    runs = rows[key]
-    best = min(runs, key=lambda d: d["median_epoch_s"])
-    meds = ",".join(f"{d['median_epoch_s']:.3f}" for d in runs)
-    other = [c for c in best.get("other_cpu_s", []) if c is not None]
-    other = f"{max(other):.2f}" if other else "?"
-    print(f"{key[0]:<6} {key[1]:>7} {key[2]:<7} {key[3]:<11} {best['median_epoch_s']:>14.3f} "
-          f"{best['test_accuracy']:>8.4f} {other:>11}  {meds}")
-    slow |= key[3] == "Prescott"
-if slow and platform.machine() == "x86_64":
-    flags = next((l for l in open("/proc/cpuinfo") if l.startswith("flags")), "").split()
-    better = "SkylakeX" if "avx512f" in flags else "Haswell" if "avx2" in flags else None
-    if better:
-        print(f"\nnote: OpenBLAS ran its generic Prescott kernel on a CPU with "
-              f"{'AVX-512' if better == 'SkylakeX' else 'AVX2'}; "
-              f"for the peers' best speed rerun with --coretype {better}.")
-print("\nmedian epoch s: best median over the runs listed under 'all medians';"
-      " test acc and other cpu-s (most CPU seconds other processes used in one"
-      " training epoch, a noise gauge) are of that best run.")
-print(f"results: {sys.argv[1]}")
-EOF
+echo
+"$PY" "$HERE/table.py" "$OUT"
