@@ -87,6 +87,25 @@ func FuzzDecodeParams(f *testing.F) {
 	f.Add(`{`)
 	f.Fuzz(func(t *testing.T, in string) {
 		p, err := DecodeParams(strings.NewReader(in))
+		if err != nil {
+			return
+		}
+		if err := p.Validate(); err != nil {
+			t.Fatalf("accepted invalid params: %v", err)
+		}
+		var out bytes.Buffer
+		if err := EncodeParams(&out, p); err != nil {
+			t.Fatalf("cannot re-encode accepted params: %v", err)
+		}
+		if !json.Valid(out.Bytes()) {
+			t.Fatal("encoded invalid JSON")
+		}
+	})
+}
+
+func TestParamsAcceptSettingsRecord(t *testing.T) {
+	in := `{"memristor": {}, "settings": {"command": "device iv", "seed": 3}}`
+	p, err := DecodeParams(strings.NewReader(in))
 	if err != nil {
 		t.Fatalf("params with a settings record refused: %v", err)
 	}
