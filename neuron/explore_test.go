@@ -2,25 +2,15 @@ package neuron
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"testing"
-	"time"
+	"github.com/mrelu/mrelu/device"
 )
 
 func TestExplore(t *testing.T) {
-	n := Default()
-	c, err := Transfer(n, Linspace(-2e-6, 12e-6, 1401))
+	for _, trim := range []bool{false, true} {
+	s, err := MonteCarlo(device.DefaultParams(), DefaultParams(), MCConfig{N: 25, Variation: device.DefaultDeviceVariation(), Currents: Linspace(-2e-6, 10e-6, 601), TrimVDD: trim}, rand.New(rand.NewPCG(1, 2)))
 	if err != nil { t.Fatal(err) }
-	fmt.Printf("%+v\n", c.Metrics())
-	fmt.Println("env dev", c.EnvelopeDeviation(), "Cout", n.OutputCapacitance())
-	for k := 0; k < len(c.I); k += 50 { fmt.Printf("I=%.3g V=%.4f Ccrit=%.3g\n", c.I[k], c.Vout[k], c.CCrit[k]) }
-	t0 := time.Now()
-	r, err := Pulse(n, DefaultPulseConfig())
-	if err != nil { t.Fatal(err) }
-	fmt.Println(time.Since(t0))
-	fmt.Printf("%+v\n", *r)
-	t0 = time.Now()
-	s, err := MaxStableCapacitance(n, DefaultPulseConfig(), 100e-12)
-	if err != nil { t.Fatal(err) }
-	fmt.Println(time.Since(t0))
-	fmt.Printf("%+v\n", *s)
+	for _, x := range s { if x.Err != nil { fmt.Println(x.Err); continue }; fmt.Printf("floor %.3f th %.3g i90 %.3g max %.3f slope %.3g memVth %.3f\n", x.Metrics.Floor, x.Metrics.ThresholdCurrent, x.Metrics.I90, x.Metrics.MaxVout, x.Metrics.Slope, x.Devices.Memristor.Vth) }
+	}
 }

@@ -43,9 +43,11 @@ type Params struct {
 	// source/drain on a 10 µm channel).
 	LOverlap float64 `json:"l_overlap_m"`
 	// CMem is the memristor's own (parallel-plate) capacitance in F, from
-	// VDD to the output node. Default 3.4e-12 F (50 µm × 50 µm, 15 nm
-	// copolymer with εr ≈ 2.5 in series with 3 nm Al2O3 with εr = 9; paper
-	// stack, εr of p(V3D3-co-VI) a choice).
+	// VDD to the output node. Default 0.14e-12 F: a 10 µm × 10 µm device
+	// on the TFT drain (choice; 15 nm copolymer with εr ≈ 2.5 in series
+	// with 3 nm Al2O3 with εr = 9 gives 1.4 fF/µm²). The paper's 50 µm ×
+	// 50 µm test device would add 3.5 pF, more than the 2.6 pF at which
+	// the neuron starts to oscillate (docs/neuron.md, stability).
 	CMem float64 `json:"c_mem_F"`
 	// CWire is the output node's wiring capacitance to ground in F. Default
 	// 0.1e-12 F (choice: ~1 mm of metal line at ~0.1 fF/µm).
@@ -65,7 +67,7 @@ func DefaultParams() Params {
 		MirrorRatio: 1,
 		Clamp:       true,
 		LOverlap:    2e-6,
-		CMem:        3.4e-12,
+		CMem:        0.14e-12,
 		CWire:       0.1e-12,
 		CNext:       0.5e-12,
 	}

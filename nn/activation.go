@@ -110,13 +110,15 @@ func (Sigmoid) MulDerivative(g, z, y []float32) {
 	}
 }
 
-// MulDerivative implements DerivativeMultiplier.
+// MulDerivative implements DerivativeMultiplier: g is kept where
+// 0 < z < Max, by masking bits.
 func (c ClippedReLU) MulDerivative(g, z, y []float32) {
 	g = g[:len(z)]
 	for i, v := range z {
-		if !(v > 0 && v < c.Max) {
-			g[i] = 0
-		}
+		b := math.Float32bits(v)
+		u := math.Float32bits(c.Max - v)
+		in := ((-b) >> 31) &^ (b >> 31) & ((-u) >> 31) &^ (u >> 31) // 1 inside
+		g[i] = math.Float32frombits(math.Float32bits(g[i]) & -in)
 	}
 }
 
@@ -140,18 +142,15 @@ func (c ClippedReLU) Name() string {
 	return fmt.Sprintf("relu-clip%g", c.Max)
 }
 
-// Forward implements Activation.
+// Forward implements Activation, branch-free (min/max compile to
+// MINSS/MAXSS-style selects, avoiding mispredicted branches).
 func (c ClippedReLU) Forward(y, z []float32) {
 	y = y[:len(z)]
+	m := c.Max
 	for i, v := range z {
-		switch {
-		case v <= 0:
-			y[i] = 0
-		case v >= c.Max:
-			y[i] = c.Max
-		default:
-			y[i] = v
-		}
+		b := math.Float32bits(v)
+		pos := math.Float32frombits(b &^ uint32(int32(b)>>31)) // max(v, 0)
+		y[i] = min(pos, m)
 	}
 }
 
@@ -159,14 +158,9 @@ func (c ClippedReLU) Forward(y, z []float32) {
 func (c ClippedReLU) Derivative(d, z, y []float32) {
 	d = d[:len(z)]
 	for i, v := range z {
-		if v > 0 && v < c.Max {
-			d[i] = 1
-		} else {
-			d[i] = 0
-		}
+		d[i] = positive(v) * positive(c.Max-v)
 	}
 }
-
 // builtins maps a command-line name to a constructor. Hardware neurons are
 // registered by higher packages through Register.
 var builtins = map[string]func() Activation{
