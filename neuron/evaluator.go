@@ -44,8 +44,9 @@ type Evaluator struct {
 	unit     float64 // A per input unit (1 for an evaluator in amperes)
 
 	// float64 copies for At/DerivAt and Scaled.
-	x0d, hd float64
-	coefd   []float64
+	x0d, hd    float64
+	coefd      []float64
+	ylod, yhid float64
 }
 
 // ErrNotUniform is returned by NewEvaluatorFromPoints for knots that are not
@@ -89,15 +90,15 @@ func NewEvaluatorFromPoints(x, y []float64, vdd float64) (*Evaluator, error) {
 	e := &Evaluator{
 		nseg: n - 1, vdd: float32(vdd), unit: 1,
 		x0d: x[0], hd: h,
-		ylo: float32(y[0]), yhi: float32(y[n-1]),
+		ylo: float32(y[0]), yhi: float32(y[n-1]), ylod: y[0], yhid: y[n-1],
 		coef: make([]float32, 4*(n-1)), coefd: make([]float64, 4*(n-1)),
 	}
 	for k := 0; k < n-1; k++ {
 		d := y[k+1] - y[k]
-		a, b := y[k], h*m[k]
-		c := 3*d - 2*h*m[k] - h*m[k+1]
-		dd := h*m[k] + h*m[k+1] - 2*d
-		copy(e.coefd[4*k:], []float64{a, b, c, dd})
+		c := e.coefd[4*k : 4*k+4]
+		c[0], c[1] = y[k], h*m[k]
+		c[2] = 3*d - 2*h*m[k] - h*m[k+1]
+		c[3] = h*m[k] + h*m[k+1] - 2*d
 	}
 	e.sync()
 	return e, nil
@@ -154,12 +155,10 @@ func (e *Evaluator) Scaled(unit float64) *Evaluator {
 	s := *e
 	s.unit = e.unit * unit
 	s.x0d, s.hd = e.x0d/unit, e.hd/unit
-	s.coef = e.coef // u-parametrised coefficients do not change
-	s.sync2()
+	// The coefficients are in the segment parameter u and do not change.
+	s.x0, s.invh = float32(s.x0d), float32(1/s.hd)
 	return &s
 }
-
-func (e *Evaluator) sync2() { e.x0, e.invh = float32(e.x0d), float32(1/e.hd) }
 
 // Unit returns the current in A of one input unit (1 for an evaluator in
 // amperes).
@@ -180,10 +179,10 @@ func (e *Evaluator) Knots() int { return e.nseg + 1 }
 func (e *Evaluator) At(x float64) float64 {
 	t := (x - e.x0d) / e.hd
 	if !(t > 0) { // also NaN
-		return float64(e.ylo)
+		return e.ylod
 	}
 	if t >= float64(e.nseg) {
-		return float64(e.yhi)
+		return e.yhid
 	}
 	k := int(t)
 	u := t - float64(k)

@@ -161,8 +161,9 @@ func (c ClippedReLU) Derivative(d, z, y []float32) {
 		d[i] = positive(v) * positive(c.Max-v)
 	}
 }
-// builtins maps a command-line name to a constructor. Hardware neurons are
-// registered by higher packages through Register.
+
+// builtins maps a command-line name to a constructor. Hardware neurons need
+// device parameters and a seed, so higher packages (experiment) build them.
 var builtins = map[string]func() Activation{
 	"sigmoid": func() Activation { return Sigmoid{} },
 	"relu":    func() Activation { return ReLU{} },

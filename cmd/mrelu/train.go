@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -85,9 +84,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 		},
 		Epoch: func(e nn.EpochStats) {
 			lastAcc = fmt.Sprintf("test acc %.4f", e.TestAccuracy)
-			if !bar.on {
-				fmt.Fprintf(stderr, "epoch %d/%d loss %.4f test accuracy %.4f (%.2fs)\n", e.Epoch, p.Epochs, e.TrainLoss, e.TestAccuracy, e.Seconds)
-			}
+			bar.Line("epoch %d/%d loss %.4f test accuracy %.4f (%.2fs)", e.Epoch, p.Epochs, e.TrainLoss, e.TestAccuracy, e.Seconds)
 		},
 	})
 	bar.Done()
@@ -118,4 +115,3 @@ func median(v []float64) float64 {
 	return s[len(s)/2]
 }
 
-var _ = os.Stdout

@@ -1,0 +1,236 @@
+package crossbar
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+)
+
+// ErrInvalidParam is wrapped by every Params.Validate error.
+var ErrInvalidParam = errors.New("crossbar: invalid parameter")
+
+// VDD is the supply of the mReLU neuron in V (paper: 2 V); it bounds the
+// neuron outputs that drive the next array.
+const VDD = 2.0
+
+// HiddenReadScale is the read scale of every array after the first in a
+// Network, in V per unit of activation: the neurons' output voltages drive
+// the next array directly (no ADC, no level shifter), and a network trained
+// with the ideal bounded ReLU min(max(z, 0), 2) has its activation unit
+// equal to 1 V of neuron output (bound 2 = VDD/1 V).
+const HiddenReadScale = 1.0
+
+// DefaultUnitCurrent is the default Params.UnitCurrent in A: 1/RD of the
+// default memristor (RD = 0.3 MΩ in device.DefaultMemristor), the input
+// current that raises the mReLU output by 1 V on its linear part, so that
+// one network unit of pre-activation is one volt of neuron output.
+const DefaultUnitCurrent = 1 / 0.3e6
+
+// Params are the physical choices of the crossbar arrays: the synapse
+// conductance window, how weights and activations become conductances and
+// voltages, how the column current reaches the neuron, and the optional
+// non-idealities (all off by default, so the mapping is exact). SI units;
+// JSON keys carry the unit. The zero value is invalid (GMax must be > 0,
+// ReadScale and UnitCurrent too); start from DefaultParams.
+type Params struct {
+	// GMin is the lowest programmable conductance of a synapse device in S
+	// (its off state). Default 0.1 µS (10 MΩ; choice: a 100:1 analogue
+	// window, typical of filamentary oxide synapses operated below the
+	// quantum conductance G0 = 77.5 µS where conductance changes gradually,
+	// the regime the paper argues for; at 0.2 V a 784-row column of
+	// off-state devices leaks at most 16 µA per branch, ~2 µA for MNIST's
+	// mean pixel intensity, and the leak cancels in the differential pair).
+	GMin float64 `json:"g_min_S"`
+	// GMax is the highest programmable conductance in S. Default 10 µS
+	// (100 kΩ; choice: one device read at 1 V passes at most 10 µA, the
+	// neuron's sub-10 µA operating range; well below G0 = 77.5 µS).
+	GMax float64 `json:"g_max_S"`
+	// GScale is the conductance per unit weight in S, the same for every
+	// array. Default 0 = per array: GScale = (GMax − GMin)/max|w| over the
+	// array's weights and biases, so the largest weight uses the whole
+	// window and nothing clips (best resolution against quantisation).
+	// A fixed value models hardware designed before the weights are known:
+	// weights with |w|·GScale > GMax − GMin are clipped (Layer.Clipped).
+	GScale float64 `json:"g_scale_S"`
+	// ReadScale is the read voltage per unit of an array's input in V: the
+	// first layer's pixel intensities 0..1 become 0..ReadScale volts. In a
+	// Network it applies to the first array only; the others are driven by
+	// the neurons at HiddenReadScale = 1 V per unit. Default 0.2 V (choice:
+	// a conventional read voltage of non-volatile synapse arrays, below
+	// their switching thresholds; with the default window a 784-input
+	// column of an MNIST network then carries a differential summation
+	// current of ~10 µA per unit of pre-activation, in the neuron's range,
+	// so the mirror gain is of order 1).
+	ReadScale float64 `json:"read_scale_V"`
+	// MirrorGain is the current gain between the column's differential
+	// current and the neuron's input current (dimensionless). Default 0 =
+	// matched per array: gain = UnitCurrent/(ReadScale·GScale), so every
+	// neuron sees UnitCurrent per unit of pre-activation and the hardware
+	// computes exactly the trained network (a current mirror's width ratio
+	// fixed at design time). A positive value fixes the gain of every array
+	// (paper, Fig. S7b: the 2T-1M mirror copies faithfully, gain 1); the
+	// neurons then see Layer.CurrentPerUnit per unit, which differs from
+	// UnitCurrent unless the scales happen to agree.
+	MirrorGain float64 `json:"mirror_gain"`
+	// UnitCurrent is the neuron input current per unit of pre-activation in
+	// A when the mirror is matched (MirrorGain = 0), and the current scale of
+	// the IdealNeuron a Network uses when given no neurons. Default
+	// DefaultUnitCurrent = 3.33 µA = 1/RD of the default memristor: the
+	// mReLU's Vout rises by 1 V per 3.33 µA and saturates at VDD = 2 V at
+	// 6.7 µA (sub-10 µA, paper).
+	UnitCurrent float64 `json:"unit_current_A"`
+
+	// Levels is the number of programmable conductance levels of a synapse
+	// device, equally spaced from GMin to GMax (both included). Default 0 =
+	// analogue (no quantisation); otherwise ≥ 2. A differential pair then
+	// represents 2·Levels − 1 weight values.
+	Levels int `json:"levels"`
+	// ProgramSigma is the relative standard deviation of the programming
+	// (write) error, applied once per device when the weights are written:
+	// G = G_target·(1 + ProgramSigma·N(0,1)), then clipped to [GMin, GMax].
+	// Default 0 (off); a few percent models program-and-verify writing.
+	ProgramSigma float64 `json:"program_sigma"`
+	// ReadSigma is the relative standard deviation of the read noise, drawn
+	// afresh for every device at every evaluation (every input vector):
+	// G_read = G·(1 + ReadSigma·N(0,1)). Default 0 (off).
+	ReadSigma float64 `json:"read_sigma"`
+	// NeuronSpread is the relative device-to-device spread of the neurons'
+	// input gain (mirror mismatch: a-IGZO threshold spread), drawn once per
+	// neuron: gain_j = MirrorGain·max(0, 1 + NeuronSpread·N(0,1)). Default 0
+	// (off). The paper's 0.038 V TFT threshold spread at ~1 V overdrive is
+	// ~8 % in a square-law mirror. The neuron's temporal (cycle-to-cycle)
+	// variation, 9.9 % in the paper, belongs to the neuron model.
+	NeuronSpread float64 `json:"neuron_spread"`
+	// Seed seeds every random draw of Program (when given no generator) and
+	// of New: programming noise, neuron spread and read noise use separate
+	// streams, so turning one on does not change the others. Default 1.
+	Seed uint64 `json:"seed"`
+}
+
+// DefaultParams returns the documented defaults: a 0.1–10 µS window, the
+// window scaled per array, 0.2 V per unit input, a matched mirror with
+// 3.33 µA per unit and every non-ideality off.
+func DefaultParams() Params {
+	return Params{
+		GMin:        0.1e-6,
+		GMax:        10e-6,
+		ReadScale:   0.2,
+		UnitCurrent: DefaultUnitCurrent,
+		Seed:        1,
+	}
+}
+
+// Ideal reports whether every non-ideality is off, so the arrays compute
+// the network's weighted sums exactly (up to float32 rounding).
+func (p Params) Ideal() bool {
+	return p.Levels == 0 && p.ProgramSigma == 0 && p.ReadSigma == 0 && p.NeuronSpread == 0
+}
+
+func badParam(field, key, unit string, v float64, why string) error {
+	if unit != "" {
+		unit = " " + unit
+	}
+	return fmt.Errorf("crossbar: Params.%s (json %q) = %g%s: %s: %w", field, key, v, unit, why, ErrInvalidParam)
+}
+
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+// Validate reports the first invalid field, naming it, its JSON key and
+// unit. It rejects NaN and ±Inf everywhere, GMin < 0, GMax ≤ GMin,
+// GScale < 0, ReadScale or UnitCurrent ≤ 0, MirrorGain < 0, Levels < 0 or
+// 1, and sigmas outside [0, 1].
+func (p Params) Validate() error {
+	for _, f := range []struct {
+		name, key, unit string
+		v               float64
+	}{
+		{"GMin", "g_min_S", "S", p.GMin},
+		{"GMax", "g_max_S", "S", p.GMax},
+		{"GScale", "g_scale_S", "S", p.GScale},
+		{"ReadScale", "read_scale_V", "V", p.ReadScale},
+		{"MirrorGain", "mirror_gain", "", p.MirrorGain},
+		{"UnitCurrent", "unit_current_A", "A", p.UnitCurrent},
+		{"ProgramSigma", "program_sigma", "", p.ProgramSigma},
+		{"ReadSigma", "read_sigma", "", p.ReadSigma},
+		{"NeuronSpread", "neuron_spread", "", p.NeuronSpread},
+	} {
+		if !finite(f.v) {
+			return badParam(f.name, f.key, f.unit, f.v, "must be finite")
+		}
+		if f.v < 0 {
+			return badParam(f.name, f.key, f.unit, f.v, "must be ≥ 0")
+		}
+	}
+	switch {
+	case p.GMax <= p.GMin:
+		return badParam("GMax", "g_max_S", "S", p.GMax, fmt.Sprintf("must be > GMin = %g S", p.GMin))
+	case p.ReadScale == 0:
+		return badParam("ReadScale", "read_scale_V", "V", p.ReadScale, "must be > 0")
+	case p.UnitCurrent == 0:
+		return badParam("UnitCurrent", "unit_current_A", "A", p.UnitCurrent, "must be > 0")
+	case p.Levels < 0 || p.Levels == 1:
+		return badParam("Levels", "levels", "", float64(p.Levels), "must be 0 (analogue) or ≥ 2")
+	}
+	for _, f := range []struct {
+		name, key string
+		v         float64
+	}{
+		{"ProgramSigma", "program_sigma", p.ProgramSigma},
+		{"ReadSigma", "read_sigma", p.ReadSigma},
+		{"NeuronSpread", "neuron_spread", p.NeuronSpread},
+	} {
+		if f.v > 1 {
+			return badParam(f.name, f.key, "", f.v, "a relative sigma must be ≤ 1")
+		}
+	}
+	return nil
+}
+
+// AddFlags registers one command-line flag per field of p except Seed
+// (commands take --seed for every random draw), with p's current values as
+// defaults; parsing the flag set writes into p. Validate after parsing.
+func (p *Params) AddFlags(fs *flag.FlagSet) {
+	fs.Float64Var(&p.GMin, "g-min", p.GMin, "lowest synapse conductance in `S`")
+	fs.Float64Var(&p.GMax, "g-max", p.GMax, "highest synapse conductance in `S`")
+	fs.Float64Var(&p.GScale, "g-scale", p.GScale, "conductance per unit weight in `S` (0: per array, (g-max − g-min)/max|w|)")
+	fs.Float64Var(&p.ReadScale, "read-scale", p.ReadScale, "read voltage per unit of the first layer's input (pixel 1) in `V`")
+	fs.Float64Var(&p.MirrorGain, "mirror-gain", p.MirrorGain, "neuron input current / column current (0: matched per array to --unit-current)")
+	fs.Float64Var(&p.UnitCurrent, "unit-current", p.UnitCurrent, "neuron input current per unit pre-activation in `A`")
+	fs.IntVar(&p.Levels, "levels", p.Levels, "conductance levels per synapse device (0: analogue)")
+	fs.Float64Var(&p.ProgramSigma, "program-sigma", p.ProgramSigma, "relative programming noise, once per device")
+	fs.Float64Var(&p.ReadSigma, "read-sigma", p.ReadSigma, "relative read noise per device and evaluation")
+	fs.Float64Var(&p.NeuronSpread, "neuron-spread", p.NeuronSpread, "relative device-to-device spread of the neuron input gain")
+}
+
+// maxParamsBytes bounds a parameter document; real ones are < 1 kB.
+const maxParamsBytes = 1 << 20
+
+// DecodeParams reads a Params JSON object. Absent keys keep their
+// defaults; unknown keys, trailing data and invalid values are errors
+// naming the key.
+func DecodeParams(r io.Reader) (Params, error) {
+	data, err := io.ReadAll(io.LimitReader(r, maxParamsBytes+1))
+	if err != nil {
+		return DefaultParams(), fmt.Errorf("crossbar: params: %w", err)
+	}
+	if len(data) > maxParamsBytes {
+		return DefaultParams(), fmt.Errorf("crossbar: params: larger than %d bytes", maxParamsBytes)
+	}
+	p := DefaultParams()
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&p); err != nil {
+		return DefaultParams(), fmt.Errorf("crossbar: params: %w", err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return DefaultParams(), errors.New("crossbar: params: unexpected data after the JSON object")
+	}
+	if err := p.Validate(); err != nil {
+		return DefaultParams(), err
+	}
+	return p, nil
+}
