@@ -61,10 +61,10 @@ type Params struct {
 	// Network it applies to the first array only; the others are driven by
 	// the neurons at HiddenReadScale = 1 V per unit. Default 0.2 V (choice:
 	// a conventional read voltage of non-volatile synapse arrays, below
-	// their switching thresholds; with the default window a 784-input
-	// column of an MNIST network then carries a differential summation
-	// current of ~10 µA per unit of pre-activation, in the neuron's range,
-	// so the mirror gain is of order 1).
+	// their switching thresholds; with the default window the 784-input
+	// columns of an MNIST network then carry a differential summation
+	// current of ≈ 9 µA per unit of pre-activation, in the neuron's range,
+	// so the matched mirror gain is of order 1: 0.38 measured).
 	ReadScale float64 `json:"read_scale_V"`
 	// MirrorGain is the current gain between the column's differential
 	// current and the neuron's input current (dimensionless). Default 0 =
