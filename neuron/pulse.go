@@ -128,9 +128,10 @@ type PulseResult struct {
 	Final      float64 `json:"final_V"`
 	PeakToPeak float64 `json:"peak_to_peak_V"`
 	Period     float64 `json:"period_s"`
-	// Latency is the time from the pulse start to the first time Vout
-	// reaches Baseline + 90 % of (Final − Baseline), in s; NaN unless
-	// Settled.
+	// Latency is the time from the pulse start until Vout reaches
+	// Baseline + 90 % of (Final − Baseline) and stays at or beyond it to
+	// the end of the pulse, in s (a brief capacitive feedthrough spike at
+	// the pulse edge does not count); NaN unless Settled.
 	Latency float64 `json:"latency_s"`
 	// Overshoot is the largest Vout during the pulse minus Final (V).
 	Overshoot float64 `json:"overshoot_V"`
@@ -148,7 +149,11 @@ type PulseResult struct {
 	EnergyRun   float64 `json:"energy_run_J"`
 	// Recovery is the time from the end of the pulse until Vout falls
 	// below 10 % of VDD for good (s); NaN if it does not within After.
-	Recovery float64 `json:"recovery_s"`
+	// AfterPeak is the largest Vout after the pulse (V): with the mirror
+	// off, the still-set memristor pulls the output towards VDD until it
+	// relaxes.
+	Recovery  float64 `json:"recovery_s"`
+	AfterPeak float64 `json:"after_peak_V"`
 	// OutputCapacitance is the total capacitance on the output node (F).
 	OutputCapacitance float64 `json:"output_capacitance_F"`
 	// CCrit is the small-signal critical output capacitance at the DC
@@ -291,21 +296,31 @@ func (r *PulseResult) analyse() {
 		r.Status = Unsettled
 	}
 	if r.Status == Settled {
+		// The latency ends where Vout enters the band beyond 90 % of the
+		// step for good (until the end of the pulse): a brief capacitive
+		// feedthrough spike at the pulse edge does not count.
 		level := r.Baseline + 0.9*(r.Final-r.Baseline)
 		up := r.Final >= r.Baseline
+		beyond := func(v float64) bool { return (up && v >= level) || (!up && v <= level) }
+		enter := -1
 		for k, t := range r.Time {
-			if t < t0 {
+			if t < t0 || t > tEnd {
 				continue
 			}
-			if (up && r.Vout[k] >= level) || (!up && r.Vout[k] <= level) {
-				tc := t
-				if k > 0 && r.Time[k-1] >= t0 && r.Vout[k] != r.Vout[k-1] {
-					a := (level - r.Vout[k-1]) / (r.Vout[k] - r.Vout[k-1])
-					tc = r.Time[k-1] + a*(t-r.Time[k-1])
-				}
-				r.Latency = tc - t0
-				break
+			if !beyond(r.Vout[k]) {
+				enter = -1
+			} else if enter < 0 {
+				enter = k
 			}
+		}
+		if enter >= 0 {
+			k := enter
+			tc := r.Time[k]
+			if k > 0 && r.Time[k-1] >= t0 && r.Vout[k] != r.Vout[k-1] {
+				a := (level - r.Vout[k-1]) / (r.Vout[k] - r.Vout[k-1])
+				tc = r.Time[k-1] + a*(tc-r.Time[k-1])
+			}
+			r.Latency = tc - t0
 		}
 		if !math.IsNaN(r.Latency) {
 			r.EnergySupply = r.VDD * integrate(r.Time, r.ISupply, t0, t0+r.Latency)
@@ -319,6 +334,11 @@ func (r *PulseResult) analyse() {
 	r.Recovery = nan
 	tOff := tEnd + c.Fall
 	last := len(r.Time) - 1
+	for k, t := range r.Time {
+		if t >= tOff {
+			r.AfterPeak = math.Max(r.AfterPeak, r.Vout[k])
+		}
+	}
 	if r.Time[last] > tOff && r.Vout[last] < 0.1*r.VDD {
 		rec := 0.0
 		for k := last; k >= 0 && r.Time[k] > tOff; k-- {

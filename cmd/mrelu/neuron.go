@@ -1,0 +1,394 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/mrelu/mrelu/device"
+	"github.com/mrelu/mrelu/experiment"
+	"github.com/mrelu/mrelu/neuron"
+	"github.com/mrelu/mrelu/report"
+)
+
+func init() {
+	register("neuron", "the 2T-1M mReLU neuron: transfer, pulse, spice, montecarlo (Fig. 3f, 3i)", runNeuron)
+}
+
+// neuronSub is one `mrelu neuron <name>` sub-command.
+type neuronSub struct {
+	name, summary string
+	run           func(args []string, stdout, stderr io.Writer) error
+}
+
+func neuronSubs() []neuronSub {
+	return []neuronSub{
+		{"transfer", "DC transfer curve Vout(I) with ReLU metrics and stability map (Fig. 3i)", runNeuronTransfer},
+		{"pulse", "transient activation: latency, energy, settling; largest stable output capacitance (Fig. 3f)", runNeuronPulse},
+		{"spice", "export the ngspice netlists; with --run, run ngspice and compare with our solver", runNeuronSpice},
+		{"montecarlo", "transfer curves of neurons sampled with device-to-device variation", runNeuronMonteCarlo},
+	}
+}
+
+func runNeuron(args []string, stdout, stderr io.Writer) error {
+	subs := neuronSubs()
+	names := make([]string, len(subs))
+	for i, s := range subs {
+		names[i] = s.name
+	}
+	if len(args) == 0 {
+		return usagef("neuron: missing sub-command (one of %s; see mrelu neuron --help)", strings.Join(names, ", "))
+	}
+	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		printNeuronUsage(stdout, subs)
+		return flag.ErrHelp
+	}
+	for _, s := range subs {
+		if s.name == args[0] {
+			return s.run(args[1:], stdout, stderr)
+		}
+	}
+	return usagef("neuron: unknown sub-command %q (want one of %s)", args[0], strings.Join(names, ", "))
+}
+
+func printNeuronUsage(w io.Writer, subs []neuronSub) {
+	fmt.Fprintln(w, "Usage: mrelu neuron <sub-command> [flags]")
+	fmt.Fprintln(w, "\nThe 2T-1M memristive ReLU neuron: a current mirror of two a-IGZO TFTs copies the input current")
+	fmt.Fprintln(w, "into the output TFT, which sinks it through the memristor from VDD = 2 V (docs/neuron.md).")
+	fmt.Fprintln(w, "Each sub-command writes CSV, JSON, PNG/SVG files and params.json into --out.")
+	fmt.Fprintln(w, "\nSub-commands:")
+	for _, s := range subs {
+		fmt.Fprintf(w, "  %-10s %s\n", s.name, s.summary)
+	}
+	fmt.Fprintln(w, "\nEvery sub-command takes --out DIR, --force and --params FILE (device parameters as JSON, as")
+	fmt.Fprintln(w, "device.LoadParams reads them, optionally with a \"neuron\" object of circuit parameters; the")
+	fmt.Fprintln(w, "params.json of any neuron or device run is accepted); montecarlo takes --seed N.")
+	fmt.Fprintln(w, "\nExample:\n  mrelu neuron transfer --imin -2e-6 --imax 1e-5 --points 1201 --out runs/transfer")
+}
+
+// newNeuronFlags is newFlags with the usage printed once per parse.
+func newNeuronFlags(name, synopsis, example string, stdout io.Writer) *flag.FlagSet {
+	fs := newFlags(name, synopsis, example, stdout)
+	usage, printed := fs.Usage, false
+	fs.Usage = func() {
+		if !printed {
+			printed = true
+			usage()
+		}
+	}
+	return fs
+}
+
+// neuronCommon holds the flags every neuron sub-command takes.
+type neuronCommon struct {
+	name, kind string
+	out        *string
+	force      *bool
+	params     *string
+	plots      *bool
+	seed       *uint64
+}
+
+func addNeuronCommon(fs *flag.FlagSet, name, kind string, withSeed bool) *neuronCommon {
+	c := &neuronCommon{name: name, kind: kind}
+	c.out = fs.String("out", "", "output folder `DIR` (default: a new mrelu-out/"+kind+"-<time>)")
+	c.force = fs.Bool("force", false, "write into a non-empty --out")
+	c.params = fs.String("params", "", "parameter JSON `FILE`: device parameters (memristor, tft) and optionally \"neuron\"")
+	c.plots = fs.Bool("plots", true, "write the PNG/SVG plots (--plots=false: data files only)")
+	if withSeed {
+		c.seed = fs.Uint64("seed", 1, "random `N` seeding the device-to-device variation")
+	}
+	return c
+}
+
+// load returns the --params file's device and neuron parameters, or the
+// defaults.
+func (c *neuronCommon) load() (device.Params, neuron.Params, error) {
+	if *c.params == "" {
+		return device.DefaultParams(), neuron.DefaultParams(), nil
+	}
+	d, n, err := loadNeuronParams(*c.params)
+	if err != nil {
+		return d, n, fmt.Errorf("%s: --params: %w", c.name, err)
+	}
+	return d, n, nil
+}
+
+func (c *neuronCommon) prepare() (string, error) {
+	dir := *c.out
+	if dir == "" {
+		dir = defaultOut(c.kind)
+	}
+	return dir, report.PrepareOut(dir, *c.force)
+}
+
+// loadNeuronParams reads a parameter file: the device parameters as
+// device.DecodeParams reads them ("memristor", "tft"; absent keys keep
+// their defaults), an optional "neuron" object decoded over
+// neuron.DefaultParams (unknown keys are errors), and an ignored
+// "settings" object (the record of the run that wrote a params.json).
+func loadNeuronParams(path string) (device.Params, neuron.Params, error) {
+	np := neuron.DefaultParams()
+	f, err := os.Open(path)
+	if err != nil {
+		return device.DefaultParams(), np, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, 4<<20))
+	if err != nil {
+		return device.DefaultParams(), np, fmt.Errorf("%s: %w", path, err)
+	}
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(data, &top); err != nil {
+		return device.DefaultParams(), np, fmt.Errorf("%s: %w", path, err)
+	}
+	if raw, ok := top["neuron"]; ok {
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&np); err != nil {
+			return device.DefaultParams(), neuron.DefaultParams(), fmt.Errorf("%s: \"neuron\": %w", path, err)
+		}
+		if err := np.Validate(); err != nil {
+			return device.DefaultParams(), neuron.DefaultParams(), fmt.Errorf("%s: %w", path, err)
+		}
+	}
+	delete(top, "neuron")
+	delete(top, "settings")
+	rest, err := json.Marshal(top)
+	if err != nil {
+		return device.DefaultParams(), np, err
+	}
+	d, err := device.DecodeParams(bytes.NewReader(rest))
+	if err != nil {
+		return d, np, fmt.Errorf("%s: %w", path, err)
+	}
+	return d, np, nil
+}
+
+// fmtOpt formats a number or "none" for NaN/Inf.
+func fmtOpt(format string, v float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return "none"
+	}
+	return fmt.Sprintf(format, v)
+}
+
+// ---------------------------------------------------------------------------
+
+func runNeuronTransfer(args []string, stdout, stderr io.Writer) error {
+	def := experiment.DefaultNeuronTransferConfig()
+	fs := newNeuronFlags("neuron transfer", "DC transfer curve of the 2T-1M mReLU: Vout and Vout/VDD versus the input (mirror) current\n(paper Fig. 3i), with the threshold current, the current at 90 % of VDD, R² of a line over\n10-90 % of the swing, monotonicity and the small-signal stability limit at every point.\nWrites transfer.csv (i_in_A,vout_V,vout_over_vdd), transfer_detail.csv, transfer.json,\ntransfer.png/.svg, stability.png/.svg, params.json.",
+		"mrelu neuron transfer --imin -2e-6 --imax 1e-5 --points 1201 --out runs/transfer", stdout)
+	imin := fs.Float64("imin", def.IMin, "lowest input current (A)")
+	imax := fs.Float64("imax", def.IMax, "highest input current (A)")
+	points := fs.Int("points", def.Points, "number of equally spaced currents")
+	com := addNeuronCommon(fs, "neuron transfer", "neuron-transfer", false)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	cfg := experiment.NeuronTransferConfig{IMin: *imin, IMax: *imax, Points: *points}
+	if err := cfg.Validate(); err != nil {
+		return usagef("neuron transfer: %v", err)
+	}
+	d, np, err := com.load()
+	if err != nil {
+		return err
+	}
+	dir, err := com.prepare()
+	if err != nil {
+		return err
+	}
+	r, err := experiment.NeuronTransfer(d, np, cfg)
+	if err != nil {
+		return err
+	}
+	s, err := report.WriteNeuronTransfer(dir, r, *com.plots)
+	if err != nil {
+		return err
+	}
+	mono := "yes"
+	if !s.Monotone {
+		mono = fmt.Sprintf("no (largest drop %.3g V at %.3g A; the evaluator uses the running maximum)", s.LargestDrop, s.LargestDropAt)
+	}
+	fmt.Fprintf(stdout, "%d points, %.3g s: Vout at I <= 0: %s V (ReLU off < 0.05 V: %v); max Vout %.4f V at %.3g A\n",
+		s.Points, s.Seconds, fmtOpt("%.4f", float64(s.MaxVoutNonPositive)), s.ReLUOff, s.MaxVout, s.IAtMax)
+	fmt.Fprintf(stdout, "threshold current %s A, I at 90 %% VDD %s A, slope %s V/A, R^2 %s (10-90 %% of the swing)\n",
+		fmtOpt("%.4g", float64(s.ThresholdCurrent)), fmtOpt("%.4g", float64(s.I90)), fmtOpt("%.4g", float64(s.Slope)), fmtOpt("%.5f", float64(s.R2)))
+	fmt.Fprintf(stdout, "monotone: %s\n", mono)
+	fmt.Fprintf(stdout, "output capacitance %.3g F; smallest critical capacitance %s F at %s A (stable everywhere: %v)\n",
+		s.OutputCapacitance, fmtOpt("%.3g", float64(s.WorstCCrit)), fmtOpt("%.3g", float64(s.WorstCCritAt)), s.StableEverywhere)
+	fmt.Fprintf(stdout, "wrote %s\n", dir)
+	return nil
+}
+
+func addPulseFlags(fs *flag.FlagSet) func() neuron.PulseConfig {
+	def := neuron.DefaultPulseConfig()
+	amp := fs.Float64("amplitude", 0, "pulse current (A); 0: the current at which the DC output reaches 90 % of VDD")
+	width := fs.Float64("width", def.Width, "pulse width (s)")
+	delay := fs.Float64("delay", def.Delay, "time before the pulse (s)")
+	after := fs.Float64("after", def.After, "time simulated after the pulse (s)")
+	edge := fs.Float64("edge", def.Rise, "rise and fall time (s)")
+	tol := fs.Float64("reltol", def.RelTol, "transient local-truncation-error tolerance")
+	return func() neuron.PulseConfig {
+		c := def
+		c.Amplitude, c.Width, c.Delay, c.After, c.Rise, c.Fall, c.RelTol = *amp, *width, *delay, *after, *edge, *edge, *tol
+		return c
+	}
+}
+
+func runNeuronPulse(args []string, stdout, stderr io.Writer) error {
+	def := experiment.DefaultNeuronPulseConfig()
+	fs := newNeuronFlags("neuron pulse", "Transient response of the neuron to an input current pulse (paper Fig. 3f): latency (pulse\nstart to 90 % of the final Vout) and energy drawn from VDD and the input per activation, or\n\"oscillating\"/\"unsettled\" instead of a latency; then the largest output-node capacitance at\nwhich the response still settles (at the pulse current and at the most sensitive current).\nWrites pulse.json, pulse.csv, pulse.png/.svg, cap_sweep.csv, params.json.",
+		"mrelu neuron pulse --out runs/pulse", stdout)
+	pulse := addPulseFlags(fs)
+	capSearch := fs.Bool("cap-search", def.CapSearch, "search the largest stable output capacitance")
+	capMax := fs.Float64("cap-max", def.CapMax, "upper end of the capacitance search (F, total output capacitance)")
+	com := addNeuronCommon(fs, "neuron pulse", "neuron-pulse", false)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	cfg := experiment.NeuronPulseConfig{Pulse: pulse(), CapSearch: *capSearch, CapMax: *capMax}
+	if err := cfg.Validate(); err != nil {
+		return usagef("neuron pulse: %v", err)
+	}
+	d, np, err := com.load()
+	if err != nil {
+		return err
+	}
+	dir, err := com.prepare()
+	if err != nil {
+		return err
+	}
+	r, err := experiment.NeuronPulse(d, np, cfg)
+	if err != nil {
+		return err
+	}
+	s, err := report.WriteNeuronPulse(dir, r, *com.plots)
+	if err != nil {
+		return err
+	}
+	p := r.Pulse
+	if s.Settled {
+		fmt.Fprintf(stdout, "pulse %.4g A: settled at %.4f V (DC %.4f V): latency %.4g s, energy %.4g J per activation (VDD %.3g J, input %.3g J)\n",
+			p.Config.Amplitude, p.Final, p.DCVout, p.Latency, p.Energy, p.EnergySupply, p.EnergyInput)
+	} else {
+		fmt.Fprintf(stdout, "pulse %.4g A: %s (peak-to-peak %.3g V in the last %.0f %% of the pulse%s): no latency\n",
+			p.Config.Amplitude, strings.ToUpper(p.Status), p.PeakToPeak, 100*p.Config.SettleWindow, fmtOptPeriod(p))
+	}
+	fmt.Fprintf(stdout, "paper: latency %.3g s, energy %.3g J; recovery after the pulse %s s\n", experiment.PaperLatency, experiment.PaperEnergy, fmtOpt("%.3g", p.Recovery))
+	for _, c := range []*report.NeuronCapSummary{s.CapAtPulse, s.CapWorst} {
+		if c != nil {
+			fmt.Fprintf(stdout, "at %.3g A: settles up to %s F of output capacitance (oscillates from %s F; small-signal bound %s F); circuit has %.3g F\n",
+				c.Current, fmtOpt("%.3g", float64(c.MaxStable)), fmtOpt("%.3g", float64(c.MinUnstable)), fmtOpt("%.3g", float64(c.Hopf)), p.OutputCapacitance)
+		}
+	}
+	fmt.Fprintf(stdout, "wrote %s\n", dir)
+	return nil
+}
+
+func fmtOptPeriod(p *neuron.PulseResult) string {
+	if p.Status == neuron.Oscillating {
+		return fmt.Sprintf(", period %.3g s", p.Period)
+	}
+	return ""
+}
+
+func runNeuronSpice(args []string, stdout, stderr io.Writer) error {
+	def := experiment.DefaultNeuronSpiceConfig()
+	fs := newNeuronFlags("neuron spice", "Writes the neuron as ngspice netlists: mrelu.cir (DC sweep of the input current) and\nmrelu_tran.cir (the activation pulse), with behavioural sources for the memristor and the TFTs.\nWith --run, runs ngspice on both and compares with our solver on the same netlist:\nspice_compare.csv (i_in_A,vout_ours_V,vout_ngspice_V,diff_V), spice_compare.json (max |dV|,\nlatency ours vs ngspice), spice_compare.png/.svg, spice_pulse.png/.svg.",
+		"mrelu neuron spice --run --out runs/spice", stdout)
+	imin := fs.Float64("imin", def.Transfer.IMin, "lowest input current of the DC sweep (A)")
+	imax := fs.Float64("imax", def.Transfer.IMax, "highest input current of the DC sweep (A)")
+	points := fs.Int("points", def.Transfer.Points, "number of equally spaced currents")
+	pulse := addPulseFlags(fs)
+	runIt := fs.Bool("run", false, "run ngspice (must be on PATH) and compare")
+	com := addNeuronCommon(fs, "neuron spice", "neuron-spice", false)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	cfg := experiment.NeuronSpiceConfig{Transfer: experiment.NeuronTransferConfig{IMin: *imin, IMax: *imax, Points: *points}, Pulse: pulse(), Run: *runIt}
+	if err := cfg.Validate(); err != nil {
+		return usagef("neuron spice: %v", err)
+	}
+	d, np, err := com.load()
+	if err != nil {
+		return err
+	}
+	dir, err := com.prepare()
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
+	defer cancel()
+	r, err := experiment.NeuronSpice(ctx, d, np, cfg)
+	if err != nil {
+		return fmt.Errorf("neuron spice: %w", err)
+	}
+	s, err := report.WriteNeuronSpice(dir, r, *com.plots)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote mrelu.cir (%d-point DC sweep) and mrelu_tran.cir (%.4g A pulse, %.3g s)\n", cfg.Transfer.Points, r.Config.Pulse.Amplitude, r.Config.Pulse.Stop())
+	if s != nil {
+		fmt.Fprintf(stdout, "DC: max |Vout ours - ngspice| = %.3g V (%.3g %% of VDD) at %.3g A\n", s.MaxAbsDiff, s.MaxAbsDiffPct, s.MaxAbsDiffAt)
+		fmt.Fprintf(stdout, "pulse: latency ours %s s, ngspice %s s (difference %s %%); status %s / %s\n",
+			fmtOpt("%.5g", float64(s.LatencyOurs)), fmtOpt("%.5g", float64(s.LatencyNgspice)), fmtOpt("%.2g", 100*float64(s.LatencyRelDiff)), s.StatusOurs, s.StatusNgspice)
+		fmt.Fprintf(stdout, "time: ours %.3g s (DC) + %.3g s (pulse); ngspice process %.3g s + %.3g s\n", s.OursDCSeconds, s.OursTranSeconds, s.SpiceDCSeconds, s.SpiceTranSecs)
+	}
+	fmt.Fprintf(stdout, "wrote %s\n", dir)
+	return nil
+}
+
+func runNeuronMonteCarlo(args []string, stdout, stderr io.Writer) error {
+	def := experiment.DefaultNeuronMonteCarloConfig()
+	fs := newNeuronFlags("neuron montecarlo", "Transfer curves of --devices neurons whose memristor and TFTs are drawn with device-to-device\nvariation (TFT threshold sigma 0.038 V from the paper, memristor spreads from the device model).\nWrites montecarlo.csv (device,i_in_A,vout_V), montecarlo_spread.csv, montecarlo_devices.csv,\nmontecarlo.json, montecarlo.png/.svg, montecarlo_spread.png/.svg, params.json.",
+		"mrelu neuron montecarlo --devices 25 --seed 1 --out runs/mc", stdout)
+	n := fs.Int("devices", def.Devices, "number of sampled neurons")
+	imin := fs.Float64("imin", def.IMin, "lowest input current (A)")
+	imax := fs.Float64("imax", def.IMax, "highest input current (A)")
+	points := fs.Int("points", def.Points, "currents per curve")
+	vthSigma := fs.Float64("tft-vth-sigma", def.Variation.TFTVthSigma, "TFT threshold spread (V)")
+	memVth := fs.Float64("mem-vth-rel", def.Variation.MemVthRel, "relative spread of the memristor threshold")
+	trim := fs.Bool("trim-vdd", false, "give each neuron VDD = its memristor's threshold (per-neuron supply trim)")
+	com := addNeuronCommon(fs, "neuron montecarlo", "neuron-montecarlo", true)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	cfg := def
+	cfg.Devices, cfg.IMin, cfg.IMax, cfg.Points, cfg.TrimVDD = *n, *imin, *imax, *points, *trim
+	cfg.Variation.TFTVthSigma, cfg.Variation.MemVthRel = *vthSigma, *memVth
+	if err := cfg.Validate(); err != nil {
+		return usagef("neuron montecarlo: %v", err)
+	}
+	d, np, err := com.load()
+	if err != nil {
+		return err
+	}
+	dir, err := com.prepare()
+	if err != nil {
+		return err
+	}
+	r, err := experiment.NeuronMonteCarlo(d, np, cfg, *com.seed)
+	if err != nil {
+		return err
+	}
+	s, err := report.WriteNeuronMonteCarlo(dir, r, *com.plots)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%d neurons (seed %d, trim VDD %v) in %.3g s: %d never reach VDD/2, %d off level >= 0.05 V, %d failed to converge\n",
+		s.Devices, s.Seed, s.TrimVDD, s.Seconds, s.Dead, s.OffAbove50mV, s.Failed)
+	fmt.Fprintf(stdout, "switching neurons (%d): threshold %s ± %s A, I90 %s ± %s A, max Vout %s ± %s V (median ± sigma)\n", s.SwitchingDevices,
+		fmtOpt("%.3g", float64(s.ThresholdMedian)), fmtOpt("%.2g", float64(s.ThresholdSigma)), fmtOpt("%.3g", float64(s.I90Median)),
+		fmtOpt("%.2g", float64(s.I90Sigma)), fmtOpt("%.3f", float64(s.MaxVoutMedian)), fmtOpt("%.2g", float64(s.MaxVoutSigma)))
+	fmt.Fprintf(stdout, "wrote %s\n", dir)
+	return nil
+}

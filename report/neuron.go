@@ -1,0 +1,512 @@
+package report
+
+// Files of the `mrelu neuron ...` commands: CSV, JSON and PNG/SVG plots of
+// the mReLU neuron's transfer curve (Fig. 3i), activation transient
+// (Fig. 3f), ngspice cross-check and device-to-device Monte Carlo. The
+// file names and CSV columns are a contract with users; keep them.
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"path/filepath"
+	"strconv"
+
+	"github.com/mrelu/mrelu/device"
+	"github.com/mrelu/mrelu/experiment"
+	"github.com/mrelu/mrelu/neuron"
+)
+
+// neuronNum is a float64 written as null when it is NaN or ±Inf.
+type neuronNum float64
+
+// MarshalJSON implements json.Marshaler.
+func (v neuronNum) MarshalJSON() ([]byte, error) {
+	f := float64(v)
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return []byte("null"), nil
+	}
+	return json.Marshal(f)
+}
+
+// NeuronSettings is the "settings" object of a neuron command's
+// params.json: the command and the setting it ran with.
+type NeuronSettings struct {
+	Command string  `json:"command"`
+	Seed    *uint64 `json:"seed,omitempty"`
+	Config  any     `json:"config"`
+}
+
+// neuronParamsFile is params.json: the device parameters (readable by
+// --params and device.LoadParams once "neuron" and "settings" are
+// dropped), the neuron parameters and the settings.
+type neuronParamsFile struct {
+	Memristor device.Memristor `json:"memristor"`
+	TFT       device.TFT       `json:"tft"`
+	Neuron    neuron.Params    `json:"neuron"`
+	Settings  NeuronSettings   `json:"settings"`
+}
+
+// WriteNeuronParams writes params.json into dir.
+func WriteNeuronParams(dir string, s experiment.NeuronSetup, settings NeuronSettings) error {
+	return WriteJSON(filepath.Join(dir, "params.json"), neuronParamsFile{
+		Memristor: s.Device.Memristor, TFT: s.Device.TFT, Neuron: s.Neuron, Settings: settings})
+}
+
+func neuronScale(v []float64, f float64) []float64 {
+	out := make([]float64, len(v))
+	for k, x := range v {
+		out[k] = x * f
+	}
+	return out
+}
+
+// ---------------------------------------------------------------------------
+// transfer
+
+// NeuronTransferSummary is transfer.json.
+type NeuronTransferSummary struct {
+	VDD                float64   `json:"vdd_V"`
+	Points             int       `json:"points"`
+	IMin               float64   `json:"i_min_A"`
+	IMax               float64   `json:"i_max_A"`
+	ThresholdCurrent   neuronNum `json:"threshold_current_A"`
+	ThresholdDef       string    `json:"threshold_definition"`
+	I90                neuronNum `json:"i_at_90pct_vdd_A"`
+	R2                 neuronNum `json:"r2"`
+	Slope              neuronNum `json:"slope_V_per_A"`
+	Intercept          neuronNum `json:"intercept_V"`
+	FitFrom            neuronNum `json:"fit_from_A"`
+	FitTo              neuronNum `json:"fit_to_A"`
+	MaxLineDev         neuronNum `json:"max_line_deviation_V"`
+	LineZero           neuronNum `json:"line_zero_A"`
+	Monotone           bool      `json:"monotone"`
+	LargestDrop        float64   `json:"largest_drop_V"`
+	LargestDropAt      float64   `json:"largest_drop_at_A"`
+	MaxVout            float64   `json:"max_vout_V"`
+	IAtMax             float64   `json:"i_at_max_vout_A"`
+	MaxVoutNonPositive neuronNum `json:"max_vout_nonpositive_input_V"`
+	Floor              float64   `json:"floor_V"`
+	ReLUOff            bool      `json:"relu_off_below_50mV"`
+	AboveVDD           bool      `json:"above_vdd"`
+	EnvelopeDeviation  float64   `json:"envelope_max_deviation_V"`
+	EnvelopeNote       string    `json:"envelope"`
+	IUnit              neuronNum `json:"network_i_unit_A"`
+	OutputCapacitance  float64   `json:"output_capacitance_F"`
+	WorstCCrit         neuronNum `json:"min_critical_capacitance_F"`
+	WorstCCritAt       neuronNum `json:"min_critical_capacitance_at_A"`
+	StableEverywhere   bool      `json:"stable_at_every_point"`
+	Seconds            float64   `json:"solve_seconds"`
+}
+
+// WriteNeuronTransfer writes transfer.csv (i_in_A,vout_V,vout_over_vdd),
+// transfer_detail.csv, transfer.json, transfer.png/.svg (Fig. 3i),
+// stability.png/.svg and params.json (unless plots is false, when the
+// PNG/SVG files are skipped).
+func WriteNeuronTransfer(dir string, r *experiment.NeuronTransferResult, plots bool) (NeuronTransferSummary, error) {
+	c, m := r.Curve, r.Metrics
+	vdd := c.VDD
+	norm := neuronScale(c.Vout, 1/vdd)
+	if err := WriteCSV(filepath.Join(dir, "transfer.csv"), []string{"i_in_A", "vout_V", "vout_over_vdd"}, Table(c.I, c.Vout, norm)); err != nil {
+		return NeuronTransferSummary{}, err
+	}
+	if err := WriteCSV(filepath.Join(dir, "transfer_detail.csv"),
+		[]string{"i_in_A", "vout_V", "vout_envelope_V", "v_in_V", "state_x", "i_supply_A", "c_crit_F"},
+		Table(c.I, c.Vout, c.Envelope(), c.Vin, c.State, c.ISupply, c.CCrit)); err != nil {
+		return NeuronTransferSummary{}, err
+	}
+	s := NeuronTransferSummary{
+		VDD: vdd, Points: len(c.I), IMin: r.Config.IMin, IMax: r.Config.IMax,
+		ThresholdCurrent: neuronNum(m.ThresholdCurrent),
+		ThresholdDef:     "first input current > 0 at which Vout reaches its value at the lowest input + 0.05 V",
+		I90:              neuronNum(m.I90), R2: neuronNum(m.R2), Slope: neuronNum(m.Slope), Intercept: neuronNum(m.Intercept),
+		FitFrom: neuronNum(m.FitFrom), FitTo: neuronNum(m.FitTo), MaxLineDev: neuronNum(m.MaxLineDev), LineZero: neuronNum(m.LineZero),
+		Monotone: m.Monotone, LargestDrop: m.LargestDrop, LargestDropAt: m.DropAt,
+		MaxVout: m.MaxVout, IAtMax: m.IAtMax, MaxVoutNonPositive: neuronNum(m.MaxVoutNonPositive), Floor: m.Floor,
+		ReLUOff:           !(m.MaxVoutNonPositive >= 0.05),
+		AboveVDD:          m.AboveVDD,
+		EnvelopeDeviation: r.EnvelopeDeviation,
+		EnvelopeNote:      "the network-level evaluator uses the running maximum of Vout (vout_envelope_V in transfer_detail.csv)",
+		IUnit:             neuronNum(1 / m.Slope),
+		OutputCapacitance: r.OutputCapacitance, WorstCCrit: neuronNum(r.WorstCCrit), WorstCCritAt: neuronNum(r.WorstCCritAt),
+		StableEverywhere: r.WorstCCrit > r.OutputCapacitance,
+		Seconds:          r.Seconds,
+	}
+	if err := WriteJSON(filepath.Join(dir, "transfer.json"), s); err != nil {
+		return s, err
+	}
+	if err := WriteNeuronParams(dir, r.Setup, NeuronSettings{Command: "neuron transfer", Config: r.Config}); err != nil {
+		return s, err
+	}
+	if !plots {
+		return s, nil
+	}
+	uA := neuronScale(c.I, 1e6)
+	series := []Series{{Name: "Vout/VDD (DC solver)", X: uA, Y: norm}}
+	if !math.IsNaN(m.Slope) {
+		fx := []float64{m.FitFrom, m.FitTo}
+		series = append(series, Series{
+			Name: fmt.Sprintf("line fit 10-90 %% (R² = %.4f)", m.R2),
+			X:    neuronScale(fx, 1e6),
+			Y:    []float64{(m.Slope*fx[0] + m.Intercept) / vdd, (m.Slope*fx[1] + m.Intercept) / vdd},
+		})
+	}
+	if err := LinePlot(filepath.Join(dir, "transfer"), Axes{
+		Title: fmt.Sprintf("mReLU transfer curve (VDD = %g V)", vdd),
+		X:     "input (mirror) current (µA)", Y: "Vout / VDD", YMin: -0.02, YMax: 1.2}, series...); err != nil {
+		return s, err
+	}
+	err := LinePlot(filepath.Join(dir, "stability"), Axes{
+		Title: "Stability: critical output capacitance (above it: oscillation)",
+		X:     "input current (µA)", Y: "capacitance (F)", LogY: true},
+		Series{Name: "critical capacitance C_crit(I)", X: uA, Y: c.CCrit},
+		Series{Name: "output-node capacitance of the circuit", X: []float64{uA[0], uA[len(uA)-1]}, Y: []float64{r.OutputCapacitance, r.OutputCapacitance}})
+	return s, err
+}
+
+// ---------------------------------------------------------------------------
+// pulse
+
+// NeuronCapSummary is a capacitance search in pulse.json.
+type NeuronCapSummary struct {
+	Current       float64   `json:"input_current_A"`
+	MaxStable     neuronNum `json:"max_stable_output_capacitance_F"`
+	MaxStableCOut neuronNum `json:"max_stable_c_out_element_F"`
+	MinUnstable   neuronNum `json:"min_unstable_output_capacitance_F"`
+	Hopf          neuronNum `json:"small_signal_critical_capacitance_F"`
+	Transients    int       `json:"transients"`
+}
+
+// NeuronPulseSummary is pulse.json.
+type NeuronPulseSummary struct {
+	Latency           neuronNum          `json:"latency_s"`
+	Energy            neuronNum          `json:"energy_J"`
+	Settled           bool               `json:"settled"`
+	Status            string             `json:"status"`
+	Pulse             neuron.PulseConfig `json:"pulse"`
+	PaperLatency      float64            `json:"paper_latency_s"`
+	PaperEnergy       float64            `json:"paper_energy_J"`
+	EnergySupply      neuronNum          `json:"energy_supply_J"`
+	EnergyInput       neuronNum          `json:"energy_input_J"`
+	EnergyPulse       float64            `json:"energy_whole_pulse_J"`
+	Baseline          float64            `json:"baseline_V"`
+	Final             float64            `json:"final_V"`
+	DCVout            float64            `json:"dc_vout_V"`
+	PeakToPeak        float64            `json:"settle_window_peak_to_peak_V"`
+	Period            neuronNum          `json:"oscillation_period_s"`
+	Overshoot         float64            `json:"overshoot_V"`
+	Recovery          neuronNum          `json:"recovery_s"`
+	AfterPeak         float64            `json:"after_pulse_peak_V"`
+	OutputCapacitance float64            `json:"output_capacitance_F"`
+	CCrit             neuronNum          `json:"critical_capacitance_at_pulse_F"`
+	MaxStableC        neuronNum          `json:"max_stable_output_capacitance_F"`
+	CapAtPulse        *NeuronCapSummary  `json:"capacitance_search_at_pulse,omitempty"`
+	CapWorst          *NeuronCapSummary  `json:"capacitance_search_worst_current,omitempty"`
+	Points            int                `json:"points"`
+	Seconds           float64            `json:"solve_seconds"`
+}
+
+func neuronCapSummary(s *neuron.CapSearch, i float64) *NeuronCapSummary {
+	if s == nil {
+		return nil
+	}
+	return &NeuronCapSummary{Current: i, MaxStable: neuronNum(s.MaxStable), MaxStableCOut: neuronNum(s.MaxStableCOut),
+		MinUnstable: neuronNum(s.MinUnstable), Hopf: neuronNum(s.Hopf), Transients: len(s.Points)}
+}
+
+// neuronPulseSummary fills the fields common to our pulse and ngspice's.
+func neuronPulseSummary(p *neuron.PulseResult) NeuronPulseSummary {
+	per := neuronNum(math.NaN())
+	if p.Status == neuron.Oscillating {
+		per = neuronNum(p.Period)
+	}
+	return NeuronPulseSummary{
+		Latency: neuronNum(p.Latency), Energy: neuronNum(p.Energy), Settled: p.Status == neuron.Settled, Status: p.Status,
+		Pulse: p.Config, PaperLatency: experiment.PaperLatency, PaperEnergy: experiment.PaperEnergy,
+		EnergySupply: neuronNum(p.EnergySupply), EnergyInput: neuronNum(p.EnergyInput), EnergyPulse: p.EnergyPulse,
+		Baseline: p.Baseline, Final: p.Final, DCVout: p.DCVout, PeakToPeak: p.PeakToPeak, Period: per,
+		Overshoot: p.Overshoot, Recovery: neuronNum(p.Recovery), AfterPeak: p.AfterPeak, OutputCapacitance: p.OutputCapacitance,
+		CCrit: neuronNum(p.CCrit), MaxStableC: neuronNum(math.NaN()), Points: p.Points,
+	}
+}
+
+func neuronPulseCSV(path string, p *neuron.PulseResult) error {
+	w := p.Config.Waveform()
+	in := make([]float64, len(p.Time))
+	for k, t := range p.Time {
+		in[k] = w.At(t)
+	}
+	return WriteCSV(path, []string{"time_s", "i_in_A", "vout_V", "v_in_V", "state_x", "i_supply_A"},
+		Table(p.Time, in, p.Vout, p.Vin, p.State, p.ISupply))
+}
+
+// WriteNeuronPulse writes pulse.json, pulse.csv, pulse.png/.svg,
+// cap_sweep.csv and params.json.
+func WriteNeuronPulse(dir string, r *experiment.NeuronPulseResult, plots bool) (NeuronPulseSummary, error) {
+	p := r.Pulse
+	s := neuronPulseSummary(p)
+	s.Seconds = r.Seconds
+	s.CapAtPulse = neuronCapSummary(r.Cap, p.Config.Amplitude)
+	s.CapWorst = neuronCapSummary(r.WorstCap, r.WorstCurrent)
+	if r.Cap != nil {
+		s.MaxStableC = neuronNum(r.Cap.MaxStable)
+	}
+	if err := WriteJSON(filepath.Join(dir, "pulse.json"), s); err != nil {
+		return s, err
+	}
+	if err := neuronPulseCSV(filepath.Join(dir, "pulse.csv"), p); err != nil {
+		return s, err
+	}
+	var rows [][]string
+	for _, cs := range []struct {
+		search *neuron.CapSearch
+		i      float64
+	}{{r.Cap, p.Config.Amplitude}, {r.WorstCap, r.WorstCurrent}} {
+		if cs.search == nil {
+			continue
+		}
+		for _, pt := range cs.search.Points {
+			rows = append(rows, []string{F(cs.i), F(pt.COut), F(pt.Total), pt.Status, F(pt.Latency), F(pt.PeakToPeak)})
+		}
+	}
+	if err := WriteCSV(filepath.Join(dir, "cap_sweep.csv"),
+		[]string{"i_in_A", "c_out_element_F", "c_output_total_F", "status", "latency_s", "peak_to_peak_V"}, rows); err != nil {
+		return s, err
+	}
+	if err := WriteNeuronParams(dir, r.Setup, NeuronSettings{Command: "neuron pulse", Config: r.Config}); err != nil {
+		return s, err
+	}
+	if !plots {
+		return s, nil
+	}
+	return s, neuronPlotPulse(filepath.Join(dir, "pulse"), "", p)
+}
+
+func neuronPlotPulse(base, title string, ps ...*neuron.PulseResult) error {
+	var series []Series
+	names := []string{"Vout", "Vout (ngspice)"}
+	for k, p := range ps {
+		series = append(series, Series{Name: names[min(k, 1)] + " (V)", X: neuronScale(p.Time, 1e3), Y: p.Vout})
+	}
+	p := ps[0]
+	w := p.Config.Waveform()
+	in := make([]float64, len(p.Time))
+	for k, t := range p.Time {
+		in[k] = w.At(t) / p.Config.Amplitude * p.VDD
+	}
+	series = append(series, Series{Name: fmt.Sprintf("input pulse %.3g µA (scaled to VDD)", p.Config.Amplitude*1e6), X: neuronScale(p.Time, 1e3), Y: in})
+	if title == "" {
+		lat := "no latency: " + p.Status
+		if p.Status == neuron.Settled {
+			lat = fmt.Sprintf("latency %.3g µs", p.Latency*1e6)
+		}
+		title = fmt.Sprintf("mReLU activation: %s", lat)
+	}
+	return LinePlot(base, Axes{Title: title, X: "time (ms)", Y: "voltage (V)", YMin: -0.05, YMax: 2.6}, series...)
+}
+
+// ---------------------------------------------------------------------------
+// spice
+
+// NeuronSpiceSummary is spice_compare.json.
+type NeuronSpiceSummary struct {
+	Points          int                `json:"points"`
+	MaxAbsDiff      float64            `json:"max_abs_diff_V"`
+	MaxAbsDiffPct   float64            `json:"max_abs_diff_pct_vdd"`
+	MaxAbsDiffAt    float64            `json:"max_abs_diff_at_A"`
+	Pulse           neuron.PulseConfig `json:"pulse"`
+	LatencyOurs     neuronNum          `json:"latency_ours_s"`
+	LatencyNgspice  neuronNum          `json:"latency_ngspice_s"`
+	LatencyRelDiff  neuronNum          `json:"latency_rel_diff"`
+	StatusOurs      string             `json:"status_ours"`
+	StatusNgspice   string             `json:"status_ngspice"`
+	EnergyOurs      neuronNum          `json:"energy_ours_J"`
+	EnergyNgspice   neuronNum          `json:"energy_ngspice_J"`
+	PointsOurs      int                `json:"tran_points_ours"`
+	PointsNgspice   int                `json:"tran_points_ngspice"`
+	OursDCSeconds   float64            `json:"ours_dc_seconds"`
+	SpiceDCSeconds  float64            `json:"ngspice_dc_seconds"`
+	OursTranSeconds float64            `json:"ours_tran_seconds"`
+	SpiceTranSecs   float64            `json:"ngspice_tran_seconds"`
+	TimingNote      string             `json:"timing_note"`
+}
+
+// WriteNeuronSpice writes mrelu.cir, mrelu_tran.cir, params.json and, after
+// a run, spice_compare.csv (i_in_A,vout_ours_V,vout_ngspice_V,diff_V),
+// spice_compare.json, spice_compare.png/.svg, spice_pulse.csv and
+// spice_pulse.png/.svg. The summary is nil without a run.
+func WriteNeuronSpice(dir string, r *experiment.NeuronSpiceResult, plots bool) (*NeuronSpiceSummary, error) {
+	if err := WriteFileAtomic(filepath.Join(dir, "mrelu.cir"), []byte(r.DCNetlist)); err != nil {
+		return nil, err
+	}
+	if err := WriteFileAtomic(filepath.Join(dir, "mrelu_tran.cir"), []byte(r.TranNetlist)); err != nil {
+		return nil, err
+	}
+	if err := WriteNeuronParams(dir, r.Setup, NeuronSettings{Command: "neuron spice", Config: r.Config}); err != nil {
+		return nil, err
+	}
+	if !r.Ran {
+		return nil, nil
+	}
+	a, b := r.Ours, r.Spice
+	diff := make([]float64, len(a.I))
+	for k := range diff {
+		diff[k] = a.Vout[k] - b.Vout[k]
+	}
+	if err := WriteCSV(filepath.Join(dir, "spice_compare.csv"), []string{"i_in_A", "vout_ours_V", "vout_ngspice_V", "diff_V"},
+		Table(a.I, a.Vout, b.Vout, diff)); err != nil {
+		return nil, err
+	}
+	pa, pb := r.PulseOurs, r.PulseSpice
+	s := &NeuronSpiceSummary{
+		Points: len(a.I), MaxAbsDiff: r.MaxDiff, MaxAbsDiffPct: 100 * r.MaxDiff / a.VDD, MaxAbsDiffAt: r.MaxDiffAt,
+		Pulse: r.Config.Pulse, LatencyOurs: neuronNum(pa.Latency), LatencyNgspice: neuronNum(pb.Latency),
+		LatencyRelDiff: neuronNum(r.LatencyRelDiff), StatusOurs: pa.Status, StatusNgspice: pb.Status,
+		EnergyOurs: neuronNum(pa.Energy), EnergyNgspice: neuronNum(pb.Energy), PointsOurs: pa.Points, PointsNgspice: pb.Points,
+		OursDCSeconds: r.OursDCSeconds, SpiceDCSeconds: r.SpiceDCSeconds, OursTranSeconds: r.OursTranSeconds, SpiceTranSecs: r.SpiceTranSeconds,
+		TimingNote: "ours: in-process solve; ngspice: whole process (start-up, parsing, solve, writing its data file); see bench/neuron/vs_ngspice.sh for a like-for-like comparison",
+	}
+	if err := WriteJSON(filepath.Join(dir, "spice_compare.json"), s); err != nil {
+		return s, err
+	}
+	if err := neuronPulseCSV(filepath.Join(dir, "spice_pulse_ours.csv"), pa); err != nil {
+		return s, err
+	}
+	if err := neuronPulseCSV(filepath.Join(dir, "spice_pulse_ngspice.csv"), pb); err != nil {
+		return s, err
+	}
+	if !plots {
+		return s, nil
+	}
+	uA := neuronScale(a.I, 1e6)
+	if err := LinePlot(filepath.Join(dir, "spice_compare"), Axes{
+		Title: fmt.Sprintf("Same netlist: our solver vs ngspice (max |ΔV| = %.2g V)", r.MaxDiff),
+		X:     "input current (µA)", Y: "Vout (V)", YMin: -0.05, YMax: 2.3},
+		Series{Name: "ours", X: uA, Y: a.Vout}, Series{Name: "ngspice", X: uA, Y: b.Vout}); err != nil {
+		return s, err
+	}
+	return s, neuronPlotPulse(filepath.Join(dir, "spice_pulse"), fmt.Sprintf("Pulse: latency ours %.4g µs, ngspice %.4g µs", pa.Latency*1e6, pb.Latency*1e6), pa, pb)
+}
+
+// ---------------------------------------------------------------------------
+// montecarlo
+
+// NeuronMCSummary is montecarlo.json.
+type NeuronMCSummary struct {
+	Devices          int       `json:"devices"`
+	Seed             uint64    `json:"seed"`
+	TrimVDD          bool      `json:"trim_vdd"`
+	Failed           int       `json:"failed"`
+	Dead             int       `json:"never_reach_half_vdd"`
+	OffAbove50mV     int       `json:"off_level_above_50mV"`
+	ThresholdMedian  neuronNum `json:"threshold_current_median_A"`
+	ThresholdSigma   neuronNum `json:"threshold_current_sigma_A"`
+	I90Median        neuronNum `json:"i90_median_A"`
+	I90Sigma         neuronNum `json:"i90_sigma_A"`
+	MaxVoutMedian    neuronNum `json:"max_vout_median_V"`
+	MaxVoutSigma     neuronNum `json:"max_vout_sigma_V"`
+	SlopeMedian      neuronNum `json:"slope_median_V_per_A"`
+	SlopeSigma       neuronNum `json:"slope_sigma_V_per_A"`
+	SwitchingDevices int       `json:"switching_devices"`
+	Seconds          float64   `json:"solve_seconds"`
+}
+
+func neuronStats(v []float64) (median, sigma float64) {
+	var ok []float64
+	for _, x := range v {
+		if !math.IsNaN(x) {
+			ok = append(ok, x)
+		}
+	}
+	if len(ok) == 0 {
+		return math.NaN(), math.NaN()
+	}
+	s := device.Summarize(ok)
+	return s.Median, s.Std
+}
+
+// WriteNeuronMonteCarlo writes montecarlo.csv (device,i_in_A,vout_V),
+// montecarlo_spread.csv, montecarlo_devices.csv, montecarlo.json,
+// montecarlo.png/.svg (every curve), montecarlo_spread.png/.svg and
+// params.json.
+func WriteNeuronMonteCarlo(dir string, r *experiment.NeuronMonteCarloResult, plots bool) (NeuronMCSummary, error) {
+	var rows [][]string
+	var th, i90, mx, sl []float64
+	var drows [][]string
+	for k, s := range r.Samples {
+		d := s.Devices
+		status := "ok"
+		if s.Err != nil {
+			status = "failed: " + s.Err.Error()
+		} else {
+			for j := range s.Curve.I {
+				rows = append(rows, []string{strconv.Itoa(k), F(s.Curve.I[j]), F(s.Curve.Vout[j])})
+			}
+			m := s.Metrics
+			if m.MaxVout >= 0.5*s.Curve.VDD {
+				th, i90, mx, sl = append(th, m.ThresholdCurrent), append(i90, m.I90), append(mx, m.MaxVout), append(sl, m.Slope)
+			} else {
+				status = "never reaches VDD/2"
+			}
+		}
+		m := s.Metrics
+		drows = append(drows, []string{strconv.Itoa(k), status, F(d.Memristor.Vth), F(d.Memristor.RD), F(d.Memristor.GMin), F(d.Memristor.GMax),
+			F(d.Diode.Vth), F(d.Output.Vth), F(d.Clamp.Vth), F(m.ThresholdCurrent), F(m.I90), F(m.MaxVout), F(m.MaxVoutNonPositive), F(m.Slope)})
+	}
+	if err := WriteCSV(filepath.Join(dir, "montecarlo.csv"), []string{"device", "i_in_A", "vout_V"}, rows); err != nil {
+		return NeuronMCSummary{}, err
+	}
+	if err := WriteCSV(filepath.Join(dir, "montecarlo_devices.csv"),
+		[]string{"device", "status", "mem_v_th_V", "mem_r_d_ohm", "mem_g_min_S", "mem_g_max_S", "m1_v_th_V", "m2_v_th_V", "mc_v_th_V",
+			"threshold_current_A", "i_at_90pct_vdd_A", "max_vout_V", "max_vout_nonpositive_V", "slope_V_per_A"}, drows); err != nil {
+		return NeuronMCSummary{}, err
+	}
+	sp := r.Spread
+	if err := WriteCSV(filepath.Join(dir, "montecarlo_spread.csv"),
+		[]string{"i_in_A", "mean_V", "std_V", "min_V", "p05_V", "median_V", "p95_V", "max_V"},
+		Table(sp.I, sp.Mean, sp.Std, sp.Min, sp.P05, sp.Median, sp.P95, sp.Max)); err != nil {
+		return NeuronMCSummary{}, err
+	}
+	s := NeuronMCSummary{Devices: len(r.Samples), Seed: r.Seed, TrimVDD: r.Config.TrimVDD, Failed: r.Failed, Dead: r.Dead,
+		OffAbove50mV: r.OffAbove, SwitchingDevices: len(mx), Seconds: r.Seconds}
+	a, b := neuronStats(th)
+	s.ThresholdMedian, s.ThresholdSigma = neuronNum(a), neuronNum(b)
+	a, b = neuronStats(i90)
+	s.I90Median, s.I90Sigma = neuronNum(a), neuronNum(b)
+	a, b = neuronStats(mx)
+	s.MaxVoutMedian, s.MaxVoutSigma = neuronNum(a), neuronNum(b)
+	a, b = neuronStats(sl)
+	s.SlopeMedian, s.SlopeSigma = neuronNum(a), neuronNum(b)
+	if err := WriteJSON(filepath.Join(dir, "montecarlo.json"), s); err != nil {
+		return s, err
+	}
+	seed := r.Seed
+	if err := WriteNeuronParams(dir, r.Setup, NeuronSettings{Command: "neuron montecarlo", Seed: &seed, Config: r.Config}); err != nil {
+		return s, err
+	}
+	if !plots || sp.N == 0 {
+		return s, nil
+	}
+	var curves []Series
+	for _, x := range r.Samples {
+		if x.Err == nil {
+			curves = append(curves, Series{X: neuronScale(x.Curve.I, 1e6), Y: neuronScale(x.Curve.Vout, 1/x.Curve.VDD)})
+		}
+	}
+	trim := "shared VDD"
+	if r.Config.TrimVDD {
+		trim = "VDD trimmed to each memristor's Vth"
+	}
+	if err := LinePlot(filepath.Join(dir, "montecarlo"), Axes{
+		Title: fmt.Sprintf("%d sampled neurons (%s): %d never switch", len(r.Samples), trim, r.Dead),
+		X:     "input current (µA)", Y: "Vout / VDD", YMin: -0.02, YMax: 1.1}, curves...); err != nil {
+		return s, err
+	}
+	uA := neuronScale(sp.I, 1e6)
+	return s, LinePlot(filepath.Join(dir, "montecarlo_spread"), Axes{
+		Title: fmt.Sprintf("Spread of Vout over %d neurons (%s)", sp.N, trim),
+		X:     "input current (µA)", Y: "Vout (V)", YMin: -0.05, YMax: 2.9},
+		Series{Name: "median", X: uA, Y: sp.Median}, Series{Name: "mean", X: uA, Y: sp.Mean},
+		Series{Name: "5 %", X: uA, Y: sp.P05}, Series{Name: "95 %", X: uA, Y: sp.P95},
+		Series{Name: "min", X: uA, Y: sp.Min}, Series{Name: "max", X: uA, Y: sp.Max})
+}
