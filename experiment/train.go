@@ -8,7 +8,9 @@ import (
 	"time"
 
 	"github.com/mrelu/mrelu/dataset"
+	"github.com/mrelu/mrelu/device"
 	"github.com/mrelu/mrelu/internal/kernel"
+	"github.com/mrelu/mrelu/neuron"
 	"github.com/mrelu/mrelu/nn"
 )
 
@@ -21,12 +23,15 @@ type TrainParams struct {
 	LR     float64 `json:"lr"`
 	Seed   uint64  `json:"seed"` // seeds weights (stream 1) and shuffling (stream 2)
 	Data   string  `json:"data"` // IDX folder; "" is the built-in MNIST
+	// Variation is the relative temporal variation of the hardware neuron
+	// per evaluation (act "mrelu"; the paper's 0.099). Ignored otherwise.
+	Variation float64 `json:"variation"`
 }
 
 // DefaultTrainParams are the paper's settings (Fig. 4): 784-100-100-100-10,
 // minibatch 500, He-normal initialisation, 30 epochs, lr 0.1, ReLU.
 func DefaultTrainParams() TrainParams {
-	return TrainParams{Act: "relu", Hidden: []int{100, 100, 100}, Epochs: 30, Batch: 500, LR: 0.1, Seed: 1}
+	return TrainParams{Act: "relu", Hidden: []int{100, 100, 100}, Epochs: 30, Batch: 500, LR: 0.1, Seed: 1, Variation: DefaultVariation}
 }
 
 // Validate names the first invalid field.
@@ -45,7 +50,10 @@ func (p TrainParams) Validate() error {
 	if !(p.LR > 0) || math.IsInf(p.LR, 0) {
 		return fmt.Errorf("lr must be a positive finite number, got %v", p.LR)
 	}
-	return nil
+	if !(p.Variation >= 0) || p.Variation > 10 || math.IsInf(p.Variation, 0) {
+		return fmt.Errorf("variation %v out of range 0..10 (a fraction: 0.099 is 9.9 %%)", p.Variation)
+	}
+	return CheckActivation(p.Act)
 }
 
 // LoadData returns the training and test sets named by dir ("" = MNIST).
@@ -58,14 +66,16 @@ func LoadData(dir string) (train, test *dataset.Set, err error) {
 
 // TrainRun is the typed result of one training experiment.
 type TrainRun struct {
-	Params     TrainParams
-	Sizes      []int // input, hidden..., classes
-	TrainN     int
-	TestN      int
-	Result     *nn.Result
-	Net        *nn.Network
-	Threads    int
-	GoVersion  string
+	Params    TrainParams
+	Sizes     []int // input, hidden..., classes
+	TrainN    int
+	TestN     int
+	Result    *nn.Result
+	Net       *nn.Network
+	Threads   int
+	GoVersion string
+	// Neuron is the solved hardware neuron (hardware activations only).
+	Neuron     *NeuronModel
 	Started    time.Time
 	WallSecond float64
 }
@@ -85,14 +95,43 @@ func Train(p TrainParams, prog Progress) (*TrainRun, error) {
 	return TrainOn(p, train, test, prog)
 }
 
-// TrainOn trains on data already loaded (p.Data is only recorded).
+// TrainOn trains on data already loaded (p.Data is only recorded). For a
+// hardware activation the neuron is solved from the default device and
+// neuron parameters; TrainWithNeuron takes one already solved.
 func TrainOn(p TrainParams, train, test *dataset.Set, prog Progress) (*TrainRun, error) {
+	return TrainWithNeuron(p, train, test, nil, prog)
+}
+
+// TrainWithNeuron is TrainOn with the hardware neuron model given (nil:
+// solve the default one when the activation needs it).
+func TrainWithNeuron(p TrainParams, train, test *dataset.Set, model *NeuronModel, prog Progress) (*TrainRun, error) {
 	if err := p.Validate(); err != nil {
 		return nil, fmt.Errorf("experiment: %w", err)
 	}
-	act, err := nn.NewActivation(p.Act)
-	if err != nil {
-		return nil, err
+	var act nn.Activation
+	if IsHardware(p.Act) {
+		if model == nil {
+			var err error
+			if model, err = SolveNeuron(device.DefaultParams(), neuron.DefaultParams()); err != nil {
+				return nil, err
+			}
+		}
+		sigma := p.Variation
+		if p.Act == ActMReLUIdeal {
+			sigma = 0
+		}
+		m, err := NewMReLU(model, sigma, p.Seed^0x5eed5eed)
+		if err != nil {
+			return nil, err
+		}
+		act = m
+	} else {
+		a, err := nn.NewActivation(p.Act)
+		if err != nil {
+			return nil, err
+		}
+		act = a
+		model = nil
 	}
 	if train.Dim() != test.Dim() {
 		return nil, fmt.Errorf("experiment: training images have %d pixels, test images %d", train.Dim(), test.Dim())
@@ -104,7 +143,7 @@ func TrainOn(p TrainParams, train, test *dataset.Set, prog Progress) (*TrainRun,
 		return nil, err
 	}
 	run := &TrainRun{Params: p, Sizes: sizes, TrainN: train.N, TestN: test.N, Net: net,
-		Threads: kernel.Threads(), GoVersion: runtime.Version(), Started: time.Now()}
+		Threads: kernel.Threads(), GoVersion: runtime.Version(), Started: time.Now(), Neuron: model}
 	cfg := nn.Config{Epochs: p.Epochs, Batch: p.Batch, LR: p.LR, Seed: p.Seed ^ 0x9e3779b97f4a7c15,
 		OnStep: prog.Step, OnEpoch: prog.Epoch}
 	res, err := nn.Train(net, train, test, cfg)

@@ -45,6 +45,7 @@ type TrainSummary struct {
 	Data                  map[string]int         `json:"data"`
 	Machine               map[string]any         `json:"machine"`
 	WallSeconds           float64                `json:"wall_seconds"`
+	Neuron                map[string]any         `json:"neuron,omitempty"`
 	Notes                 []string               `json:"notes"`
 }
 
@@ -79,6 +80,12 @@ func SummarizeTrain(r *experiment.TrainRun) TrainSummary {
 	if len(eps) > 0 {
 		s.TestAccuracy = eps[len(eps)-1].TestAccuracy
 		s.UpdateRatioFirstLast = r.UpdateRatio(len(eps))
+	}
+	if r.Neuron != nil {
+		m := r.Neuron.Metrics
+		s.Neuron = map[string]any{"iunit_A": r.Neuron.IUnit, "vdd_V": m.VDD, "threshold_A": m.ThresholdCurrent,
+			"i90_A": m.I90, "r2": m.R2, "max_vout_V": m.MaxVout, "variation": r.Params.Variation,
+			"note": "network unit z drives the neuron with I = z*iunit_A; outputs are volts"}
 	}
 	for l := range nl {
 		ls := LayerStats{Layer: l + 1, Shape: fmt.Sprintf("%dx%d", r.Sizes[l], r.Sizes[l+1])}
@@ -157,27 +164,12 @@ func WriteTrain(dir string, r *experiment.TrainRun) (TrainSummary, error) {
 	var updBars []Bars
 	for l, h := range r.Result.UpdateHist {
 		bins := h.MagnitudeBins()
-		total := float64(h.Total())
 		b := Bars{Name: fmt.Sprintf("layer %d (%dx%d)", l+1, r.Sizes[l], r.Sizes[l+1])}
 		for _, bin := range bins {
 			updRows = append(updRows, []string{strconv.Itoa(l + 1), F(bin.Lo), F(bin.Hi), strconv.FormatInt(bin.Count, 10)})
 		}
-		// Plot whole octaves as a density per decade of |ΔW|, from the
-		// 0.01 % quantile up, so the bars do not saw-tooth with the
-		// unequal log-widths of quarter-octave bins.
-		floor := h.Quantile(1e-4)
-		for k := 0; k+4 <= len(bins); k += 4 {
-			lo, hi := bins[k].Lo, bins[k+3].Hi
-			if lo <= 0 || hi < floor {
-				continue
-			}
-			c := bins[k].Count + bins[k+1].Count + bins[k+2].Count + bins[k+3].Count
-			if len(b.Edges) == 0 {
-				b.Edges = append(b.Edges, lo)
-			}
-			b.Edges = append(b.Edges, hi)
-			b.Counts = append(b.Counts, float64(c)/total/math.Log10(hi/lo))
-		}
+		ob := octaveBars(h)
+		b.Edges, b.Counts = ob.Edges, ob.Counts
 		if l == 0 || l == len(r.Result.UpdateHist)-1 {
 			updBars = append(updBars, b)
 		}

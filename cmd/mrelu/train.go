@@ -43,7 +43,8 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	def := experiment.DefaultTrainParams()
 	fs := newFlags("train", "Trains a fully connected network with SGD and records the vanishing-gradient instruments\n(per-epoch accuracy and loss, neuron-input and weight-update distributions per layer).\nWrites summary.json, metrics.csv, histogram CSVs and PNG/SVG plots to --out.",
 		"mrelu train --act sigmoid --epochs 30 --out runs/sigmoid", stdout)
-	act := fs.String("act", def.Act, "hidden neuron: "+strings.Join(nn.ActivationNames(), "|"))
+	act := fs.String("act", def.Act, "hidden neuron: "+strings.Join(experiment.ActivationNames(), "|"))
+	variation := fs.Float64("variation", def.Variation, "temporal variation of the mrelu neuron per evaluation (fraction; mrelu only)")
 	epochs := fs.Int("epochs", def.Epochs, "training epochs")
 	batch := fs.Int("batch", def.Batch, "minibatch size")
 	lr := fs.Float64("lr", def.LR, "SGD learning rate")
@@ -56,13 +57,13 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	p := def
-	p.Act, p.Epochs, p.Batch, p.LR, p.Seed, p.Data = *act, *epochs, *batch, *lr, *seed, *data
+	p.Act, p.Epochs, p.Batch, p.LR, p.Seed, p.Data, p.Variation = *act, *epochs, *batch, *lr, *seed, *data, *variation
 	h, err := parseHidden(*hidden)
 	if err != nil {
 		return usagef("train: %v", err)
 	}
 	p.Hidden = h
-	if _, err := nn.NewActivation(p.Act); err != nil {
+	if err := experiment.CheckActivation(p.Act); err != nil {
 		return usagef("train: --act: %v", err)
 	}
 	if err := p.Validate(); err != nil {
@@ -77,6 +78,9 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	}
 	bar := newProgress(stderr)
 	bar.Line("mrelu train: act=%s hidden=%v epochs=%d batch=%d lr=%g seed=%d", p.Act, p.Hidden, p.Epochs, p.Batch, p.LR, p.Seed)
+	if p.Act == experiment.ActMReLU {
+		bar.Line("  hardware neuron with %.1f %% temporal variation per evaluation", 100*p.Variation)
+	}
 	lastAcc := ""
 	run, err := experiment.Train(p, experiment.Progress{
 		Step: func(epoch, step, steps int) {

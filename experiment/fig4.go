@@ -1,0 +1,143 @@
+package experiment
+
+import (
+	"fmt"
+	"math"
+	"sort"
+
+	"github.com/mrelu/mrelu/device"
+	"github.com/mrelu/mrelu/neuron"
+)
+
+// Fig4Params sets up the system-level study of the paper's Fig. 4.
+type Fig4Params struct {
+	// Base holds the training settings shared by every run (Act is ignored;
+	// Variation is the mReLU's temporal variation, the paper's 0.099).
+	Base TrainParams `json:"base"`
+	// Acts are the hidden neurons compared (default sigmoid, relu,
+	// mrelu-ideal, mrelu).
+	Acts []string `json:"acts"`
+	// Sweep lists the temporal variations of the accuracy-versus-variation
+	// curve (fractions). Points equal to 0 or to Base.Variation reuse the
+	// mrelu-ideal and mrelu runs.
+	Sweep []float64 `json:"sweep"`
+	// Device and Neuron are the hardware the mReLU is solved from.
+	Device device.Params `json:"device"`
+	Neuron neuron.Params `json:"neuron"`
+}
+
+// DefaultFig4Params are the paper's settings.
+func DefaultFig4Params() Fig4Params {
+	return Fig4Params{Base: DefaultTrainParams(),
+		Acts:   []string{"sigmoid", "relu", ActMReLUIdeal, ActMReLU},
+		Sweep:  []float64{0, 0.05, DefaultVariation, 0.2, 0.3},
+		Device: device.DefaultParams(), Neuron: neuron.DefaultParams()}
+}
+
+// Validate names the first invalid field.
+func (p Fig4Params) Validate() error {
+	if len(p.Acts) == 0 {
+		return fmt.Errorf("fig4: no activations to compare")
+	}
+	for _, a := range p.Acts {
+		q := p.Base
+		q.Act = a
+		if err := q.Validate(); err != nil {
+			return fmt.Errorf("fig4: %w", err)
+		}
+	}
+	for _, v := range p.Sweep {
+		if !(v >= 0) || v > 10 || math.IsInf(v, 0) {
+			return fmt.Errorf("fig4: sweep variation %v out of range 0..10", v)
+		}
+	}
+	if err := p.Device.Validate(); err != nil {
+		return fmt.Errorf("fig4: %w", err)
+	}
+	if err := p.Neuron.Validate(); err != nil {
+		return fmt.Errorf("fig4: %w", err)
+	}
+	return nil
+}
+
+// SweepPoint is one point of accuracy versus neuron variation.
+type SweepPoint struct {
+	Variation    float64 `json:"variation"`
+	TestAccuracy float64 `json:"test_accuracy"`
+	Run          string  `json:"run"` // the run it comes from
+}
+
+// Fig4Result holds every run of the study.
+type Fig4Result struct {
+	Params Fig4Params
+	Neuron *NeuronModel
+	// Runs by name, in Params.Acts order, then the extra sweep runs
+	// named "mrelu-var<percent>".
+	Names []string
+	Runs  map[string]*TrainRun
+	Sweep []SweepPoint
+}
+
+// Fig4 trains every neuron of p.Acts on the same data and initial
+// weights, then the mReLU at every extra variation of p.Sweep. label is
+// called before each run (for progress output) and may be nil.
+func Fig4(p Fig4Params, label func(name string) Progress) (*Fig4Result, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	train, test, err := LoadData(p.Base.Data)
+	if err != nil {
+		return nil, err
+	}
+	model, err := SolveNeuron(p.Device, p.Neuron)
+	if err != nil {
+		return nil, err
+	}
+	res := &Fig4Result{Params: p, Neuron: model, Runs: map[string]*TrainRun{}}
+	run := func(name, act string, variation float64) error {
+		q := p.Base
+		q.Act, q.Variation = act, variation
+		var prog Progress
+		if label != nil {
+			prog = label(name)
+		}
+		r, err := TrainWithNeuron(q, train, test, model, prog)
+		if err != nil {
+			return fmt.Errorf("fig4 run %s: %w", name, err)
+		}
+		res.Names = append(res.Names, name)
+		res.Runs[name] = r
+		return nil
+	}
+	for _, a := range p.Acts {
+		if err := run(a, a, p.Base.Variation); err != nil {
+			return res, err
+		}
+	}
+	sweep := append([]float64(nil), p.Sweep...)
+	sort.Float64s(sweep)
+	for _, v := range sweep {
+		name := fmt.Sprintf("mrelu-var%g", 100*v)
+		switch {
+		case v == 0 && res.Runs[ActMReLUIdeal] != nil:
+			name = ActMReLUIdeal
+		case v == p.Base.Variation && res.Runs[ActMReLU] != nil:
+			name = ActMReLU
+		case res.Runs[name] != nil:
+		default:
+			act := ActMReLU
+			if v == 0 {
+				act = ActMReLUIdeal
+			}
+			if err := run(name, act, v); err != nil {
+				return res, err
+			}
+		}
+		res.Sweep = append(res.Sweep, SweepPoint{Variation: v, TestAccuracy: res.Runs[name].FinalAccuracy(), Run: name})
+	}
+	return res, nil
+}
+
+// Fig4Paper holds the paper's reported test accuracies (Fig. 4), for the
+// side-by-side table.
+var Fig4Paper = map[string]float64{"sigmoid": 0.912, "relu": 0.97, ActMReLU: 0.954}

@@ -1,0 +1,223 @@
+package report
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+
+	"github.com/mrelu/mrelu/experiment"
+	"github.com/mrelu/mrelu/nn"
+)
+
+// Fig4Run is one neuron's line of the Fig. 4 summary.
+type Fig4Run struct {
+	Act                  string    `json:"act"`
+	Variation            float64   `json:"variation"`
+	TestAccuracy         float64   `json:"test_accuracy"`
+	PaperAccuracy        *float64  `json:"paper_test_accuracy,omitempty"`
+	BestAccuracy         float64   `json:"best_test_accuracy"`
+	FirstEpochAtTarget   int       `json:"first_epoch_at_or_above_target"` // 0: never
+	Target               float64   `json:"target_accuracy"`
+	TestAccuracyPerEpoch []float64 `json:"test_accuracy_per_epoch"`
+	NormLossPerEpoch     []float64 `json:"normalized_train_loss_per_epoch"`
+	UpdateRatioEpoch1    float64   `json:"update_ratio_first_last_epoch1"`
+	UpdateRatioFinal     float64   `json:"update_ratio_first_last_final"`
+	MedianEpochSeconds   float64   `json:"median_epoch_seconds"`
+	Folder               string    `json:"folder"`
+}
+
+// Fig4Summary is summary.json of `mrelu fig4`.
+type Fig4Summary struct {
+	Runs     []Fig4Run               `json:"runs"`
+	Accuracy map[string]float64      `json:"test_accuracy"` // by run name
+	Sweep    []experiment.SweepPoint `json:"variation_sweep"`
+	Neuron   map[string]any          `json:"neuron"`
+	Params   experiment.Fig4Params   `json:"params"`
+	Notes    []string                `json:"notes"`
+}
+
+// fig4Targets are the accuracies the project aims at (issue 5): software
+// ReLU 97 %, the hardware mReLU with variation 96.5 %.
+var fig4Targets = map[string]float64{"relu": 0.97, experiment.ActMReLU: 0.965, experiment.ActMReLUIdeal: 0.965, "sigmoid": 0.912}
+
+// WriteFig4 writes the study: summary.json, CSVs, the Fig. 4 plots, and
+// each run's own training report in runs/<name>/.
+func WriteFig4(dir string, r *experiment.Fig4Result) (Fig4Summary, error) {
+	s := Fig4Summary{Accuracy: map[string]float64{}, Sweep: r.Sweep, Params: r.Params,
+		Notes: []string{
+			"update_ratio_first_last = mean |dW| of the first synaptic layer / the last one, over all weights and steps of the epoch",
+			"neuron inputs are shown as the current the neuron would see on the crossbar: I = z * iunit_A (matched mirror gain)",
+			"the paper's 5-layer network has 4 synaptic layers here (784-100-100-100-10); its fifth synaptic layer is our last",
+		}}
+	m := r.Neuron.Metrics
+	s.Neuron = map[string]any{"iunit_A": r.Neuron.IUnit, "vdd_V": m.VDD, "threshold_current_A": m.ThresholdCurrent,
+		"i_at_90pct_vdd_A": m.I90, "r2": m.R2, "max_vout_V": m.MaxVout, "max_vout_nonpositive_input_V": m.MaxVoutNonPositive}
+	var accSeries, lossSeries []Series
+	var rows [][]string
+	for _, name := range r.Names {
+		run := r.Runs[name]
+		sub := filepath.Join(dir, "runs", name)
+		if err := os.MkdirAll(sub, 0o755); err != nil {
+			return s, fmt.Errorf("report: %w", err)
+		}
+		ts, err := WriteTrain(sub, run)
+		if err != nil {
+			return s, err
+		}
+		fr := Fig4Run{Act: run.Params.Act, Variation: run.Params.Variation, TestAccuracy: ts.TestAccuracy,
+			TestAccuracyPerEpoch: ts.TestAccuracyPerEpoch, NormLossPerEpoch: ts.NormTrainLossPerEpoch,
+			UpdateRatioFinal: ts.UpdateRatioFirstLast, MedianEpochSeconds: medianOf(ts.EpochSeconds),
+			Folder: filepath.Join("runs", name), Target: fig4Targets[name]}
+		if run.Params.Act != experiment.ActMReLU {
+			fr.Variation = 0
+		}
+		if len(ts.UpdateRatioPerEpoch) > 0 {
+			fr.UpdateRatioEpoch1 = ts.UpdateRatioPerEpoch[0]
+		}
+		if v, ok := experiment.Fig4Paper[name]; ok {
+			fr.PaperAccuracy = &v
+		}
+		for i, a := range ts.TestAccuracyPerEpoch {
+			fr.BestAccuracy = max(fr.BestAccuracy, a)
+			if fr.FirstEpochAtTarget == 0 && fr.Target > 0 && a >= fr.Target {
+				fr.FirstEpochAtTarget = i + 1
+			}
+		}
+		s.Runs = append(s.Runs, fr)
+		s.Accuracy[name] = ts.TestAccuracy
+		epochs := make([]float64, len(ts.TestAccuracyPerEpoch))
+		for i := range epochs {
+			epochs[i] = float64(i + 1)
+			rows = append(rows, []string{name, strconv.Itoa(i + 1), F(ts.TrainLossPerEpoch[i]), F(ts.NormTrainLossPerEpoch[i]), F(ts.TestAccuracyPerEpoch[i])})
+		}
+		if isMain(r, name) {
+			accSeries = append(accSeries, Series{Name: name, X: epochs, Y: ts.TestAccuracyPerEpoch})
+			lossSeries = append(lossSeries, Series{Name: name, X: epochs, Y: ts.NormTrainLossPerEpoch})
+		}
+	}
+	if err := WriteCSV(filepath.Join(dir, "fig4_metrics.csv"), []string{"run", "epoch", "train_loss", "normalized_train_loss", "test_accuracy"}, rows); err != nil {
+		return s, err
+	}
+	if err := LinePlot(filepath.Join(dir, "fig4c_accuracy"), Axes{Title: "Test accuracy per epoch (Fig. 4c)", X: "epoch", Y: "test accuracy"}, accSeries...); err != nil {
+		return s, err
+	}
+	if err := LinePlot(filepath.Join(dir, "fig4d_loss"), Axes{Title: "Normalised training loss per epoch (Fig. 4d)", X: "epoch", Y: "loss / ln(10)", LogY: true}, lossSeries...); err != nil {
+		return s, err
+	}
+	// Neuron inputs (summation currents) per layer, per neuron type.
+	var inRows [][]string
+	for _, name := range r.Names {
+		if !isMain(r, name) {
+			continue
+		}
+		run := r.Runs[name]
+		var bars []Bars
+		for l, z := range run.Result.PreActivations[:len(run.Result.PreActivations)-1] {
+			cur := make([]float32, len(z))
+			for i, v := range z {
+				cur[i] = v * float32(r.Neuron.IUnit*1e6)
+			}
+			h := nn.NewHistogram(cur, 80, true)
+			b := Bars{Name: fmt.Sprintf("hidden layer %d", l+1)}
+			w := (h.Hi - h.Lo) / float64(len(h.Counts))
+			for k, c := range h.Counts {
+				lo := h.Lo + float64(k)*w
+				b.Edges = append(b.Edges, lo)
+				b.Counts = append(b.Counts, float64(c)/float64(len(z)))
+				inRows = append(inRows, []string{name, strconv.Itoa(l + 1), F(lo * 1e-6), F((lo + w) * 1e-6), strconv.FormatInt(c, 10)})
+			}
+			b.Edges = append(b.Edges, h.Hi)
+			bars = append(bars, b)
+		}
+		if err := HistPlot(filepath.Join(dir, "fig4ef_neuron_inputs_"+name), Axes{Title: "Neuron input currents after training, " + name + " (Fig. 4e,f)", X: "summation current at the neuron (µA)", Y: "fraction of inputs"}, bars...); err != nil {
+			return s, err
+		}
+	}
+	if err := WriteCSV(filepath.Join(dir, "fig4_neuron_inputs.csv"), []string{"run", "hidden_layer", "i_lo_A", "i_hi_A", "count"}, inRows); err != nil {
+		return s, err
+	}
+	// Weight-update distributions, first and last synaptic layer.
+	var upd []Bars
+	var updRows [][]string
+	for _, name := range r.Names {
+		if !isMain(r, name) || (name != "sigmoid" && name != experiment.ActMReLU && name != "relu") {
+			continue
+		}
+		run := r.Runs[name]
+		last := len(run.Result.UpdateHist) - 1
+		for _, l := range []int{0, last} {
+			b := octaveBars(run.Result.UpdateHist[l])
+			b.Name = fmt.Sprintf("%s, layer %d", name, l+1)
+			upd = append(upd, b)
+			for k := range b.Counts {
+				updRows = append(updRows, []string{name, strconv.Itoa(l + 1), F(b.Edges[k]), F(b.Edges[k+1]), F(b.Counts[k])})
+			}
+		}
+	}
+	if err := WriteCSV(filepath.Join(dir, "fig4_weight_updates.csv"), []string{"run", "layer", "abs_lo", "abs_hi", "fraction_per_decade"}, updRows); err != nil {
+		return s, err
+	}
+	if err := HistPlot(filepath.Join(dir, "fig4gh_weight_updates"), Axes{Title: "|weight update| per step, final epoch (Fig. 4g,h)", X: "|ΔW| (log scale)", Y: "fraction per decade", LogX: true}, upd...); err != nil {
+		return s, err
+	}
+	// Accuracy versus variation.
+	var vx, vy []float64
+	var vrows [][]string
+	for _, p := range r.Sweep {
+		vx = append(vx, 100*p.Variation)
+		vy = append(vy, p.TestAccuracy)
+		vrows = append(vrows, []string{F(p.Variation), F(p.TestAccuracy), p.Run})
+	}
+	if err := WriteCSV(filepath.Join(dir, "fig4_variation.csv"), []string{"variation", "test_accuracy", "run"}, vrows); err != nil {
+		return s, err
+	}
+	if err := LinePlot(filepath.Join(dir, "fig4i_variation"), Axes{Title: "Test accuracy vs mReLU temporal variation (Fig. 4i)", X: "variation (%)", Y: "test accuracy"}, Series{Name: "mReLU", X: vx, Y: vy}); err != nil {
+		return s, err
+	}
+	return s, WriteJSON(filepath.Join(dir, "summary.json"), s)
+}
+
+// isMain reports whether name is one of the compared neurons (not an
+// extra variation-sweep run).
+func isMain(r *experiment.Fig4Result, name string) bool {
+	for _, a := range r.Params.Acts {
+		if a == name {
+			return true
+		}
+	}
+	return false
+}
+
+// octaveBars turns a log histogram into whole-octave bars, as a density
+// per decade, from its 0.01 % quantile up.
+func octaveBars(h *nn.LogHistogram) Bars {
+	var b Bars
+	bins := h.MagnitudeBins()
+	total := float64(h.Total())
+	floor := h.Quantile(1e-4)
+	for k := 0; k+4 <= len(bins); k += 4 {
+		lo, hi := bins[k].Lo, bins[k+3].Hi
+		if lo <= 0 || hi < floor {
+			continue
+		}
+		c := bins[k].Count + bins[k+1].Count + bins[k+2].Count + bins[k+3].Count
+		if len(b.Edges) == 0 {
+			b.Edges = append(b.Edges, lo)
+		}
+		b.Edges = append(b.Edges, hi)
+		b.Counts = append(b.Counts, float64(c)/total/math.Log10(hi/lo))
+	}
+	return b
+}
+
+func medianOf(v []float64) float64 {
+	if len(v) == 0 {
+		return 0
+	}
+	s := append([]float64(nil), v...)
+	sort.Float64s(s)
+	return s[len(s)/2]
+}
