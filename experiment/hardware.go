@@ -51,6 +51,7 @@ type NeuronModel struct {
 	Metrics neuron.TransferMetrics
 	IUnit   float64           // A per network unit
 	Eval    *neuron.Evaluator // network units in, V out
+	EvalA   *neuron.Evaluator // A in, V out (for the crossbar level)
 }
 
 // neuronSweep is the DC sweep the network-level neuron is built from:
@@ -78,7 +79,7 @@ func SolveNeuron(d device.Params, np neuron.Params) (*NeuronModel, error) {
 		return nil, fmt.Errorf("experiment: neuron evaluator: %w", err)
 	}
 	iunit := neuron.IUnitFor(d.Memristor.RD)
-	return &NeuronModel{Curve: curve, Metrics: curve.Metrics(), IUnit: iunit, Eval: ev.Scaled(iunit)}, nil
+	return &NeuronModel{Curve: curve, Metrics: curve.Metrics(), IUnit: iunit, Eval: ev.Scaled(iunit), EvalA: ev}, nil
 }
 
 // MReLU is the hardware neuron as an nn.Activation. Forward evaluates the

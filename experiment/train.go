@@ -74,6 +74,11 @@ type TrainRun struct {
 	Net       *nn.Network
 	Threads   int
 	GoVersion string
+	// Crossbar is the run's evaluation on crossbar arrays, when made
+	// (CrossbarEval).
+	Crossbar *CrossbarResult
+	// Test is the test set the run was evaluated on (not serialised).
+	Test *dataset.Set
 	// Neuron is the solved hardware neuron (hardware activations only).
 	Neuron     *NeuronModel
 	Started    time.Time
@@ -143,7 +148,7 @@ func TrainWithNeuron(p TrainParams, train, test *dataset.Set, model *NeuronModel
 		return nil, err
 	}
 	run := &TrainRun{Params: p, Sizes: sizes, TrainN: train.N, TestN: test.N, Net: net,
-		Threads: kernel.Threads(), GoVersion: runtime.Version(), Started: time.Now(), Neuron: model}
+		Threads: kernel.Threads(), GoVersion: runtime.Version(), Started: time.Now(), Neuron: model, Test: test}
 	cfg := nn.Config{Epochs: p.Epochs, Batch: p.Batch, LR: p.LR, Seed: p.Seed ^ 0x9e3779b97f4a7c15,
 		OnStep: prog.Step, OnEpoch: prog.Epoch}
 	res, err := nn.Train(net, train, test, cfg)

@@ -139,28 +139,35 @@ func WriteFig4(dir string, r *experiment.Fig4Result) (Fig4Summary, error) {
 	if err := WriteCSV(filepath.Join(dir, "fig4_neuron_inputs.csv"), []string{"run", "hidden_layer", "i_lo_A", "i_hi_A", "count"}, inRows); err != nil {
 		return s, err
 	}
-	// Weight-update distributions, first and last synaptic layer.
-	var upd []Bars
+	// Weight-update distributions of the first and the last synaptic
+	// layer (Fig. 4g, 4h), one plot each, every compared neuron.
 	var updRows [][]string
-	for _, name := range r.Names {
-		if !isMain(r, name) || (name != "sigmoid" && name != experiment.ActMReLU && name != "relu") {
-			continue
-		}
-		run := r.Runs[name]
-		last := len(run.Result.UpdateHist) - 1
-		for _, l := range []int{0, last} {
+	for _, which := range []struct {
+		base, title string
+		last        bool
+	}{{"fig4g_weight_updates_first", "first synaptic layer", false}, {"fig4h_weight_updates_last", "last synaptic layer", true}} {
+		var upd []Bars
+		for _, name := range r.Names {
+			if !isMain(r, name) {
+				continue
+			}
+			run := r.Runs[name]
+			l := 0
+			if which.last {
+				l = len(run.Result.UpdateHist) - 1
+			}
 			b := octaveBars(run.Result.UpdateHist[l])
-			b.Name = fmt.Sprintf("%s, layer %d", name, l+1)
+			b.Name = name
 			upd = append(upd, b)
 			for k := range b.Counts {
 				updRows = append(updRows, []string{name, strconv.Itoa(l + 1), F(b.Edges[k]), F(b.Edges[k+1]), F(b.Counts[k])})
 			}
 		}
+		if err := HistPlot(filepath.Join(dir, which.base), Axes{Title: "|weight update| per step, final epoch, " + which.title, X: "|ΔW| (log scale)", Y: "fraction per decade", LogX: true, LegendLeft: true}, upd...); err != nil {
+			return s, err
+		}
 	}
 	if err := WriteCSV(filepath.Join(dir, "fig4_weight_updates.csv"), []string{"run", "layer", "abs_lo", "abs_hi", "fraction_per_decade"}, updRows); err != nil {
-		return s, err
-	}
-	if err := HistPlot(filepath.Join(dir, "fig4gh_weight_updates"), Axes{Title: "|weight update| per step, final epoch (Fig. 4g,h)", X: "|ΔW| (log scale)", Y: "fraction per decade", LogX: true}, upd...); err != nil {
 		return s, err
 	}
 	// Accuracy versus variation.
@@ -192,12 +199,13 @@ func isMain(r *experiment.Fig4Result, name string) bool {
 }
 
 // octaveBars turns a log histogram into whole-octave bars, as a density
-// per decade, from its 0.01 % quantile up.
+// per decade, from its 0.1 % quantile up (the tail below holds the rare
+// near-zero updates and would stretch the axis over many empty decades).
 func octaveBars(h *nn.LogHistogram) Bars {
 	var b Bars
 	bins := h.MagnitudeBins()
 	total := float64(h.Total())
-	floor := h.Quantile(1e-4)
+	floor := h.Quantile(1e-3)
 	for k := 0; k+4 <= len(bins); k += 4 {
 		lo, hi := bins[k].Lo, bins[k+3].Hi
 		if lo <= 0 || hi < floor {

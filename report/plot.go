@@ -24,6 +24,8 @@ type Axes struct {
 	LogX, LogY  bool
 	// YMin/YMax fix the Y range when YMax > YMin.
 	YMin, YMax float64
+	// LegendLeft puts the legend in the top-left corner (default top-right).
+	LegendLeft bool
 }
 
 // Palette is the colour cycle of all plots (colour-blind friendly,
@@ -56,6 +58,7 @@ func newPlot(ax Axes) *plot.Plot {
 	}
 	p.Add(plotter.NewGrid())
 	p.Legend.Top = true
+	p.Legend.Left = ax.LegendLeft
 	return p
 }
 

@@ -27,26 +27,27 @@ type LayerStats struct {
 
 // TrainSummary is summary.json of `mrelu train`.
 type TrainSummary struct {
-	Act                   string                 `json:"act"`
-	Epochs                int                    `json:"epochs"`
-	Sizes                 []int                  `json:"sizes"`
-	TestAccuracy          float64                `json:"test_accuracy"`
-	TestAccuracyPerEpoch  []float64              `json:"test_accuracy_per_epoch"`
-	TrainLossPerEpoch     []float64              `json:"train_loss_per_epoch"`
-	NormTrainLossPerEpoch []float64              `json:"normalized_train_loss_per_epoch"`
-	TestLossPerEpoch      []float64              `json:"test_loss_per_epoch"`
-	EpochSeconds          []float64              `json:"epoch_seconds"`
-	EvalSeconds           []float64              `json:"eval_seconds"`
-	MeanAbsUpdatePerLayer [][]float64            `json:"mean_abs_update_per_layer"`
-	UpdateRatioFirstLast  float64                `json:"update_ratio_first_last"`
-	UpdateRatioPerEpoch   []float64              `json:"update_ratio_first_last_per_epoch"`
-	Layers                []LayerStats           `json:"layers"`
-	Params                experiment.TrainParams `json:"params"`
-	Data                  map[string]int         `json:"data"`
-	Machine               map[string]any         `json:"machine"`
-	WallSeconds           float64                `json:"wall_seconds"`
-	Neuron                map[string]any         `json:"neuron,omitempty"`
-	Notes                 []string               `json:"notes"`
+	Act                   string                     `json:"act"`
+	Epochs                int                        `json:"epochs"`
+	Sizes                 []int                      `json:"sizes"`
+	TestAccuracy          float64                    `json:"test_accuracy"`
+	TestAccuracyPerEpoch  []float64                  `json:"test_accuracy_per_epoch"`
+	TrainLossPerEpoch     []float64                  `json:"train_loss_per_epoch"`
+	NormTrainLossPerEpoch []float64                  `json:"normalized_train_loss_per_epoch"`
+	TestLossPerEpoch      []float64                  `json:"test_loss_per_epoch"`
+	EpochSeconds          []float64                  `json:"epoch_seconds"`
+	EvalSeconds           []float64                  `json:"eval_seconds"`
+	MeanAbsUpdatePerLayer [][]float64                `json:"mean_abs_update_per_layer"`
+	UpdateRatioFirstLast  float64                    `json:"update_ratio_first_last"`
+	UpdateRatioPerEpoch   []float64                  `json:"update_ratio_first_last_per_epoch"`
+	Layers                []LayerStats               `json:"layers"`
+	Params                experiment.TrainParams     `json:"params"`
+	Data                  map[string]int             `json:"data"`
+	Machine               map[string]any             `json:"machine"`
+	WallSeconds           float64                    `json:"wall_seconds"`
+	Neuron                map[string]any             `json:"neuron,omitempty"`
+	Crossbar              *experiment.CrossbarResult `json:"crossbar,omitempty"`
+	Notes                 []string                   `json:"notes"`
 }
 
 // SummarizeTrain builds the summary of a finished run.
@@ -56,7 +57,7 @@ func SummarizeTrain(r *experiment.TrainRun) TrainSummary {
 	s := TrainSummary{Act: r.Params.Act, Epochs: len(eps), Sizes: r.Sizes, Params: r.Params,
 		Data:        map[string]int{"train": r.TrainN, "test": r.TestN, "inputs": r.Sizes[0], "classes": r.Sizes[nl]},
 		Machine:     map[string]any{"threads": r.Threads, "go": r.GoVersion},
-		WallSeconds: r.WallSecond,
+		WallSeconds: r.WallSecond, Crossbar: r.Crossbar,
 		Notes: []string{
 			"normalized_train_loss = train loss / ln(classes), the loss of a uniform guess",
 			"mean_abs_update_per_layer[l][e] = mean |dW| of synaptic layer l+1 over all weights and steps of epoch e+1, dW = -lr*grad",
@@ -177,7 +178,7 @@ func WriteTrain(dir string, r *experiment.TrainRun) (TrainSummary, error) {
 	if err := WriteCSV(filepath.Join(dir, "weight_update_hist.csv"), []string{"layer", "abs_lo", "abs_hi", "count"}, updRows); err != nil {
 		return s, err
 	}
-	if err := HistPlot(filepath.Join(dir, "weight_update_hist"), Axes{Title: "|weight update| per step, final epoch: first vs last layer", X: "|ΔW| (log scale)", Y: "fraction of updates per decade", LogX: true}, updBars...); err != nil {
+	if err := HistPlot(filepath.Join(dir, "weight_update_hist"), Axes{Title: "|weight update| per step, final epoch: first vs last layer", X: "|ΔW| (log scale)", Y: "fraction of updates per decade", LogX: true, LegendLeft: true}, updBars...); err != nil {
 		return s, err
 	}
 	return s, nil

@@ -34,7 +34,7 @@ func parseFloats(flagName, s string) ([]float64, error) {
 
 func runFig4(args []string, stdout, stderr io.Writer) error {
 	def := experiment.DefaultFig4Params()
-	fs := newFlags("fig4", "Trains the paper's 784-100-100-100-10 network with sigmoid, software ReLU, the ideal\nhardware mReLU and the mReLU with temporal variation (the solved 2T-1M circuit in the loop),\nthen the mReLU at each variation of --sweep. Writes summary.json, CSVs, the Fig. 4 plots\n(fig4c_accuracy, fig4d_loss, fig4ef_neuron_inputs_*, fig4gh_weight_updates, fig4i_variation)\nand each run's own report under runs/<name>/.",
+	fs := newFlags("fig4", "Trains the paper's 784-100-100-100-10 network with sigmoid, software ReLU, the ideal\nhardware mReLU and the mReLU with temporal variation (the solved 2T-1M circuit in the loop),\nthen the mReLU at each variation of --sweep. Writes summary.json, CSVs, the Fig. 4 plots\n(fig4c_accuracy, fig4d_loss, fig4ef_neuron_inputs_*, fig4g/h_weight_updates_first/last, fig4i_variation)\nand each run's own report under runs/<name>/.",
 		"mrelu fig4 --epochs 30 --out runs/fig4", stdout)
 	epochs := fs.Int("epochs", def.Base.Epochs, "training epochs of every run")
 	batch := fs.Int("batch", def.Base.Batch, "minibatch size")

@@ -55,7 +55,7 @@ func TestFig4EndToEnd(t *testing.T) {
 		t.Error("neuron scale not recorded")
 	}
 	for _, f := range []string{"fig4c_accuracy.png", "fig4d_loss.png", "fig4ef_neuron_inputs_sigmoid.png", "fig4ef_neuron_inputs_relu.png",
-		"fig4gh_weight_updates.png", "fig4i_variation.png", "fig4_metrics.csv", "fig4_variation.csv", "runs/mrelu/summary.json"} {
+		"fig4g_weight_updates_first.png", "fig4h_weight_updates_last.png", "fig4i_variation.png", "fig4_metrics.csv", "fig4_variation.csv", "runs/mrelu/summary.json"} {
 		if st, err := os.Stat(filepath.Join(out, f)); err != nil || st.Size() == 0 {
 			t.Errorf("%s missing", f)
 		}

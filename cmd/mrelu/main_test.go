@@ -60,6 +60,10 @@ func TestTrainEndToEnd(t *testing.T) {
 			Hidden []int `json:"hidden"`
 			Batch  int   `json:"batch"`
 		} `json:"params"`
+		Crossbar struct {
+			Ideal        bool    `json:"ideal"`
+			TestAccuracy float64 `json:"test_accuracy"`
+		} `json:"crossbar"`
 	}
 	b, err := os.ReadFile(filepath.Join(out, "summary.json"))
 	if err != nil {
@@ -76,6 +80,10 @@ func TestTrainEndToEnd(t *testing.T) {
 	}
 	if s.TestAccuracy < 0.9 {
 		t.Errorf("accuracy %.3f on an easy 3-class set", s.TestAccuracy)
+	}
+	// Ideal crossbar arrays compute the same network: the same accuracy.
+	if !s.Crossbar.Ideal || s.Crossbar.TestAccuracy != s.TestAccuracy {
+		t.Errorf("ideal crossbar accuracy %v, software %v", s.Crossbar.TestAccuracy, s.TestAccuracy)
 	}
 	if len(s.Params.Hidden) != 2 || s.Params.Batch != 30 {
 		t.Errorf("params not recorded: %+v", s.Params)
@@ -115,6 +123,8 @@ func TestBadArguments(t *testing.T) {
 		{[]string{"train", "--hidden", "100,a"}, 2, "--hidden"},
 		{[]string{"train", "--bogus"}, 2, "not defined"},
 		{[]string{"train", "extra"}, 2, "unexpected argument"},
+		{[]string{"train", "--levels", "1"}, 2, "levels"},
+		{[]string{"train", "--read-sigma", "-0.1"}, 2, "read"},
 		{[]string{"train", "--data", "/nonexistent/dir", "--out", "@TMP"}, 1, "/nonexistent/dir"},
 	}
 	for _, tc := range tests {

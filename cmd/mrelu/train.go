@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mrelu/mrelu/crossbar"
 	"github.com/mrelu/mrelu/experiment"
 	"github.com/mrelu/mrelu/nn"
 	"github.com/mrelu/mrelu/report"
@@ -41,7 +42,7 @@ func defaultOut(kind string) string {
 
 func runTrain(args []string, stdout, stderr io.Writer) error {
 	def := experiment.DefaultTrainParams()
-	fs := newFlags("train", "Trains a fully connected network with SGD and records the vanishing-gradient instruments\n(per-epoch accuracy and loss, neuron-input and weight-update distributions per layer).\nWrites summary.json, metrics.csv, histogram CSVs and PNG/SVG plots to --out.",
+	fs := newFlags("train", "Trains a fully connected network with SGD and records the vanishing-gradient instruments\n(per-epoch accuracy and loss, neuron-input and weight-update distributions per layer).\nThen writes the trained network into crossbar arrays (conductance pairs, flags --g-min ...\n--neuron-spread; non-idealities off by default) and reports its accuracy there too.\nWrites summary.json, metrics.csv, histogram CSVs and PNG/SVG plots to --out.",
 		"mrelu train --act sigmoid --epochs 30 --out runs/sigmoid", stdout)
 	act := fs.String("act", def.Act, "hidden neuron: "+strings.Join(experiment.ActivationNames(), "|"))
 	variation := fs.Float64("variation", def.Variation, "temporal variation of the mrelu neuron per evaluation (fraction; mrelu only)")
@@ -53,8 +54,14 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	data := fs.String("data", "", "folder with train-*/t10k-* IDX files (default: built-in MNIST)")
 	out := fs.String("out", "", "output folder (default: a new mrelu-out/train-<act>-<time>)")
 	force := fs.Bool("force", false, "write into a non-empty --out")
+	xp := crossbar.DefaultParams()
+	xp.AddFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	xp.Seed = *seed
+	if err := xp.Validate(); err != nil {
+		return usagef("train: %v", err)
 	}
 	p := def
 	p.Act, p.Epochs, p.Batch, p.LR, p.Seed, p.Data, p.Variation = *act, *epochs, *batch, *lr, *seed, *data, *variation
@@ -95,12 +102,15 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if run.Crossbar, err = experiment.CrossbarEval(run, xp); err != nil {
+		return err
+	}
 	s, err := report.WriteTrain(dir, run)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "act %s: test accuracy %.4f after %d epochs; mean |dW| first/last layer %.3g; median epoch %.3fs\nwrote %s\n",
-		s.Act, s.TestAccuracy, s.Epochs, s.UpdateRatioFirstLast, median(s.EpochSeconds), dir)
+	fmt.Fprintf(stdout, "act %s: test accuracy %.4f after %d epochs (on crossbar arrays: %.4f); mean |dW| first/last layer %.3g; median epoch %.3fs\nwrote %s\n",
+		s.Act, s.TestAccuracy, s.Epochs, run.Crossbar.TestAccuracy, s.UpdateRatioFirstLast, median(s.EpochSeconds), dir)
 	return nil
 }
 

@@ -1,0 +1,76 @@
+package experiment
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+
+	"github.com/mrelu/mrelu/crossbar"
+	"github.com/mrelu/mrelu/nn"
+)
+
+// CrossbarResult is a trained network evaluated on crossbar arrays.
+type CrossbarResult struct {
+	Params       crossbar.Params `json:"params"`
+	Ideal        bool            `json:"ideal"` // every non-ideality off
+	TestAccuracy float64         `json:"test_accuracy"`
+	// Clipped counts weights outside the conductance window (fixed GScale).
+	Clipped int    `json:"clipped_weights"`
+	Note    string `json:"note"`
+}
+
+// CrossbarEval writes the trained network of r into crossbar arrays under
+// xp and measures its test accuracy in physical units: pixels to read
+// voltages, Kirchhoff column currents, current mirrors, and the run's own
+// neuron on the currents (the solved 2T-1M circuit for mrelu, with its
+// temporal variation; the software function of I/UnitCurrent otherwise).
+// With every non-ideality off it reproduces the software accuracy.
+func CrossbarEval(r *TrainRun, xp crossbar.Params) (*CrossbarResult, error) {
+	if r == nil || r.Test == nil || r.Net == nil {
+		return nil, errors.New("experiment: crossbar evaluation needs a finished run with its test set")
+	}
+	if err := xp.Validate(); err != nil {
+		return nil, fmt.Errorf("experiment: crossbar: %w", err)
+	}
+	var neu crossbar.Neuron
+	switch {
+	case IsHardware(r.Params.Act):
+		if r.Neuron == nil {
+			return nil, errors.New("experiment: crossbar: hardware run without its neuron model")
+		}
+		sigma := r.Params.Variation
+		if r.Params.Act == ActMReLUIdeal || sigma == 0 {
+			neu = r.Neuron.EvalA
+		} else {
+			neu = r.Neuron.EvalA.WithVariation(sigma, rand.New(rand.NewPCG(xp.Seed, 0xc205)))
+		}
+	default:
+		act, err := nn.NewActivation(r.Params.Act)
+		if err != nil {
+			return nil, err
+		}
+		unit := float32(xp.UnitCurrent)
+		var z []float32
+		neu = crossbar.NeuronFunc(func(dst, cur []float32) {
+			if cap(z) < len(cur) {
+				z = make([]float32, len(cur))
+			}
+			z = z[:len(cur)]
+			for i, c := range cur {
+				z[i] = c / unit
+			}
+			act.Forward(dst, z)
+		})
+	}
+	nw, err := crossbar.New(r.Net, []crossbar.Neuron{neu}, xp)
+	if err != nil {
+		return nil, fmt.Errorf("experiment: crossbar: %w", err)
+	}
+	res := &CrossbarResult{Params: xp, Ideal: xp.Ideal()}
+	for _, l := range nw.Layers {
+		res.Clipped += l.Clipped()
+	}
+	res.TestAccuracy = nw.Accuracy(r.Test.Images, r.Test.Labels, r.Test.N)
+	res.Note = "inference only: the network trained in network units is written into the arrays once (programming noise), then read (read noise per evaluation)"
+	return res, nil
+}
