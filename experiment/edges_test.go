@@ -1,0 +1,100 @@
+package experiment
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/mrelu/mrelu/dataset"
+	"github.com/mrelu/mrelu/vision"
+)
+
+func TestParseFilterList(t *testing.T) {
+	dir := t.TempDir()
+	comma := filepath.Join(dir, "a,b.txt")
+	if err := os.WriteFile(comma, []byte("1 0 0\n0 0 0\n0 0 0\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		in   string
+		want []string
+	}{
+		{"both", []string{"vertical", "lateral"}},
+		{"vertical", []string{"vertical"}},
+		{" lateral , k.txt ", []string{"lateral", "k.txt"}},
+		{"both,x.json", []string{"vertical", "lateral", "x.json"}},
+		{comma, []string{comma}},
+		{",", nil},
+	} {
+		if got := ParseFilterList(tc.in); !slices.Equal(got, tc.want) {
+			t.Errorf("ParseFilterList(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestResolveFilters(t *testing.T) {
+	dir := t.TempDir()
+	k := filepath.Join(dir, "vertical.txt") // named like a built-in
+	if err := os.WriteFile(k, []byte("1 0 0\n0 0 0\n0 0 0\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ks, err := ResolveFilters([]string{"lateral", k})
+	if err != nil || len(ks) != 2 || ks[1].Name != "vertical" {
+		t.Fatalf("ResolveFilters: %v, %v", ks, err)
+	}
+	for _, tc := range []struct {
+		specs []string
+		want  string
+	}{
+		{[]string{"vertical", k}, "both named"},
+		{[]string{"nope"}, `"nope" is not vertical, lateral`},
+	} {
+		if _, err := ResolveFilters(tc.specs); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("ResolveFilters(%q) = %v, want %q", tc.specs, err, tc.want)
+		}
+	}
+}
+
+func TestEdges(t *testing.T) {
+	cfg := DefaultEdgesConfig()
+	r, err := Edges(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.ImageName != "built-in camera-160.png" || r.Result.W != 160 || len(r.Result.Filters) != 2 || len(r.Patches) != 4 {
+		t.Fatalf("result: %s %dx%d, %d filters, %d patches", r.ImageName, r.Result.W, r.Result.H, len(r.Result.Filters), len(r.Patches))
+	}
+	if r.TransferSeconds <= 0 || r.DetectSeconds <= 0 || r.TransferSeconds+r.DetectSeconds > 1 {
+		t.Errorf("timing: sweep %.4f s, detection %.4f s", r.TransferSeconds, r.DetectSeconds)
+	}
+	if r.Neuron.Curve == nil || len(r.Neuron.Curve.I) != vision.DefaultTransferPoints {
+		t.Error("the neuron was not solved over the configured sweep")
+	}
+
+	bad := cfg
+	bad.Points = 2
+	if _, err := Edges(bad); err == nil || !strings.Contains(err.Error(), "points") {
+		t.Errorf("2 transfer points: %v", err)
+	}
+	missing := cfg
+	missing.Image = filepath.Join(t.TempDir(), "none.png")
+	if _, err := Edges(missing); err == nil || !strings.Contains(err.Error(), missing.Image) {
+		t.Errorf("missing image: %v", err)
+	}
+	empty := cfg
+	empty.Image = filepath.Join(t.TempDir(), "empty.jpg")
+	if err := os.WriteFile(empty.Image, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Edges(empty); !errors.Is(err, dataset.ErrNotImage) || !strings.Contains(err.Error(), empty.Image) {
+		t.Errorf("empty image: %v", err)
+	}
+	noFilter := cfg
+	noFilter.Filters = nil
+	if _, err := Edges(noFilter); err == nil {
+		t.Error("no filters accepted")
+	}
+}
