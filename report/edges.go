@@ -1,0 +1,571 @@
+package report
+
+// Files of `mrelu edges` (paper, Fig. 5): per filter the summation-current
+// and output-voltage maps as CSV and as heat maps with colour bars, the
+// four representative patches, the whole-image figure and edges.json. The
+// file names are a contract with users; keep them.
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"image"
+	"image/color"
+	"math"
+	"path/filepath"
+	"strconv"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/palette"
+	"gonum.org/v1/plot/palette/moreland"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+	"gonum.org/v1/plot/vg/vgsvg"
+
+	"github.com/mrelu/mrelu/device"
+	"github.com/mrelu/mrelu/experiment"
+	"github.com/mrelu/mrelu/neuron"
+	"github.com/mrelu/mrelu/vision"
+)
+
+// edgeNum is a float64 written as null when it is NaN or ±Inf.
+type edgeNum float64
+
+// MarshalJSON implements json.Marshaler.
+func (v edgeNum) MarshalJSON() ([]byte, error) {
+	f := float64(v)
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return []byte("null"), nil
+	}
+	return json.Marshal(f)
+}
+
+// EdgesStats is vision.Stats with NaN written as null.
+type EdgesStats struct {
+	CurrentMin         edgeNum `json:"current_min_A"`
+	CurrentMax         edgeNum `json:"current_max_A"`
+	NegativeFraction   edgeNum `json:"negative_current_fraction"`
+	MaxVoutNegative    edgeNum `json:"max_vout_negative_current_V"`
+	VoutMin            edgeNum `json:"vout_min_V"`
+	VoutMax            edgeNum `json:"vout_max_V"`
+	SaturatedFraction  edgeNum `json:"saturated_fraction"`
+	PearsonReLU        edgeNum `json:"pearson_vs_relu"`
+	PearsonBoundedReLU edgeNum `json:"pearson_vs_bounded_relu"`
+}
+
+func edgesStats(s vision.Stats) EdgesStats {
+	return EdgesStats{edgeNum(s.CurrentMin), edgeNum(s.CurrentMax), edgeNum(s.NegativeFraction),
+		edgeNum(s.MaxVoutNegative), edgeNum(s.VoutMin), edgeNum(s.VoutMax), edgeNum(s.SaturatedFraction),
+		edgeNum(s.PearsonReLU), edgeNum(s.PearsonBoundedReLU)}
+}
+
+// EdgesFilter is one filter's entry in edges.json. The embedded
+// statistics describe the written maps (with the variation when there is
+// one); Ideal describes the neuron without variation.
+type EdgesFilter struct {
+	Name   string        `json:"name"`
+	Kernel [3][3]float64 `json:"kernel"`
+	// Files names the filter's outputs.
+	Files []string `json:"files"`
+	// MirrorGain, KneeCurrent (A), FullScale (A) and Design (A): the
+	// neuron sees MirrorGain·I + KneeCurrent; Design is the column current
+	// mapped to the target fraction of VDD.
+	MirrorGain  edgeNum `json:"mirror_gain"`
+	KneeCurrent edgeNum `json:"knee_compensation_A"`
+	FullScale   edgeNum `json:"full_scale_current_A"`
+	Design      edgeNum `json:"design_current_A"`
+	EdgesStats
+	// PearsonIdeal is the Pearson correlation with software ReLU without
+	// variation, PearsonVaried with it (null without variation).
+	PearsonIdeal  edgeNum    `json:"pearson_vs_relu_ideal"`
+	PearsonVaried edgeNum    `json:"pearson_vs_relu_with_variation"`
+	Ideal         EdgesStats `json:"ideal"`
+}
+
+// EdgesSummary is edges.json.
+type EdgesSummary struct {
+	Image struct {
+		Source string `json:"source"`
+		Width  int    `json:"width"`
+		Height int    `json:"height"`
+	} `json:"image"`
+	Output struct {
+		Width    int    `json:"width"`
+		Height   int    `json:"height"`
+		X0       int    `json:"x0"`
+		Y0       int    `json:"y0"`
+		Boundary string `json:"boundary"`
+		// CSV describes the map files.
+		CSV string `json:"csv"`
+	} `json:"output"`
+	Crossbar struct {
+		ReadScale edgeNum `json:"read_scale_V"`
+		GMin      edgeNum `json:"g_min_S"`
+		GMax      edgeNum `json:"g_max_S"`
+		GScale    edgeNum `json:"g_scale_S_per_unit_weight"`
+	} `json:"crossbar"`
+	Neuron struct {
+		VDD            edgeNum `json:"vdd_V"`
+		Floor          edgeNum `json:"off_level_V"`
+		MaxVout        edgeNum `json:"saturation_V"`
+		Onset          edgeNum `json:"onset_current_A"`
+		Target         edgeNum `json:"target_current_A"`
+		TargetFraction edgeNum `json:"target_vdd_fraction"`
+		Slope          edgeNum `json:"slope_V_per_A"`
+		R2             edgeNum `json:"linear_fit_r2"`
+		IMin           edgeNum `json:"transfer_i_min_A"`
+		IMax           edgeNum `json:"transfer_i_max_A"`
+		Points         int     `json:"transfer_points"`
+	} `json:"neuron"`
+	Config    vision.Config  `json:"config"`
+	Variation edgeNum        `json:"variation"`
+	Seed      uint64         `json:"seed"`
+	Patches   []vision.Patch `json:"patches"`
+	Filters   []EdgesFilter  `json:"filters"`
+	Figures   []string       `json:"figures"`
+	Timing    struct {
+		Transfer edgeNum `json:"transfer_s"`
+		Detect   edgeNum `json:"detect_s"`
+	} `json:"timing"`
+}
+
+// edgesParamsFile is params.json: the neuron circuit parameters in the
+// form `--params` reads back, and the run's setting.
+type edgesParamsFile struct {
+	Memristor device.Memristor       `json:"memristor"`
+	TFT       device.TFT             `json:"tft"`
+	Neuron    neuron.Params          `json:"neuron"`
+	Settings  edgesParamsFileSetting `json:"settings"`
+}
+
+type edgesParamsFileSetting struct {
+	Command string                 `json:"command"`
+	Config  experiment.EdgesConfig `json:"config"`
+}
+
+// EdgesSummaryOf builds edges.json's content.
+func EdgesSummaryOf(r *experiment.EdgesResult, plots bool) *EdgesSummary {
+	res := r.Result
+	s := &EdgesSummary{Config: res.Config, Variation: edgeNum(res.Config.Variation), Seed: res.Config.Seed, Patches: r.Patches}
+	s.Image.Source, s.Image.Width, s.Image.Height = r.ImageName, res.InW, res.InH
+	s.Output.Width, s.Output.Height, s.Output.X0, s.Output.Y0 = res.W, res.H, res.X0, res.Y0
+	s.Output.Boundary = res.Config.Boundary.String()
+	s.Output.CSV = fmt.Sprintf("%d lines of %d comma-separated numbers, image row y on line y+1; output pixel (x, y) is centred on input pixel (x+%d, y+%d)",
+		res.H, res.W, res.X0, res.Y0)
+	s.Crossbar.ReadScale, s.Crossbar.GMin, s.Crossbar.GMax = edgeNum(res.Config.ReadScale), edgeNum(res.Config.GMin), edgeNum(res.Config.GMax)
+	s.Crossbar.GScale = edgeNum(res.GScale)
+	n := r.Neuron
+	s.Neuron.VDD, s.Neuron.Floor, s.Neuron.MaxVout = edgeNum(res.VDD), edgeNum(n.Floor), edgeNum(n.MaxVout)
+	s.Neuron.Onset, s.Neuron.Target, s.Neuron.TargetFraction = edgeNum(n.Onset), edgeNum(res.Target), edgeNum(res.Config.Target)
+	s.Neuron.Slope, s.Neuron.R2 = edgeNum(n.Metrics.Slope), edgeNum(n.Metrics.R2)
+	s.Neuron.IMin, s.Neuron.IMax, s.Neuron.Points = edgeNum(r.Config.IMin), edgeNum(r.Config.IMax), r.Config.Points
+	s.Timing.Transfer, s.Timing.Detect = edgeNum(r.TransferSeconds), edgeNum(r.DetectSeconds)
+	for _, f := range res.Filters {
+		name := f.Kernel.Name
+		e := EdgesFilter{Name: name, Kernel: f.Kernel.W, MirrorGain: edgeNum(f.Gain), KneeCurrent: edgeNum(f.Offset),
+			FullScale: edgeNum(f.FullScale), Design: edgeNum(f.Design), Ideal: edgesStats(f.Ideal),
+			PearsonIdeal: edgeNum(f.Ideal.PearsonReLU), PearsonVaried: edgeNum(math.NaN())}
+		e.EdgesStats = e.Ideal
+		if f.Varied != nil {
+			e.EdgesStats = edgesStats(*f.Varied)
+			e.PearsonVaried = edgeNum(f.Varied.PearsonReLU)
+		}
+		e.Files = []string{name + "_current_A.csv", name + "_vout_V.csv"}
+		if plots {
+			for _, b := range []string{"_current", "_vout", "_patches"} {
+				e.Files = append(e.Files, name+b+".png", name+b+".svg")
+			}
+		}
+		s.Filters = append(s.Filters, e)
+	}
+	if plots {
+		s.Figures = []string{"edges.png", "edges.svg"}
+	}
+	return s
+}
+
+// WriteEdges writes into dir, for each filter <name>_current_A.csv and
+// <name>_vout_V.csv (one image row per line) and, with plots, heat maps
+// with colour bars <name>_current.png/.svg, <name>_vout.png/.svg and
+// <name>_patches.png/.svg (the four patches: input, current, voltage);
+// then edges.png/.svg (input image with the patches marked, and every
+// filter's output map), edges.json and params.json. It returns the
+// summary written to edges.json.
+func WriteEdges(dir string, r *experiment.EdgesResult, plots bool) (*EdgesSummary, error) {
+	res := r.Result
+	for _, f := range res.Filters {
+		name := f.Kernel.Name
+		if err := WriteMapCSV(filepath.Join(dir, name+"_current_A.csv"), f.Current, res.W); err != nil {
+			return nil, err
+		}
+		if err := WriteMapCSV(filepath.Join(dir, name+"_vout_V.csv"), f.Vout, res.W); err != nil {
+			return nil, err
+		}
+		if !plots {
+			continue
+		}
+		if err := edgesMapFigures(dir, r, f); err != nil {
+			return nil, err
+		}
+		if err := edgesPatchFigure(dir, r, f); err != nil {
+			return nil, err
+		}
+	}
+	if plots {
+		if err := edgesOverview(dir, r); err != nil {
+			return nil, err
+		}
+	}
+	s := EdgesSummaryOf(r, plots)
+	if err := WriteJSON(filepath.Join(dir, "edges.json"), s); err != nil {
+		return nil, err
+	}
+	p := edgesParamsFile{Memristor: r.Config.Device.Memristor, TFT: r.Config.Device.TFT, Neuron: r.Config.Neuron,
+		Settings: edgesParamsFileSetting{Command: "edges", Config: r.Config}}
+	if err := WriteJSON(filepath.Join(dir, "params.json"), p); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// WriteMapCSV writes a row-major map of width w as CSV without a header:
+// one map row per line, comma-separated, each value the shortest decimal
+// that reads back as the same float32.
+func WriteMapCSV(path string, m []float32, w int) error {
+	if w <= 0 || len(m)%w != 0 {
+		return fmt.Errorf("report: %s: %d values do not make rows of %d", path, len(m), w)
+	}
+	buf := make([]byte, 0, len(m)*12)
+	for i, v := range m {
+		if i%w != 0 {
+			buf = append(buf, ',')
+		}
+		buf = strconv.AppendFloat(buf, float64(v), 'g', -1, 32)
+		if i%w == w-1 {
+			buf = append(buf, '\n')
+		}
+	}
+	return WriteFileAtomic(path, buf)
+}
+
+// ---------------------------------------------------------------------------
+// heat maps
+
+// HeatMap is one map panel: a row-major grid drawn with row 0 at the top,
+// pixels square, and a colour bar with the value's unit beside it.
+type HeatMap struct {
+	Title string
+	// W, H and Z are the grid (H rows of W values); X0, Y0 the coordinates
+	// of its top-left pixel on the axes.
+	W, H   int
+	Z      []float64
+	X0, Y0 int
+	// Min, Max are the colour range (values outside are clamped), CMap the
+	// colour map and Label the colour bar's label with the unit.
+	Min, Max float64
+	CMap     palette.ColorMap
+	Label    string
+	// Boxes are outlined and labelled on the map (coordinates as the axes).
+	Boxes []HeatBox
+}
+
+// HeatBox is a labelled square outline on a HeatMap.
+type HeatBox struct {
+	Label      string
+	X, Y, Size int
+	Color      color.Color
+}
+
+// The colour maps of the edge figures.
+func currentCMap() palette.ColorMap { return moreland.SmoothBlueRed() }
+func voltCMap() palette.ColorMap    { return moreland.BlackBody() }
+func grayCMap() palette.ColorMap {
+	c, err := moreland.NewLuminance([]color.Color{color.Black, color.White})
+	if err != nil {
+		panic(err)
+	}
+	return c
+}
+
+// heatDPI is the resolution of the PNG figures.
+const heatDPI = 110
+
+// flippedTicks labels a Y axis whose data coordinates are −row, so that
+// rows count downwards from the top as in an image.
+type flippedTicks struct{}
+
+// Ticks implements plot.Ticker.
+func (flippedTicks) Ticks(lo, hi float64) []plot.Tick {
+	ts := plot.DefaultTicks{}.Ticks(lo, hi)
+	for i := range ts {
+		if ts[i].Label != "" {
+			ts[i].Label = strconv.FormatFloat(-ts[i].Value+0, 'g', -1, 64)
+		}
+	}
+	return ts
+}
+
+// raster renders the grid as an image, each cell k x k pixels (k chosen
+// so that the image is at least ~480 pixels wide or tall, without
+// exceeding 4 Mpixels), so that the backends' smoothing keeps cells sharp.
+func (m *HeatMap) raster() image.Image {
+	k := 1
+	if big := max(m.W, m.H); big < 480 {
+		k = (480 + big - 1) / big
+	}
+	for k > 1 && m.W*k*m.H*k > 4<<20 {
+		k--
+	}
+	cm := m.CMap
+	lut := make([]color.NRGBA, 256)
+	for i, c := range cm.Palette(len(lut)).Colors() {
+		lut[i] = color.NRGBAModel.Convert(c).(color.NRGBA)
+	}
+	img := image.NewNRGBA(image.Rect(0, 0, m.W*k, m.H*k))
+	span := m.Max - m.Min
+	for y := 0; y < m.H; y++ {
+		for x := 0; x < m.W; x++ {
+			v := m.Z[y*m.W+x]
+			t := 0.5
+			if span > 0 && !math.IsNaN(v) {
+				t = min(max((v-m.Min)/span, 0), 1)
+			}
+			c := lut[int(math.Round(t*float64(len(lut)-1)))]
+			for dy := 0; dy < k; dy++ {
+				row := img.Pix[(y*k+dy)*img.Stride+x*k*4:]
+				for dx := 0; dx < k; dx++ {
+					row[dx*4], row[dx*4+1], row[dx*4+2], row[dx*4+3] = c.R, c.G, c.B, c.A
+				}
+			}
+		}
+	}
+	return img
+}
+
+// Draw draws the map and its colour bar into dc.
+func (m *HeatMap) Draw(dc draw.Canvas) error {
+	if m.W <= 0 || m.H <= 0 || len(m.Z) != m.W*m.H {
+		return fmt.Errorf("report: heat map %q: %d values for %dx%d", m.Title, len(m.Z), m.W, m.H)
+	}
+	lo, hi := m.Min, m.Max
+	if !(hi > lo) {
+		lo, hi = lo-1, lo+1
+		if math.IsNaN(lo) {
+			lo, hi = 0, 1
+		}
+	}
+	barW, gap := vg.Points(58), vg.Points(4)
+	mc := dc
+	mc.Max.X -= barW + gap
+
+	p := plot.New()
+	p.Title.Text = m.Title
+	p.Title.TextStyle.Font.Size = vg.Points(10)
+	x0, y0 := float64(m.X0), float64(m.Y0)
+	p.Add(plotter.NewImage(m.raster(), x0, -(y0 + float64(m.H)), x0+float64(m.W), -y0))
+	p.X.Min, p.X.Max = x0, x0+float64(m.W)
+	p.Y.Min, p.Y.Max = -(y0 + float64(m.H)), -y0
+	p.X.Padding, p.Y.Padding = 0, 0
+	p.Y.Tick.Marker = flippedTicks{}
+	p.X.Label.Text, p.Y.Label.Text = "x (px)", "y (px)"
+	for _, a := range []*plot.Axis{&p.X, &p.Y} {
+		a.Label.TextStyle.Font.Size = vg.Points(9)
+		a.Tick.Label.Font.Size = vg.Points(8)
+	}
+	for _, b := range m.Boxes {
+		x, y, s := float64(b.X), -float64(b.Y), float64(b.Size)
+		l, err := plotter.NewLine(plotter.XYs{{X: x, Y: y}, {X: x + s, Y: y}, {X: x + s, Y: y - s}, {X: x, Y: y - s}, {X: x, Y: y}})
+		if err != nil {
+			return fmt.Errorf("report: heat map %q: %w", m.Title, err)
+		}
+		l.Color, l.Width = b.Color, vg.Points(1.5)
+		lab, err := plotter.NewLabels(plotter.XYLabels{XYs: plotter.XYs{{X: x + s + 1, Y: y}}, Labels: []string{b.Label}})
+		if err != nil {
+			return fmt.Errorf("report: heat map %q: %w", m.Title, err)
+		}
+		for i := range lab.TextStyle {
+			lab.TextStyle[i].Color = b.Color
+			lab.TextStyle[i].Font.Size = vg.Points(9)
+			lab.TextStyle[i].YAlign = draw.YTop
+		}
+		p.Add(l, lab)
+	}
+
+	// Square pixels: shrink the panel (centred) until the data area has
+	// the grid's aspect ratio.
+	da := p.DataCanvas(mc)
+	dw, dh := da.Max.X-da.Min.X, da.Max.Y-da.Min.Y
+	if dw <= 0 || dh <= 0 {
+		return fmt.Errorf("report: heat map %q: the panel is too small", m.Title)
+	}
+	aspect := vg.Length(float64(m.W) / float64(m.H))
+	if dw > dh*aspect {
+		ex := dw - dh*aspect
+		mc.Min.X += ex / 2
+		mc.Max.X -= ex / 2
+	} else {
+		ex := dh - dw/aspect
+		mc.Min.Y += ex / 2
+		mc.Max.Y -= ex / 2
+	}
+	p.Draw(mc)
+	da = p.DataCanvas(mc)
+
+	cm := m.CMap
+	cm.SetMax(hi) // order matters for maps that check Min < Max
+	cm.SetMin(lo)
+	cm.SetMax(hi)
+	bp := plot.New()
+	bp.HideX()
+	bp.X.Padding, bp.Y.Padding = 0, 0
+	bp.Y.Label.Text = m.Label
+	bp.Y.Label.TextStyle.Font.Size = vg.Points(9)
+	bp.Y.Tick.Label.Font.Size = vg.Points(8)
+	bp.Add(&plotter.ColorBar{ColorMap: cm, Vertical: true})
+	bc := draw.Canvas{Canvas: dc.Canvas, Rectangle: vg.Rectangle{
+		Min: vg.Point{X: mc.Max.X + gap, Y: da.Min.Y},
+		Max: vg.Point{X: mc.Max.X + gap + barW, Y: da.Max.Y},
+	}}
+	bp.Draw(bc)
+	return nil
+}
+
+// SaveHeatMaps lays the panels out on a grid (rows of panels, nil cells
+// left blank) and writes base.png and base.svg; w and h are the size of
+// one cell.
+func SaveHeatMaps(base string, cells [][]*HeatMap, w, h vg.Length) error {
+	rows, cols := len(cells), 0
+	for _, r := range cells {
+		cols = max(cols, len(r))
+	}
+	if rows == 0 || cols == 0 {
+		return fmt.Errorf("report: %s: no panels", base)
+	}
+	W, H := w*vg.Length(cols), h*vg.Length(rows)
+	render := func(c vg.CanvasWriterTo, ext string) error {
+		dc := draw.New(c)
+		tiles := draw.Tiles{Rows: rows, Cols: cols, PadX: vg.Points(6), PadY: vg.Points(6),
+			PadTop: vg.Points(4), PadBottom: vg.Points(4), PadLeft: vg.Points(4), PadRight: vg.Points(4)}
+		for i, r := range cells {
+			for j, m := range r {
+				if m == nil {
+					continue
+				}
+				if err := m.Draw(tiles.At(dc, j, i)); err != nil {
+					return err
+				}
+			}
+		}
+		var buf bytes.Buffer
+		if _, err := c.WriteTo(&buf); err != nil {
+			return fmt.Errorf("report: render %s%s: %w", base, ext, err)
+		}
+		return WriteFileAtomic(base+ext, buf.Bytes())
+	}
+	png := vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(W, H), vgimg.UseDPI(heatDPI), vgimg.UseBackgroundColor(color.White))}
+	if err := render(png, ".png"); err != nil {
+		return err
+	}
+	return render(vgsvg.New(W, H), ".svg")
+}
+
+func to64(v []float32, scale float64) []float64 {
+	out := make([]float64, len(v))
+	for i, x := range v {
+		out[i] = float64(x) * scale
+	}
+	return out
+}
+
+// absMax is the largest |v|, at least floor.
+func absMax(v []float64, floor float64) float64 {
+	m := floor
+	for _, x := range v {
+		m = max(m, math.Abs(x))
+	}
+	return m
+}
+
+// currentMap is the summation-current panel in µA, colours symmetric
+// about zero.
+func currentMap(title string, w, h, x0, y0 int, cur []float32) *HeatMap {
+	z := to64(cur, 1e6)
+	m := absMax(z, 1e-6)
+	return &HeatMap{Title: title, W: w, H: h, Z: z, X0: x0, Y0: y0, Min: -m, Max: m, CMap: currentCMap(),
+		Label: "summation current (µA)"}
+}
+
+// voutMap is the output-voltage panel, 0 to VDD.
+func voutMap(title string, w, h, x0, y0 int, v []float32, vdd float64) *HeatMap {
+	return &HeatMap{Title: title, W: w, H: h, Z: to64(v, 1), X0: x0, Y0: y0, Min: 0, Max: vdd, CMap: voltCMap(),
+		Label: "mReLU output Vout (V)"}
+}
+
+func (r *edgeRun) variationNote() string {
+	if v := r.Result.Config.Variation; v > 0 {
+		return fmt.Sprintf(", %.3g %% variation", 100*v)
+	}
+	return ""
+}
+
+type edgeRun struct{ *experiment.EdgesResult }
+
+// edgesMapFigures writes <name>_current and <name>_vout.
+func edgesMapFigures(dir string, er *experiment.EdgesResult, f *vision.Filter) error {
+	r := edgeRun{er}
+	res := r.Result
+	name := f.Kernel.Name
+	cm := currentMap(fmt.Sprintf("%s filter: summation current", name), res.W, res.H, 0, 0, f.Current)
+	if err := SaveHeatMaps(filepath.Join(dir, name+"_current"), [][]*HeatMap{{cm}}, 6*vg.Inch, 5*vg.Inch); err != nil {
+		return err
+	}
+	vm := voutMap(fmt.Sprintf("%s filter: mReLU output%s", name, r.variationNote()), res.W, res.H, 0, 0, f.Vout, res.VDD)
+	return SaveHeatMaps(filepath.Join(dir, name+"_vout"), [][]*HeatMap{{vm}}, 6*vg.Inch, 5*vg.Inch)
+}
+
+// edgesPatchFigure writes <name>_patches: one row per patch with the
+// input intensities, the summation currents and the output voltages
+// (Fig. 5b-d), the current colours shared by the four patches.
+func edgesPatchFigure(dir string, er *experiment.EdgesResult, f *vision.Filter) error {
+	r := edgeRun{er}
+	res := r.Result
+	img := r.Image
+	m := 1e-6
+	for _, p := range r.Patches {
+		m = absMax(to64(vision.Extract(f.Current, res.W, p.X, p.Y, p.Size), 1e6), m)
+	}
+	var cells [][]*HeatMap
+	for _, p := range r.Patches {
+		s := p.Size
+		in := &HeatMap{Title: fmt.Sprintf("%s %s: input", p.Label, p.Kind), W: s, H: s, X0: p.ImageX, Y0: p.ImageY,
+			Z: vision.Extract(img.Pix, img.W, p.ImageX, p.ImageY, s), Min: 0, Max: 1, CMap: grayCMap(), Label: "intensity"}
+		cm := currentMap(fmt.Sprintf("%s: %s current", p.Label, f.Kernel.Name), s, s, p.X, p.Y, vision.Extract(f.Current, res.W, p.X, p.Y, s))
+		cm.Min, cm.Max = -m, m
+		vm := voutMap(fmt.Sprintf("%s: Vout%s", p.Label, r.variationNote()), s, s, p.X, p.Y, vision.Extract(f.Vout, res.W, p.X, p.Y, s), res.VDD)
+		cells = append(cells, []*HeatMap{in, cm, vm})
+	}
+	return SaveHeatMaps(filepath.Join(dir, f.Kernel.Name+"_patches"), cells, 3.4*vg.Inch, 2.8*vg.Inch)
+}
+
+// edgesOverview writes edges.png/.svg: the input image with the patches
+// marked (Fig. 5a) and every filter's output map (Fig. 5e).
+func edgesOverview(dir string, er *experiment.EdgesResult) error {
+	r := edgeRun{er}
+	res := r.Result
+	img := r.Image
+	in := &HeatMap{Title: "input: " + filepath.Base(r.ImageName), W: img.W, H: img.H, Z: img.Pix, Min: 0, Max: 1,
+		CMap: grayCMap(), Label: fmt.Sprintf("intensity (× %.3g V read)", res.Config.ReadScale)}
+	boxColors := []color.Color{
+		color.RGBA{0, 200, 255, 255}, color.RGBA{255, 80, 200, 255}, color.RGBA{80, 255, 80, 255}, color.RGBA{255, 200, 0, 255},
+	}
+	for i, p := range r.Patches {
+		in.Boxes = append(in.Boxes, HeatBox{Label: p.Label, X: p.ImageX, Y: p.ImageY, Size: p.Size, Color: boxColors[i%len(boxColors)]})
+	}
+	row := []*HeatMap{in}
+	for _, f := range res.Filters {
+		row = append(row, voutMap(fmt.Sprintf("%s filter: Vout%s", f.Kernel.Name, r.variationNote()), res.W, res.H, res.X0, res.Y0, f.Vout, res.VDD))
+	}
+	return SaveHeatMaps(filepath.Join(dir, "edges"), [][]*HeatMap{row}, 4.6*vg.Inch, 4*vg.Inch)
+}

@@ -1,0 +1,391 @@
+package vision
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+
+	"github.com/mrelu/mrelu/crossbar"
+	"github.com/mrelu/mrelu/dataset"
+)
+
+// ErrImage is wrapped by Detect's errors about the image (empty, too small
+// for the boundary, pixel slice of the wrong length, NaN pixels).
+var ErrImage = errors.New("vision: unusable image")
+
+// MaxFilters bounds the number of kernels one Detect call programs.
+const MaxFilters = 64
+
+// streamVariation is the first PCG stream of the neuron variation; filter
+// f draws from stream streamVariation+f.
+const streamVariation = 0x65646765_00 // "edge"
+
+// band is the number of output pixels whose windows go through the
+// crossbar in one batch (the rows of one GEMM): bounds the im2col
+// workspace for any image size.
+const band = 4096
+
+// Result is the output of Detect: one Filter per kernel, every map H rows
+// of W values, row-major.
+type Result struct {
+	// Config is the configuration the maps were computed with.
+	Config Config
+	// InW, InH are the input image size; W, H the output map size; output
+	// pixel (x, y) is centred on input pixel (x+X0, y+Y0) (X0 = Y0 = 1 for
+	// Valid, else 0).
+	InW, InH, W, H, X0, Y0 int
+	// GScale is the conductance per unit weight of the array in S
+	// (G+ − G− = GScale·w).
+	GScale float64
+	// VDD is the neuron's supply in V.
+	VDD float64
+	// Onset and Target are the neuron's knee current and the current that
+	// drives it to Config.Target·VDD, both in A.
+	Onset, Target float64
+	// Filters holds one result per kernel, in the order given.
+	Filters []*Filter
+}
+
+// Filter is one kernel's maps and statistics.
+type Filter struct {
+	Kernel Kernel
+	// Z is the software convolution of the intensities with the kernel
+	// (unitless, float64): the reference the hardware is compared with.
+	Z []float64
+	// Current is the differential column current of the kernel's column
+	// in A (the summation current, before the mirror): ReadScale·GScale·Z
+	// for an ideal array.
+	Current []float32
+	// Vout is the neuron's output in V, with the temporal variation when
+	// Config.Variation > 0; VoutIdeal is the output without variation (the
+	// same slice as Vout when there is none).
+	Vout, VoutIdeal []float32
+	// Gain is the mirror gain (neuron input current per column current),
+	// Offset the knee-compensation current added at the neuron input (A),
+	// so that the neuron sees Gain·Current + Offset.
+	Gain, Offset float64
+	// FullScale is the largest column current the kernel can produce in A
+	// (ReadScale·GScale·PositiveSum), Design the column current the gain
+	// maps to Config.Target·VDD (A).
+	FullScale, Design float64
+	// Ideal summarises VoutIdeal, Varied summarises Vout with variation
+	// (nil without).
+	Ideal  Stats
+	Varied *Stats
+}
+
+// Stats summarise one filter's maps.
+type Stats struct {
+	// CurrentMin and CurrentMax are the extreme summation currents in A.
+	CurrentMin float64 `json:"current_min_A"`
+	CurrentMax float64 `json:"current_max_A"`
+	// NegativeFraction is the fraction of pixels with a negative summation
+	// current.
+	NegativeFraction float64 `json:"negative_current_fraction"`
+	// MaxVoutNegative is the largest Vout among those pixels in V (NaN if
+	// there are none).
+	MaxVoutNegative float64 `json:"max_vout_negative_current_V"`
+	// VoutMin and VoutMax are the extreme outputs in V.
+	VoutMin float64 `json:"vout_min_V"`
+	VoutMax float64 `json:"vout_max_V"`
+	// SaturatedFraction is the fraction of pixels with Vout ≥ 0.9·VDD.
+	SaturatedFraction float64 `json:"saturated_fraction"`
+	// PearsonReLU is the Pearson correlation of the Vout map with software
+	// ReLU applied to the same convolution, scaled to volts:
+	// Slope·Gain·ReadScale·GScale·max(Z, 0) (Slope: the neuron's linear
+	// slope in V/A). PearsonBoundedReLU compares with the same ReLU
+	// bounded at VDD, the ideal mReLU of the paper. NaN when a map is
+	// constant.
+	PearsonReLU        float64 `json:"pearson_vs_relu"`
+	PearsonBoundedReLU float64 `json:"pearson_vs_bounded_relu"`
+}
+
+// outSize returns the output size and offset for an input size.
+func outSize(b Boundary, w, h int) (ow, oh, x0, y0 int) {
+	if b == Valid {
+		return w - 2, h - 2, 1, 1
+	}
+	return w, h, 0, 0
+}
+
+// Detect convolves img with the kernels on a crossbar and passes every
+// summation current through the mReLU n:
+//
+//  1. each pixel intensity x in [0, 1] becomes a row voltage
+//     ReadScale·x;
+//  2. the kernels are programmed as differential conductance pairs, one
+//     column of 9 pairs per kernel, into one array (crossbar.Program);
+//  3. the 3x3 window of every output pixel (im2col, in batches of
+//     band pixels) drives the 9 rows, and the columns sum the currents by
+//     Kirchhoff's law (crossbar.Layer.Currents, a SIMD GEMM);
+//  4. each column current I reaches its neuron through a mirror of gain
+//     g (Config.Scale) plus the knee-compensation current, and the mReLU
+//     gives Vout = f(g·I + Offset), with the temporal variation if asked.
+//
+// The neuron n is reused as is (solve it once per run). Detect is
+// deterministic for a given Config.Seed.
+func Detect(img *dataset.Gray, kernels []Kernel, n *Neuron, cfg Config) (*Result, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if n == nil {
+		return nil, errors.New("vision: Detect: nil neuron")
+	}
+	if img == nil || img.W <= 0 || img.H <= 0 {
+		return nil, fmt.Errorf("%w: empty image", ErrImage)
+	}
+	if len(img.Pix) != img.W*img.H {
+		return nil, fmt.Errorf("%w: %d pixels for %dx%d", ErrImage, len(img.Pix), img.W, img.H)
+	}
+	for i, v := range img.Pix {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil, fmt.Errorf("%w: pixel (%d, %d) is %v", ErrImage, i%img.W, i/img.W, v)
+		}
+	}
+	if cfg.Boundary == Valid && (img.W < 3 || img.H < 3) {
+		return nil, fmt.Errorf("%w: %dx%d is too small for the valid boundary (3x3 at least; use replicate or zero)", ErrImage, img.W, img.H)
+	}
+	nf := len(kernels)
+	if nf == 0 || nf > MaxFilters {
+		return nil, fmt.Errorf("vision: Detect: %d kernels, want 1 to %d", nf, MaxFilters)
+	}
+	seen := map[string]bool{}
+	for _, k := range kernels {
+		if err := k.Validate(); err != nil {
+			return nil, err
+		}
+		if seen[k.Name] {
+			return nil, fmt.Errorf("vision: Detect: two kernels are named %q", k.Name)
+		}
+		seen[k.Name] = true
+	}
+
+	// One column of 9 differential pairs per kernel: weight (i, f) is
+	// kernel f's weight at window position i (row-major).
+	w := make([]float32, 9*nf)
+	for f, k := range kernels {
+		for i, v := range k.Weights() {
+			w[i*nf+f] = float32(v)
+		}
+	}
+	layer, err := crossbar.Program(w, 9, nf, nil, cfg.crossbarParams(), nil)
+	if err != nil {
+		return nil, fmt.Errorf("vision: program the kernels: %w", err)
+	}
+
+	ow, oh, x0, y0 := outSize(cfg.Boundary, img.W, img.H)
+	npix := ow * oh
+	r := &Result{Config: cfg, InW: img.W, InH: img.H, W: ow, H: oh, X0: x0, Y0: y0,
+		GScale: layer.GScale(), VDD: n.VDD(), Onset: n.Onset, Target: n.TargetCurrent(cfg.Target)}
+	for _, k := range kernels {
+		r.Filters = append(r.Filters, &Filter{Kernel: k, Z: make([]float64, npix), Current: make([]float32, npix)})
+	}
+	conv(r, img, kernels, layer)
+
+	offset := 0.0
+	if cfg.KneeCompensation {
+		offset = n.Onset
+	}
+	span := r.Target - offset
+	if !(span > 0) {
+		return nil, fmt.Errorf("vision: the neuron reaches %.3g·VDD at %.4g A, not above the knee-compensation current %.4g A; raise Config.Target",
+			cfg.Target, r.Target, offset)
+	}
+	in := make([]float32, npix)
+	for fi, f := range r.Filters {
+		f.Offset = offset
+		f.FullScale = cfg.ReadScale * r.GScale * f.Kernel.PositiveSum()
+		switch cfg.Scale {
+		case ScaleFixed:
+			f.Gain = cfg.Gain
+			f.Design = span / f.Gain
+		case ScalePercentile:
+			f.Design = percentile32(f.Current, cfg.Percentile)
+			if !(f.Design > 0) {
+				f.Design = f.FullScale
+			}
+		default:
+			f.Design = f.FullScale
+		}
+		if cfg.Scale != ScaleFixed {
+			if f.Design > 0 {
+				f.Gain = span / f.Design
+			} else { // no positive weight: the neuron never turns on
+				f.Gain, f.Design = 1, span
+			}
+		}
+		g, o := float32(f.Gain), float32(f.Offset)
+		for i, c := range f.Current {
+			in[i] = g*c + o
+		}
+		f.VoutIdeal = make([]float32, npix)
+		n.Eval.Eval(f.VoutIdeal, in)
+		f.Vout = f.VoutIdeal
+		f.Ideal = r.stats(f, f.VoutIdeal, n)
+		if cfg.Variation > 0 {
+			rng := rand.New(rand.NewPCG(cfg.Seed, streamVariation+uint64(fi)))
+			f.Vout = make([]float32, npix)
+			n.Eval.WithVariation(cfg.Variation, rng).Eval(f.Vout, in)
+			s := r.stats(f, f.Vout, n)
+			f.Varied = &s
+		}
+	}
+	return r, nil
+}
+
+// conv fills every filter's Z (software) and Current (crossbar).
+func conv(r *Result, img *dataset.Gray, kernels []Kernel, layer *crossbar.Layer) {
+	nf := len(kernels)
+	npix := r.W * r.H
+	b := min(band, npix)
+	volts := make([]float32, b*9)
+	cur := make([]float32, b*nf)
+	ws := make([][]float64, nf)
+	for f, k := range kernels {
+		ws[f] = k.Weights()
+	}
+	vs := float32(r.Config.ReadScale)
+	var win [9]float64
+	for p0 := 0; p0 < npix; p0 += b {
+		m := min(b, npix-p0)
+		for i := 0; i < m; i++ {
+			p := p0 + i
+			cx, cy := p%r.W+r.X0, p/r.W+r.Y0
+			window(&win, img, cx, cy, r.Config.Boundary)
+			row := volts[i*9 : i*9+9 : i*9+9]
+			for k, v := range win {
+				row[k] = vs * float32(v)
+			}
+			for f, wf := range ws {
+				z := 0.0
+				for k, v := range win {
+					z += wf[k] * v
+				}
+				r.Filters[f].Z[p] = z
+			}
+		}
+		layer.Currents(cur, volts, m)
+		for i := 0; i < m; i++ {
+			for f := range nf {
+				r.Filters[f].Current[p0+i] = cur[i*nf+f]
+			}
+		}
+	}
+}
+
+// window fills win with the 3x3 intensities centred on input pixel
+// (cx, cy), row-major, under the boundary rule.
+func window(win *[9]float64, img *dataset.Gray, cx, cy int, b Boundary) {
+	w, h := img.W, img.H
+	if cx >= 1 && cy >= 1 && cx+1 < w && cy+1 < h { // interior: no rule needed
+		for r := 0; r < 3; r++ {
+			o := (cy+r-1)*w + cx - 1
+			copy(win[r*3:r*3+3], img.Pix[o:o+3])
+		}
+		return
+	}
+	for r := 0; r < 3; r++ {
+		for c := 0; c < 3; c++ {
+			x, y := cx+c-1, cy+r-1
+			if x < 0 || y < 0 || x >= w || y >= h {
+				if b == Zero {
+					win[r*3+c] = 0
+					continue
+				}
+				x, y = min(max(x, 0), w-1), min(max(y, 0), h-1)
+			}
+			win[r*3+c] = img.Pix[y*w+x]
+		}
+	}
+}
+
+// percentile32 returns the p-th percentile (nearest rank) of v.
+func percentile32(v []float32, p float64) float64 {
+	if len(v) == 0 {
+		return math.NaN()
+	}
+	s := slices.Clone(v)
+	slices.Sort(s)
+	k := int(math.Ceil(p/100*float64(len(s)))) - 1
+	return float64(s[min(max(k, 0), len(s)-1)])
+}
+
+// stats summarises one output map of f.
+func (r *Result) stats(f *Filter, vout []float32, n *Neuron) Stats {
+	s := Stats{CurrentMin: math.Inf(1), CurrentMax: math.Inf(-1), VoutMin: math.Inf(1), VoutMax: math.Inf(-1),
+		MaxVoutNegative: math.NaN()}
+	neg, sat := 0, 0
+	hi := 0.9 * r.VDD
+	for i, c := range f.Current {
+		cv, v := float64(c), float64(vout[i])
+		s.CurrentMin, s.CurrentMax = min(s.CurrentMin, cv), max(s.CurrentMax, cv)
+		s.VoutMin, s.VoutMax = min(s.VoutMin, v), max(s.VoutMax, v)
+		if c < 0 {
+			neg++
+			if math.IsNaN(s.MaxVoutNegative) || v > s.MaxVoutNegative {
+				s.MaxVoutNegative = v
+			}
+		}
+		if v >= hi {
+			sat++
+		}
+	}
+	np := float64(len(f.Current))
+	s.NegativeFraction, s.SaturatedFraction = float64(neg)/np, float64(sat)/np
+	slope := n.Metrics.Slope
+	if math.IsNaN(slope) || slope <= 0 {
+		slope = 1
+	}
+	scale := slope * f.Gain * r.Config.ReadScale * r.GScale
+	s.PearsonReLU = pearson(vout, f.Z, func(z float64) float64 { return scale * max(z, 0) })
+	s.PearsonBoundedReLU = pearson(vout, f.Z, func(z float64) float64 { return min(scale*max(z, 0), r.VDD) })
+	return s
+}
+
+// pearson returns the Pearson correlation of a and ref(b) (two passes,
+// float64); NaN when either is constant.
+func pearson(a []float32, b []float64, ref func(float64) float64) float64 {
+	n := float64(len(a))
+	if n == 0 {
+		return math.NaN()
+	}
+	var ma, mb float64
+	for i, v := range a {
+		ma += float64(v)
+		mb += ref(b[i])
+	}
+	ma, mb = ma/n, mb/n
+	var sab, saa, sbb float64
+	for i, v := range a {
+		da, db := float64(v)-ma, ref(b[i])-mb
+		sab += da * db
+		saa += da * da
+		sbb += db * db
+	}
+	if saa == 0 || sbb == 0 {
+		return math.NaN()
+	}
+	return sab / math.Sqrt(saa*sbb)
+}
+
+// Pearson returns the Pearson correlation of two equally long series
+// (NaN if either is constant or they are empty); it panics if the lengths
+// differ.
+func Pearson(a []float32, b []float64) float64 {
+	if len(a) != len(b) {
+		panic(fmt.Sprintf("vision: Pearson of %d and %d values", len(a), len(b)))
+	}
+	return pearson(a, b, func(v float64) float64 { return v })
+}
+
+// Filter returns the filter named name, or nil.
+func (r *Result) Filter(name string) *Filter {
+	for _, f := range r.Filters {
+		if f.Kernel.Name == name {
+			return f
+		}
+	}
+	return nil
+}
