@@ -19,16 +19,10 @@ func init() {
 	register("device", "simulated device measurements: iv, sweep, pulse, tft, fit (Fig. 1f, 1h, 3a-f, S5)", runDevice)
 }
 
-// deviceSub is one `mrelu device <name>` sub-command.
-type deviceSub struct {
-	name, summary string
-	run           func(args []string, stdout, stderr io.Writer) error
-}
-
 // deviceSubs lists the sub-commands in help order (a function, so the
 // list can refer to the runners without an initialisation cycle).
-func deviceSubs() []deviceSub {
-	return []deviceSub{
+func deviceSubs() []subcommand {
+	return []subcommand{
 		{"iv", "DC I-V sweeps with compliance over many cycles; set/hold voltages (Fig. 1f, 3a, 3b)", runDeviceIV},
 		{"sweep", "current-controlled steady state: R and G vs I (Fig. 1h, 3c)", runDeviceSweep},
 		{"pulse", "current pulse train, rising voltage pulses, single-pulse latency/energy, relaxation (Fig. 3d-f)", runDevicePulse},
@@ -37,104 +31,54 @@ func deviceSubs() []deviceSub {
 	}
 }
 
+const deviceIntro = `Simulated measurements of the volatile Cu memristor and the a-IGZO TFT of the mReLU neuron,
+and a fit of the memristor model to measured data. Each writes CSV, JSON and PNG/SVG files
+and params.json (device parameters and settings used) into --out.`
+
+const deviceNotes = `Every sub-command takes --out DIR, --force and --params FILE (device parameters as JSON,
+replacing the built-in defaults; the params.json of any device run is accepted); iv, pulse and
+tft take --seed N. Run 'mrelu device <sub-command> --help' for the flags.
+
+Example:
+  mrelu device iv --cycles 200 --out runs/iv`
+
 func runDevice(args []string, stdout, stderr io.Writer) error {
-	subs := deviceSubs()
-	names := make([]string, len(subs))
-	for i, s := range subs {
-		names[i] = s.name
-	}
-	if len(args) == 0 {
-		return usagef("device: missing sub-command (one of %s; see mrelu device --help)", strings.Join(names, ", "))
-	}
-	switch args[0] {
-	case "-h", "-help", "--help", "help":
-		printDeviceUsage(stdout, subs)
-		return flag.ErrHelp
-	}
-	for _, s := range subs {
-		if s.name == args[0] {
-			return s.run(args[1:], stdout, stderr)
-		}
-	}
-	return usagef("device: unknown sub-command %q (want one of %s)", args[0], strings.Join(names, ", "))
+	return runGroup("device", deviceIntro, deviceNotes, deviceSubs(), args, stdout, stderr)
 }
 
-func printDeviceUsage(w io.Writer, subs []deviceSub) {
-	fmt.Fprintln(w, "Usage: mrelu device <sub-command> [flags]")
-	fmt.Fprintln(w, "\nSimulated measurements of the volatile Cu memristor and the a-IGZO TFT of the mReLU neuron,")
-	fmt.Fprintln(w, "and a fit of the memristor model to measured data. Each writes CSV, JSON and PNG/SVG files")
-	fmt.Fprintln(w, "and params.json (device parameters and settings used) into --out.")
-	fmt.Fprintln(w, "\nSub-commands:")
-	for _, s := range subs {
-		fmt.Fprintf(w, "  %-6s %s\n", s.name, s.summary)
-	}
-	fmt.Fprintln(w, "\nEvery sub-command takes --out DIR, --force and --params FILE (device parameters as JSON,")
-	fmt.Fprintln(w, "replacing the built-in defaults; the params.json of any device run is accepted); iv, pulse and")
-	fmt.Fprintln(w, "tft take --seed N. Run 'mrelu device <sub-command> --help' for the flags.")
-	fmt.Fprintln(w, "\nExample:\n  mrelu device iv --cycles 200 --out runs/iv")
-}
-
-// newDeviceFlags is newFlags with the usage printed once per parse:
-// flag.FlagSet.Parse prints it on --help and parseFlags prints it again.
-func newDeviceFlags(name, synopsis, example string, stdout io.Writer) *flag.FlagSet {
-	fs := newFlags(name, synopsis, example, stdout)
-	usage, printed := fs.Usage, false
-	fs.Usage = func() {
-		if !printed {
-			printed = true
-			usage()
-		}
-	}
-	return fs
-}
-
-// deviceCommon holds the flags every device sub-command takes.
-type deviceCommon struct {
-	name   string // "device iv"
-	kind   string // "device-iv", for the default --out
-	out    *string
-	force  *bool
-	params *string
-	seed   *uint64 // nil where no randomness enters
-}
-
-func addDeviceCommon(fs *flag.FlagSet, name, kind string, withSeed bool) *deviceCommon {
-	c := &deviceCommon{name: name, kind: kind}
-	c.out = fs.String("out", "", "output folder `DIR` (default: a new mrelu-out/"+kind+"-<time>)")
-	c.force = fs.Bool("force", false, "write into a non-empty --out")
-	c.params = fs.String("params", "", "device parameter JSON `FILE` replacing the defaults (e.g. params.json of 'mrelu device fit')")
+// addDeviceCommon defines the flags every device sub-command takes.
+func addDeviceCommon(fs *flag.FlagSet, name, kind string, withSeed bool) *commonFlags {
+	seedUsage := ""
 	if withSeed {
-		c.seed = fs.Uint64("seed", 1, "random `N` seeding the cycle-to-cycle or device-to-device variation")
+		seedUsage = "random `N` seeding the cycle-to-cycle or device-to-device variation"
 	}
-	return c
+	return addCommonFlags(fs, name, kind, "device parameter JSON `FILE` replacing the defaults (e.g. params.json of 'mrelu device fit')", seedUsage)
 }
 
-// loadParams returns the --params file, or the defaults.
-func (c *deviceCommon) loadParams() (device.Params, error) {
+// deviceParams returns the --params file, or the defaults.
+func (c *commonFlags) deviceParams() (device.Params, error) {
 	if *c.params == "" {
 		return device.DefaultParams(), nil
 	}
 	p, err := loadDeviceParams(*c.params)
 	if err != nil {
-		return p, fmt.Errorf("%s: --params: %w", c.name, err)
+		return p, c.paramsError(err)
 	}
 	return p, nil
 }
 
-// prepare creates the output folder.
-func (c *deviceCommon) prepare() (string, error) {
-	dir := *c.out
-	if dir == "" {
-		dir = defaultOut(c.kind)
+// deviceSetup turns invalid (the error of the configuration's Validate)
+// into a usage error, then reads --params and creates --out.
+func (c *commonFlags) deviceSetup(invalid error) (device.Params, string, error) {
+	if invalid != nil {
+		return device.Params{}, "", usagef("%s: %v", c.name, invalid)
 	}
-	return dir, report.PrepareOut(dir, *c.force)
-}
-
-func (c *deviceCommon) seedValue() uint64 {
-	if c.seed == nil {
-		return 0
+	p, err := c.deviceParams()
+	if err != nil {
+		return p, "", err
 	}
-	return *c.seed
+	dir, err := c.prepare()
+	return p, dir, err
 }
 
 // loadDeviceParams reads a device parameter file. A "settings" object (the
@@ -171,7 +115,7 @@ func loadDeviceParams(path string) (device.Params, error) {
 
 func runDeviceIV(args []string, stdout, stderr io.Writer) error {
 	def := experiment.DefaultDeviceIVConfig()
-	fs := newDeviceFlags("device iv", "Bidirectional DC voltage sweeps 0 -> vmax -> 0 with a current compliance, repeated --cycles\ntimes with cycle-to-cycle variation, then one 0 -> vneg -> 0 sweep (paper Fig. 1f, 3a, 3b).\nWrites iv.csv, set_hold.csv, iv_summary.json, iv.png/.svg, set_hold_cdf.png/.svg, params.json.",
+	fs := newFlags("device iv", "Bidirectional DC voltage sweeps 0 -> vmax -> 0 with a current compliance, repeated --cycles\ntimes with cycle-to-cycle variation, then one 0 -> vneg -> 0 sweep (paper Fig. 1f, 3a, 3b).\nWrites iv.csv, set_hold.csv, iv_summary.json, iv.png/.svg, set_hold_cdf.png/.svg, params.json.",
 		"mrelu device iv --cycles 200 --icc 1e-6 --seed 1 --out runs/iv", stdout)
 	cycles := fs.Int("cycles", def.Cycles, "number of positive sweep cycles")
 	icc := fs.Float64("icc", def.Icc, "current compliance (A)")
@@ -189,14 +133,7 @@ func runDeviceIV(args []string, stdout, stderr io.Writer) error {
 	if *noVar {
 		cfg.Variation = device.CycleVariation{}
 	}
-	if err := cfg.Validate(); err != nil {
-		return usagef("device iv: %v", err)
-	}
-	p, err := com.loadParams()
-	if err != nil {
-		return err
-	}
-	dir, err := com.prepare()
+	p, dir, err := com.deviceSetup(cfg.Validate())
 	if err != nil {
 		return err
 	}
@@ -230,7 +167,7 @@ func runDeviceIV(args []string, stdout, stderr io.Writer) error {
 
 func runDeviceSweep(args []string, stdout, stderr io.Writer) error {
 	def := experiment.DefaultDeviceSweepConfig()
-	fs := newDeviceFlags("device sweep", "Current-controlled steady state of the memristor from 0 to --imax: resistance and conductance\nvs current (paper Fig. 1h, 3c). Writes r_vs_i.csv (i_A,r_ohm,g_S; readable by 'device fit'),\nsweep.json, r_vs_i.png/.svg, g_vs_i.png/.svg, params.json.",
+	fs := newFlags("device sweep", "Current-controlled steady state of the memristor from 0 to --imax: resistance and conductance\nvs current (paper Fig. 1h, 3c). Writes r_vs_i.csv (i_A,r_ohm,g_S; readable by 'device fit'),\nsweep.json, r_vs_i.png/.svg, g_vs_i.png/.svg, params.json.",
 		"mrelu device sweep --imax 5e-6 --points 51 --out runs/sweep", stdout)
 	imax := fs.Float64("imax", def.IMax, "largest current (A)")
 	points := fs.Int("points", def.Points, "number of currents, equally spaced from 0 to --imax")
@@ -239,14 +176,7 @@ func runDeviceSweep(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	cfg := experiment.DeviceSweepConfig{IMax: *imax, Points: *points}
-	if err := cfg.Validate(); err != nil {
-		return usagef("device sweep: %v", err)
-	}
-	p, err := com.loadParams()
-	if err != nil {
-		return err
-	}
-	dir, err := com.prepare()
+	p, dir, err := com.deviceSetup(cfg.Validate())
 	if err != nil {
 		return err
 	}
@@ -271,7 +201,7 @@ func runDeviceSweep(args []string, stdout, stderr io.Writer) error {
 
 func runDevicePulse(args []string, stdout, stderr io.Writer) error {
 	def := experiment.DefaultDevicePulseConfig()
-	fs := newDeviceFlags("device pulse", "Pulse experiments on the memristor (paper Fig. 3d-f): alternating 100 nA / 1 uA current pulses\n(5 ms wide, 10 ms period); 1 ms voltage pulses of rising amplitude through 1 MOhm; one voltage\npulse resolved in time (latency, energy per activation); the relaxation after it.\nWrites pulse.json, pulse_train.csv, voltage_pulses.csv, single_pulse.csv, relaxation.csv,\nper-pulse readings, plots of each, params.json.",
+	fs := newFlags("device pulse", "Pulse experiments on the memristor (paper Fig. 3d-f): alternating 100 nA / 1 uA current pulses\n(5 ms wide, 10 ms period); 1 ms voltage pulses of rising amplitude through 1 MOhm; one voltage\npulse resolved in time (latency, energy per activation); the relaxation after it.\nWrites pulse.json, pulse_train.csv, voltage_pulses.csv, single_pulse.csv, relaxation.csv,\nper-pulse readings, plots of each, params.json.",
 		"mrelu device pulse --amplitude 2.4 --width 4e-6 --seed 1 --out runs/pulse", stdout)
 	amp := fs.Float64("amplitude", def.Single.Amplitude, "single-pulse amplitude (V)")
 	width := fs.Float64("width", def.Single.Width, "single-pulse width (s)")
@@ -292,14 +222,7 @@ func runDevicePulse(args []string, stdout, stderr io.Writer) error {
 	if *noVar {
 		cfg.Variation = device.CycleVariation{}
 	}
-	if err := cfg.Validate(); err != nil {
-		return usagef("device pulse: %v", err)
-	}
-	p, err := com.loadParams()
-	if err != nil {
-		return err
-	}
-	dir, err := com.prepare()
+	p, dir, err := com.deviceSetup(cfg.Validate())
 	if err != nil {
 		return err
 	}
@@ -333,7 +256,7 @@ func runDevicePulse(args []string, stdout, stderr io.Writer) error {
 
 func runDeviceTFT(args []string, stdout, stderr io.Writer) error {
 	def := experiment.DefaultDeviceTFTConfig()
-	fs := newDeviceFlags("device tft", "a-IGZO TFT characteristics: transfer curves (log Id vs Vgs at Vds = 0.1 and 2 V), output curves\n(Id vs Vds at several Vgs), and the threshold voltages of --devices sampled TFTs (paper Fig. S5:\nsigma 0.038 V). Writes tft_transfer.csv, tft_output.csv, tft_vth.csv, tft.json, plots, params.json.",
+	fs := newFlags("device tft", "a-IGZO TFT characteristics: transfer curves (log Id vs Vgs at Vds = 0.1 and 2 V), output curves\n(Id vs Vds at several Vgs), and the threshold voltages of --devices sampled TFTs (paper Fig. S5:\nsigma 0.038 V). Writes tft_transfer.csv, tft_output.csv, tft_vth.csv, tft.json, plots, params.json.",
 		"mrelu device tft --devices 20 --seed 1 --out runs/tft", stdout)
 	devices := fs.Int("devices", def.Devices, "number of sampled TFTs")
 	sigma := fs.Float64("vth-sigma", def.Variation.TFTVthSigma, "device-to-device threshold sigma (V)")
@@ -344,14 +267,7 @@ func runDeviceTFT(args []string, stdout, stderr io.Writer) error {
 	cfg := def
 	cfg.Devices = *devices
 	cfg.Variation.TFTVthSigma = *sigma
-	if err := cfg.Validate(); err != nil {
-		return usagef("device tft: %v", err)
-	}
-	p, err := com.loadParams()
-	if err != nil {
-		return err
-	}
-	dir, err := com.prepare()
+	p, dir, err := com.deviceSetup(cfg.Validate())
 	if err != nil {
 		return err
 	}
@@ -372,7 +288,7 @@ func runDeviceTFT(args []string, stdout, stderr io.Writer) error {
 }
 
 func runDeviceFit(args []string, stdout, stderr io.Writer) error {
-	fs := newDeviceFlags("device fit", "Fits the memristor model's steady-state R(I) to measured data: a CSV with columns i_A,r_ohm, or an\nI-V sweep v_V,i_A (rows with I <= 0 skipped). Writes params.json (the fitted parameters, for --params\nof every command), fit.json, fit.csv (data and model), fit_curve.csv, fit.png/.svg.\nFree parameters: "+strings.Join(experiment.FitParamNames(), ", ")+" (default vth,rd).",
+	fs := newFlags("device fit", "Fits the memristor model's steady-state R(I) to measured data: a CSV with columns i_A,r_ohm, or an\nI-V sweep v_V,i_A (rows with I <= 0 skipped). Writes params.json (the fitted parameters, for --params\nof every command), fit.json, fit.csv (data and model), fit_curve.csv, fit.png/.svg.\nFree parameters: "+strings.Join(experiment.FitParamNames(), ", ")+" (default vth,rd).",
 		"mrelu device fit --data measured_r_vs_i.csv --free vth,rd --out runs/fit", stdout)
 	data := fs.String("data", "", "measured data CSV `FILE` (columns i_A,r_ohm or v_V,i_A); required")
 	free := fs.String("free", "vth,rd", "comma-separated parameters to fit: "+strings.Join(experiment.FitParamNames(), ","))
@@ -388,7 +304,7 @@ func runDeviceFit(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return usagef("device fit: --free: %v", err)
 	}
-	start, err := com.loadParams()
+	start, err := com.deviceParams()
 	if err != nil {
 		return err
 	}

@@ -22,14 +22,9 @@ func init() {
 	register("neuron", "the 2T-1M mReLU neuron: transfer, pulse, spice, montecarlo (Fig. 3f, 3i)", runNeuron)
 }
 
-// neuronSub is one `mrelu neuron <name>` sub-command.
-type neuronSub struct {
-	name, summary string
-	run           func(args []string, stdout, stderr io.Writer) error
-}
-
-func neuronSubs() []neuronSub {
-	return []neuronSub{
+// neuronSubs lists the sub-commands in help order.
+func neuronSubs() []subcommand {
+	return []subcommand{
 		{"transfer", "DC transfer curve Vout(I) with ReLU metrics and stability map (Fig. 3i)", runNeuronTransfer},
 		{"pulse", "transient activation: latency, energy, settling; largest stable output capacitance (Fig. 3f)", runNeuronPulse},
 		{"spice", "export the ngspice netlists; with --run, run ngspice and compare with our solver", runNeuronSpice},
@@ -37,75 +32,35 @@ func neuronSubs() []neuronSub {
 	}
 }
 
+const neuronIntro = `The 2T-1M memristive ReLU neuron: a current mirror of two a-IGZO TFTs copies the input current
+into the output TFT, which sinks it through the memristor from VDD = 2 V (docs/neuron.md).
+Each sub-command writes CSV, JSON, PNG/SVG files and params.json into --out.`
+
+const neuronNotes = `Every sub-command takes --out DIR, --force and --params FILE (device parameters as JSON, as
+device.LoadParams reads them, optionally with a "neuron" object of circuit parameters; the
+params.json of any neuron or device run is accepted); montecarlo takes --seed N.
+
+Example:
+  mrelu neuron transfer --imin -2e-6 --imax 1e-5 --points 1201 --out runs/transfer`
+
 func runNeuron(args []string, stdout, stderr io.Writer) error {
-	subs := neuronSubs()
-	names := make([]string, len(subs))
-	for i, s := range subs {
-		names[i] = s.name
-	}
-	if len(args) == 0 {
-		return usagef("neuron: missing sub-command (one of %s; see mrelu neuron --help)", strings.Join(names, ", "))
-	}
-	switch args[0] {
-	case "-h", "-help", "--help", "help":
-		printNeuronUsage(stdout, subs)
-		return flag.ErrHelp
-	}
-	for _, s := range subs {
-		if s.name == args[0] {
-			return s.run(args[1:], stdout, stderr)
-		}
-	}
-	return usagef("neuron: unknown sub-command %q (want one of %s)", args[0], strings.Join(names, ", "))
+	return runGroup("neuron", neuronIntro, neuronNotes, neuronSubs(), args, stdout, stderr)
 }
 
-func printNeuronUsage(w io.Writer, subs []neuronSub) {
-	fmt.Fprintln(w, "Usage: mrelu neuron <sub-command> [flags]")
-	fmt.Fprintln(w, "\nThe 2T-1M memristive ReLU neuron: a current mirror of two a-IGZO TFTs copies the input current")
-	fmt.Fprintln(w, "into the output TFT, which sinks it through the memristor from VDD = 2 V (docs/neuron.md).")
-	fmt.Fprintln(w, "Each sub-command writes CSV, JSON, PNG/SVG files and params.json into --out.")
-	fmt.Fprintln(w, "\nSub-commands:")
-	for _, s := range subs {
-		fmt.Fprintf(w, "  %-10s %s\n", s.name, s.summary)
-	}
-	fmt.Fprintln(w, "\nEvery sub-command takes --out DIR, --force and --params FILE (device parameters as JSON, as")
-	fmt.Fprintln(w, "device.LoadParams reads them, optionally with a \"neuron\" object of circuit parameters; the")
-	fmt.Fprintln(w, "params.json of any neuron or device run is accepted); montecarlo takes --seed N.")
-	fmt.Fprintln(w, "\nExample:\n  mrelu neuron transfer --imin -2e-6 --imax 1e-5 --points 1201 --out runs/transfer")
-}
-
-// newNeuronFlags is newFlags with the usage printed once per parse.
-func newNeuronFlags(name, synopsis, example string, stdout io.Writer) *flag.FlagSet {
-	fs := newFlags(name, synopsis, example, stdout)
-	usage, printed := fs.Usage, false
-	fs.Usage = func() {
-		if !printed {
-			printed = true
-			usage()
-		}
-	}
-	return fs
-}
-
-// neuronCommon holds the flags every neuron sub-command takes.
+// neuronCommon holds the flags every neuron sub-command takes: the common
+// flags and --plots.
 type neuronCommon struct {
-	name, kind string
-	out        *string
-	force      *bool
-	params     *string
-	plots      *bool
-	seed       *uint64
+	*commonFlags
+	plots *bool
 }
 
 func addNeuronCommon(fs *flag.FlagSet, name, kind string, withSeed bool) *neuronCommon {
-	c := &neuronCommon{name: name, kind: kind}
-	c.out = fs.String("out", "", "output folder `DIR` (default: a new mrelu-out/"+kind+"-<time>)")
-	c.force = fs.Bool("force", false, "write into a non-empty --out")
-	c.params = fs.String("params", "", "parameter JSON `FILE`: device parameters (memristor, tft) and optionally \"neuron\"")
-	c.plots = fs.Bool("plots", true, "write the PNG/SVG plots (--plots=false: data files only)")
+	seedUsage := ""
 	if withSeed {
-		c.seed = fs.Uint64("seed", 1, "random `N` seeding the device-to-device variation")
+		seedUsage = "random `N` seeding the device-to-device variation"
 	}
+	c := &neuronCommon{commonFlags: addCommonFlags(fs, name, kind, "parameter JSON `FILE`: device parameters (memristor, tft) and optionally \"neuron\"", seedUsage)}
+	c.plots = fs.Bool("plots", true, "write the PNG/SVG plots (--plots=false: data files only)")
 	return c
 }
 
@@ -117,17 +72,23 @@ func (c *neuronCommon) load() (device.Params, neuron.Params, error) {
 	}
 	d, n, err := loadNeuronParams(*c.params)
 	if err != nil {
-		return d, n, fmt.Errorf("%s: --params: %w", c.name, err)
+		return d, n, c.paramsError(err)
 	}
 	return d, n, nil
 }
 
-func (c *neuronCommon) prepare() (string, error) {
-	dir := *c.out
-	if dir == "" {
-		dir = defaultOut(c.kind)
+// setup turns invalid (the error of the configuration's Validate) into a
+// usage error, then reads --params and creates --out.
+func (c *neuronCommon) setup(invalid error) (device.Params, neuron.Params, string, error) {
+	if invalid != nil {
+		return device.Params{}, neuron.Params{}, "", usagef("%s: %v", c.name, invalid)
 	}
-	return dir, report.PrepareOut(dir, *c.force)
+	d, np, err := c.load()
+	if err != nil {
+		return d, np, "", err
+	}
+	dir, err := c.prepare()
+	return d, np, dir, err
 }
 
 // loadNeuronParams reads a parameter file: the device parameters as
@@ -185,7 +146,7 @@ func fmtOpt(format string, v float64) string {
 
 func runNeuronTransfer(args []string, stdout, stderr io.Writer) error {
 	def := experiment.DefaultNeuronTransferConfig()
-	fs := newNeuronFlags("neuron transfer", "DC transfer curve of the 2T-1M mReLU: Vout and Vout/VDD versus the input (mirror) current\n(paper Fig. 3i), with the threshold current, the current at 90 % of VDD, R² of a line over\n10-90 % of the swing, monotonicity and the small-signal stability limit at every point.\nWrites transfer.csv (i_in_A,vout_V,vout_over_vdd), transfer_detail.csv, transfer.json,\ntransfer.png/.svg, stability.png/.svg, params.json.",
+	fs := newFlags("neuron transfer", "DC transfer curve of the 2T-1M mReLU: Vout and Vout/VDD versus the input (mirror) current\n(paper Fig. 3i), with the threshold current, the current at 90 % of VDD, R² of a line over\n10-90 % of the swing, monotonicity and the small-signal stability limit at every point.\nWrites transfer.csv (i_in_A,vout_V,vout_over_vdd), transfer_detail.csv, transfer.json,\ntransfer.png/.svg, stability.png/.svg, params.json.",
 		"mrelu neuron transfer --imin -2e-6 --imax 1e-5 --points 1201 --out runs/transfer", stdout)
 	imin := fs.Float64("imin", def.IMin, "lowest input current (A)")
 	imax := fs.Float64("imax", def.IMax, "highest input current (A)")
@@ -195,14 +156,7 @@ func runNeuronTransfer(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	cfg := experiment.NeuronTransferConfig{IMin: *imin, IMax: *imax, Points: *points}
-	if err := cfg.Validate(); err != nil {
-		return usagef("neuron transfer: %v", err)
-	}
-	d, np, err := com.load()
-	if err != nil {
-		return err
-	}
-	dir, err := com.prepare()
+	d, np, dir, err := com.setup(cfg.Validate())
 	if err != nil {
 		return err
 	}
@@ -246,7 +200,7 @@ func addPulseFlags(fs *flag.FlagSet) func() neuron.PulseConfig {
 
 func runNeuronPulse(args []string, stdout, stderr io.Writer) error {
 	def := experiment.DefaultNeuronPulseConfig()
-	fs := newNeuronFlags("neuron pulse", "Transient response of the neuron to an input current pulse (paper Fig. 3f): latency (pulse\nstart to 90 % of the final Vout) and energy drawn from VDD and the input per activation, or\n\"oscillating\"/\"unsettled\" instead of a latency; then the largest output-node capacitance at\nwhich the response still settles (at the pulse current and at the most sensitive current).\nWrites pulse.json, pulse.csv, pulse.png/.svg, cap_sweep.csv, params.json.",
+	fs := newFlags("neuron pulse", "Transient response of the neuron to an input current pulse (paper Fig. 3f): latency (pulse\nstart to 90 % of the final Vout) and energy drawn from VDD and the input per activation, or\n\"oscillating\"/\"unsettled\" instead of a latency; then the largest output-node capacitance at\nwhich the response still settles (at the pulse current and at the most sensitive current).\nWrites pulse.json, pulse.csv, pulse.png/.svg, cap_sweep.csv, params.json.",
 		"mrelu neuron pulse --out runs/pulse", stdout)
 	pulse := addPulseFlags(fs)
 	capSearch := fs.Bool("cap-search", def.CapSearch, "search the largest stable output capacitance")
@@ -256,14 +210,7 @@ func runNeuronPulse(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	cfg := experiment.NeuronPulseConfig{Pulse: pulse(), CapSearch: *capSearch, CapMax: *capMax}
-	if err := cfg.Validate(); err != nil {
-		return usagef("neuron pulse: %v", err)
-	}
-	d, np, err := com.load()
-	if err != nil {
-		return err
-	}
-	dir, err := com.prepare()
+	d, np, dir, err := com.setup(cfg.Validate())
 	if err != nil {
 		return err
 	}
@@ -303,7 +250,7 @@ func fmtOptPeriod(p *neuron.PulseResult) string {
 
 func runNeuronSpice(args []string, stdout, stderr io.Writer) error {
 	def := experiment.DefaultNeuronSpiceConfig()
-	fs := newNeuronFlags("neuron spice", "Writes the neuron as ngspice netlists: mrelu.cir (DC sweep of the input current) and\nmrelu_tran.cir (the activation pulse), with behavioural sources for the memristor and the TFTs.\nWith --run, runs ngspice on both and compares with our solver on the same netlist:\nspice_compare.csv (i_in_A,vout_ours_V,vout_ngspice_V,diff_V), spice_compare.json (max |dV|,\nlatency ours vs ngspice), spice_compare.png/.svg, spice_pulse.png/.svg.",
+	fs := newFlags("neuron spice", "Writes the neuron as ngspice netlists: mrelu.cir (DC sweep of the input current) and\nmrelu_tran.cir (the activation pulse), with behavioural sources for the memristor and the TFTs.\nWith --run, runs ngspice on both and compares with our solver on the same netlist:\nspice_compare.csv (i_in_A,vout_ours_V,vout_ngspice_V,diff_V), spice_compare.json (max |dV|,\nlatency ours vs ngspice), spice_compare.png/.svg, spice_pulse.png/.svg.",
 		"mrelu neuron spice --run --out runs/spice", stdout)
 	imin := fs.Float64("imin", def.Transfer.IMin, "lowest input current of the DC sweep (A)")
 	imax := fs.Float64("imax", def.Transfer.IMax, "highest input current of the DC sweep (A)")
@@ -315,14 +262,7 @@ func runNeuronSpice(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	cfg := experiment.NeuronSpiceConfig{Transfer: experiment.NeuronTransferConfig{IMin: *imin, IMax: *imax, Points: *points}, Pulse: pulse(), Run: *runIt}
-	if err := cfg.Validate(); err != nil {
-		return usagef("neuron spice: %v", err)
-	}
-	d, np, err := com.load()
-	if err != nil {
-		return err
-	}
-	dir, err := com.prepare()
+	d, np, dir, err := com.setup(cfg.Validate())
 	if err != nil {
 		return err
 	}
@@ -349,7 +289,7 @@ func runNeuronSpice(args []string, stdout, stderr io.Writer) error {
 
 func runNeuronMonteCarlo(args []string, stdout, stderr io.Writer) error {
 	def := experiment.DefaultNeuronMonteCarloConfig()
-	fs := newNeuronFlags("neuron montecarlo", "Transfer curves of --devices neurons whose memristor and TFTs are drawn with device-to-device\nvariation (TFT threshold sigma 0.038 V from the paper, memristor spreads from the device model).\nWrites montecarlo.csv (device,i_in_A,vout_V), montecarlo_spread.csv, montecarlo_devices.csv,\nmontecarlo.json, montecarlo.png/.svg, montecarlo_spread.png/.svg, params.json.",
+	fs := newFlags("neuron montecarlo", "Transfer curves of --devices neurons whose memristor and TFTs are drawn with device-to-device\nvariation (TFT threshold sigma 0.038 V from the paper, memristor spreads from the device model).\nWrites montecarlo.csv (device,i_in_A,vout_V), montecarlo_spread.csv, montecarlo_devices.csv,\nmontecarlo.json, montecarlo.png/.svg, montecarlo_spread.png/.svg, params.json.",
 		"mrelu neuron montecarlo --devices 25 --seed 1 --out runs/mc", stdout)
 	n := fs.Int("devices", def.Devices, "number of sampled neurons")
 	imin := fs.Float64("imin", def.IMin, "lowest input current (A)")
@@ -365,18 +305,11 @@ func runNeuronMonteCarlo(args []string, stdout, stderr io.Writer) error {
 	cfg := def
 	cfg.Devices, cfg.IMin, cfg.IMax, cfg.Points, cfg.TrimVDD = *n, *imin, *imax, *points, *trim
 	cfg.Variation.TFTVthSigma, cfg.Variation.MemVthRel = *vthSigma, *memVth
-	if err := cfg.Validate(); err != nil {
-		return usagef("neuron montecarlo: %v", err)
-	}
-	d, np, err := com.load()
+	d, np, dir, err := com.setup(cfg.Validate())
 	if err != nil {
 		return err
 	}
-	dir, err := com.prepare()
-	if err != nil {
-		return err
-	}
-	r, err := experiment.NeuronMonteCarlo(d, np, cfg, *com.seed)
+	r, err := experiment.NeuronMonteCarlo(d, np, cfg, com.seedValue())
 	if err != nil {
 		return err
 	}
