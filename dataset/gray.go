@@ -1,6 +1,7 @@
 package dataset
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"image"
@@ -36,6 +37,7 @@ func (g *Gray) At(x, y int) float64 { return g.Pix[y*g.W+x] }
 // values as stored (this is also the Y that JPEG stores, which is used
 // directly). Transparent pixels are composited over black (Go's
 // alpha-premultiplied colours). 16-bit images keep their precision.
+// The limits of DecodeGray apply.
 func LoadGray(path string) (*Gray, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -49,10 +51,32 @@ func LoadGray(path string) (*Gray, error) {
 	if st.IsDir() {
 		return nil, fmt.Errorf("dataset: %s: %w: it is a directory", path, ErrNotImage)
 	}
-	if st.Size() == 0 {
+	return decodeGray(f, st.Size(), path)
+}
+
+// DecodeGray decodes a PNG or JPEG image held in memory as LoadGray does a
+// file; name labels errors. Before decoding anything it reads the image's
+// header and refuses, with ErrTooLarge, images of more than MaxImagePixels
+// pixels and images whose pixels the data could not hold even at the best
+// possible compression (MaxPixelsPerByte), so a small file claiming huge
+// dimensions allocates nothing.
+func DecodeGray(data []byte, name string) (*Gray, error) {
+	return decodeGray(bytes.NewReader(data), int64(len(data)), name)
+}
+
+// MaxPixelsPerByte bounds the pixels an image file can hold per byte:
+// deflate (PNG) expands at most 1032 times and a 1-bit PNG holds 8 pixels
+// per byte, 8256 pixels per byte; a baseline or progressive JPEG spends at
+// least one bit per 8x8 block, 512 pixels per byte. Images claiming more
+// pixels than the format's factor times the file size (plus 64 Ki pixels)
+// are truncated or lying, and refused before decoding.
+var MaxPixelsPerByte = map[string]int64{"png": 8256, "jpeg": 512}
+
+func decodeGray(r io.ReadSeeker, size int64, path string) (*Gray, error) {
+	if size == 0 {
 		return nil, fmt.Errorf("dataset: %s: %w: the file is empty", path, ErrNotImage)
 	}
-	cfg, format, err := image.DecodeConfig(f)
+	cfg, format, err := image.DecodeConfig(r)
 	if err != nil {
 		if errors.Is(err, image.ErrFormat) {
 			return nil, fmt.Errorf("dataset: %s: %w: unrecognised file format", path, ErrNotImage)
@@ -69,12 +93,19 @@ func LoadGray(path string) (*Gray, error) {
 		return nil, fmt.Errorf("dataset: %s: %w: %dx%d pixels exceed MaxImagePixels = %d",
 			path, ErrTooLarge, cfg.Width, cfg.Height, MaxImagePixels)
 	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
+	if k, ok := MaxPixelsPerByte[format]; ok && int64(cfg.Width)*int64(cfg.Height) > k*size+1<<16 {
+		return nil, fmt.Errorf("dataset: %s: %w: a %s of %d bytes cannot hold %dx%d pixels (truncated or corrupt)",
+			path, ErrTooLarge, format, size, cfg.Width, cfg.Height)
+	}
+	if _, err := r.Seek(0, io.SeekStart); err != nil {
 		return nil, fmt.Errorf("dataset: %w", err)
 	}
-	img, _, err := image.Decode(f)
+	img, _, err := image.Decode(r)
 	if err != nil {
 		return nil, fmt.Errorf("dataset: %s: decoding %s: %w", path, format, err)
+	}
+	if b := img.Bounds(); b.Dx() != cfg.Width || b.Dy() != cfg.Height {
+		return nil, fmt.Errorf("dataset: %s: %w: decoded %dx%d, header %dx%d", path, ErrNotImage, b.Dx(), b.Dy(), cfg.Width, cfg.Height)
 	}
 	return toGray(img), nil
 }

@@ -65,6 +65,12 @@ func (c EdgesConfig) Validate() error {
 	if err := c.Vision.Validate(); err != nil {
 		return err
 	}
+	if err := c.Device.Validate(); err != nil {
+		return err
+	}
+	if err := c.Neuron.Validate(); err != nil {
+		return err
+	}
 	if !(c.IMax > c.IMin) || c.IMin < -1e-3 || c.IMax > 1e-3 {
 		return fmt.Errorf("transfer sweep %g..%g A: want IMin < IMax within ±1 mA", c.IMin, c.IMax)
 	}

@@ -1,6 +1,7 @@
 package experiment
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"sort"
@@ -82,6 +83,50 @@ type Fig4Result struct {
 // weights, then the mReLU at every extra variation of p.Sweep. label is
 // called before each run (for progress output) and may be nil.
 func Fig4(p Fig4Params, label func(name string) Progress) (*Fig4Result, error) {
+	return Fig4With(p, Fig4Options{Label: label})
+}
+
+// Fig4Options are the optional hooks of Fig4With.
+type Fig4Options struct {
+	// Label is called before each run (for progress output).
+	Label func(name string) Progress
+	// Context, when set, interrupts the study (between SGD steps) once it
+	// is done, with an error wrapping nn.ErrInterrupted.
+	Context context.Context
+	// Checkpoint, when set, receives each run's state after every epoch.
+	Checkpoint func(name string, c *TrainCheckpoint) error
+	// Resume, when set, returns the checkpoint the named run continues
+	// from, or nil to start it afresh.
+	Resume func(name string) *TrainCheckpoint
+}
+
+// Fig4RunNames returns the names of the runs Fig4 makes for p, in order:
+// p.Acts, then "mrelu-var<percent>" for the sweep variations no other run
+// covers.
+func Fig4RunNames(p Fig4Params) []string {
+	names := append([]string(nil), p.Acts...)
+	have := map[string]bool{}
+	for _, a := range p.Acts {
+		have[a] = true
+	}
+	sweep := append([]float64(nil), p.Sweep...)
+	sort.Float64s(sweep)
+	for _, v := range sweep {
+		name := fmt.Sprintf("mrelu-var%g", 100*v)
+		switch {
+		case v == 0 && have[ActMReLUIdeal], v == p.Base.Variation && have[ActMReLU], have[name]:
+		default:
+			names = append(names, name)
+			have[name] = true
+		}
+	}
+	return names
+}
+
+// Fig4With is Fig4 with checkpoints, resumption and interruption
+// (Fig4Options).
+func Fig4With(p Fig4Params, o Fig4Options) (*Fig4Result, error) {
+	label := o.Label
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
@@ -94,6 +139,11 @@ func Fig4(p Fig4Params, label func(name string) Progress) (*Fig4Result, error) {
 		return nil, err
 	}
 	res := &Fig4Result{Params: p, Neuron: model, Runs: map[string]*TrainRun{}}
+	var fp *DataFingerprint
+	if o.Checkpoint != nil || o.Resume != nil {
+		f := Fingerprint(train, test)
+		fp = &f
+	}
 	run := func(name, act string, variation float64) error {
 		q := p.Base
 		q.Act, q.Variation = act, variation
@@ -101,7 +151,14 @@ func Fig4(p Fig4Params, label func(name string) Progress) (*Fig4Result, error) {
 		if label != nil {
 			prog = label(name)
 		}
-		r, err := TrainWithNeuron(q, train, test, model, prog)
+		to := TrainOptions{Progress: prog, Context: o.Context, Data: fp}
+		if o.Checkpoint != nil {
+			to.Checkpoint = func(c *TrainCheckpoint) error { return o.Checkpoint(name, c) }
+		}
+		if o.Resume != nil {
+			to.Resume = o.Resume(name)
+		}
+		r, err := TrainWith(q, train, test, model, to)
 		if err != nil {
 			return fmt.Errorf("fig4 run %s: %w", name, err)
 		}

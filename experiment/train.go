@@ -1,10 +1,19 @@
 package experiment
 
 import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"time"
 
 	"github.com/mrelu/mrelu/dataset"
@@ -110,8 +119,53 @@ func TrainOn(p TrainParams, train, test *dataset.Set, prog Progress) (*TrainRun,
 // TrainWithNeuron is TrainOn with the hardware neuron model given (nil:
 // solve the default one when the activation needs it).
 func TrainWithNeuron(p TrainParams, train, test *dataset.Set, model *NeuronModel, prog Progress) (*TrainRun, error) {
+	return TrainWith(p, train, test, model, TrainOptions{Progress: prog})
+}
+
+// TrainOptions are the optional hooks of TrainWith: progress, interruption,
+// checkpoints and resumption.
+type TrainOptions struct {
+	Progress Progress
+	// Context, when set, interrupts training (between SGD steps) once it
+	// is done; TrainWith then returns an error wrapping nn.ErrInterrupted.
+	Context context.Context
+	// Checkpoint, when set, receives the run's complete state after every
+	// epoch (the final one included); an error stops training.
+	Checkpoint func(*TrainCheckpoint) error
+	// Resume, when set, continues the saved run from its epoch up to
+	// p.Epochs. Its settings (Compatible) and data (Fingerprint) must be
+	// those of p and the sets given.
+	Resume *TrainCheckpoint
+	// Data, when set, is the Fingerprint of the sets, to save computing
+	// it again (it is needed by Checkpoint and Resume).
+	Data *DataFingerprint
+}
+
+// TrainWith is TrainWithNeuron with checkpoints, resumption and
+// interruption (TrainOptions).
+func TrainWith(p TrainParams, train, test *dataset.Set, model *NeuronModel, o TrainOptions) (*TrainRun, error) {
+	prog := o.Progress
 	if err := p.Validate(); err != nil {
 		return nil, fmt.Errorf("experiment: %w", err)
+	}
+	var fp DataFingerprint
+	switch {
+	case o.Data != nil:
+		fp = *o.Data
+	case o.Resume != nil || o.Checkpoint != nil:
+		fp = Fingerprint(train, test)
+	}
+	if o.Resume != nil {
+		if err := o.Resume.Compatible(p); err != nil {
+			return nil, err
+		}
+		if err := o.Resume.Data.Compatible(fp); err != nil {
+			return nil, err
+		}
+		if o.Resume.State.Epoch >= p.Epochs {
+			return nil, fmt.Errorf("experiment: resume: %w: the saved run has %d epochs done, nothing left to train up to epochs %d",
+				ErrIncompatible, o.Resume.State.Epoch, p.Epochs)
+		}
 	}
 	var act nn.Activation
 	if IsHardware(p.Act) {
@@ -150,7 +204,15 @@ func TrainWithNeuron(p TrainParams, train, test *dataset.Set, model *NeuronModel
 	run := &TrainRun{Params: p, Sizes: sizes, TrainN: train.N, TestN: test.N, Net: net,
 		Threads: kernel.Threads(), GoVersion: runtime.Version(), Started: time.Now(), Neuron: model, Test: test}
 	cfg := nn.Config{Epochs: p.Epochs, Batch: p.Batch, LR: p.LR, Seed: p.Seed ^ 0x9e3779b97f4a7c15,
-		OnStep: prog.Step, OnEpoch: prog.Epoch}
+		OnStep: prog.Step, OnEpoch: prog.Epoch, Context: o.Context}
+	if o.Resume != nil {
+		cfg.Resume = o.Resume.State
+	}
+	if o.Checkpoint != nil {
+		cfg.OnCheckpoint = func(c *nn.Checkpoint) error {
+			return o.Checkpoint(&TrainCheckpoint{Version: TrainCheckpointVersion, Params: p, Data: fp, State: c})
+		}
+	}
 	res, err := nn.Train(net, train, test, cfg)
 	run.Result = res
 	run.WallSecond = time.Since(run.Started).Seconds()
@@ -175,4 +237,191 @@ func (r *TrainRun) FinalAccuracy() float64 {
 func (r *TrainRun) UpdateRatio(epoch int) float64 {
 	m := r.Result.Epochs[epoch-1].MeanAbsUpdate
 	return m[0] / m[len(m)-1]
+}
+
+// DataFingerprint identifies the training and test sets of a run, so that
+// a resumed run can check it trains on the same data.
+type DataFingerprint struct {
+	TrainN  int `json:"train_n"`
+	TestN   int `json:"test_n"`
+	Dim     int `json:"inputs"`
+	Classes int `json:"classes"`
+	// SHA256 is the SHA-256 of both sets' sizes, pixels (float32 bits,
+	// little-endian) and labels, in hex.
+	SHA256 string `json:"sha256"`
+}
+
+// Fingerprint returns the fingerprint of a training and test set.
+func Fingerprint(train, test *dataset.Set) DataFingerprint {
+	h := sha256.New()
+	buf := make([]byte, 0, 1<<16)
+	for _, s := range []*dataset.Set{train, test} {
+		buf = binary.LittleEndian.AppendUint64(buf[:0], uint64(s.N))
+		buf = binary.LittleEndian.AppendUint64(buf, uint64(s.Rows))
+		buf = binary.LittleEndian.AppendUint64(buf, uint64(s.Cols))
+		h.Write(buf)
+		buf = buf[:0]
+		for _, v := range s.Images[:s.N*s.Dim()] {
+			buf = binary.LittleEndian.AppendUint32(buf, math.Float32bits(v))
+			if len(buf) == cap(buf) {
+				h.Write(buf)
+				buf = buf[:0]
+			}
+		}
+		h.Write(buf)
+		h.Write(s.Labels[:s.N])
+	}
+	return DataFingerprint{TrainN: train.N, TestN: test.N, Dim: train.Dim(),
+		Classes: max(train.Classes, test.Classes), SHA256: hex.EncodeToString(h.Sum(nil))}
+}
+
+// Compatible returns an error naming the "data" setting when now is not the
+// fingerprint f of the saved run.
+func (f DataFingerprint) Compatible(now DataFingerprint) error {
+	if f == now {
+		return nil
+	}
+	return fmt.Errorf("experiment: resume: %w: data: the training and test sets (%d+%d images of %d pixels, sha256 %.12s) are not the saved run's (%d+%d images of %d pixels, sha256 %.12s)",
+		ErrIncompatible, now.TrainN, now.TestN, now.Dim, now.SHA256, f.TrainN, f.TestN, f.Dim, f.SHA256)
+}
+
+// ErrIncompatible is wrapped by the error of resuming a run with other
+// settings than it was started with; the message names the setting.
+var ErrIncompatible = errors.New("incompatible settings")
+
+// TrainCheckpoint is a resumable training run: the settings it was started
+// with, its data's fingerprint and the training state after an epoch.
+type TrainCheckpoint struct {
+	Version int             `json:"version"` // TrainCheckpointVersion
+	Params  TrainParams     `json:"params"`
+	Data    DataFingerprint `json:"data"`
+	State   *nn.Checkpoint  `json:"state"`
+}
+
+// TrainCheckpointVersion is the version of the TrainCheckpoint format.
+const TrainCheckpointVersion = 1
+
+// Epoch is the number of epochs the checkpoint has done.
+func (c *TrainCheckpoint) Epoch() int { return c.State.Epoch }
+
+// Compatible returns an error naming the first training setting of p
+// (act, hidden, batch, lr, seed, variation) that differs from the saved
+// run's. Epochs and the data folder may differ (the data are compared by
+// their fingerprint).
+func (c *TrainCheckpoint) Compatible(p TrainParams) error {
+	q := c.Params
+	bad := func(key string, now, saved any) error {
+		return fmt.Errorf("experiment: resume: %w: %s %v differs from the saved run's %v", ErrIncompatible, key, now, saved)
+	}
+	switch {
+	case p.Act != q.Act:
+		return bad("act", p.Act, q.Act)
+	case !slices.Equal(p.Hidden, q.Hidden):
+		return bad("hidden", p.Hidden, q.Hidden)
+	case p.Batch != q.Batch:
+		return bad("batch", p.Batch, q.Batch)
+	case p.LR != q.LR:
+		return bad("lr", p.LR, q.LR)
+	case p.Seed != q.Seed:
+		return bad("seed", p.Seed, q.Seed)
+	case p.Act == ActMReLU && p.Variation != q.Variation:
+		return bad("variation", p.Variation, q.Variation)
+	}
+	return nil
+}
+
+// Validate checks the checkpoint's version, settings and state, and that
+// they agree with each other.
+func (c *TrainCheckpoint) Validate() error {
+	switch {
+	case c.Version != TrainCheckpointVersion:
+		return fmt.Errorf("%w: version %d (this program reads version %d)", nn.ErrBadCheckpoint, c.Version, TrainCheckpointVersion)
+	case c.State == nil:
+		return fmt.Errorf("%w: no training state", nn.ErrBadCheckpoint)
+	}
+	if err := c.Params.Validate(); err != nil {
+		return fmt.Errorf("%w: params: %v", nn.ErrBadCheckpoint, err)
+	}
+	if err := c.State.Validate(); err != nil {
+		return err
+	}
+	sizes := append(append([]int{c.Data.Dim}, c.Params.Hidden...), c.Data.Classes)
+	switch {
+	case !slices.Equal(sizes, c.State.Sizes):
+		return fmt.Errorf("%w: layer sizes %v, but params and data give %v", nn.ErrBadCheckpoint, c.State.Sizes, sizes)
+	case c.State.Batch != c.Params.Batch || c.State.LR != c.Params.LR:
+		return fmt.Errorf("%w: state batch %d, lr %g; params batch %d, lr %g", nn.ErrBadCheckpoint, c.State.Batch, c.State.LR, c.Params.Batch, c.Params.LR)
+	}
+	return nil
+}
+
+// Encode writes the checkpoint as JSON.
+func (c *TrainCheckpoint) Encode(w io.Writer) error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	b, err := json.Marshal(c)
+	if err != nil {
+		return fmt.Errorf("experiment: encode checkpoint: %w", err)
+	}
+	_, err = w.Write(append(b, '\n'))
+	return err
+}
+
+// DecodeTrainCheckpoint reads a checkpoint written by Encode: at most
+// nn.MaxCheckpointBytes, no unknown keys, no trailing data, and a valid
+// content (Validate). Every content error wraps nn.ErrBadCheckpoint.
+func DecodeTrainCheckpoint(r io.Reader) (*TrainCheckpoint, error) {
+	data, err := io.ReadAll(io.LimitReader(r, nn.MaxCheckpointBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("experiment: read checkpoint: %w", err)
+	}
+	if int64(len(data)) > nn.MaxCheckpointBytes {
+		return nil, fmt.Errorf("%w: larger than %d bytes", nn.ErrBadCheckpoint, nn.MaxCheckpointBytes)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	c := &TrainCheckpoint{}
+	if err := dec.Decode(c); err != nil {
+		return nil, fmt.Errorf("%w: %v", nn.ErrBadCheckpoint, err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("%w: unexpected data after the JSON object", nn.ErrBadCheckpoint)
+	}
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// mreluStateTag heads the binary state of an MReLU.
+const mreluStateTag = "mrelu-noise-v1:"
+
+// MarshalBinary implements encoding.BinaryMarshaler: the state of the
+// neuron's noise generator (and its σ, checked on restore), so that a
+// resumed run draws the same variation as an uninterrupted one.
+func (m *MReLU) MarshalBinary() ([]byte, error) {
+	b := append([]byte(mreluStateTag), 0, 0, 0, 0)
+	binary.LittleEndian.PutUint32(b[len(mreluStateTag):], math.Float32bits(m.sigma))
+	return binary.LittleEndian.AppendUint64(b, m.noise.state), nil
+}
+
+// UnmarshalBinary implements encoding.BinaryUnmarshaler, restoring the
+// noise generator's state saved by MarshalBinary from a neuron with the
+// same σ and seed.
+func (m *MReLU) UnmarshalBinary(b []byte) error {
+	n := len(mreluStateTag)
+	if len(b) != n+12 || string(b[:n]) != mreluStateTag {
+		return fmt.Errorf("experiment: mrelu state: %d bytes, not a saved noise state", len(b))
+	}
+	sigma := math.Float32frombits(binary.LittleEndian.Uint32(b[n:]))
+	state := binary.LittleEndian.Uint64(b[n+4:])
+	if sigma != m.sigma {
+		return fmt.Errorf("experiment: mrelu state: saved variation %g, this neuron has %g", sigma, m.sigma)
+	}
+	if state == 0 { // the xorshift generator's fixed point: never reached
+		return errors.New("experiment: mrelu state: zero generator state")
+	}
+	m.noise.state = state
+	return nil
 }

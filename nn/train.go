@@ -1,6 +1,7 @@
 package nn
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -22,6 +23,24 @@ type Config struct {
 	OnStep func(epoch, step, steps int)
 	// OnEpoch, when set, is called after every epoch with its statistics.
 	OnEpoch func(EpochStats)
+
+	// OnCheckpoint, when set, is called after every epoch (after OnEpoch,
+	// the final one included) with the complete training state, to be
+	// saved so that the run can be resumed (Resume). An error stops
+	// training and is returned by Train.
+	OnCheckpoint func(*Checkpoint) error
+	// Resume, when set, continues the run saved in the checkpoint: its
+	// weights, biases, shuffle generator and activation state are restored
+	// and training goes on from epoch Resume.Epoch+1 to Epochs, the saved
+	// statistics heading the result. The network must have been built as
+	// the saved run's was (same sizes and activation), and Batch, LR and
+	// Seed must be the saved ones.
+	Resume *Checkpoint
+	// Context, when set, is checked after every SGD step: once it is done,
+	// Train stops mid-epoch and returns an error wrapping ErrInterrupted
+	// and the context's error. The state saved by the last OnCheckpoint
+	// call (the end of the previous epoch) is then the one to resume from.
+	Context context.Context
 }
 
 // Validate reports the first invalid field.
@@ -39,19 +58,28 @@ func (c Config) Validate() error {
 
 // EpochStats are the per-epoch instruments of the vanishing-gradient study.
 type EpochStats struct {
-	Epoch        int     // 1-based
-	TrainLoss    float64 // mean softmax cross-entropy over the epoch's steps (nats)
-	TestLoss     float64 // mean cross-entropy on the test set after the epoch
-	TestAccuracy float64 // fraction of test samples classified correctly
-	Seconds      float64 // wall time of the training pass only
-	EvalSeconds  float64 // wall time of the test evaluation
+	Epoch        int     `json:"epoch"`         // 1-based
+	TrainLoss    float64 `json:"train_loss"`    // mean softmax cross-entropy over the epoch's steps (nats)
+	TestLoss     float64 `json:"test_loss"`     // mean cross-entropy on the test set after the epoch
+	TestAccuracy float64 `json:"test_accuracy"` // fraction of test samples classified correctly
+	Seconds      float64 `json:"seconds"`       // wall time of the training pass only
+	EvalSeconds  float64 `json:"eval_seconds"`  // wall time of the test evaluation
 	// MeanAbsUpdate[l] is the mean |ΔW| of synaptic layer l over all weights
 	// and all steps of the epoch (ΔW = -lr·∂L/∂W).
-	MeanAbsUpdate []float64
+	MeanAbsUpdate []float64 `json:"mean_abs_update"`
 }
 
-// ErrDiverged is returned when the loss stops being finite.
+// ErrDiverged is returned when training diverges: the training or test
+// loss, or a layer's weight updates, stop being finite, or an epoch's mean
+// training loss exceeds DivergedLoss times that of a uniform guess,
+// ln(classes). (The per-sample loss is capped at -ln(1e-30) ≈ 69, so a
+// run whose weights have blown up can keep a finite loss; a mean that far
+// above the uniform guess's means it is confidently wrong almost always.)
 var ErrDiverged = errors.New("nn: training diverged")
+
+// DivergedLoss is the factor of ln(classes) above which an epoch's mean
+// training loss counts as divergence.
+const DivergedLoss = 10
 
 // Trainer owns the workspaces of one network and trains it. All buffers are
 // allocated in NewTrainer, so a training step allocates nothing.
@@ -59,6 +87,7 @@ type Trainer struct {
 	Net *Network
 	cfg Config
 	rng *rand.Rand
+	src *rand.PCG // rng's source, saved in checkpoints
 
 	batch  int
 	x      []float32   // batch × inputs
@@ -83,8 +112,8 @@ func NewTrainer(net *Network, cfg Config) (*Trainer, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	t := &Trainer{Net: net, cfg: cfg, batch: cfg.Batch,
-		rng: rand.New(rand.NewPCG(cfg.Seed, 0x6d72656c75))}
+	t := &Trainer{Net: net, cfg: cfg, batch: cfg.Batch, src: rand.NewPCG(cfg.Seed, 0x6d72656c75)}
+	t.rng = rand.New(t.src)
 	b := cfg.Batch
 	t.x = make([]float32, b*net.Inputs())
 	t.labels = make([]uint8, b)
@@ -255,13 +284,30 @@ func applyUpdate(w, g []float32, lr float32, record bool, h *LogHistogram) float
 	var s0, s1, s2, s3 float32
 	i := 0
 	if record {
+		// The same sums in the same order as below, so that recording
+		// changes no statistic.
+		for ; i+4 <= len(w); i += 4 {
+			u0, u1, u2, u3 := lr*g[i], lr*g[i+1], lr*g[i+2], lr*g[i+3]
+			w[i] -= u0
+			w[i+1] -= u1
+			w[i+2] -= u2
+			w[i+3] -= u3
+			h.Add(-u0)
+			h.Add(-u1)
+			h.Add(-u2)
+			h.Add(-u3)
+			s0 += abs32(u0)
+			s1 += abs32(u1)
+			s2 += abs32(u2)
+			s3 += abs32(u3)
+		}
 		for ; i < len(w); i++ {
 			u := lr * g[i]
 			w[i] -= u
 			h.Add(-u)
 			s0 += abs32(u)
 		}
-		return float64(s0)
+		return float64(s0) + float64(s1) + float64(s2) + float64(s3)
 	}
 	for ; i+4 <= len(w); i += 4 {
 		u0, u1, u2, u3 := lr*g[i], lr*g[i+1], lr*g[i+2], lr*g[i+3]
@@ -311,6 +357,13 @@ func (t *Trainer) checkData(set *dataset.Set, what string) error {
 // Epoch trains one pass over set in a fresh random order and returns the
 // mean training loss, the mean |ΔW| per layer and the wall time.
 func (t *Trainer) Epoch(epoch int, set *dataset.Set, recordUpdates bool) (loss float64, meanAbs []float64, secs float64) {
+	loss, meanAbs, secs, _ = t.epoch(epoch, set, recordUpdates)
+	return loss, meanAbs, secs
+}
+
+// epoch is Epoch, stopping after the step during which the configured
+// Context is done with an error wrapping ErrInterrupted.
+func (t *Trainer) epoch(epoch int, set *dataset.Set, recordUpdates bool) (loss float64, meanAbs []float64, secs float64, err error) {
 	if len(t.perm) != set.N {
 		t.perm = make([]int, set.N)
 	}
@@ -336,6 +389,10 @@ func (t *Trainer) Epoch(epoch int, set *dataset.Set, recordUpdates bool) (loss f
 		if t.cfg.OnStep != nil {
 			t.cfg.OnStep(epoch, s+1, steps)
 		}
+		if t.cfg.Context != nil && t.cfg.Context.Err() != nil {
+			t.recordUpd = false
+			return 0, nil, 0, &InterruptedError{Epoch: epoch, Step: s + 1, Steps: steps, Err: t.cfg.Context.Err()}
+		}
 	}
 	secs = time.Since(start).Seconds()
 	t.recordUpd = false
@@ -343,7 +400,7 @@ func (t *Trainer) Epoch(epoch int, set *dataset.Set, recordUpdates bool) (loss f
 	for l := range meanAbs {
 		meanAbs[l] = t.absUpd[l] / t.updCount[l]
 	}
-	return total / float64(set.N), meanAbs, secs
+	return total / float64(set.N), meanAbs, secs, nil
 }
 
 // Evaluate returns the mean loss and accuracy on set. When keep is non-nil
@@ -386,8 +443,10 @@ type Result struct {
 }
 
 // Train runs cfg.Epochs epochs of SGD on train, evaluating on test after
-// each. It stops with ErrDiverged (naming the epoch) when the loss is no
-// longer finite.
+// each (from epoch cfg.Resume.Epoch+1 when resuming). It stops with
+// ErrDiverged (naming the epoch) when the training or test loss is no
+// longer finite, before any statistics or checkpoint of that epoch are
+// reported, and with ErrInterrupted when cfg.Context is done.
 func Train(net *Network, train, test *dataset.Set, cfg Config) (*Result, error) {
 	t, err := NewTrainer(net, cfg)
 	if err != nil {
@@ -400,15 +459,41 @@ func Train(net *Network, train, test *dataset.Set, cfg Config) (*Result, error) 
 		return nil, err
 	}
 	res := &Result{}
+	first := 1
+	if cfg.Resume != nil {
+		if err := t.Restore(cfg.Resume); err != nil {
+			return nil, err
+		}
+		if cfg.Resume.Epoch >= cfg.Epochs {
+			return nil, fmt.Errorf("nn: the checkpoint has %d epochs done, nothing left to train up to %d", cfg.Resume.Epoch, cfg.Epochs)
+		}
+		res.Epochs = cloneStats(cfg.Resume.Stats)
+		first = cfg.Resume.Epoch + 1
+	}
 	keep := make([][]float32, len(net.Layers))
 	for l, d := range net.Layers {
 		keep[l] = make([]float32, test.N*d.Out)
 	}
-	for e := 1; e <= cfg.Epochs; e++ {
+	for e := first; e <= cfg.Epochs; e++ {
+		if cfg.Context != nil && cfg.Context.Err() != nil {
+			return res, &InterruptedError{Epoch: e, Err: cfg.Context.Err()}
+		}
 		final := e == cfg.Epochs
-		loss, meanAbs, secs := t.Epoch(e, train, final)
+		loss, meanAbs, secs, err := t.epoch(e, train, final)
+		if err != nil {
+			return res, err
+		}
 		if math.IsNaN(loss) || math.IsInf(loss, 0) {
 			return res, fmt.Errorf("%w at epoch %d: training loss is %v (try a smaller --lr than %g)", ErrDiverged, e, loss, cfg.LR)
+		}
+		if uniform := math.Log(float64(net.Classes())); net.Classes() > 1 && loss > DivergedLoss*uniform {
+			return res, fmt.Errorf("%w at epoch %d: mean training loss %.4g is more than %d times that of a uniform guess (%.3g) (try a smaller --lr than %g)",
+				ErrDiverged, e, loss, DivergedLoss, uniform, cfg.LR)
+		}
+		for l, m := range meanAbs {
+			if math.IsNaN(m) || math.IsInf(m, 0) {
+				return res, fmt.Errorf("%w at epoch %d: the weight updates of layer %d are %v (try a smaller --lr than %g)", ErrDiverged, e, l+1, m, cfg.LR)
+			}
 		}
 		evalStart := time.Now()
 		var k [][]float32
@@ -416,11 +501,23 @@ func Train(net *Network, train, test *dataset.Set, cfg Config) (*Result, error) 
 			k = keep
 		}
 		tl, acc := t.Evaluate(test, k)
+		if math.IsNaN(tl) || math.IsInf(tl, 0) {
+			return res, fmt.Errorf("%w at epoch %d: test loss is %v (try a smaller --lr than %g)", ErrDiverged, e, tl, cfg.LR)
+		}
 		st := EpochStats{Epoch: e, TrainLoss: loss, TestLoss: tl, TestAccuracy: acc,
 			Seconds: secs, EvalSeconds: time.Since(evalStart).Seconds(), MeanAbsUpdate: meanAbs}
 		res.Epochs = append(res.Epochs, st)
 		if cfg.OnEpoch != nil {
 			cfg.OnEpoch(st)
+		}
+		if cfg.OnCheckpoint != nil {
+			c, err := t.Checkpoint(e, res.Epochs)
+			if err != nil {
+				return res, err
+			}
+			if err := cfg.OnCheckpoint(c); err != nil {
+				return res, fmt.Errorf("nn: checkpoint after epoch %d: %w", e, err)
+			}
 		}
 	}
 	res.UpdateHist = t.updHist

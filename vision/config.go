@@ -218,8 +218,8 @@ func (c Config) Validate() error {
 		return badConfig("Target", "target_vdd_fraction", c.Target, "must be in (0, 1]")
 	case c.Scale == ScaleFixed && !(c.Gain > 0 && c.Gain <= 1e6):
 		return badConfig("Gain", "mirror_gain", c.Gain, "a fixed gain must be in (0, 1e6]")
-	case math.IsNaN(c.Gain) || c.Gain < 0:
-		return badConfig("Gain", "mirror_gain", c.Gain, "must be ≥ 0")
+	case !(c.Gain >= 0) || math.IsInf(c.Gain, 1):
+		return badConfig("Gain", "mirror_gain", c.Gain, "must be finite and ≥ 0")
 	case !(c.Variation >= 0 && c.Variation <= 1):
 		return badConfig("Variation", "variation", c.Variation, "must be in [0, 1]")
 	}

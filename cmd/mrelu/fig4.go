@@ -1,8 +1,14 @@
 package main
 
 import (
+	"encoding/json"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -34,8 +40,8 @@ func parseFloats(flagName, s string) ([]float64, error) {
 
 func runFig4(args []string, stdout, stderr io.Writer) error {
 	def := experiment.DefaultFig4Params()
-	fs := newFlags("fig4", "Trains the paper's 784-100-100-100-10 network with sigmoid, software ReLU, the ideal\nhardware mReLU and the mReLU with temporal variation (the solved 2T-1M circuit in the loop),\nthen the mReLU at each variation of --sweep. Writes summary.json, CSVs, the Fig. 4 plots\n(fig4c_accuracy, fig4d_loss, fig4ef_neuron_inputs_*, fig4g/h_weight_updates_first/last, fig4i_variation)\nand each run's own report under runs/<name>/.",
-		"mrelu fig4 --epochs 30 --out runs/fig4", stdout)
+	fs := newFlags("fig4", "Trains the paper's 784-100-100-100-10 network with sigmoid, software ReLU, the ideal\nhardware mReLU and the mReLU with temporal variation (the solved 2T-1M circuit in the loop),\nthen the mReLU at each variation of --sweep. Writes summary.json, CSVs, the Fig. 4 plots\n(fig4c_accuracy, fig4d_loss, fig4ef_neuron_inputs_*, fig4g/h_weight_updates_first/last, fig4i_variation)\nand each run's own report under runs/<name>/, with its checkpoints in runs/<name>/checkpoint/\n(after every epoch; the settings in checkpoint/fig4.json). --resume DIR continues the study\nsaved in DIR up to --epochs (settings not given are the saved ones; given ones must agree).\nCtrl-C stops after the current step with the checkpoints kept (exit status 130).",
+		"mrelu fig4 --epochs 30 --out runs/fig4\n  mrelu fig4 --resume runs/fig4 --out runs/fig4 --force", stdout)
 	epochs := fs.Int("epochs", def.Base.Epochs, "training epochs of every run")
 	batch := fs.Int("batch", def.Base.Batch, "minibatch size")
 	lr := fs.Float64("lr", def.Base.LR, "SGD learning rate")
@@ -47,6 +53,7 @@ func runFig4(args []string, stdout, stderr io.Writer) error {
 	data := fs.String("data", "", "folder with train-*/t10k-* IDX files (default: built-in MNIST)")
 	out := fs.String("out", "", "output folder (default: a new mrelu-out/fig4-<time>)")
 	force := fs.Bool("force", false, "write into a non-empty --out")
+	resume := fs.String("resume", "", "continue the study saved in `DIR` (an earlier fig4 --out) up to --epochs")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -66,8 +73,36 @@ func runFig4(args []string, stdout, stderr io.Writer) error {
 			p.Acts = append(p.Acts, a)
 		}
 	}
+	if *resume != "" {
+		saved, err := loadFig4Params(filepath.Join(*resume, checkpointDir, fig4ParamsFile))
+		if err != nil {
+			if _, e := os.Stat(filepath.Join(*resume, checkpointDir, checkpointFile)); e == nil && errors.Is(err, os.ErrNotExist) {
+				return fmt.Errorf("fig4: --resume: %s holds a train run, not a fig4 study: resume it with mrelu train --resume", *resume)
+			}
+			return fmt.Errorf("fig4: --resume: %w", err)
+		}
+		if p, err = resumeFig4Params(fs, p, saved); err != nil {
+			return usagef("fig4: --resume %s: %v", *resume, err)
+		}
+	}
 	if err := p.Validate(); err != nil {
 		return usagef("%v", err)
+	}
+	names := experiment.Fig4RunNames(p)
+	from := map[string]*experiment.TrainCheckpoint{}
+	if *resume != "" {
+		for _, name := range names {
+			saved, err := loadCheckpoints(filepath.Join(*resume, "runs", name, checkpointDir))
+			if errors.Is(err, os.ErrNotExist) {
+				continue // not started: it starts afresh
+			}
+			if err != nil {
+				return fmt.Errorf("fig4: --resume: %w", err)
+			}
+			if from[name], err = pickCheckpoint(saved, p.Base.Epochs); err != nil {
+				return usagef("fig4: --resume %s: run %s: %v", *resume, name, err)
+			}
+		}
 	}
 	dir := *out
 	if dir == "" {
@@ -76,23 +111,56 @@ func runFig4(args []string, stdout, stderr io.Writer) error {
 	if err := report.PrepareOut(dir, *force); err != nil {
 		return err
 	}
-	bar := newProgress(stderr)
-	res, err := experiment.Fig4(p, func(name string) experiment.Progress {
-		bar.Line("fig4: training %s", name)
-		return experiment.Progress{
-			Step: func(epoch, step, steps int) {
-				bar.Update(fmt.Sprintf("%s epoch %d/%d", name, epoch, p.Base.Epochs), step, steps, "")
-			},
-			Epoch: func(e nn.EpochStats) {
-				if e.Epoch == p.Base.Epochs || e.Epoch%10 == 0 {
-					bar.Line("  %s epoch %d: test accuracy %.4f", name, e.Epoch, e.TestAccuracy)
-				}
-			},
+	if err := os.MkdirAll(filepath.Join(dir, checkpointDir), 0o755); err != nil {
+		return err
+	}
+	if err := report.WriteJSON(filepath.Join(dir, checkpointDir, fig4ParamsFile), p); err != nil {
+		return err
+	}
+	writers := map[string]*checkpointWriter{}
+	for _, name := range names {
+		if writers[name], err = newCheckpointWriter(filepath.Join(dir, "runs", name, checkpointDir), from[name]); err != nil {
+			return err
 		}
+	}
+	ctx, stop := interruptContext(stderr)
+	defer stop()
+	bar := newProgress(stderr)
+	res, err := experiment.Fig4With(p, experiment.Fig4Options{
+		Label: func(name string) experiment.Progress {
+			if c := from[name]; c != nil {
+				bar.Line("fig4: training %s (resuming after epoch %d)", name, c.Epoch())
+			} else {
+				bar.Line("fig4: training %s", name)
+			}
+			return experiment.Progress{
+				Step: func(epoch, step, steps int) {
+					bar.Update(fmt.Sprintf("%s epoch %d/%d", name, epoch, p.Base.Epochs), step, steps, "")
+				},
+				Epoch: func(e nn.EpochStats) {
+					if e.Epoch == p.Base.Epochs || e.Epoch%10 == 0 {
+						bar.Line("  %s epoch %d: test accuracy %.4f", name, e.Epoch, e.TestAccuracy)
+					}
+				},
+			}
+		},
+		Context: ctx,
+		Checkpoint: func(name string, c *experiment.TrainCheckpoint) error {
+			w := writers[name]
+			if w == nil {
+				return fmt.Errorf("no checkpoint folder for run %s", name)
+			}
+			return w.write(c)
+		},
+		Resume: func(name string) *experiment.TrainCheckpoint { return from[name] },
 	})
 	bar.Done()
 	if err != nil {
-		return err
+		last := 0
+		for _, w := range writers {
+			last = max(last, w.lastEpoch)
+		}
+		return trainError("fig4", dir, err, last)
 	}
 	s, err := report.WriteFig4(dir, res)
 	if err != nil {
@@ -108,4 +176,61 @@ func runFig4(args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "wrote %s\n", dir)
 	return nil
+}
+
+// fig4ParamsFile, in a fig4 output's checkpoint folder, holds the study's
+// settings for --resume.
+const fig4ParamsFile = "fig4.json"
+
+// loadFig4Params reads the settings a fig4 run saved for --resume.
+func loadFig4Params(path string) (experiment.Fig4Params, error) {
+	var p experiment.Fig4Params
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return p, err
+	}
+	dec := json.NewDecoder(strings.NewReader(string(b)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&p); err != nil {
+		return p, fmt.Errorf("%s: %w", path, err)
+	}
+	if err := p.Validate(); err != nil {
+		return p, fmt.Errorf("%s: %w", path, err)
+	}
+	return p, nil
+}
+
+// resumeFig4Params fills the settings not given on the command line from
+// the saved study's and refuses given ones that differ (except --epochs
+// and --data, whose data are checked by their fingerprint).
+func resumeFig4Params(fs *flag.FlagSet, p, saved experiment.Fig4Params) (experiment.Fig4Params, error) {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	b, sb := &p.Base, saved.Base
+	for _, c := range []struct {
+		flag  string
+		same  bool
+		take  func()
+		now   any
+		saved any
+	}{
+		{"epochs", true, func() { b.Epochs = sb.Epochs }, nil, nil},
+		{"data", true, func() { b.Data = sb.Data }, nil, nil},
+		{"batch", b.Batch == sb.Batch, func() { b.Batch = sb.Batch }, b.Batch, sb.Batch},
+		{"lr", b.LR == sb.LR, func() { b.LR = sb.LR }, b.LR, sb.LR},
+		{"hidden", slices.Equal(b.Hidden, sb.Hidden), func() { b.Hidden = slices.Clone(sb.Hidden) }, b.Hidden, sb.Hidden},
+		{"seed", b.Seed == sb.Seed, func() { b.Seed = sb.Seed }, b.Seed, sb.Seed},
+		{"variation", b.Variation == sb.Variation, func() { b.Variation = sb.Variation }, b.Variation, sb.Variation},
+		{"sweep", slices.Equal(p.Sweep, saved.Sweep), func() { p.Sweep = slices.Clone(saved.Sweep) }, p.Sweep, saved.Sweep},
+		{"acts", slices.Equal(p.Acts, saved.Acts), func() { p.Acts = slices.Clone(saved.Acts) }, strings.Join(p.Acts, ","), strings.Join(saved.Acts, ",")},
+	} {
+		switch {
+		case !set[c.flag]:
+			c.take()
+		case !c.same:
+			return p, fmt.Errorf("%w: --%s %v differs from the saved study's %v", experiment.ErrIncompatible, c.flag, c.now, c.saved)
+		}
+	}
+	p.Device, p.Neuron = saved.Device, saved.Neuron
+	return p, nil
 }

@@ -38,6 +38,14 @@ func (e usageError) Error() string { return e.msg }
 
 func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
 
+// exitError is a failure with its own exit status (130: interrupted).
+type exitError struct {
+	code int
+	msg  string
+}
+
+func (e exitError) Error() string { return e.msg }
+
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
@@ -74,6 +82,11 @@ func exitCode(err error, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "mrelu: %v\n", ue.msg)
 		return 2
 	}
+	var xe exitError
+	if errors.As(err, &xe) {
+		fmt.Fprintf(stderr, "mrelu: %v\n", xe.msg)
+		return xe.code
+	}
 	fmt.Fprintf(stderr, "mrelu: %v\n", err)
 	return 1
 }
@@ -109,9 +122,15 @@ func newFlags(name, synopsis, example string, stdout io.Writer) *flag.FlagSet {
 
 // parseFlags parses args, turning flag errors into usage errors (exit 2)
 // and refusing stray positional arguments.
+// The usage goes to stdout for --help only: a bad command line gets the
+// one-line error on stderr and nothing else.
 func parseFlags(fs *flag.FlagSet, args []string) error {
+	usage := fs.Usage
+	fs.Usage = func() {} // flag.Parse calls it on every error
+	defer func() { fs.Usage = usage }()
 	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) { // fs.Parse has printed the usage
+		if errors.Is(err, flag.ErrHelp) {
+			usage()
 			return flag.ErrHelp
 		}
 		return usagef("%s: %v", fs.Name(), err)

@@ -1,0 +1,180 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+
+	"github.com/mrelu/mrelu/experiment"
+	"github.com/mrelu/mrelu/nn"
+	"github.com/mrelu/mrelu/report"
+)
+
+func init() {
+	register("paper", "the whole paper in one run: device, neuron, Fig. 4, Fig. 5, energy, Table 1, report.html", runPaper)
+}
+
+const paperSynopsis = `mrelu paper [--quick] [--params FILE] [--seed N] --out DIR [--force]
+
+Runs every experiment of the paper with one parameter set and one seed, each written by its own
+writer into its own folder: device/{iv,sweep,pulse,tft} (Fig. 1f, 1h, 3a-f, S5),
+neuron/{transfer,pulse,spice,montecarlo,montecarlo-trim} (Fig. 3i; the ngspice cross-check runs
+when ngspice is on PATH), fig4/ (Fig. 4: sigmoid, ReLU, ideal mReLU and mReLU with 9.9 % variation
+on MNIST, accuracy vs variation), edges/ and edges/variation/ (Fig. 5), energy/ (energy and latency
+per activation and per inference), table1/ (Table 1 with our row). Then DIR/summary.json (every
+headline number, ours beside the paper's), DIR/params.json and DIR/device_params.json (the
+parameters used) and DIR/report.html (one self-contained page with every figure embedded).
+
+The full run uses the paper's settings (30 epochs, 5-point variation sweep, 200 DC cycles; about
+2 minutes on 2 cores). --quick trains 3 epochs, sweeps 3 variations and runs 50 DC cycles (about
+15 s); the output and the report say so.
+
+--params FILE replaces the default device (and neuron) parameters in every experiment: a
+params.json from 'mrelu device fit', any device/neuron run, a paper run, or written by hand
+({"memristor": {...}, "tft": {...}, "neuron": {...}}; absent keys keep their defaults, unknown
+keys and out-of-range values are errors naming the key). See docs/paper.md.`
+
+func runPaper(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("paper", paperSynopsis, "mrelu paper --quick --out runs/paper-quick", stdout)
+	quick := fs.Bool("quick", false, "reduced setting: 3 epochs, 3-point variation sweep, 50 DC cycles (under a minute)")
+	params := fs.String("params", "", "parameter JSON `FILE`: device (memristor, tft) and optionally neuron parameters, used by every experiment")
+	seed := fs.Uint64("seed", 1, "random `N` seeding every draw (variation, training, Monte Carlo)")
+	epochs := fs.Int("epochs", 0, "training epochs of Fig. 4 (0: 30, or 3 with --quick)")
+	data := fs.String("data", "", "folder with train-*/t10k-* IDX files for Fig. 4 (default: built-in MNIST)")
+	image := fs.String("image", "", "PNG or JPEG `FILE` for Fig. 5 (default: the built-in 160x160 camera image)")
+	ngspice := fs.Bool("ngspice", true, "run the ngspice cross-check when ngspice is on PATH")
+	out := fs.String("out", "", "output folder `DIR` (default: a new mrelu-out/paper-<time>)")
+	force := fs.Bool("force", false, "write into a non-empty --out")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	cfg := experiment.DefaultPaperConfig()
+	if *quick {
+		cfg = experiment.QuickPaperConfig()
+	}
+	cfg.Seed = *seed
+	cfg.Ngspice = *ngspice
+	cfg.Fig4.Base.Data = *data
+	cfg.Edges.Image = *image
+	if *epochs < 0 {
+		return usagef("paper: --epochs %d: must be ≥ 0", *epochs)
+	}
+	if *epochs > 0 {
+		cfg.Fig4.Base.Epochs = *epochs
+	}
+	if *params != "" {
+		d, np, err := loadNeuronParams(*params)
+		if err != nil {
+			return fmt.Errorf("paper: --params: %w", err)
+		}
+		d.Settings = nil
+		cfg.Device, cfg.Neuron = d, np
+	}
+	if err := cfg.Validate(); err != nil {
+		return usagef("%v", err)
+	}
+	dir := *out
+	if dir == "" {
+		dir = defaultOut("paper")
+	}
+	if err := report.PrepareOut(dir, *force); err != nil {
+		return err
+	}
+	command := "mrelu paper"
+	for _, a := range args {
+		command += " " + report.ShellQuote(a)
+	}
+
+	bar := newProgress(stderr)
+	mode := "full (the paper's settings)"
+	if cfg.Quick {
+		mode = "quick"
+	}
+	bar.Line("mrelu paper: %s run, seed %d, writing %s", mode, cfg.Seed, dir)
+	for _, q := range cfg.QuickDifferences() {
+		bar.Line("  note: %s", q)
+	}
+	if *params != "" {
+		bar.Line("  parameters from %s in every experiment", *params)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	prog := experiment.PaperProgress{
+		Start: func(s experiment.PaperStage, k, n int) {
+			bar.Line("paper [%d/%d] %s: %s", k+1, n, s.Key, s.Title)
+		},
+		Done: func(s experiment.PaperStage, sec float64, note string) {
+			if note != "" {
+				note = ": " + note
+			}
+			bar.Line("  done in %.1f s%s", sec, note)
+		},
+		Train: func(name string) experiment.Progress {
+			bar.Line("  training %s (%d epochs)", name, cfg.Fig4.Base.Epochs)
+			return experiment.Progress{
+				Step: func(epoch, step, steps int) {
+					bar.Update(fmt.Sprintf("  %s epoch %d/%d", name, epoch, cfg.Fig4.Base.Epochs), step, steps, "")
+				},
+				Epoch: func(e nn.EpochStats) {
+					if e.Epoch == cfg.Fig4.Base.Epochs {
+						bar.Line("  %s: test accuracy %.4f after %d epochs", name, e.TestAccuracy, e.Epoch)
+					}
+				},
+			}
+		},
+	}
+	res, err := experiment.Paper(ctx, cfg, prog)
+	bar.Done()
+	if err != nil {
+		return err
+	}
+	bar.Line("paper: writing files")
+	s, err := report.WritePaper(dir, res, report.PaperOptions{Command: command, Out: dir, ParamsFile: *params,
+		Log: func(format string, a ...any) { bar.Line("  "+format, a...) }})
+	if err != nil {
+		return err
+	}
+	printPaperSummary(stdout, s, res)
+	fmt.Fprintf(stdout, "wrote %s (open %s in a browser)\n", dir, filepath.Join(dir, "report.html"))
+	return nil
+}
+
+// printPaperSummary prints the headline numbers that the paper states as
+// numbers, and the quick-mode caveats.
+func printPaperSummary(w io.Writer, s *report.PaperSummary, r *experiment.PaperResult) {
+	fmt.Fprintf(w, "mrelu paper (%s run, seed %d): %.1f s of experiments, %.1f s writing\n", s.Mode, s.Seed, s.TotalSeconds, s.WriteSeconds)
+	for _, q := range s.QuickNotes {
+		fmt.Fprintf(w, "  quick: %s\n", q)
+	}
+	fmt.Fprintf(w, "  %-17s %s %s %s\n", "figure", clip("quantity", 62), clip("paper", 24), "ours")
+	keys := []string{"device.latency_s", "device.energy_J", "device.set_median_V", "device.hold_median_V", "device.tft_vth_sigma_V",
+		"neuron.off_level_V", "neuron.i90_A", "neuron.r2", "neuron.latency_s", "neuron.energy_J", "neuron.ngspice_max_diff_V"}
+	for _, a := range r.Config.Fig4.Acts {
+		keys = append(keys, "fig4.accuracy."+a)
+	}
+	keys = append(keys, "edges.pearson.vertical", "edges.pearson.lateral",
+		"energy.device.total_per_inference_J", "energy.circuit.total_per_inference_J", "energy.ratio_vo2_over_ours")
+	for _, k := range keys {
+		v := s.Value(k)
+		if v == nil {
+			continue
+		}
+		fmt.Fprintf(w, "  %-17s %s %s %s\n", v.Figure, clip(v.Quantity, 62), clip(v.PaperText, 24), v.OursText)
+	}
+	if !s.Ngspice.Ran {
+		fmt.Fprintf(w, "  ngspice: %s\n", strings.TrimSpace(r.SpiceNote))
+	}
+}
+
+// clip shortens s to n characters (runes) with "...", and pads it to n.
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) > n {
+		r = append(r[:n-3], []rune("...")...)
+	}
+	return string(r) + strings.Repeat(" ", n-len(r))
+}

@@ -1,0 +1,127 @@
+package experiment
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/mrelu/mrelu/neuron"
+)
+
+// Table1Row is one analog neuron of the paper's Table 1.
+type Table1Row struct {
+	Neuron    string `json:"neuron"`
+	Mechanism string `json:"mechanism"`
+	Structure string `json:"structure"`
+	Model     string `json:"model"`
+	// Energy is the energy column as printed ("-": not reported);
+	// EnergyJ the same in J (nil: not reported).
+	Energy  string   `json:"energy"`
+	EnergyJ *float64 `json:"energy_J"`
+	// EnergyCircuitJ is, for our row, the energy per activation of the
+	// whole 2T-1M circuit transient (EnergyJ is the device-level value).
+	EnergyCircuitJ *float64 `json:"energy_circuit_J,omitempty"`
+	// Ours marks the row computed by this run; Source says where a row
+	// comes from.
+	Ours   bool   `json:"ours"`
+	Source string `json:"source"`
+}
+
+func joule(v float64) *float64 { return &v }
+
+// PaperTable1 is the paper's Table 1 as printed.
+var PaperTable1 = []Table1Row{
+	{Neuron: "Pt/SiOxNy:Ag/Pt", Mechanism: "diffusive", Structure: "1M1C", Model: "LIF", Energy: "-"},
+	{Neuron: "GeSb2Te5", Mechanism: "phase change", Structure: "1M", Model: "IF", Energy: "5 pJ", EnergyJ: joule(5e-12)},
+	{Neuron: "TiN/NbOx/TiN", Mechanism: "insulator-metal transition", Structure: "1M", Model: "LIF", Energy: "0.5 pJ", EnergyJ: joule(0.5e-12)},
+	{Neuron: "Si NpN junction", Mechanism: "baristor", Structure: "1T", Model: "LIF", Energy: "6 pJ", EnergyJ: joule(6e-12)},
+	{Neuron: "MTJ", Mechanism: "magnetic tunnel junction", Structure: "1T", Model: "LIF", Energy: "7.1 fJ", EnergyJ: joule(7.1e-15)},
+	{Neuron: "Hf0.5Zr0.5O2", Mechanism: "ferroelectric", Structure: "1F-1T1R", Model: "LIF", Energy: "-"},
+	{Neuron: "analog CMOS", Mechanism: "> 3 op-amps", Structure: "-", Model: "sigmoid", Energy: "3410 pJ", EnergyJ: joule(CMOSSigmoidEnergy)},
+	{Neuron: "TiN/NbOx/a-Si", Mechanism: "insulator-metal transition", Structure: "1T-1M", Model: "frequency ReLU", Energy: "-"},
+	{Neuron: "Cu/p(V3D3-co-VI)/Al2O3 (mReLU, the paper)", Mechanism: "diffusive dynamics", Structure: "2T-1M", Model: "ReLU", Energy: "0.5 pJ", EnergyJ: joule(PaperEnergy)},
+}
+
+// FormatEnergy prints an energy in J with an SI prefix (fJ ... µJ).
+func FormatEnergy(e float64) string {
+	a := math.Abs(e)
+	switch {
+	case math.IsNaN(e) || math.IsInf(e, 0):
+		return "-"
+	case a >= 1e-6:
+		return fmt.Sprintf("%.3g µJ", e*1e6)
+	case a >= 1e-9:
+		return fmt.Sprintf("%.3g nJ", e*1e9)
+	case a >= 0.1e-12:
+		return fmt.Sprintf("%.3g pJ", e*1e12)
+	default:
+		return fmt.Sprintf("%.3g fJ", e*1e15)
+	}
+}
+
+// FormatTime prints a time in s with an SI prefix (ns ... s).
+func FormatTime(t float64) string {
+	a := math.Abs(t)
+	switch {
+	case math.IsNaN(t) || math.IsInf(t, 0):
+		return "-"
+	case a >= 1:
+		return fmt.Sprintf("%.3g s", t)
+	case a >= 1e-3:
+		return fmt.Sprintf("%.3g ms", t*1e3)
+	case a >= 1e-6:
+		return fmt.Sprintf("%.3g µs", t*1e6)
+	default:
+		return fmt.Sprintf("%.3g ns", t*1e9)
+	}
+}
+
+// Table1 returns the paper's Table 1 with our row appended, computed from
+// this run: the circuit's structure (np), the shape of its solved transfer
+// curve (m) and the energies per activation of the device-level pulse and
+// of the circuit transient (e; NaN-valued scenarios print as "-").
+func Table1(np neuron.Params, m neuron.TransferMetrics, e *EnergyResult) []Table1Row {
+	rows := append([]Table1Row(nil), PaperTable1...)
+	for k := range rows {
+		rows[k].Source = "paper, Table 1"
+	}
+	structure := "2T-1M"
+	if np.Clamp {
+		structure = "2T-1M + input clamp TFT (3T-1M)"
+	}
+	model := "not a ReLU"
+	reluOff := m.MaxVoutNonPositive < 0.05
+	switch {
+	case reluOff && m.R2 >= 0.99 && m.MaxVout <= m.VDD:
+		model = fmt.Sprintf("ReLU bounded at %.2f V (%.0f %% VDD), off level %.3f V, linear R² %.4f", m.MaxVout, 100*m.MaxVout/m.VDD, m.MaxVoutNonPositive, m.R2)
+	case reluOff && m.MaxVout > 0.5*m.VDD:
+		model = fmt.Sprintf("ReLU-like, bounded at %.2f V, R² %.4f over 10-90 %% of the swing", m.MaxVout, m.R2)
+	case !reluOff:
+		model = fmt.Sprintf("not a ReLU: output %.3f V at inputs ≤ 0", m.MaxVoutNonPositive)
+	}
+	our := Table1Row{Neuron: "Cu/p(V3D3-co-VI)/Al2O3 (mReLU, this simulation)",
+		Mechanism: "diffusive dynamics: Cu nanocluster pseudo-filament, volatile (compact model)",
+		Structure: structure, Model: model, Energy: "-", Ours: true,
+		Source: "this run: device/pulse/pulse.json (device level), neuron/pulse/pulse.json (circuit), neuron/transfer/transfer.json (model)"}
+	if e != nil {
+		var parts []string
+		if s := e.Scenario("device"); s != nil && !math.IsNaN(s.NeuronEnergy) {
+			our.EnergyJ = joule(s.NeuronEnergy)
+			parts = append(parts, fmt.Sprintf("%s (device, %s pulse)", FormatEnergy(s.NeuronEnergy), FormatTime(s.NeuronLatency)))
+		}
+		if s := e.Scenario("circuit"); s != nil {
+			if math.IsNaN(s.NeuronEnergy) {
+				parts = append(parts, fmt.Sprintf("circuit: none (%s)", e.CircuitStatus))
+			} else {
+				our.EnergyCircuitJ = joule(s.NeuronEnergy)
+				parts = append(parts, fmt.Sprintf("%s (2T-1M circuit, %s)", FormatEnergy(s.NeuronEnergy), FormatTime(s.NeuronLatency)))
+			}
+		}
+		if len(parts) > 0 {
+			our.Energy = parts[0]
+			for _, p := range parts[1:] {
+				our.Energy += "; " + p
+			}
+		}
+	}
+	return append(rows, our)
+}
