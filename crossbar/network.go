@@ -141,8 +141,11 @@ func (nw *Network) pass(x []float32, b int, t float64) (energy float64) {
 		// The first array reads the pixels x at ReadScale volts per unit
 		// (the scale is folded into the product); the others the neurons'
 		// output voltages.
-		vin, scale := x[:b*arr.In], arr.ReadScale()
-		if l > 0 {
+		var vin []float32
+		var scale float64
+		if l == 0 {
+			vin, scale = x[:b*arr.In], arr.ReadScale()
+		} else {
 			vin, scale = nw.volts[l][:b*arr.In], 1
 		}
 		cur := nw.cur[l][:b*arr.Out]
