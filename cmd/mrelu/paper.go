@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"path/filepath"
 	"strings"
 
@@ -101,8 +99,6 @@ func runPaper(args []string, stdout, stderr io.Writer) error {
 	if *params != "" {
 		bar.Line("  parameters from %s in every experiment", *params)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
 	prog := experiment.PaperProgress{
 		Start: func(s experiment.PaperStage, k, n int) {
 			bar.Line("paper [%d/%d] %s: %s", k+1, n, s.Key, s.Title)
@@ -127,7 +123,9 @@ func runPaper(args []string, stdout, stderr io.Writer) error {
 			}
 		},
 	}
-	res, err := experiment.Paper(ctx, cfg, prog)
+	// Ctrl-C ends the run at once: nothing is written before every
+	// experiment has finished, and each file is written atomically.
+	res, err := experiment.Paper(context.Background(), cfg, prog)
 	bar.Done()
 	if err != nil {
 		return err
