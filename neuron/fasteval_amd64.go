@@ -2,13 +2,9 @@
 
 package neuron
 
+import "github.com/mrelu/mrelu/internal/kernel"
+
 // The AVX-512 EvalDeriv kernel (fasteval_amd64.s).
-
-// cpuidEval executes CPUID with the given leaf and sub-leaf.
-func cpuidEval(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
-
-// xgetbvEval returns XCR0; only call it when OSXSAVE is set.
-func xgetbvEval() (eax, edx uint32)
 
 // evalDerivAVX512 is the EvalDeriv loop over n > 0 inputs for an evaluator
 // with nseg ≥ 1 segments and coef holding 4·nseg coefficients.
@@ -20,8 +16,8 @@ func evalDerivAVX512(dst, deriv, in *float32, n int, coef *float32, x0, invh flo
 const evalDerivChunk = 1 << 16
 
 // hasEvalAVX512 is set when the CPU has AVX-512F and the OS saves the
-// opmask and ZMM state.
-var hasEvalAVX512 = detectEvalAVX512()
+// opmask and ZMM state (the detection of internal/kernel).
+var hasEvalAVX512 = kernel.HasAVX512()
 
 // evalDerivAsmName names the EvalDeriv kernel in use (for tests and
 // benchmarks).
@@ -31,26 +27,6 @@ var evalDerivAsmName = func() string {
 	}
 	return "go"
 }()
-
-func detectEvalAVX512() bool {
-	maxLeaf, _, _, _ := cpuidEval(0, 0)
-	if maxLeaf < 7 {
-		return false
-	}
-	_, _, ecx1, _ := cpuidEval(1, 0)
-	const osxsave = 1 << 27
-	if ecx1&osxsave == 0 {
-		return false
-	}
-	xcr0, _ := xgetbvEval()
-	const zmmState = 0xe6 // XMM, YMM, opmask, ZMM0-15 upper halves, ZMM16-31
-	if xcr0&zmmState != zmmState {
-		return false
-	}
-	_, ebx7, _, _ := cpuidEval(7, 0)
-	const avx512f = 1 << 16
-	return ebx7&avx512f != 0
-}
 
 // evalDerivAsm runs the assembly kernel if the CPU has one and the
 // evaluator is well formed (else the caller runs the Go loop, which panics

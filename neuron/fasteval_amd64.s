@@ -2,25 +2,6 @@
 
 #include "textflag.h"
 
-// func cpuidEval(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
-TEXT ·cpuidEval(SB), NOSPLIT, $0-24
-	MOVL eaxArg+0(FP), AX
-	MOVL ecxArg+4(FP), CX
-	CPUID
-	MOVL AX, eax+8(FP)
-	MOVL BX, ebx+12(FP)
-	MOVL CX, ecx+16(FP)
-	MOVL DX, edx+20(FP)
-	RET
-
-// func xgetbvEval() (eax, edx uint32)
-TEXT ·xgetbvEval(SB), NOSPLIT, $0-8
-	MOVL $0, CX
-	XGETBV
-	MOVL AX, eax+0(FP)
-	MOVL DX, edx+4(FP)
-	RET
-
 // evalEvenIdx is the VPERMI2PS index selecting the even float32 lanes
 // 0, 2, ..., 30 of a pair of registers.
 DATA evalEvenIdx<>+0(SB)/8, $0x0000000200000000
