@@ -54,8 +54,12 @@ func runFig4(args []string, stdout, stderr io.Writer) error {
 	out := fs.String("out", "", "output folder (default: a new mrelu-out/fig4-<time>)")
 	force := fs.Bool("force", false, "write into a non-empty --out")
 	resume := fs.String("resume", "", "continue the study saved in `DIR` (an earlier fig4 --out) up to --epochs")
+	paramsFile := fs.String("params", "", "device (and \"neuron\") parameters as JSON (`FILE`, e.g. from mrelu device fit), replacing the defaults of the solved mReLU")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if *paramsFile != "" && *resume != "" {
+		return usagef("fig4: --params cannot be combined with --resume (a resumed study keeps its saved devices)")
 	}
 	p := def
 	p.Base.Epochs, p.Base.Batch, p.Base.LR, p.Base.Seed, p.Base.Variation, p.Base.Data = *epochs, *batch, *lr, *seed, *variation, *data
@@ -71,6 +75,11 @@ func runFig4(args []string, stdout, stderr io.Writer) error {
 	for _, a := range strings.Split(*acts, ",") {
 		if a = strings.TrimSpace(a); a != "" {
 			p.Acts = append(p.Acts, a)
+		}
+	}
+	if *paramsFile != "" {
+		if p.Device, p.Neuron, err = loadNeuronParams(*paramsFile); err != nil {
+			return fmt.Errorf("fig4: --params: %w", err)
 		}
 	}
 	if *resume != "" {

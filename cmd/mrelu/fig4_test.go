@@ -83,3 +83,40 @@ func TestFig4BadArguments(t *testing.T) {
 		}
 	}
 }
+
+// TestFig4Params: a user's device file changes the solved neuron of the
+// study (its current scale 1/RD), and a bad file is refused by name.
+func TestFig4Params(t *testing.T) {
+	data := t.TempDir()
+	writeTinySet(t, data, 120, "train", 1)
+	writeTinySet(t, data, 60, "t10k", 2)
+	params := filepath.Join(t.TempDir(), "dev.json")
+	if err := os.WriteFile(params, []byte(`{"memristor": {"r_d_ohm": 250000}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "fig4")
+	var so, se bytes.Buffer
+	args := []string{"fig4", "--data", data, "--epochs", "1", "--batch", "30", "--hidden", "8", "--acts", "mrelu", "--sweep", "0.099", "--params", params, "--out", out}
+	if code := run(args, &so, &se); code != 0 {
+		t.Fatalf("exit %d: %s", code, se.String())
+	}
+	b, err := os.ReadFile(filepath.Join(out, "summary.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s struct {
+		Neuron map[string]float64 `json:"neuron"`
+	}
+	if err := json.Unmarshal(b, &s); err != nil {
+		t.Fatal(err)
+	}
+	if got := s.Neuron["iunit_A"]; got < 3.99e-6 || got > 4.01e-6 {
+		t.Errorf("iunit_A = %g with RD = 250 kΩ, want 4e-6 (1/RD)", got)
+	}
+	bad := filepath.Join(t.TempDir(), "bad.json")
+	os.WriteFile(bad, []byte(`{"memristor": {"r_dd_ohm": 1}}`), 0o644)
+	se.Reset()
+	if code := run([]string{"fig4", "--params", bad, "--out", filepath.Join(t.TempDir(), "x")}, &so, &se); code == 0 || !strings.Contains(se.String(), "r_dd_ohm") {
+		t.Errorf("bad params: exit %d, %q", code, se.String())
+	}
+}
