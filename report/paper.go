@@ -691,11 +691,8 @@ func paperPage(r *experiment.PaperResult, s *PaperSummary, c paperCommands) (HTM
 	if fc.Base.Data != "" {
 		fig4Cmd += " --data " + ShellQuote(fc.Base.Data)
 	}
-	fig4Cmd += " --out " + ShellQuote(filepath.Join(c.out, "fig4"))
+	fig4Cmd += c.allParams + " --out " + ShellQuote(filepath.Join(c.out, "fig4"))
 	fig4Note := ""
-	if s.ParamsFile != "" {
-		fig4Note = "mrelu fig4 has no --params: with your device parameters only mrelu paper reproduces this figure (the command shown uses the defaults)."
-	}
 	acc := func() string {
 		var a []string
 		for _, name := range fc.Acts {
