@@ -2,7 +2,7 @@ package nn
 
 import (
 	"math"
-	"sort"
+	"slices"
 )
 
 // LogHistogram counts values by sign and by magnitude in quarter-octave
@@ -134,7 +134,7 @@ func NewHistogram(values []float32, n int, clip bool) Histogram {
 	}
 	if clip && len(values) > 1000 {
 		s := append([]float32(nil), values...)
-		sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+		slices.Sort(s)
 		lo = float64(s[len(s)/1000])
 		hi = float64(s[len(s)-1-len(s)/1000])
 	}
