@@ -28,6 +28,16 @@ type StatefulModel interface {
 	StateBounds() (lo, hi float64)
 }
 
+// SteadyStateModel is an optional extension of StatefulModel for a model
+// whose state rate is a positive factor times a simpler function,
+// dx/dt = A(v)·g(v, x) with A > 0 (for example a field-accelerated ionic
+// rate). Its steady states are the roots of g, which a DC analysis solves
+// instead of f: the roots are the same, but g is not scaled by a factor
+// that may span many decades over the voltages Newton visits.
+type SteadyStateModel interface {
+	SteadyStateRate(v, x float64) (g, dgdv, dgdx float64)
+}
+
 // FETModel is a three-terminal n-type field-effect transistor. Ids returns
 // the current in amperes flowing into the drain, through the channel, and out
 // of the source, for the gate–source voltage vgs and drain–source voltage vds

@@ -395,7 +395,12 @@ func (e *Stateful) load(s *solver, ctx *loadCtx) {
 		s.J[r*s.st+r] = 1
 		return
 	}
-	f, dfdv, dfdx := e.Model.StateRate(v, xs)
+	var f, dfdv, dfdx float64
+	if ss, ok := e.Model.(SteadyStateModel); ok && ctx.mode == modeDC {
+		f, dfdv, dfdx = ss.SteadyStateRate(v, xs)
+	} else {
+		f, dfdv, dfdx = e.Model.StateRate(v, xs)
+	}
 	if ctx.mode == modeDC {
 		s.F[r] = -f
 		s.scale[r] = math.Abs(f)

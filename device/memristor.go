@@ -26,7 +26,8 @@ const sinhLimit = 40.0
 //	i(v,x)  = G(x)·VNL·sinh(v/VNL)
 //	ve      = v + RD·i                     (effective set drive)
 //	ks(ve)  = 1/(TauSet·(1+exp(−((ve−Vth)/V0 − ln(TauRelax/TauSet)))))
-//	dx/dt   = ks(ve)·(1−x) − x/TauRelax
+//	A(v)    = 1 + (TauRelax/TauSetTh)·exp((v−Vth)/VA)   (field acceleration; 1 if TauSetTh = 0)
+//	dx/dt   = A(v)·[ks(ve)·(1−x) − x/TauRelax]
 //
 // Its current-controlled steady state is v(I) ≈ Vth − RD·I, i.e.
 // R(I) ≈ Vth/I − RD.
@@ -80,6 +81,26 @@ type Memristor struct {
 	// at 1/TauSet at large overdrive (ion hopping limit). Default 100e-9 s
 	// (tuned with TauRelax: Fig. 3f latency 650 ns).
 	TauSet float64 `json:"tau_set_s"`
+	// TauSetTh switches on the field acceleration of the ionic rates and
+	// sets its strength: the set time constant in s at the threshold,
+	// v = Vth. With TauSetTh > 0 the state equation is multiplied by
+	// A(v) = 1 + (TauRelax/TauSetTh)·exp((v − Vth)/VA), so that at v = Vth
+	// the set rate is ≈ 1/TauSetTh while at zero bias A ≈ 1 and the device
+	// relaxes with TauRelax. A multiplies growth and dissolution alike, so
+	// the DC steady state R(I) (every DC figure, the transfer curve, the
+	// fit) does not depend on it. Default 0: off, the device of round 1,
+	// whose Fig. 3f calibration (650 ns with a 2.4 V pulse through 1 MΩ)
+	// holds. 0.9e-6 s with VA = 0.1 V gives a neuron that switches in
+	// ~1 µs at VDD = 2 V without parasitics, but breaks that calibration
+	// and latches with the default parasitics (docs/neuron.md §5).
+	TauSetTh float64 `json:"tau_set_th_s"`
+	// VA is the field-acceleration voltage in V: with TauSetTh > 0 the
+	// ionic rates grow e-fold per VA of device voltage (hopping over a
+	// barrier lowered by the field, rate ∝ exp(q·a·E/2kT)). Default 0.1 V
+	// (choice: a ≈ 0.5 nm hop across the ~1.5 nm tunnelling gap at room
+	// temperature gives 2kT·gap/(q·a) ≈ 0.16 V; 0.1 V keeps A ≈ 1 at the
+	// neuron's mid-range operating points). Unused when TauSetTh = 0.
+	VA float64 `json:"v_acc_V"`
 }
 
 // DefaultMemristor returns the parameters that reproduce the paper's device
@@ -96,6 +117,8 @@ func DefaultMemristor() Memristor {
 		RD:       0.3e6,
 		TauRelax: 430e-6,
 		TauSet:   100e-9,
+		TauSetTh: 0,
+		VA:       0.1,
 	}
 }
 
@@ -135,6 +158,7 @@ func (m *Memristor) Validate() error {
 		{"RD", "r_d_ohm", "Ω", m.RD},
 		{"TauRelax", "tau_relax_s", "s", m.TauRelax},
 		{"TauSet", "tau_set_s", "s", m.TauSet},
+		{"VA", "v_acc_V", "V", m.VA},
 	}
 	for _, f := range fields {
 		if err := checkPositive("Memristor", f.name, f.key, f.unit, f.v); err != nil {
@@ -152,6 +176,12 @@ func (m *Memristor) Validate() error {
 	}
 	if m.V0 > m.Vth {
 		return badParam("Memristor", "V0", "v0_V", "V", m.V0, fmt.Sprintf("threshold softness must not exceed Vth = %g V", m.Vth))
+	}
+	if math.IsNaN(m.TauSetTh) || math.IsInf(m.TauSetTh, 0) || m.TauSetTh < 0 {
+		return badParam("Memristor", "TauSetTh", "tau_set_th_s", "s", m.TauSetTh, "must be finite and ≥ 0 (0: no field acceleration)")
+	}
+	if m.TauSetTh > m.TauRelax {
+		return badParam("Memristor", "TauSetTh", "tau_set_th_s", "s", m.TauSetTh, fmt.Sprintf("must not exceed TauRelax = %g s", m.TauRelax))
 	}
 	if m.TauSet >= m.TauRelax {
 		return badParam("Memristor", "TauSet", "tau_set_s", "s", m.TauSet, fmt.Sprintf("must be below TauRelax = %g s", m.TauRelax))
@@ -231,18 +261,50 @@ func (m *Memristor) Drive(v, x float64) float64 {
 	return v + m.RD*i
 }
 
+// accelLimit bounds the exponent of the field acceleration; beyond it A is
+// continued linearly (C¹), as shape does for the sinh law.
+const accelLimit = 40.0
+
+// Acceleration returns the field-acceleration factor
+// A(v) = 1 + (TauRelax/TauSetTh)·exp((v − Vth)/VA) of the ionic rates and
+// dA/dv (1/V). A(0) ≈ 1: relaxation at zero bias is unaccelerated. With
+// TauSetTh = 0 (no acceleration) it is 1 everywhere.
+func (m *Memristor) Acceleration(v float64) (a, dadv float64) {
+	if m.TauSetTh == 0 {
+		return 1, 0
+	}
+	k := m.TauRelax / m.TauSetTh
+	u := (v - m.Vth) / m.VA
+	if u <= accelLimit {
+		e := math.Exp(u)
+		return 1 + k*e, k * e / m.VA
+	}
+	e := math.Exp(accelLimit)
+	return 1 + k*e*(1+u-accelLimit), k * e / m.VA
+}
+
 // StateRate returns dx/dt (1/s) at voltage v (V) and state x, with the
 // analytic partial derivatives d(dx/dt)/dv (1/(V·s)) and d(dx/dt)/dx (1/s).
 // The rate is smooth in v and x (no branches), so Newton iterations of a
 // circuit solver see continuous Jacobians.
 func (m *Memristor) StateRate(v, x float64) (dxdt, dfdv, dfdx float64) {
+	f0, f0v, f0x := m.SteadyStateRate(v, x)
+	a, dadv := m.Acceleration(v)
+	return a * f0, dadv*f0 + a*f0v, a * f0x
+}
+
+// SteadyStateRate returns the unaccelerated rate
+// g(v,x) = ks(ve)·(1−x) − x/TauRelax (1/s) with its partial derivatives:
+// StateRate is A(v)·g, so both have the same steady states
+// (circuit.SteadyStateModel; a DC analysis solves g = 0).
+func (m *Memristor) SteadyStateRate(v, x float64) (g, dgdv, dgdx float64) {
 	i, didv, didx := m.Current(v, x)
 	ks, dks := m.setRate(v + m.RD*i)
 	kr := 1 / m.TauRelax
-	dxdt = ks*(1-x) - kr*x
-	dfdv = dks * (1 + m.RD*didv) * (1 - x)
-	dfdx = dks*m.RD*didx*(1-x) - ks - kr
-	return dxdt, dfdv, dfdx
+	g = ks*(1-x) - kr*x
+	dgdv = dks * (1 + m.RD*didv) * (1 - x)
+	dgdx = dks*m.RD*didx*(1-x) - ks - kr
+	return g, dgdv, dgdx
 }
 
 // RelaxedState returns the equilibrium state with no bias (v = 0), the
@@ -262,7 +324,7 @@ func (m *Memristor) InsulatingResistance() float64 {
 // derivative in x (the voltage follows the state).
 func (m *Memristor) currentControlledRate(i, x float64) (f, dfdx, v float64) {
 	v, _, dvdx := m.VoltageAt(i, x)
-	f, fv, fx := m.StateRate(v, x)
+	f, fv, fx := m.SteadyStateRate(v, x)
 	return f, fx + fv*dvdx, v
 }
 

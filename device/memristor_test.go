@@ -13,7 +13,15 @@ func closeRel(a, b, rel, scale float64) bool {
 }
 
 func TestMemristorDerivativesMatchFiniteDifferences(t *testing.T) {
-	m := DefaultMemristor()
+	fast := DefaultMemristor()
+	fast.TauSetTh, fast.VA = 0.9e-6, 0.1
+	for _, m := range []Memristor{DefaultMemristor(), fast} {
+		checkMemristorDerivatives(t, m)
+	}
+}
+
+func checkMemristorDerivatives(t *testing.T, m Memristor) {
+	t.Helper()
 	vs := []float64{-2.5, -1, -0.1, 0, 0.3, 1.0, 1.7, 1.95, 2.0, 2.05, 2.4, 3.0}
 	xs := []float64{0, 0.05, 0.3, 0.5, 0.69, 0.85, 0.97, 1}
 	for _, v := range vs {
@@ -36,7 +44,8 @@ func TestMemristorDerivativesMatchFiniteDifferences(t *testing.T) {
 			// Scales: a derivative is judged against the size of the
 			// quantity over a unit change of its argument.
 			iScale := math.Abs(i) + 1e-18
-			fScale := math.Abs(f) + 1/m.TauRelax
+			a, _ := m.Acceleration(v)
+			fScale := math.Abs(f) + a/m.TauRelax
 			checks := []struct {
 				name        string
 				got, want   float64
@@ -49,7 +58,7 @@ func TestMemristorDerivativesMatchFiniteDifferences(t *testing.T) {
 			}
 			for _, c := range checks {
 				if !closeRel(c.got, c.want, c.rtol, c.scale) {
-					t.Errorf("v=%g x=%g: %s analytic %.8g, finite difference %.8g", v, x, c.name, c.got, c.want)
+					t.Errorf("TauSetTh=%g v=%g x=%g: %s analytic %.8g, finite difference %.8g", m.TauSetTh, v, x, c.name, c.got, c.want)
 				}
 			}
 		}
@@ -240,4 +249,39 @@ func TestSolverInterfaceDoesNotAllocate(t *testing.T) {
 		t.Errorf("%g allocations per call", allocs)
 	}
 	_ = sink
+}
+
+func TestAccelerationKeepsSteadyStateAndRelaxation(t *testing.T) {
+	slow := DefaultMemristor()
+	fast := slow
+	fast.TauSetTh, fast.VA = 0.9e-6, 0.1
+	if a, _ := slow.Acceleration(2); a != 1 {
+		t.Fatalf("TauSetTh = 0: A(2 V) = %g, want 1", a)
+	}
+	// At zero bias the relaxation is (almost) unaccelerated.
+	if a, _ := fast.Acceleration(0); a > 1+1e-6 {
+		t.Errorf("A(0) = %g, want ≈ 1", a)
+	}
+	// At the threshold the set rate is ≈ 1/TauSetTh: A·ks(Vth) = (1+τR/τN)/(τR+τS).
+	a, _ := fast.Acceleration(fast.Vth)
+	ks, _ := fast.setRate(fast.Vth)
+	if got := a * ks * fast.TauSetTh; math.Abs(got-1) > 0.01 {
+		t.Errorf("set rate at Vth × TauSetTh = %g, want ≈ 1", got)
+	}
+	// The steady state under current does not depend on the acceleration.
+	for _, i := range []float64{1e-8, 1e-7, 1e-6, 5e-6} {
+		_, v1, _, err1 := slow.SteadyStateAtCurrent(i)
+		_, v2, _, err2 := fast.SteadyStateAtCurrent(i)
+		if err1 != nil || err2 != nil || math.Abs(v1-v2) > 1e-9 {
+			t.Errorf("I = %g A: steady voltage %g V without, %g V with acceleration (%v, %v)", i, v1, v2, err1, err2)
+		}
+	}
+	// Invalid settings are refused by name.
+	for _, tn := range []float64{-1, math.NaN(), math.Inf(1), 1} {
+		m := fast
+		m.TauSetTh = tn
+		if err := m.Validate(); err == nil || !strings.Contains(err.Error(), "tau_set_th_s") {
+			t.Errorf("TauSetTh = %g: error %v, want one naming tau_set_th_s", tn, err)
+		}
+	}
 }

@@ -62,11 +62,18 @@ func spiceLogistic(z string) string {
 }
 
 // SpiceRate returns the ngspice expression of the state equation
-// dx/dt = ks(v + RD·i)·(1−x) − x/TauRelax (1/s), for circuit.SpiceStateful.
+// dx/dt = A(v)·[ks(v + RD·i)·(1−x) − x/TauRelax] (1/s), for circuit.SpiceStateful.
 func (m *Memristor) SpiceRate(v, x string) string {
 	ve := fmt.Sprintf("((%s)+%s*%s)", v, num(m.RD), m.SpiceCurrent(v, x))
 	z := fmt.Sprintf("(%s-%s)/%s-%s", ve, num(m.Vth), num(m.V0), num(math.Log(m.TauRelax/m.TauSet)))
-	return fmt.Sprintf("(%s*%s*(1-(%s))-(%s)/%s)", num(1/m.TauSet), spiceLogistic(z), x, x, num(m.TauRelax))
+	rate := fmt.Sprintf("(%s*%s*(1-(%s))-(%s)/%s)", num(1/m.TauSet), spiceLogistic(z), x, x, num(m.TauRelax))
+	if m.TauSetTh == 0 {
+		return rate
+	}
+	u := fmt.Sprintf("((%s)-%s)/%s", v, num(m.Vth), num(m.VA))
+	k := num(m.TauRelax / m.TauSetTh)
+	acc := fmt.Sprintf("(1+%s*((%s) <= %s ? exp(%s) : %s*(1+(%s)-%s)))", k, u, num(accelLimit), u, num(math.Exp(accelLimit)), u, num(accelLimit))
+	return "(" + acc + "*" + rate + ")"
 }
 
 // spiceCharge is F(u) = (A·softplus(u/A))², softplus(z) = max(z,0) + ln(1+exp(−|z|)).

@@ -141,6 +141,10 @@ type NeuronPulseResult struct {
 	Setup  NeuronSetup
 	Config NeuronPulseConfig
 	Pulse  *neuron.PulseResult
+	// QuasiStatic is the same pulse on the neuron without parasitic
+	// capacitances (neuron.Circuit.QuasiStatic): the paper's SPICE level,
+	// the device and TFT characteristics alone.
+	QuasiStatic *neuron.PulseResult
 	// Cap is the capacitance search at the pulse amplitude; WorstCap at
 	// WorstCurrent, the input current (A) with the smallest critical
 	// capacitance on a 0–20 µA sweep (nil without CapSearch).
@@ -172,6 +176,13 @@ func NeuronPulse(d device.Params, np neuron.Params, cfg NeuronPulseConfig) (*Neu
 		return nil, err
 	}
 	r := &NeuronPulseResult{Setup: NeuronSetup{d, np}, Config: cfg, Pulse: p, Seconds: time.Since(t0).Seconds(), WorstCurrent: math.NaN()}
+	qs, err := neuron.Build(d, np)
+	if err != nil {
+		return nil, err
+	}
+	if r.QuasiStatic, err = neuron.Pulse(qs.QuasiStatic(), pc); err != nil {
+		return nil, fmt.Errorf("quasi-static pulse: %w", err)
+	}
 	if !cfg.CapSearch {
 		return r, nil
 	}

@@ -127,3 +127,24 @@ func (n *Circuit) OutputCapacitance() float64 {
 	_, cgd2 := gateCaps(&n.Devices.Output, n.Params.LOverlap)
 	return n.Params.CMem + cgd2 + n.COut.C
 }
+
+// QuasiStaticCapacitance is the capacitance (F) that QuasiStatic leaves on
+// each capacitor of the netlist: small enough not to slow the neuron (the
+// nodes' time constants stay below 1 ns), large enough to keep every node
+// dynamic so the transient stays an index-1 problem (SPICE's node shunt
+// capacitance plays the same part).
+const QuasiStaticCapacitance = 1e-15
+
+// QuasiStatic sets every capacitor of the neuron (TFT gate and overlap,
+// memristor, wiring, next stage) to QuasiStaticCapacitance: the neuron as
+// the paper's SPICE model saw it, with the TFTs' threshold and
+// transconductance and the memristor's characteristic but no parasitics.
+// It changes n in place and returns it.
+func (n *Circuit) QuasiStatic() *Circuit {
+	for _, e := range n.C.Elements() {
+		if c, ok := e.(*circuit.Capacitor); ok {
+			c.C = QuasiStaticCapacitance
+		}
+	}
+	return n
+}

@@ -142,6 +142,12 @@ type PulseResult struct {
 	EnergySupply float64 `json:"energy_supply_J"`
 	EnergyInput  float64 `json:"energy_input_J"`
 	Energy       float64 `json:"energy_J"`
+	// EnergyMemristor is the memristor's own energy over the same window,
+	// ∫(VDD − Vout)·I(VDD) dt (J): the paper's definition of the energy per
+	// activation (the device's V·I over the latency, Fig. 3f). The supply
+	// current flows through the memristor (and its parallel capacitance).
+	// NaN unless Settled.
+	EnergyMemristor float64 `json:"energy_memristor_J"`
 	// EnergyPulse is the energy from both sources over the whole pulse
 	// (J), and EnergyRun over the whole run (J; equals the sum of
 	// circuit.TranResult.Energy of both sources).
@@ -285,7 +291,7 @@ func (r *PulseResult) analyse() {
 	r.PeakToPeak = hi - lo
 	r.Overshoot = peak - r.Final
 	nan := math.NaN()
-	r.Latency, r.Energy, r.EnergySupply, r.EnergyInput = nan, nan, nan, nan
+	r.Latency, r.Energy, r.EnergySupply, r.EnergyInput, r.EnergyMemristor = nan, nan, nan, nan, nan
 	switch {
 	case r.PeakToPeak <= c.SettleTol:
 		r.Status = Settled
@@ -326,6 +332,11 @@ func (r *PulseResult) analyse() {
 			r.EnergySupply = r.VDD * integrate(r.Time, r.ISupply, t0, t0+r.Latency)
 			r.EnergyInput = integrate(r.Time, r.PInput, t0, t0+r.Latency)
 			r.Energy = r.EnergySupply + r.EnergyInput
+			pm := make([]float64, len(r.Time))
+			for k := range pm {
+				pm[k] = (r.VDD - r.Vout[k]) * r.ISupply[k]
+			}
+			r.EnergyMemristor = integrate(r.Time, pm, t0, t0+r.Latency)
 		}
 	}
 	r.EnergyPulse = r.VDD*integrate(r.Time, r.ISupply, t0, tEnd+c.Fall) + integrate(r.Time, r.PInput, t0, tEnd+c.Fall)

@@ -179,31 +179,40 @@ type NeuronCapSummary struct {
 
 // NeuronPulseSummary is pulse.json.
 type NeuronPulseSummary struct {
-	Latency           neuronNum          `json:"latency_s"`
-	Energy            neuronNum          `json:"energy_J"`
-	Settled           bool               `json:"settled"`
-	Status            string             `json:"status"`
-	Pulse             neuron.PulseConfig `json:"pulse"`
-	PaperLatency      float64            `json:"paper_latency_s"`
-	PaperEnergy       float64            `json:"paper_energy_J"`
-	EnergySupply      neuronNum          `json:"energy_supply_J"`
-	EnergyInput       neuronNum          `json:"energy_input_J"`
-	EnergyPulse       float64            `json:"energy_whole_pulse_J"`
-	Baseline          float64            `json:"baseline_V"`
-	Final             float64            `json:"final_V"`
-	DCVout            float64            `json:"dc_vout_V"`
-	PeakToPeak        float64            `json:"settle_window_peak_to_peak_V"`
-	Period            neuronNum          `json:"oscillation_period_s"`
-	Overshoot         float64            `json:"overshoot_V"`
-	Recovery          neuronNum          `json:"recovery_s"`
-	AfterPeak         float64            `json:"after_pulse_peak_V"`
-	OutputCapacitance float64            `json:"output_capacitance_F"`
-	CCrit             neuronNum          `json:"critical_capacitance_at_pulse_F"`
-	MaxStableC        neuronNum          `json:"max_stable_output_capacitance_F"`
-	CapAtPulse        *NeuronCapSummary  `json:"capacitance_search_at_pulse,omitempty"`
-	CapWorst          *NeuronCapSummary  `json:"capacitance_search_worst_current,omitempty"`
-	Points            int                `json:"points"`
-	Seconds           float64            `json:"solve_seconds"`
+	Latency      neuronNum          `json:"latency_s"`
+	Energy       neuronNum          `json:"energy_J"`
+	Settled      bool               `json:"settled"`
+	Status       string             `json:"status"`
+	Pulse        neuron.PulseConfig `json:"pulse"`
+	PaperLatency float64            `json:"paper_latency_s"`
+	PaperEnergy  float64            `json:"paper_energy_J"`
+	EnergySupply neuronNum          `json:"energy_supply_J"`
+	EnergyInput  neuronNum          `json:"energy_input_J"`
+	// EnergyVDD repeats EnergySupply under the name of the energy split
+	// (energy_memristor_J, energy_vdd_J, energy_input_J).
+	EnergyVDD       neuronNum `json:"energy_vdd_J"`
+	EnergyMemristor neuronNum `json:"energy_memristor_J"`
+	// The same pulse without parasitic capacitances (the paper's SPICE
+	// level); absent for an ngspice run.
+	LatencyQuasiStatic         *neuronNum        `json:"latency_quasistatic_s,omitempty"`
+	EnergyMemristorQuasiStatic *neuronNum        `json:"energy_memristor_quasistatic_J,omitempty"`
+	StatusQuasiStatic          string            `json:"status_quasistatic,omitempty"`
+	EnergyPulse                float64           `json:"energy_whole_pulse_J"`
+	Baseline                   float64           `json:"baseline_V"`
+	Final                      float64           `json:"final_V"`
+	DCVout                     float64           `json:"dc_vout_V"`
+	PeakToPeak                 float64           `json:"settle_window_peak_to_peak_V"`
+	Period                     neuronNum         `json:"oscillation_period_s"`
+	Overshoot                  float64           `json:"overshoot_V"`
+	Recovery                   neuronNum         `json:"recovery_s"`
+	AfterPeak                  float64           `json:"after_pulse_peak_V"`
+	OutputCapacitance          float64           `json:"output_capacitance_F"`
+	CCrit                      neuronNum         `json:"critical_capacitance_at_pulse_F"`
+	MaxStableC                 neuronNum         `json:"max_stable_output_capacitance_F"`
+	CapAtPulse                 *NeuronCapSummary `json:"capacitance_search_at_pulse,omitempty"`
+	CapWorst                   *NeuronCapSummary `json:"capacitance_search_worst_current,omitempty"`
+	Points                     int               `json:"points"`
+	Seconds                    float64           `json:"solve_seconds"`
 }
 
 func neuronCapSummary(s *neuron.CapSearch, i float64) *NeuronCapSummary {
@@ -224,6 +233,7 @@ func neuronPulseSummary(p *neuron.PulseResult) NeuronPulseSummary {
 		Latency: neuronNum(p.Latency), Energy: neuronNum(p.Energy), Settled: p.Status == neuron.Settled, Status: p.Status,
 		Pulse: p.Config, PaperLatency: experiment.PaperLatency, PaperEnergy: experiment.PaperEnergy,
 		EnergySupply: neuronNum(p.EnergySupply), EnergyInput: neuronNum(p.EnergyInput), EnergyPulse: p.EnergyPulse,
+		EnergyVDD: neuronNum(p.EnergySupply), EnergyMemristor: neuronNum(p.EnergyMemristor),
 		Baseline: p.Baseline, Final: p.Final, DCVout: p.DCVout, PeakToPeak: p.PeakToPeak, Period: per,
 		Overshoot: p.Overshoot, Recovery: neuronNum(p.Recovery), AfterPeak: p.AfterPeak, OutputCapacitance: p.OutputCapacitance,
 		CCrit: neuronNum(p.CCrit), MaxStableC: neuronNum(math.NaN()), Points: p.Points,
@@ -250,6 +260,13 @@ func WriteNeuronPulse(dir string, r *experiment.NeuronPulseResult, plots bool) (
 	s.CapWorst = neuronCapSummary(r.WorstCap, r.WorstCurrent)
 	if r.Cap != nil {
 		s.MaxStableC = neuronNum(r.Cap.MaxStable)
+	}
+	if q := r.QuasiStatic; q != nil {
+		lat, em := neuronNum(q.Latency), neuronNum(q.EnergyMemristor)
+		s.LatencyQuasiStatic, s.EnergyMemristorQuasiStatic, s.StatusQuasiStatic = &lat, &em, q.Status
+		if err := neuronPulseCSV(filepath.Join(dir, "pulse_quasistatic.csv"), q); err != nil {
+			return s, err
+		}
 	}
 	if err := WriteJSON(filepath.Join(dir, "pulse.json"), s); err != nil {
 		return s, err
