@@ -51,6 +51,22 @@ func Summarize(xs []float64) Stats {
 	return s
 }
 
+// MaxDuration is the longest span of simulated time a characterisation
+// accepts for one integration (a sweep cycle, a pulse, a gap, a relaxation),
+// s. The set transient needs steps of ~1e-9 s or less, which float64 time
+// no longer resolves much beyond 1e6 s (its resolution there is ~1e-10 s),
+// so longer spans end in an integration error; 1e6 s (11.6 days) is far
+// beyond any measurement of the paper.
+const MaxDuration = 1e6
+
+// checkDuration refuses a span (s) longer than MaxDuration.
+func checkDuration(name string, v float64) error {
+	if v > MaxDuration {
+		return fmt.Errorf("device: %s = %g s: longer than %g s, beyond what the state integrator resolves: %w", name, v, MaxDuration, ErrInvalidParam)
+	}
+	return nil
+}
+
 // errNeedRNG is returned when variation is requested without a source of
 // randomness.
 var errNeedRNG = errors.New("device: variation requested but rng is nil (pass a seeded *rand.Rand)")
@@ -112,6 +128,10 @@ func (c SweepConfig) validate() error {
 	if err := checkFinite("SweepConfig.Dwell", "s", c.Dwell, true); err != nil {
 		return err
 	}
+	if n := c.StepsPerCycle(); float64(n)*c.Dwell > MaxDuration {
+		return fmt.Errorf("device: SweepConfig.Dwell = %g s: a cycle of %d steps would last %g s, longer than %g s, beyond what the state integrator resolves: %w",
+			c.Dwell, n, float64(n)*c.Dwell, MaxDuration, ErrInvalidParam)
+	}
 	if err := checkFinite("SweepConfig.Icc", "A", c.Icc, true); err != nil {
 		return err
 	}
@@ -119,6 +139,14 @@ func (c SweepConfig) validate() error {
 		return fmt.Errorf("device: SweepConfig.Cycles = %d: must be in [0, 100000]: %w", c.Cycles, ErrInvalidParam)
 	}
 	return nil
+}
+
+// StepsPerCycle returns the number of voltage steps of the longer of a
+// positive cycle (0 → VMax → 0) and the negative sweep (0 → VNeg → 0).
+func (c SweepConfig) StepsPerCycle() int {
+	up := int(math.Round(c.VMax / c.Step))
+	neg := int(math.Round(math.Abs(c.VNeg) / c.Step))
+	return 2 * max(up, neg)
 }
 
 // IVPoint is one reading of a DC sweep.
@@ -374,6 +402,9 @@ func (c PulseTrainConfig) validate() error {
 			return err
 		}
 	}
+	if err := checkDuration("PulseTrainConfig.Period", c.Period); err != nil {
+		return err
+	}
 	if c.Width > c.Period {
 		return fmt.Errorf("device: PulseTrainConfig.Width = %g s exceeds Period = %g s: %w", c.Width, c.Period, ErrInvalidParam)
 	}
@@ -539,6 +570,12 @@ func VoltagePulses(m Memristor, cfg VoltagePulsesConfig) (VoltagePulsesResult, e
 	if cfg.Gap < 0 {
 		return res, fmt.Errorf("device: VoltagePulsesConfig.Gap = %g s: must be ≥ 0: %w", cfg.Gap, ErrInvalidParam)
 	}
+	if err := checkDuration("VoltagePulsesConfig.Width", cfg.Width); err != nil {
+		return res, err
+	}
+	if err := checkDuration("VoltagePulsesConfig.Gap", cfg.Gap); err != nil {
+		return res, err
+	}
 	if err := checkFinite("VoltagePulsesConfig.SeriesR", "Ω", cfg.SeriesR, false); err != nil || cfg.SeriesR < 0 {
 		return res, fmt.Errorf("device: VoltagePulsesConfig.SeriesR = %g Ω: must be finite and ≥ 0: %w", cfg.SeriesR, ErrInvalidParam)
 	}
@@ -615,6 +652,12 @@ func Relaxation(m Memristor, p PulseConfig, span float64) (RelaxationResult, err
 		return res, err
 	}
 	if err := checkFinite("relaxation span", "s", span, true); err != nil {
+		return res, err
+	}
+	if err := checkDuration("PulseConfig.Width", p.Width); err != nil {
+		return res, err
+	}
+	if err := checkDuration("relaxation span", span); err != nil {
 		return res, err
 	}
 	inf := math.Inf(1)

@@ -7,8 +7,57 @@ import (
 )
 
 // ErrNoConvergence is returned when the state integrator cannot take a step
-// (step size underflow), for example with unphysical parameters.
+// (step size underflow), for example with unphysical parameters. Such an
+// error also wraps ErrIntegration.
 var ErrNoConvergence = errors.New("device: state integration did not converge")
+
+// ErrIntegration is wrapped by every error of the state integrator that
+// gives up: a state or rate that is not a finite number, a segment that
+// needs more than maxSegmentSteps steps, a step that no longer advances the
+// time, or a step size underflow (ErrNoConvergence). The error is an
+// *IntegrationError naming the time and the value.
+var ErrIntegration = errors.New("device: state integration failed")
+
+// maxSegmentSteps is the step budget of one segment of constant source:
+// the trial steps (accepted and rejected) the integrator may take before it
+// gives up. Normal runs take at most a few hundred per segment (the step
+// grows geometrically once the state settles), so the budget only stops an
+// integration that no longer makes progress.
+const maxSegmentSteps = 200000
+
+// IntegrationError describes where the state integrator gave up. It wraps
+// ErrIntegration (and ErrNoConvergence for a step size underflow).
+type IntegrationError struct {
+	T     float64 // simulated time at which it gave up, s
+	X     float64 // last accepted state
+	What  string  // the failing quantity, e.g. "rate dx/dt", "state", "steps"
+	Value float64 // its value
+	Steps int     // trial steps taken in the segment
+	// Underflow marks a step size underflow (also ErrNoConvergence).
+	Underflow bool
+}
+
+func (e *IntegrationError) Error() string {
+	msg := fmt.Sprintf("%v at t = %g s (x = %g): %s = %g", ErrIntegration, e.T, e.X, e.What, e.Value)
+	switch {
+	case e.Underflow:
+		msg += fmt.Sprintf(" (step size underflow; %v)", ErrNoConvergence)
+	case e.What == "steps":
+		msg += fmt.Sprintf(" (step budget of %d per segment exceeded)", maxSegmentSteps)
+	}
+	return msg
+}
+
+// Unwrap returns ErrIntegration, and ErrNoConvergence for an underflow.
+func (e *IntegrationError) Unwrap() []error {
+	if e.Underflow {
+		return []error{ErrIntegration, ErrNoConvergence}
+	}
+	return []error{ErrIntegration}
+}
+
+// finite reports whether v is neither NaN nor ±Inf.
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
 // source is a source-measure unit as used in the paper's measurements: it
 // forces the voltage vs through a series resistor rs (0 for none) and limits
@@ -144,10 +193,30 @@ func (st *stepper) step(s source, h float64) (y, f0, f1 float64) {
 }
 
 // advance integrates for the duration d under the constant source s, calling
-// rec (if non-nil) after every accepted step and at the end.
+// rec (if non-nil) after every accepted step and at the end. A trial step
+// whose state or rates are not finite (an overflow in the model far from
+// the accepted state) is rejected like an inaccurate one; a non-finite rate
+// at the accepted state, more than maxSegmentSteps trial steps, a step too
+// small to advance the time or below hMin end the segment with an
+// *IntegrationError.
 func (st *stepper) advance(s source, d float64, rec func(t, x float64)) error {
+	fail := func(what string, v float64, tries int) error {
+		return &IntegrationError{T: st.t, X: st.x, What: what, Value: v, Steps: tries}
+	}
+	if !finite(d) || d < 0 {
+		return fail("segment duration", d, 0)
+	}
+	if !finite(st.x) {
+		return fail("state", st.x, 0)
+	}
 	end := st.t + d
-	for st.t < end {
+	for tries := 0; st.t < end; tries++ {
+		if tries >= maxSegmentSteps {
+			return fail("steps", float64(tries), tries)
+		}
+		if !(st.h > 0) || !finite(st.h) {
+			st.h = st.hMin
+		}
 		hTry := math.Min(st.h, st.hMax)
 		h := hTry
 		last := false
@@ -158,15 +227,28 @@ func (st *stepper) advance(s source, d float64, rec func(t, x float64)) error {
 		if h <= 0 {
 			break
 		}
+		if !last && st.t+h == st.t {
+			return fail("step", h, tries)
+		}
 		y, f0, f1 := st.step(s, h)
+		if !finite(f0) {
+			// The rate at the accepted state does not depend on h:
+			// shrinking the step cannot help.
+			return fail("rate dx/dt", f0, tries)
+		}
 		dx := math.Abs(y - st.x)
 		lte := 0.5 * h * math.Abs(f1-f0)
 		tol := st.dxMax
-		if dx > tol || lte > 0.25*tol {
+		if bad := !finite(y) || !finite(f1); bad || dx > tol || lte > 0.25*tol {
 			if h <= st.hMin {
-				return fmt.Errorf("%w at t = %g s (x = %g)", ErrNoConvergence, st.t, st.x)
+				e := fail("step", h, tries).(*IntegrationError)
+				e.Underflow = true
+				return e
 			}
-			q := tol / math.Max(dx, 4*lte)
+			q := 0.0 // non-finite trial: shrink by the largest factor
+			if !bad {
+				q = tol / math.Max(dx, 4*lte)
+			}
 			st.h = h * math.Max(0.1, 0.8*q)
 			continue
 		}

@@ -95,6 +95,9 @@ func (c DeviceIVConfig) Validate() error {
 	if err := finitePositive("dwell", "s", c.Dwell); err != nil {
 		return err
 	}
+	if n := c.sweep().StepsPerCycle(); float64(n)*c.Dwell > device.MaxDuration {
+		return fmt.Errorf("dwell = %g s: a sweep cycle of %d steps would last %g s, longer than the %g s the device integrator resolves", c.Dwell, n, float64(n)*c.Dwell, device.MaxDuration)
+	}
 	return c.Variation.Validate()
 }
 
@@ -240,6 +243,11 @@ func DefaultDevicePulseConfig() DevicePulseConfig {
 	}
 }
 
+// MaxPulseAmplitude is the largest pulse amplitude DevicePulse accepts, V:
+// the device switches at ~2 V, and far larger sources overflow the model
+// (sinh law, set rate) into NaN currents and energies.
+const MaxPulseAmplitude = 100.0
+
 // Validate names the first invalid field.
 func (c DevicePulseConfig) Validate() error {
 	t := c.Train
@@ -261,6 +269,20 @@ func (c DevicePulseConfig) Validate() error {
 	if t.Width > t.Period {
 		return fmt.Errorf("pulse_train.width = %g s: longer than the period %g s", t.Width, t.Period)
 	}
+	for _, f := range []struct {
+		key string
+		v   float64
+	}{
+		{"pulse_train.period", t.Period}, {"voltage_pulses.width", c.Voltage.Width}, {"voltage_pulses.gap", c.Voltage.Gap},
+		{"single_pulse.width", c.Single.Width}, {"single_pulse.before", c.Single.Before}, {"single_pulse.relax_span", c.Single.RelaxSpan},
+	} {
+		if f.v > device.MaxDuration {
+			return fmt.Errorf("%s = %g s: longer than the %g s the device integrator resolves", f.key, f.v, device.MaxDuration)
+		}
+	}
+	if a := c.Single.Amplitude; a > MaxPulseAmplitude {
+		return fmt.Errorf("single_pulse.amplitude = %g V: above %g V, far outside the device's few-volt range", a, MaxPulseAmplitude)
+	}
 	if t.Pulses < 1 || t.Pulses > 100000 {
 		return fmt.Errorf("pulse_train.pulses = %d: must be in 1..100000", t.Pulses)
 	}
@@ -268,8 +290,8 @@ func (c DevicePulseConfig) Validate() error {
 		return fmt.Errorf("voltage_pulses.amplitudes is empty")
 	}
 	for k, a := range c.Voltage.Amplitudes {
-		if math.IsNaN(a) || math.IsInf(a, 0) {
-			return fmt.Errorf("voltage_pulses.amplitudes[%d] = %g V: must be finite", k, a)
+		if math.IsNaN(a) || math.IsInf(a, 0) || math.Abs(a) > MaxPulseAmplitude {
+			return fmt.Errorf("voltage_pulses.amplitudes[%d] = %g V: must be finite, |V| ≤ %g", k, a, MaxPulseAmplitude)
 		}
 	}
 	for _, f := range []struct {

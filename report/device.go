@@ -209,12 +209,16 @@ func saveStack(base string, panelHeight float64, panels ...*plot.Plot) error {
 		}
 		tiles := draw.Tiles{Rows: len(panels), Cols: 1, PadX: vg.Points(4), PadY: vg.Points(6),
 			PadTop: vg.Points(4), PadBottom: vg.Points(4), PadLeft: vg.Points(4), PadRight: vg.Points(8)}
-		canvases := plot.Align(rows, tiles, draw.New(c))
-		for i, p := range panels {
-			p.Draw(canvases[i][0])
-		}
 		var buf bytes.Buffer
-		if _, err := c.WriteTo(&buf); err != nil {
+		err = renderSafely(func() error {
+			canvases := plot.Align(rows, tiles, draw.New(c))
+			for i, p := range panels {
+				p.Draw(canvases[i][0])
+			}
+			_, err := c.WriteTo(&buf)
+			return err
+		})
+		if err != nil {
 			return fmt.Errorf("report: render %s.%s: %w", base, ext, err)
 		}
 		if err := WriteFileAtomic(filepath.Clean(base+"."+ext), buf.Bytes()); err != nil {
@@ -291,6 +295,10 @@ type DeviceIVSummary struct {
 	// the way down).
 	Set  DeviceStats `json:"set_V"`
 	Hold DeviceStats `json:"hold_V"`
+	// NullReason says why set_V or hold_V has no values (null
+	// statistics); empty when both have values. A non-empty reason marks
+	// a degenerate run: the device never switched (or never released).
+	NullReason string `json:"null_reason,omitempty"`
 	// Overlap reports whether the distributions overlap (max hold ≥ min
 	// set); GapV is min set − max hold.
 	Overlap         bool     `json:"overlap"`
@@ -342,6 +350,15 @@ func SummarizeDeviceIV(r *experiment.DeviceIVResult) DeviceIVSummary {
 		if n := len(c.Backward); n > 0 {
 			s.MaxFinalState = math.Max(s.MaxFinalState, c.Backward[n-1].X)
 		}
+	}
+	switch {
+	case len(sw.Cycles) == 0:
+	case sw.Set.N == 0:
+		s.NullReason = fmt.Sprintf("no cycle reached Icc/2 = %g A on the way up to v_max = %g V: the device never switched, so set_V and hold_V have no values",
+			0.5*r.Config.Icc, r.Config.VMax)
+	case sw.Hold.N == 0:
+		s.NullReason = fmt.Sprintf("in no cycle did |I| drop below Icc/2 = %g A on the way back to 0 V: the device never released, so hold_V has no values",
+			0.5*r.Config.Icc)
 	}
 	s.PlottedCycles = ivPlotCycles(len(sw.Cycles))
 	return s

@@ -82,6 +82,9 @@ type EdgesFilter struct {
 	PearsonIdeal  edgeNum    `json:"pearson_vs_relu_ideal"`
 	PearsonVaried edgeNum    `json:"pearson_vs_relu_with_variation"`
 	Ideal         EdgesStats `json:"ideal"`
+	// ConstantMap says why the output map (without variation) is constant
+	// (vision.Result.Degenerate); absent when the map varies.
+	ConstantMap string `json:"constant_map,omitempty"`
 }
 
 // EdgesSummary is edges.json.
@@ -171,6 +174,9 @@ func EdgesSummaryOf(r *experiment.EdgesResult, plots bool) *EdgesSummary {
 		if f.Varied != nil {
 			e.EdgesStats = edgesStats(*f.Varied)
 			e.PearsonVaried = edgeNum(f.Varied.PearsonReLU)
+		}
+		if err := res.Degenerate(f); err != nil {
+			e.ConstantMap = err.Error()
 		}
 		e.Files = []string{name + "_current_A.csv", name + "_vout_V.csv"}
 		if plots {
@@ -307,6 +313,53 @@ func (flippedTicks) Ticks(lo, hi float64) []plot.Tick {
 	return ts
 }
 
+// Layout limits of a heat-map panel, whatever the grid's aspect ratio.
+const (
+	// heatMinSide is the thinnest a map's data area is drawn: a grid too
+	// elongated to fit the panel with square pixels and a side at least
+	// this long gets stretched pixels instead of a hairline.
+	heatMinSide = vg.Length(48)
+	// heatMinBar is the shortest colour bar (it is as long as the map's
+	// data area otherwise).
+	heatMinBar = vg.Length(110)
+	// heatBarColors is the number of colour steps of a colour bar: fixed,
+	// so that the bar never depends on the size it is drawn at.
+	heatBarColors = 256
+)
+
+// colorRange returns the colour range of the map: [Min, Max] when it is
+// finite, non-empty and of finite width; otherwise a usable range around
+// the finite bound (a constant map, NaN or infinite bounds).
+func (m *HeatMap) colorRange() (lo, hi float64) {
+	lo, hi = m.Min, m.Max
+	finite := func(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+	switch {
+	case !finite(lo) && !finite(hi):
+		return 0, 1
+	case !finite(lo):
+		lo = hi
+	case !finite(hi):
+		hi = lo
+	}
+	if hi < lo {
+		lo, hi = hi, lo
+	}
+	// A range too narrow to tell colours (or ticks) apart is widened
+	// around its centre, by 1 or half its magnitude.
+	if mag := max(math.Abs(lo), math.Abs(hi)); !(hi-lo > 1e-9*mag) || hi-lo < 1e-200 {
+		c := lo/2 + hi/2
+		d := max(1, math.Abs(c)/2)
+		lo, hi = c-d, c+d
+	}
+	if math.IsInf(hi-lo, 0) { // finite bounds whose difference overflows
+		lo, hi = lo/4, hi/4
+	}
+	if !finite(lo) || !finite(hi) || !(hi > lo) {
+		return 0, 1
+	}
+	return lo, hi
+}
+
 // raster renders the grid as an image, each cell k x k pixels (k chosen
 // so that the image is at least ~480 pixels wide or tall, without
 // exceeding 4 Mpixels), so that the backends' smoothing keeps cells sharp.
@@ -324,13 +377,14 @@ func (m *HeatMap) raster() image.Image {
 		lut[i] = color.NRGBAModel.Convert(c).(color.NRGBA)
 	}
 	img := image.NewNRGBA(image.Rect(0, 0, m.W*k, m.H*k))
-	span := m.Max - m.Min
+	lo, hi := m.colorRange()
+	span := hi - lo
 	for y := 0; y < m.H; y++ {
 		for x := 0; x < m.W; x++ {
 			v := m.Z[y*m.W+x]
 			t := 0.5
-			if span > 0 && !math.IsNaN(v) {
-				t = min(max((v-m.Min)/span, 0), 1)
+			if f := (v - lo) / span; !math.IsNaN(f) {
+				t = min(max(f, 0), 1)
 			}
 			c := lut[int(math.Round(t*float64(len(lut)-1)))]
 			for dy := 0; dy < k; dy++ {
@@ -349,13 +403,7 @@ func (m *HeatMap) Draw(dc draw.Canvas) error {
 	if m.W <= 0 || m.H <= 0 || len(m.Z) != m.W*m.H {
 		return fmt.Errorf("report: heat map %q: %d values for %dx%d", m.Title, len(m.Z), m.W, m.H)
 	}
-	lo, hi := m.Min, m.Max
-	if !(hi > lo) {
-		lo, hi = lo-1, lo+1
-		if math.IsNaN(lo) {
-			lo, hi = 0, 1
-		}
-	}
+	lo, hi := m.colorRange()
 	barW, gap := vg.Points(58), vg.Points(4)
 	mc := dc
 	mc.Max.X -= barW + gap
@@ -394,7 +442,9 @@ func (m *HeatMap) Draw(dc draw.Canvas) error {
 	}
 
 	// Square pixels: shrink the panel (centred) until the data area has
-	// the grid's aspect ratio.
+	// the grid's aspect ratio, but keep its short side at least
+	// heatMinSide (or all there is): a very wide or tall grid gets
+	// stretched pixels rather than a hairline.
 	da := p.DataCanvas(mc)
 	dw, dh := da.Max.X-da.Min.X, da.Max.Y-da.Min.Y
 	if dw <= 0 || dh <= 0 {
@@ -402,16 +452,25 @@ func (m *HeatMap) Draw(dc draw.Canvas) error {
 	}
 	aspect := vg.Length(float64(m.W) / float64(m.H))
 	if dw > dh*aspect {
-		ex := dw - dh*aspect
+		ex := dw - max(dh*aspect, min(heatMinSide, dw))
 		mc.Min.X += ex / 2
 		mc.Max.X -= ex / 2
 	} else {
-		ex := dh - dw/aspect
+		ex := dh - max(dw/aspect, min(heatMinSide, dh))
 		mc.Min.Y += ex / 2
 		mc.Max.Y -= ex / 2
 	}
 	p.Draw(mc)
 	da = p.DataCanvas(mc)
+
+	// The colour bar runs along the data area, at least heatMinBar long
+	// (centred on it) and within the panel.
+	barLo, barHi := da.Min.Y, da.Max.Y
+	if want := min(heatMinBar, dc.Max.Y-dc.Min.Y); barHi-barLo < want {
+		mid := (barLo + barHi) / 2
+		barLo = min(max(mid-want/2, dc.Min.Y), dc.Max.Y-want)
+		barHi = barLo + want
+	}
 
 	cm := m.CMap
 	cm.SetMax(hi) // order matters for maps that check Min < Max
@@ -423,11 +482,14 @@ func (m *HeatMap) Draw(dc draw.Canvas) error {
 	bp.Y.Label.Text = m.Label
 	bp.Y.Label.TextStyle.Font.Size = vg.Points(9)
 	bp.Y.Tick.Label.Font.Size = vg.Points(8)
-	bp.Add(&plotter.ColorBar{ColorMap: cm, Vertical: true})
+	bp.Add(&plotter.ColorBar{ColorMap: cm, Vertical: true, Colors: heatBarColors})
 	bc := draw.Canvas{Canvas: dc.Canvas, Rectangle: vg.Rectangle{
-		Min: vg.Point{X: mc.Max.X + gap, Y: da.Min.Y},
-		Max: vg.Point{X: mc.Max.X + gap + barW, Y: da.Max.Y},
+		Min: vg.Point{X: mc.Max.X + gap, Y: barLo},
+		Max: vg.Point{X: mc.Max.X + gap + barW, Y: barHi},
 	}}
+	if da := bp.DataCanvas(bc); da.Max.Y-da.Min.Y <= 0 {
+		return fmt.Errorf("report: heat map %q: the panel is too small for the colour bar", m.Title)
+	}
 	bp.Draw(bc)
 	return nil
 }
@@ -448,18 +510,26 @@ func SaveHeatMaps(base string, cells [][]*HeatMap, w, h vg.Length) error {
 		dc := draw.New(c)
 		tiles := draw.Tiles{Rows: rows, Cols: cols, PadX: vg.Points(6), PadY: vg.Points(6),
 			PadTop: vg.Points(4), PadBottom: vg.Points(4), PadLeft: vg.Points(4), PadRight: vg.Points(4)}
-		for i, r := range cells {
-			for j, m := range r {
-				if m == nil {
-					continue
-				}
-				if err := m.Draw(tiles.At(dc, j, i)); err != nil {
-					return err
+		var buf bytes.Buffer
+		var drawErr error
+		err := renderSafely(func() error {
+			for i, r := range cells {
+				for j, m := range r {
+					if m == nil {
+						continue
+					}
+					if drawErr = m.Draw(tiles.At(dc, j, i)); drawErr != nil {
+						return drawErr
+					}
 				}
 			}
+			_, err := c.WriteTo(&buf)
+			return err
+		})
+		if drawErr != nil {
+			return drawErr
 		}
-		var buf bytes.Buffer
-		if _, err := c.WriteTo(&buf); err != nil {
+		if err != nil {
 			return fmt.Errorf("report: render %s%s: %w", base, ext, err)
 		}
 		return WriteFileAtomic(base+ext, buf.Bytes())

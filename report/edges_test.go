@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -146,6 +147,93 @@ func TestHeatMaps(t *testing.T) {
 	for _, tk := range ts {
 		if tk.Label != "" && strings.HasPrefix(tk.Label, "-") {
 			t.Errorf("flipped tick label %q", tk.Label)
+		}
+	}
+}
+
+// Heat maps of any aspect ratio and any value range draw without
+// panicking (gonum's colour bar used to panic once the map's data area
+// was shorter than its tick labels: wide images such as 160x20).
+func TestHeatMapShapes(t *testing.T) {
+	nan, inf := math.NaN(), math.Inf(1)
+	tests := []struct {
+		name     string
+		w, h     int
+		constant bool    // every value the same (else a ramp along x+y)
+		min, max float64 // colour range
+	}{
+		{"wide 160x20", 160, 20, false, 0, 2},
+		{"wide 1000x2", 1000, 2, false, -1, 1},
+		{"one row 1000x1", 1000, 1, false, 0, 1},
+		{"one row 3x1", 3, 1, false, 0, 1},
+		{"tall 20x160", 20, 160, false, 0, 2},
+		{"tall 2x1000", 2, 1000, false, 0, 1},
+		{"one column 1x1000", 1, 1000, false, 0, 1},
+		{"one pixel", 1, 1, false, 0, 1},
+		{"constant map, empty range", 160, 20, true, 0.5, 0.5},
+		{"constant zero map, empty range", 1000, 2, true, 0, 0},
+		{"reversed range", 30, 3, false, 1, -1},
+		{"NaN range", 40, 4, false, nan, nan},
+		{"infinite range", 40, 4, false, -inf, inf},
+		{"half-infinite range", 4, 40, false, 0, inf},
+		{"huge range", 50, 5, false, -1e308, 1e308},
+		{"tiny range", 50, 5, true, 1e-300, 1e-300},
+	}
+	dir := t.TempDir()
+	for i, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			z := make([]float64, tc.w*tc.h)
+			for k := range z {
+				if tc.constant {
+					z[k] = tc.min
+				} else {
+					z[k] = float64(k%tc.w+k/tc.w) / float64(tc.w+tc.h)
+				}
+			}
+			z[0] = nan // NaN cells are drawn mid-range
+			m := &HeatMap{Title: tc.name, W: tc.w, H: tc.h, Z: z, Min: tc.min, Max: tc.max, CMap: voltCMap(), Label: "V",
+				Boxes: []HeatBox{{Label: "A", X: 0, Y: 0, Size: 1, Color: color.Black}}}
+			base := filepath.Join(dir, strconv.Itoa(i))
+			// The map alone at the size of the edges figures, and in a
+			// row of small panels like the patch figure.
+			if err := SaveHeatMaps(base, [][]*HeatMap{{m}}, 6*vg.Inch, 5*vg.Inch); err != nil {
+				t.Fatal(err)
+			}
+			if err := SaveHeatMaps(base+"_row", [][]*HeatMap{{m, m, m}}, 3.4*vg.Inch, 2.8*vg.Inch); err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range []string{base + ".png", base + ".svg", base + "_row.png", base + "_row.svg"} {
+				if st, err := os.Stat(f); err != nil || st.Size() == 0 {
+					t.Errorf("%s not written: %v", f, err)
+				}
+			}
+		})
+	}
+}
+
+// The colour range is always finite and non-empty.
+func TestHeatMapColorRange(t *testing.T) {
+	nan, inf := math.NaN(), math.Inf(1)
+	tests := []struct {
+		min, max float64
+		lo, hi   float64
+	}{
+		{0, 2, 0, 2},
+		{-3e-6, 3e-6, -3e-6, 3e-6},
+		{1, -1, -1, 1},
+		{0, 0, -1, 1},
+		{5, 5, 2.5, 7.5},
+		{nan, nan, 0, 1},
+		{nan, 2, 1, 3},
+		{-inf, inf, 0, 1},
+		{0, inf, -1, 1},
+		{-1e308, 1e308, -2.5e307, 2.5e307},
+	}
+	for _, tc := range tests {
+		m := &HeatMap{Min: tc.min, Max: tc.max}
+		lo, hi := m.colorRange()
+		if lo != tc.lo || hi != tc.hi {
+			t.Errorf("range %g..%g: colours over %g..%g, want %g..%g", tc.min, tc.max, lo, hi, tc.lo, tc.hi)
 		}
 	}
 }

@@ -23,8 +23,8 @@ type Fig4Run struct {
 	Target               float64   `json:"target_accuracy"`
 	TestAccuracyPerEpoch []float64 `json:"test_accuracy_per_epoch"`
 	NormLossPerEpoch     []float64 `json:"normalized_train_loss_per_epoch"`
-	UpdateRatioEpoch1    float64   `json:"update_ratio_first_last_epoch1"`
-	UpdateRatioFinal     float64   `json:"update_ratio_first_last_final"`
+	UpdateRatioEpoch1    jsonNum   `json:"update_ratio_first_last_epoch1"`
+	UpdateRatioFinal     jsonNum   `json:"update_ratio_first_last_final"`
 	MedianEpochSeconds   float64   `json:"median_epoch_seconds"`
 	Folder               string    `json:"folder"`
 }

@@ -2,13 +2,18 @@ package report
 
 import (
 	"bytes"
+	"encoding"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"strconv"
+	"strings"
 )
 
 // ErrOutNotEmpty is returned by PrepareOut for a non-empty folder when
@@ -71,13 +76,183 @@ func WriteFileAtomic(path string, data []byte) error {
 	return nil
 }
 
-// WriteJSON writes v as indented JSON, atomically.
+// WriteJSON writes v as indented JSON, atomically. It never fails on a
+// NaN or ±Inf (JSON has no such numbers): summaries declare the values
+// that may be missing as jsonNum, written as null, and any other
+// non-finite float is written as null too, with its path and value listed
+// under the key "non_finite_values" when v encodes as an object.
 func WriteJSON(path string, v any) error {
 	b, err := json.MarshalIndent(v, "", "  ")
+	var uv *json.UnsupportedValueError
+	if errors.As(err, &uv) {
+		b, err = marshalNonFinite(v)
+	}
 	if err != nil {
 		return fmt.Errorf("report: encode %s: %w", path, err)
 	}
 	return WriteFileAtomic(path, append(b, '\n'))
+}
+
+// Stand-ins for non-finite floats in marshalNonFinite: values no
+// computation produces by chance, replaced by null in the encoded text.
+var (
+	nonFinite64 = math.Float64frombits(0x8001_2345_6789_abcd) // a negative subnormal
+	nonFinite32 = math.Float32frombits(0x8001_2345)
+)
+
+// marshalNonFinite encodes v as MarshalIndent does, with every non-finite
+// float of a plain float field, slice element, map value or interface
+// written as null. Types with their own MarshalJSON or MarshalText are left
+// to it. The paths of the replaced values are listed under
+// "non_finite_values" (an object of path → "NaN", "+Inf" or "-Inf") if v
+// encodes as an object.
+func marshalNonFinite(v any) ([]byte, error) {
+	var paths [][2]string
+	c := replaceNonFinite(reflect.ValueOf(v), "", &paths, 0)
+	var b []byte
+	var err error
+	if c.IsValid() {
+		b, err = json.MarshalIndent(c.Interface(), "", "  ")
+	} else {
+		b, err = json.MarshalIndent(nil, "", "  ")
+	}
+	if err != nil {
+		return nil, err
+	}
+	s64, _ := json.Marshal(nonFinite64)
+	s32, _ := json.Marshal(nonFinite32)
+	if n := bytes.Count(b, s64) + bytes.Count(b, s32); n != len(paths) {
+		return nil, fmt.Errorf("report: %d non-finite values but %d stand-ins in the encoding", len(paths), n)
+	}
+	b = bytes.ReplaceAll(bytes.ReplaceAll(b, s64, []byte("null")), s32, []byte("null"))
+	if len(paths) > 0 && len(b) > 2 && b[0] == '{' && b[len(b)-1] == '}' {
+		slices.SortStableFunc(paths, func(a, b [2]string) int { return strings.Compare(a[0], b[0]) })
+		var list bytes.Buffer
+		list.WriteString("{")
+		for k, p := range paths {
+			if k > 0 {
+				list.WriteString(",")
+			}
+			key, _ := json.Marshal(p[0])
+			list.Write(key)
+			list.WriteString(":")
+			val, _ := json.Marshal(p[1])
+			list.Write(val)
+		}
+		list.WriteString("}")
+		var ind bytes.Buffer
+		if err := json.Indent(&ind, list.Bytes(), "  ", "  "); err != nil {
+			return nil, err
+		}
+		sep := ",\n"
+		if bytes.Equal(bytes.TrimSpace(b[1:len(b)-1]), nil) {
+			sep = "\n"
+		}
+		b = append(bytes.TrimRight(b[:len(b)-1], "\n"), []byte(sep+`  "non_finite_values": `)...)
+		b = append(b, ind.Bytes()...)
+		b = append(b, "\n}"...)
+	}
+	return b, nil
+}
+
+var (
+	jsonMarshalerType = reflect.TypeFor[json.Marshaler]()
+	textMarshalerType = reflect.TypeFor[encoding.TextMarshaler]()
+)
+
+// replaceNonFinite returns a copy of v (sharing nothing that it changes)
+// in which non-finite floats are the stand-ins, appending their paths.
+func replaceNonFinite(v reflect.Value, path string, paths *[][2]string, depth int) reflect.Value {
+	if !v.IsValid() || depth > 64 {
+		return v
+	}
+	t := v.Type()
+	if t.Implements(jsonMarshalerType) || t.Implements(textMarshalerType) ||
+		reflect.PointerTo(t).Implements(jsonMarshalerType) || reflect.PointerTo(t).Implements(textMarshalerType) {
+		return v
+	}
+	name := func(p string) string {
+		if path == "" {
+			return p
+		}
+		return path + "." + p
+	}
+	switch t.Kind() {
+	case reflect.Float32, reflect.Float64:
+		f := v.Float()
+		if !math.IsNaN(f) && !math.IsInf(f, 0) {
+			return v
+		}
+		*paths = append(*paths, [2]string{path, strconv.FormatFloat(f, 'g', -1, 64)})
+		c := reflect.New(t).Elem()
+		if t.Kind() == reflect.Float32 {
+			c.SetFloat(float64(nonFinite32))
+		} else {
+			c.SetFloat(nonFinite64)
+		}
+		return c
+	case reflect.Pointer:
+		if v.IsNil() {
+			return v
+		}
+		c := reflect.New(t.Elem())
+		c.Elem().Set(replaceNonFinite(v.Elem(), path, paths, depth+1))
+		return c
+	case reflect.Interface:
+		if v.IsNil() {
+			return v
+		}
+		c := reflect.New(t).Elem()
+		c.Set(replaceNonFinite(v.Elem(), path, paths, depth+1))
+		return c
+	case reflect.Struct:
+		c := reflect.New(t).Elem()
+		c.Set(v)
+		for i := range t.NumField() {
+			f := t.Field(i)
+			if !f.IsExported() {
+				continue
+			}
+			key := f.Name
+			if tag, _, _ := strings.Cut(f.Tag.Get("json"), ","); tag == "-" {
+				continue
+			} else if tag != "" {
+				key = tag
+			}
+			p := name(key)
+			if f.Anonymous {
+				p = path
+			}
+			c.Field(i).Set(replaceNonFinite(v.Field(i), p, paths, depth+1))
+		}
+		return c
+	case reflect.Slice:
+		if v.IsNil() || t.Elem().Kind() == reflect.Uint8 {
+			return v
+		}
+		c := reflect.MakeSlice(t, v.Len(), v.Len())
+		for i := range v.Len() {
+			c.Index(i).Set(replaceNonFinite(v.Index(i), name(strconv.Itoa(i)), paths, depth+1))
+		}
+		return c
+	case reflect.Array:
+		c := reflect.New(t).Elem()
+		for i := range v.Len() {
+			c.Index(i).Set(replaceNonFinite(v.Index(i), name(strconv.Itoa(i)), paths, depth+1))
+		}
+		return c
+	case reflect.Map:
+		if v.IsNil() {
+			return v
+		}
+		c := reflect.MakeMapWithSize(t, v.Len())
+		it := v.MapRange()
+		for it.Next() {
+			c.SetMapIndex(it.Key(), replaceNonFinite(it.Value(), name(fmt.Sprint(it.Key().Interface())), paths, depth+1))
+		}
+		return c
+	}
+	return v
 }
 
 // WriteCSV writes a header and rows, atomically.

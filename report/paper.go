@@ -452,7 +452,7 @@ func paperHeadlines(r *experiment.PaperResult, s *PaperSummary) []PaperValue {
 		if name == "sigmoid" {
 			pt = "first layer updated far less than the last (vanishing gradient)"
 		}
-		h.add("fig4.update_ratio_epoch1."+name, "Fig. 4g,h", "mean |ΔW| first / last synaptic layer, epoch 1, "+name, "", run.UpdateRatioEpoch1, nil, pt, src)
+		h.add("fig4.update_ratio_epoch1."+name, "Fig. 4g,h", "mean |ΔW| first / last synaptic layer, epoch 1, "+name, "", float64(run.UpdateRatioEpoch1), nil, pt, src)
 	}
 	for _, sp := range f4.Sweep {
 		var paper *float64

@@ -179,12 +179,16 @@ func fixLogAxes(p *plot.Plot) {
 func Save(p *plot.Plot, base string) error {
 	fixLogAxes(p)
 	for _, ext := range []string{".png", ".svg"} {
-		w, err := p.WriterTo(PlotWidth, PlotHeight, ext[1:])
-		if err != nil {
-			return fmt.Errorf("report: render %s%s: %w", base, ext, err)
-		}
 		var buf bufferWriter
-		if _, err := w.WriteTo(&buf); err != nil {
+		err := renderSafely(func() error {
+			w, err := p.WriterTo(PlotWidth, PlotHeight, ext[1:])
+			if err != nil {
+				return err
+			}
+			_, err = w.WriteTo(&buf)
+			return err
+		})
+		if err != nil {
 			return fmt.Errorf("report: render %s%s: %w", base, ext, err)
 		}
 		if err := WriteFileAtomic(filepath.Clean(base+ext), buf.b); err != nil {
@@ -192,6 +196,19 @@ func Save(p *plot.Plot, base string) error {
 		}
 	}
 	return nil
+}
+
+// renderSafely runs draw and returns its error; a panic inside it (gonum
+// panics on input it cannot draw) becomes an error, so that a figure that
+// cannot be drawn fails the run with a message (exit 1) rather than
+// crashing the process. Callers name the figure.
+func renderSafely(draw func() error) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("the plotting library failed: %v", v)
+		}
+	}()
+	return draw()
 }
 
 type bufferWriter struct{ b []byte }

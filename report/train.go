@@ -27,19 +27,22 @@ type LayerStats struct {
 
 // TrainSummary is summary.json of `mrelu train`.
 type TrainSummary struct {
-	Act                   string                     `json:"act"`
-	Epochs                int                        `json:"epochs"`
-	Sizes                 []int                      `json:"sizes"`
-	TestAccuracy          float64                    `json:"test_accuracy"`
-	TestAccuracyPerEpoch  []float64                  `json:"test_accuracy_per_epoch"`
-	TrainLossPerEpoch     []float64                  `json:"train_loss_per_epoch"`
-	NormTrainLossPerEpoch []float64                  `json:"normalized_train_loss_per_epoch"`
-	TestLossPerEpoch      []float64                  `json:"test_loss_per_epoch"`
-	EpochSeconds          []float64                  `json:"epoch_seconds"`
-	EvalSeconds           []float64                  `json:"eval_seconds"`
-	MeanAbsUpdatePerLayer [][]float64                `json:"mean_abs_update_per_layer"`
-	UpdateRatioFirstLast  float64                    `json:"update_ratio_first_last"`
-	UpdateRatioPerEpoch   []float64                  `json:"update_ratio_first_last_per_epoch"`
+	Act                   string      `json:"act"`
+	Epochs                int         `json:"epochs"`
+	Sizes                 []int       `json:"sizes"`
+	TestAccuracy          float64     `json:"test_accuracy"`
+	TestAccuracyPerEpoch  []float64   `json:"test_accuracy_per_epoch"`
+	TrainLossPerEpoch     []float64   `json:"train_loss_per_epoch"`
+	NormTrainLossPerEpoch []float64   `json:"normalized_train_loss_per_epoch"`
+	TestLossPerEpoch      []float64   `json:"test_loss_per_epoch"`
+	EpochSeconds          []float64   `json:"epoch_seconds"`
+	EvalSeconds           []float64   `json:"eval_seconds"`
+	MeanAbsUpdatePerLayer [][]float64 `json:"mean_abs_update_per_layer"`
+	UpdateRatioFirstLast  jsonNum     `json:"update_ratio_first_last"`
+	UpdateRatioPerEpoch   []jsonNum   `json:"update_ratio_first_last_per_epoch"`
+	// UpdateRatioNullReason says why an update ratio is null (empty when
+	// every ratio is a number).
+	UpdateRatioNullReason string                     `json:"update_ratio_null_reason,omitempty"`
 	Layers                []LayerStats               `json:"layers"`
 	Params                experiment.TrainParams     `json:"params"`
 	Data                  map[string]int             `json:"data"`
@@ -76,11 +79,16 @@ func SummarizeTrain(r *experiment.TrainRun) TrainSummary {
 		for l := range nl {
 			s.MeanAbsUpdatePerLayer[l] = append(s.MeanAbsUpdatePerLayer[l], e.MeanAbsUpdate[l])
 		}
-		s.UpdateRatioPerEpoch = append(s.UpdateRatioPerEpoch, e.MeanAbsUpdate[0]/e.MeanAbsUpdate[nl-1])
+		ratio := e.MeanAbsUpdate[0] / e.MeanAbsUpdate[nl-1]
+		s.UpdateRatioPerEpoch = append(s.UpdateRatioPerEpoch, jsonNum(ratio))
+		if math.IsNaN(ratio) || math.IsInf(ratio, 0) {
+			s.UpdateRatioNullReason = updateRatioReason(e.Epoch, e.MeanAbsUpdate[0], e.MeanAbsUpdate[nl-1], r.Params.LR)
+		}
 	}
+	s.UpdateRatioFirstLast = jsonNum(math.NaN())
 	if len(eps) > 0 {
 		s.TestAccuracy = eps[len(eps)-1].TestAccuracy
-		s.UpdateRatioFirstLast = r.UpdateRatio(len(eps))
+		s.UpdateRatioFirstLast = jsonNum(r.UpdateRatio(len(eps)))
 	}
 	if r.Neuron != nil {
 		m := r.Neuron.Metrics
@@ -101,6 +109,19 @@ func SummarizeTrain(r *experiment.TrainRun) TrainSummary {
 		s.Layers = append(s.Layers, ls)
 	}
 	return s
+}
+
+// updateRatioReason explains a first/last update ratio that is not a
+// number: the mean |dW| of the first and last layer in epoch are first and
+// last.
+func updateRatioReason(epoch int, first, last, lr float64) string {
+	switch {
+	case last == 0 && first == 0:
+		return fmt.Sprintf("epoch %d: no weight of the first or last layer changed (mean |dW| = 0; lr = %g), so the first/last update ratio 0/0 is undefined", epoch, lr)
+	case last == 0:
+		return fmt.Sprintf("epoch %d: no weight of the last layer changed (mean |dW| = 0; lr = %g), so the first/last update ratio is infinite", epoch, lr)
+	}
+	return fmt.Sprintf("epoch %d: mean |dW| of the first layer %g, of the last %g: the ratio is not a number", epoch, first, last)
 }
 
 // WriteTrain writes summary.json, metrics.csv, the histogram CSVs and the

@@ -44,6 +44,8 @@ type Result struct {
 	// Onset and Target are the neuron's knee current and the current that
 	// drives it to Config.Target·VDD, both in A.
 	Onset, Target float64
+	// Floor and MaxVout are the neuron's off and saturation levels in V.
+	Floor, MaxVout float64
 	// Filters holds one result per kernel, in the order given.
 	Filters []*Filter
 }
@@ -178,7 +180,8 @@ func Detect(img *dataset.Gray, kernels []Kernel, n *Neuron, cfg Config) (*Result
 	ow, oh, x0, y0 := outSize(cfg.Boundary, img.W, img.H)
 	npix := ow * oh
 	r := &Result{Config: cfg, InW: img.W, InH: img.H, W: ow, H: oh, X0: x0, Y0: y0,
-		GScale: layer.GScale(), VDD: n.VDD(), Onset: n.Onset, Target: n.TargetCurrent(cfg.Target)}
+		GScale: layer.GScale(), VDD: n.VDD(), Onset: n.Onset, Target: n.TargetCurrent(cfg.Target),
+		Floor: n.Floor, MaxVout: n.MaxVout}
 	for _, k := range kernels {
 		r.Filters = append(r.Filters, &Filter{Kernel: k, Z: make([]float64, npix), Current: make([]float32, npix)})
 	}
@@ -217,8 +220,14 @@ func Detect(img *dataset.Gray, kernels []Kernel, n *Neuron, cfg Config) (*Result
 			}
 		}
 		g, o := float32(f.Gain), float32(f.Offset)
-		for i, c := range f.Current {
-			in[i] = g*c + o
+		if !math.IsInf(float64(g), 0) {
+			for i, c := range f.Current {
+				in[i] = g*c + o
+			}
+		} else { // a gain beyond float32 (a tiny kernel): 0·Inf would be NaN
+			for i, c := range f.Current {
+				in[i] = float32(f.Gain*float64(c) + f.Offset)
+			}
 		}
 		f.VoutIdeal = make([]float32, npix)
 		n.Eval.Eval(f.VoutIdeal, in)

@@ -162,6 +162,10 @@ func runDeviceIV(args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "negative sweep to %g V: max |I| = %.3g A (%.2f %% of Icc), %s\n", s.NegativeVNegV, s.NegativeMaxI, 100*s.NegativeMaxIcc, sw)
 	fmt.Fprintf(stdout, "wrote %s\n", dir)
+	if s.NullReason != "" {
+		// Degenerate: the files are written, but the run measured nothing.
+		return fmt.Errorf("device iv: %s (see %s); lower --icc or raise --vmax", s.NullReason, filepath.Join(dir, "iv_summary.json"))
+	}
 	return nil
 }
 

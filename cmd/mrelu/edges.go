@@ -124,5 +124,21 @@ func runEdges(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stdout, line)
 	}
 	fmt.Fprintf(stdout, "wrote %s\n", dir)
-	return nil
+	return degenerateMaps(r.Result)
+}
+
+// degenerateMaps fails a run whose output maps carry no information (a
+// constant map, e.g. every pixel at the neuron's off level), after
+// everything has been written: one line naming each such filter and why.
+func degenerateMaps(r *vision.Result) error {
+	var msgs []string
+	for _, f := range r.Filters {
+		if err := r.Degenerate(f); err != nil {
+			msgs = append(msgs, err.Error())
+		}
+	}
+	if len(msgs) == 0 {
+		return nil
+	}
+	return fmt.Errorf("edges: %s", strings.Join(msgs, "; "))
 }

@@ -310,3 +310,109 @@ func TestParseScale(t *testing.T) {
 		}
 	}
 }
+
+// writeGreyPNG writes a w x h 8-bit grey PNG with the intensities of
+// pix(x, y).
+func writeGreyPNG(t *testing.T, path string, w, h int, pix func(x, y int) uint8) {
+	t.Helper()
+	img := image.NewGray(image.Rect(0, 0, w, h))
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			img.SetGray(x, y, color.Gray{Y: pix(x, y)})
+		}
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Images of any aspect ratio give every figure (the colour bars of very
+// wide images used to panic, exit 2 with partial output); runs whose
+// output maps are constant write everything, then exit 1 with one line
+// saying why.
+func TestEdgesShapesAndConstantMaps(t *testing.T) {
+	dir := t.TempDir()
+	texture := func(x, y int) uint8 { return uint8((x*37 + y*11) % 256) }
+	tiny := filepath.Join(dir, "tiny.txt")
+	if err := os.WriteFile(tiny, []byte("1e-300 1e-300 1e-300\n1e-300 -1e-300 1e-300\n1e-300 1e-300 1e-300\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name   string
+		w, h   int
+		pix    func(x, y int) uint8
+		args   []string
+		code   int
+		stderr []string // with code 1: substrings of the one-line message
+	}{
+		{"wide 160x20", 160, 20, texture, nil, 0, nil},
+		{"wide 1000x2", 1000, 2, texture, nil, 0, nil},
+		{"one row 300x1", 300, 1, texture, []string{"--filter", "vertical"}, 0, nil},
+		{"tall 20x160", 20, 160, texture, nil, 0, nil},
+		{"one column 1x300", 1, 300, texture, []string{"--filter", "lateral"}, 0, nil},
+		{"tiny kernel", 40, 30, texture, []string{"--filter", tiny}, 1,
+			[]string{`filter "tiny"`, "constant", "off level", "too small to drive the neuron"}},
+		{"tiny kernel, no plots", 40, 30, texture, []string{"--filter", tiny, "--plots=false"}, 1,
+			[]string{"constant", "too small"}},
+		{"flat image", 30, 20, func(x, y int) uint8 { return 128 }, nil, 1,
+			[]string{`filter "vertical"`, `filter "lateral"`, "constant", "flat"}},
+		{"one column, vertical filter", 1, 300, texture, []string{"--filter", "vertical"}, 1,
+			[]string{`filter "vertical"`, "constant"}},
+		{"gain too small", 40, 30, texture, []string{"--scale", "1e-6"}, 1, []string{"constant", "knee"}},
+	}
+	for i, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			img := filepath.Join(dir, strconv.Itoa(i)+".png")
+			writeGreyPNG(t, img, tc.w, tc.h, tc.pix)
+			out := filepath.Join(t.TempDir(), "o")
+			var so, se bytes.Buffer
+			code := run(append([]string{"edges", "--image", img, "--out", out}, tc.args...), &so, &se)
+			if code != tc.code {
+				t.Fatalf("exit %d, want %d; stderr %q", code, tc.code, se.String())
+			}
+			msg := se.String()
+			if tc.code == 0 && msg != "" {
+				t.Errorf("stderr %q", msg)
+			}
+			if tc.code == 1 {
+				if !strings.HasPrefix(msg, "mrelu: edges: ") || strings.Count(msg, "\n") != 1 {
+					t.Errorf("stderr %q: want one line starting mrelu: edges:", msg)
+				}
+				for _, w := range tc.stderr {
+					if !strings.Contains(msg, w) {
+						t.Errorf("stderr %q lacks %q", msg, w)
+					}
+				}
+			}
+			// Everything is written, whatever the outcome.
+			s := readEdgesJSON(t, out)
+			files := append([]string{"params.json"}, s.Figures...)
+			for _, f := range s.Filters {
+				files = append(files, f.Files...)
+				v := readMap(t, filepath.Join(out, f.Name+"_vout_V.csv"))
+				if len(v) != tc.h || len(v[0]) != tc.w {
+					t.Errorf("%s: Vout CSV is %dx%d, want %dx%d", f.Name, len(v[0]), len(v), tc.w, tc.h)
+				}
+			}
+			for _, f := range files {
+				if st, err := os.Stat(filepath.Join(out, f)); err != nil || st.Size() == 0 {
+					t.Errorf("missing or empty %s: %v", f, err)
+				}
+			}
+			if !strings.Contains(so.String(), "wrote "+out) {
+				t.Errorf("stdout: %s", so.String())
+			}
+			raw, err := os.ReadFile(filepath.Join(out, "edges.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.Contains(string(raw), `"constant_map"`); got != (tc.code == 1) {
+				t.Errorf("edges.json has constant_map: %v, want %v", got, tc.code == 1)
+			}
+		})
+	}
+}

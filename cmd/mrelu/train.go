@@ -163,8 +163,12 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "act %s: test accuracy %.4f after %d epochs (on crossbar arrays: %.4f); mean |dW| first/last layer %.3g; median epoch %.3fs\nwrote %s\n",
-		s.Act, s.TestAccuracy, s.Epochs, run.Crossbar.TestAccuracy, s.UpdateRatioFirstLast, median(s.EpochSeconds), dir)
+	fmt.Fprintf(stdout, "act %s: test accuracy %.4f after %d epochs (on crossbar arrays: %.4f); mean |dW| first/last layer %.3g; median epoch %.3fs\n",
+		s.Act, s.TestAccuracy, s.Epochs, run.Crossbar.TestAccuracy, float64(s.UpdateRatioFirstLast), median(s.EpochSeconds))
+	if s.UpdateRatioNullReason != "" {
+		fmt.Fprintf(stdout, "note: %s (null in summary.json)\n", s.UpdateRatioNullReason)
+	}
+	fmt.Fprintf(stdout, "wrote %s\n", dir)
 	return nil
 }
 
