@@ -178,9 +178,47 @@ func (s *solver) continueTo(ctx *loadCtx, set func(float64), from, to float64) (
 	// A fold: let the fallbacks find the branch the solution jumps to,
 	// starting from the last converged point.
 	set(to)
-	if f := s.solveDC(ctx); f != nil {
-		f.msg = fmt.Sprintf("continuation stalled after reaching %g; %s", lo, f.msg)
-		return sub, f
+	f := s.solveDC(ctx)
+	if f == nil {
+		return sub, nil
 	}
-	return sub, nil
+	f.msg = fmt.Sprintf("continuation stalled after reaching %g; %s", lo, f.msg)
+	return sub, f
+}
+
+// pseudoTransient solves the DC point at the present source values by
+// pseudo-transient continuation from s.x: implicit-Euler steps of growing
+// pseudo-time h on the state equations, with a 1 pF pseudo-capacitance on
+// every node, until the states settle, then plain Newton. It finds the
+// branch a hysteretic element jumps to past a fold. On failure s.x is
+// undefined.
+func (s *solver) pseudoTransient(ctx *loadCtx) *solveFail {
+	pc := *ctx
+	pc.pcap = 1e-12
+	pc.prev = append([]float64(nil), s.x...)
+	h := 1e-9
+	var f *solveFail
+	for it := 0; it < 2000 && h < 1e6; it++ {
+		pc.pseudo = 1 / h
+		copy(s.x, pc.prev)
+		if f = s.newton(&pc); f != nil {
+			h /= 4
+			if h < 1e-15 {
+				return f
+			}
+			continue
+		}
+		moved := 0.0
+		for i := 0; i < s.n; i++ {
+			if s.lay.kinds[i] == ukState {
+				moved = math.Max(moved, math.Abs(s.x[i]-pc.prev[i]))
+			}
+		}
+		copy(pc.prev, s.x)
+		if moved < 1e-9 && h > 1e-3 {
+			break
+		}
+		h *= 2
+	}
+	return s.newton(ctx)
 }

@@ -28,6 +28,12 @@ type loadCtx struct {
 	a0       float64 // integrator: dq/dt ≈ a0·q + hist[dyn]
 	hist     []float64
 	hold     bool // states with a finite holdX are fixed (initial conditions)
+	// Pseudo-transient continuation of a DC solve (pseudoTransient): with
+	// pseudo = 1/h > 0 every state row becomes (x − prev)/h − dx/dt and
+	// every node gets a capacitance pcap to ground charged from prev.
+	pseudo float64
+	pcap   float64
+	prev   []float64
 }
 
 // dynQ is a quantity whose time derivative enters the equations: a
@@ -315,6 +321,13 @@ func (s *solver) load(ctx *loadCtx) {
 			s.J[i*s.st+i] += g
 		}
 	}
+	if ctx.pseudo > 0 {
+		g := ctx.pcap * ctx.pseudo
+		for i := 0; i < s.nNodes; i++ {
+			s.addF(i, g*(s.x[i]-ctx.prev[i]))
+			s.J[i*s.st+i] += g
+		}
+	}
 }
 
 func (e *Resistor) load(s *solver, _ *loadCtx) {
@@ -401,7 +414,12 @@ func (e *Stateful) load(s *solver, ctx *loadCtx) {
 	} else {
 		f, dfdv, dfdx = e.Model.StateRate(v, xs)
 	}
-	if ctx.mode == modeDC {
+	if ctx.mode == modeDC && ctx.pseudo > 0 {
+		q := ctx.pseudo * (xs - ctx.prev[r])
+		s.F[r] = q - f
+		s.scale[r] = math.Abs(ctx.pseudo*xs) + math.Abs(ctx.pseudo*ctx.prev[r]) + math.Abs(f)
+		s.addJ(r, r, ctx.pseudo-dfdx)
+	} else if ctx.mode == modeDC {
 		s.F[r] = -f
 		s.scale[r] = math.Abs(f)
 		s.addJ(r, r, -dfdx)
@@ -608,7 +626,7 @@ const (
 )
 
 // solveDC finds a DC solution starting from s.x: plain Newton, then gmin
-// stepping, then source stepping. ctx.gmin and ctx.srcScale are the target
+// stepping, then source stepping, then pseudo-transient continuation. ctx.gmin and ctx.srcScale are the target
 // values. It returns a description of every failure.
 func (s *solver) solveDC(ctx *loadCtx) *solveFail {
 	copy(s.xa, s.x) // the starting point
@@ -630,10 +648,16 @@ func (s *solver) solveDC(ctx *loadCtx) *solveFail {
 	if sfail == nil {
 		return nil
 	}
+	copy(s.x, s.xa)
+	pfail := s.pseudoTransient(ctx)
+	if pfail == nil {
+		return nil
+	}
 	return &solveFail{
 		worst: first.worst,
 		cause: first.cause,
-		msg:   fmt.Sprintf("Newton: %s; gmin stepping: %s; source stepping: %s", first.msg, gfail.msg, sfail.msg),
+		msg: fmt.Sprintf("Newton: %s; gmin stepping: %s; source stepping: %s; pseudo-transient: %s",
+			first.msg, gfail.msg, sfail.msg, pfail.msg),
 	}
 }
 

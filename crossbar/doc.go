@@ -30,7 +30,7 @@
 //
 // and neuron j receives I_j = MirrorGain·I_col,j = CurrentPerUnit·z_j. By
 // default the mirror is matched per array, MirrorGain = UnitCurrent /
-// (ReadScale·GScale), so every neuron sees UnitCurrent = 3.33 µA per unit
+// (ReadScale·GScale), so every neuron sees UnitCurrent = 0.778 µA per unit
 // of z (1 V of mReLU output per unit) and, with every non-ideality off, the
 // hardware computes exactly the trained network: a test pins the crossbar
 // network to nn's forward pass with nn.ClippedReLU{Max: 2} to 1e-5 of the

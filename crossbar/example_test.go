@@ -43,7 +43,7 @@ func Example() {
 	// Output:
 	// GScale 9.9 µS per unit weight; w = -1 is (G+, G-) = (0.1, 10) µS
 	// column currents 2.178 µA, -2.128 µA (1.98 µA per unit)
-	// mirror gain 1.684: neuron inputs 3.667 µA, -3.583 µA
+	// mirror gain 0.3928: neuron inputs 0.8556 µA, -0.8361 µA
 	// ideal mReLU outputs 1.1 V, 0 V
 }
 

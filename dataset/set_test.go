@@ -57,8 +57,8 @@ func TestLoadDirSynthetic(t *testing.T) {
 			if train.Classes != 4 || test.Classes != 4 {
 				t.Errorf("classes train %d test %d, want 4 for both", train.Classes, test.Classes)
 			}
-			if len(train.Images) != 12*35 || len(train.Labels) != 12 {
-				t.Fatalf("lengths %d %d", len(train.Images), len(train.Labels))
+			if len(train.Pixels) != 12*35 || len(train.Labels) != 12 {
+				t.Fatalf("lengths %d %d", len(train.Pixels), len(train.Labels))
 			}
 			for i := 0; i < train.N; i++ {
 				if train.Labels[i] != uint8(i%4) {

@@ -20,10 +20,10 @@ func ExampleMemristor_SteadyStateAtCurrent() {
 		fmt.Printf("I = %.1f µA: V = %.2f V, R = %.3g Ω\n", i*1e6, v, r)
 	}
 	// Output:
-	// I = 0.1 µA: V = 1.97 V, R = 1.97e+07 Ω
-	// I = 1.0 µA: V = 1.72 V, R = 1.72e+06 Ω
-	// I = 3.0 µA: V = 1.13 V, R = 3.76e+05 Ω
-	// I = 5.0 µA: V = 0.54 V, R = 1.08e+05 Ω
+	// I = 0.1 µA: V = 1.95 V, R = 1.95e+07 Ω
+	// I = 1.0 µA: V = 1.70 V, R = 1.7e+06 Ω
+	// I = 3.0 µA: V = 1.11 V, R = 3.69e+05 Ω
+	// I = 5.0 µA: V = 0.52 V, R = 1.04e+05 Ω
 }
 
 // The interface a circuit solver uses: current and state rate with their
@@ -44,10 +44,10 @@ func ExampleMemristor_StateRate() {
 	// Along a constant current the voltage follows the state, dv/dx = −(di/dx)/(di/dv):
 	fmt.Printf("df/dx at constant current = %.3g /s (stable)\n", dfdx-dfdv*didx/didv)
 	// Output:
-	// x = 0.689, v = 1.716 V
-	// i = 1e-06 A, di/dv = 8.17e-07 S, di/dx = 1.5e-05 A
-	// steady: true, df/dv = 9.97e+04 /(V s), df/dx = 3.52e+05 /s
-	// df/dx at constant current = -1.47e+06 /s (stable)
+	// x = 0.690, v = 1.696 V
+	// i = 1e-06 A, di/dv = 8.22e-07 S, di/dx = 1.5e-05 A
+	// steady: true, df/dv = 2.01e+05 /(V s), df/dx = 7.07e+05 /s
+	// df/dx at constant current = -2.94e+06 /s (stable)
 }
 
 func abs(x float64) float64 {
@@ -66,7 +66,7 @@ func ExampleSinglePulse() {
 	}
 	fmt.Printf("latency %.0f ns, energy %.2f pJ, saturated %v\n", res.Latency*1e9, res.Energy*1e12, res.Saturated)
 	// Output:
-	// latency 653 ns, energy 0.52 pJ, saturated true
+	// latency 606 ns, energy 0.15 pJ, saturated true
 }
 
 // Two hundred DC cycles with cycle-to-cycle variation (Fig. 3b).
@@ -79,8 +79,8 @@ func ExampleIVSweep() {
 	fmt.Printf("set  median %.2f V\nhold median %.2f V\noverlap %v\n", res.Set.Median, res.Hold.Median, res.Hold.Max >= res.Set.Min)
 	fmt.Printf("negative sweep switched: %v\n", res.NegativeSwitched)
 	// Output:
-	// set  median 1.99 V
-	// hold median 1.71 V
+	// set  median 1.97 V
+	// hold median 1.69 V
 	// overlap false
 	// negative sweep switched: false
 }

@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/mrelu/mrelu/internal/clip"
 	"gonum.org/v1/gonum/optimize"
 )
 
@@ -66,7 +68,18 @@ type FitOptions struct {
 	Free []FitParam
 	// MaxEvaluations bounds the objective evaluations. Default 4000.
 	MaxEvaluations int
+	// MaxPoints bounds the data points the objective evaluates: larger
+	// data sets are down-sampled to this many points spread evenly in
+	// log-current (Downsample). Default MaxFitPoints; negative: no limit.
+	MaxPoints int
 }
+
+// MaxFitPoints is the default bound on the data points in the fit's
+// objective. Each evaluation solves the steady state at every point
+// (~10 µs each) for up to MaxEvaluations evaluations, so 10,000 points took
+// 47 s; 200 points spread in log-current determine the two to six
+// parameters as well, in about a second.
+const MaxFitPoints = 200
 
 // FitReport describes a fit of the steady-state R(I) curve.
 type FitReport struct {
@@ -74,8 +87,11 @@ type FitReport struct {
 	Start       []float64 // starting values of Free, SI units
 	Fitted      []float64 // fitted values of Free, SI units
 	Points      int       // number of data points
-	RMSLog10    float64   // RMS of log10(R_model) − log10(R_data)
+	Used        int       // data points in the objective (Points, or fewer when down-sampled)
+	Note        string    // how the data were down-sampled; "" when they were not
+	RMSLog10    float64   // RMS of log10(R_model) − log10(R_data) over all Points
 	Residuals   []float64 // log10 residual per data point, in input order
+	Model       []float64 // fitted model's R at each data point's current, Ω, in input order
 	Curve       []RIPoint // fitted model on 100 log-spaced currents over the data range
 	Evaluations int       // objective evaluations
 	Status      string    // optimiser termination status
@@ -142,23 +158,36 @@ func FitMemristorWith(points []RIPoint, start Memristor, opt FitOptions) (Memris
 		}
 		return m
 	}
-	residuals := func(m *Memristor, out []float64) error {
-		for k, p := range points {
+	used := points
+	maxPts := opt.MaxPoints
+	if maxPts == 0 {
+		maxPts = MaxFitPoints
+	}
+	if maxPts > 0 && len(points) > maxPts {
+		used = Downsample(points, maxPts)
+		rep.Note = fmt.Sprintf("%d data points down-sampled to %d spread evenly in log-current for the fit (the residuals and RMS are over all %d)", len(points), len(used), len(points))
+	}
+	rep.Used = len(used)
+	residuals := func(m *Memristor, pts []RIPoint, out, model []float64) error {
+		for k, p := range pts {
 			_, _, r, err := m.SteadyStateAtCurrent(p.I)
 			if err != nil {
 				return err
 			}
 			out[k] = math.Log10(r) - math.Log10(p.R)
+			if model != nil {
+				model[k] = r
+			}
 		}
 		return nil
 	}
-	res := make([]float64, len(points))
+	res := make([]float64, len(used))
 	objective := func(z []float64) float64 {
 		m := build(z)
 		if m.Validate() != nil {
 			return 1e6
 		}
-		if residuals(&m, res) != nil {
+		if residuals(&m, used, res, nil) != nil {
 			return 1e6
 		}
 		ss := 0.0
@@ -192,7 +221,8 @@ func FitMemristorWith(points []RIPoint, start Memristor, opt FitOptions) (Memris
 		rep.Fitted = append(rep.Fitted, *s.ptr(&best))
 	}
 	rep.Residuals = make([]float64, len(points))
-	if err := residuals(&best, rep.Residuals); err != nil {
+	rep.Model = make([]float64, len(points))
+	if err := residuals(&best, points, rep.Residuals, rep.Model); err != nil {
 		return start, rep, fmt.Errorf("device: fit: %w", err)
 	}
 	ss := 0.0
@@ -219,6 +249,96 @@ func FitMemristorWith(points []RIPoint, start Memristor, opt FitOptions) (Memris
 	return best, rep, nil
 }
 
+// Downsample returns at most n of points (n ≥ 1), sorted by current and
+// spread evenly in log-current: the current range is cut into n bins of
+// equal width in log I, and each non-empty bin gives up to q of its points,
+// evenly spaced in rank (the bin's median when q = 1), with q the largest
+// count that keeps the total within n, and the rest of the budget spent
+// one point each on bins with more. Bins with many points (repeated
+// measurements, densely sampled ranges) thus give more points when sparse
+// ranges leave room, and no range is left out. O(len(points)·log).
+func Downsample(points []RIPoint, n int) []RIPoint {
+	if n < 1 {
+		n = 1
+	}
+	sorted := slices.Clone(points)
+	slices.SortStableFunc(sorted, func(a, b RIPoint) int {
+		switch {
+		case a.I < b.I:
+			return -1
+		case a.I > b.I:
+			return 1
+		}
+		return 0
+	})
+	if len(sorted) <= n {
+		return sorted
+	}
+	// The spans of the sorted points that fall in each non-empty bin.
+	lo, hi := math.Log(sorted[0].I), math.Log(sorted[len(sorted)-1].I)
+	var sizes []int
+	bin := func(i float64) int {
+		if !(hi > lo) {
+			return 0
+		}
+		b := int(float64(n) * (math.Log(i) - lo) / (hi - lo))
+		return min(max(b, 0), n-1)
+	}
+	type span struct{ start, size int }
+	var spans []span
+	last := -1
+	for k, p := range sorted {
+		if b := bin(p.I); b != last {
+			spans = append(spans, span{start: k})
+			last = b
+		}
+		spans[len(spans)-1].size++
+	}
+	for _, sp := range spans {
+		sizes = append(sizes, sp.size)
+	}
+	take := func(q int) int {
+		t := 0
+		for _, s := range sizes {
+			t += min(s, q)
+		}
+		return t
+	}
+	// The largest q with take(q) ≤ n (take(1) = len(spans) ≤ n).
+	qlo, qhi := 1, n
+	for qlo < qhi {
+		mid := (qlo + qhi + 1) / 2
+		if take(mid) <= n {
+			qlo = mid
+		} else {
+			qhi = mid - 1
+		}
+	}
+	// The rest of the budget: one more point from as many of the bins
+	// with more than qlo points, spread evenly over them.
+	extra, fuller := n-take(qlo), 0
+	for _, s := range sizes {
+		if s > qlo {
+			fuller++
+		}
+	}
+	out := make([]RIPoint, 0, n)
+	c := 0
+	for _, sp := range spans {
+		m := min(sp.size, qlo)
+		if sp.size > qlo {
+			if (c+1)*extra/fuller > c*extra/fuller {
+				m++
+			}
+			c++
+		}
+		for j := range m {
+			out = append(out, sorted[sp.start+(2*j+1)*sp.size/(2*m)])
+		}
+	}
+	return out
+}
+
 // ErrCSV is wrapped by every ReadRICSV error.
 var ErrCSV = errors.New("bad R(I) CSV")
 
@@ -233,9 +353,13 @@ var ErrCSV = errors.New("bad R(I) CSV")
 //     be positive.
 //
 // name labels errors (usually the file name). Errors give the line number;
-// at least 5 usable points are required.
+// at least 5 usable points are required. The file is bounded before it is
+// held in memory: at most MaxRICSVBytes, MaxRICSVRows data rows and
+// MaxCSVLineBytes per line (so /dev/zero or a 50 MB line fails after
+// reading 64 KiB), and errors quote at most 40 bytes of a field.
 func ReadRICSV(r io.Reader, name string) ([]RIPoint, error) {
-	cr := csv.NewReader(r)
+	lim := &csvLimiter{r: r, maxBytes: MaxRICSVBytes, maxLine: MaxCSVLineBytes}
+	cr := csv.NewReader(lim)
 	cr.Comment = '#'
 	cr.FieldsPerRecord = -1
 	cr.TrimLeadingSpace = true
@@ -243,12 +367,23 @@ func ReadRICSV(r io.Reader, name string) ([]RIPoint, error) {
 	fail := func(line int, format string, a ...any) error {
 		return fmt.Errorf("%s:%d: %s: %w", name, line, fmt.Sprintf(format, a...), ErrCSV)
 	}
+	readErr := func(err error) error {
+		var le *csvLimitError
+		if errors.As(err, &le) {
+			return fmt.Errorf("%s:%d: %s: %w", name, le.line, le.msg, ErrCSV)
+		}
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			return fail(pe.Line, "%v", pe.Err)
+		}
+		return fmt.Errorf("%s: %v: %w", name, err, ErrCSV)
+	}
 	header, err := cr.Read()
 	if err == io.EOF {
 		return nil, fmt.Errorf("%s: empty file, expected a header with columns i_A,r_ohm or v_V,i_A: %w", name, ErrCSV)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%s: %v: %w", name, err, ErrCSV)
+		return nil, readErr(err)
 	}
 	hline, _ := cr.FieldPos(0)
 	col := map[string]int{}
@@ -268,9 +403,9 @@ func ReadRICSV(r io.Reader, name string) ([]RIPoint, error) {
 	case okI && okV:
 		ivMode = true
 	case !okI:
-		return nil, fail(hline, "missing column i_A (header must name i_A,r_ohm or v_V,i_A; got %q)", strings.Join(header, ","))
+		return nil, fail(hline, "missing column i_A (header must name i_A,r_ohm or v_V,i_A; got %q)", clip.String(strings.Join(header, ",")))
 	default:
-		return nil, fail(hline, "missing column r_ohm (or v_V for an I-V file; got %q)", strings.Join(header, ","))
+		return nil, fail(hline, "missing column r_ohm (or v_V for an I-V file; got %q)", clip.String(strings.Join(header, ",")))
 	}
 	need := ci
 	if ivMode {
@@ -282,27 +417,26 @@ func ReadRICSV(r io.Reader, name string) ([]RIPoint, error) {
 		s := strings.TrimSpace(rec[c])
 		v, err := strconv.ParseFloat(s, 64)
 		if err != nil {
-			return 0, fail(line, "%s: %q is not a number", what, s)
+			return 0, fail(line, "%s: %q is not a number", what, clip.String(s))
 		}
 		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return 0, fail(line, "%s: %q is not finite", what, s)
+			return 0, fail(line, "%s: %q is not finite", what, clip.String(s))
 		}
 		return v, nil
 	}
 	var pts []RIPoint
-	for {
+	for rows := 0; ; rows++ {
 		rec, err := cr.Read()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				return nil, fail(pe.Line, "%v", pe.Err)
-			}
-			return nil, fmt.Errorf("%s: %v: %w", name, err, ErrCSV)
+			return nil, readErr(err)
 		}
 		line, _ := cr.FieldPos(0)
+		if rows >= MaxRICSVRows {
+			return nil, fail(line, "more than %d data rows (limit %d rows for an R(I) CSV; average repeated measurements or thin the data)", MaxRICSVRows, MaxRICSVRows)
+		}
 		if len(rec) <= need {
 			return nil, fail(line, "expected at least %d fields, got %d", need+1, len(rec))
 		}
@@ -341,4 +475,62 @@ func ReadRICSV(r io.Reader, name string) ([]RIPoint, error) {
 		return nil, fmt.Errorf("%s: %d usable data points, need at least %d: %w", name, len(pts), minFitPoints, ErrCSV)
 	}
 	return pts, nil
+}
+
+// Limits of an R(I) or I-V CSV (ReadRICSV), checked while reading.
+const (
+	// MaxRICSVRows bounds the data rows (comment lines not counted).
+	// 100,000 rows read in ~0.1 s; the fit down-samples them (MaxFitPoints).
+	MaxRICSVRows = 100_000
+	// MaxRICSVBytes bounds the file (100,000 rows take ~4 MB).
+	MaxRICSVBytes = 64 << 20
+	// MaxCSVLineBytes bounds one line: the CSV reader holds a whole line
+	// (a 50 MB line cost 643 MB), and /dev/zero has no line end.
+	MaxCSVLineBytes = 64 << 10
+)
+
+// csvLimitError is a limit of csvLimiter reached at a line.
+type csvLimitError struct {
+	line int
+	msg  string
+}
+
+func (e *csvLimitError) Error() string { return fmt.Sprintf("line %d: %s", e.line, e.msg) }
+
+// csvLimiter passes a reader through, failing with a *csvLimitError as
+// soon as the input exceeds maxBytes or a line exceeds maxLine bytes.
+type csvLimiter struct {
+	r                 io.Reader
+	maxBytes, maxLine int64
+	total, lineLen    int64
+	line              int // 1-based line of the next byte
+	err               error
+}
+
+func (l *csvLimiter) Read(p []byte) (int, error) {
+	if l.err != nil {
+		return 0, l.err
+	}
+	if l.line == 0 {
+		l.line = 1
+	}
+	n, err := l.r.Read(p)
+	for k, b := range p[:n] {
+		l.total++
+		if l.total > l.maxBytes {
+			l.err = &csvLimitError{l.line, fmt.Sprintf("file larger than %d MiB (limit for an R(I) CSV)", l.maxBytes>>20)}
+			return k, l.err
+		}
+		if b == '\n' {
+			l.line++
+			l.lineLen = 0
+			continue
+		}
+		l.lineLen++
+		if l.lineLen > l.maxLine {
+			l.err = &csvLimitError{l.line, fmt.Sprintf("line longer than %d KiB (limit for an R(I) CSV; is it a CSV file?)", l.maxLine>>10)}
+			return k, l.err
+		}
+	}
+	return n, err
 }

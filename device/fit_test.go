@@ -2,6 +2,8 @@ package device
 
 import (
 	"errors"
+	"fmt"
+	"io"
 	"math"
 	"strings"
 	"testing"
@@ -152,10 +154,17 @@ func FuzzReadRICSV(f *testing.F) {
 	f.Add("i_A,r_ohm\n1e-7,\"2e7\n")
 	f.Add("\ufeffi_A,r_ohm\nNaN,Inf\n")
 	f.Add("")
+	f.Add("i_A,r_ohm\n1e-7," + strings.Repeat("x", 3000) + "\n")
 	f.Fuzz(func(t *testing.T, in string) {
 		pts, err := ReadRICSV(strings.NewReader(in), "fuzz")
 		if err != nil {
+			if len(err.Error()) > 300 {
+				t.Fatalf("error of %d bytes quotes the input: %.100q", len(err.Error()), err)
+			}
 			return
+		}
+		if len(pts) > MaxRICSVRows {
+			t.Fatalf("accepted %d rows", len(pts))
 		}
 		if len(pts) < minFitPoints {
 			t.Fatalf("accepted %d points", len(pts))
@@ -166,4 +175,137 @@ func FuzzReadRICSV(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestFitDownsamplesLargeData (issue 12, class 5): 10,000 points (in
+// random order, 50 repeats of 200 currents) are fitted on at most
+// MaxFitPoints of them, spread over the whole log-current range; the
+// report says so, and the residuals and model cover every point.
+func TestFitDownsamplesLargeData(t *testing.T) {
+	truth := DefaultMemristor()
+	truth.Vth, truth.RD = 1.8, 0.25e6
+	base := synthetic(t, truth, 200, 0.05e-6, 5e-6, 0, 3)
+	rng := seeded(4)
+	var pts []RIPoint
+	for range 50 {
+		for _, p := range base {
+			pts = append(pts, RIPoint{I: p.I, R: p.R * (1 + 0.05*rng.NormFloat64())})
+		}
+	}
+	rng.Shuffle(len(pts), func(i, j int) { pts[i], pts[j] = pts[j], pts[i] })
+	got, rep, err := FitMemristor(pts, DefaultMemristor())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Points != len(pts) || rep.Used > MaxFitPoints || rep.Used < MaxFitPoints/2 {
+		t.Errorf("points %d, used %d (max %d)", rep.Points, rep.Used, MaxFitPoints)
+	}
+	if !strings.Contains(rep.Note, "10000 data points down-sampled to") {
+		t.Errorf("note %q", rep.Note)
+	}
+	if len(rep.Residuals) != len(pts) || len(rep.Model) != len(pts) {
+		t.Errorf("%d residuals, %d model values for %d points", len(rep.Residuals), len(rep.Model), len(pts))
+	}
+	if !closeRel(got.Vth, truth.Vth, 0.01, 0) || !closeRel(got.RD, truth.RD, 0.03, 0) {
+		t.Errorf("fit Vth=%g V RD=%g Ω, truth %g V %g Ω", got.Vth, got.RD, truth.Vth, truth.RD)
+	}
+	if rep.RMSLog10 > 0.03 || rep.RMSLog10 < 0.012 {
+		t.Errorf("RMS log10 error %g over all points, want ≈ 0.0217 (the noise)", rep.RMSLog10)
+	}
+	// Small data sets are not touched.
+	_, rep, err = FitMemristorWith(pts[:MaxFitPoints], DefaultMemristor(), FitOptions{MaxEvaluations: 10})
+	if err != nil || rep.Used != MaxFitPoints || rep.Note != "" {
+		t.Errorf("%d points: used %d, note %q, err %v", MaxFitPoints, rep.Used, rep.Note, err)
+	}
+}
+
+// TestDownsample: at most n points, sorted by current, covering the
+// range's both ends and every occupied decade; repeats fill the budget.
+func TestDownsample(t *testing.T) {
+	var pts []RIPoint
+	// A dense decade (1e-7..1e-6, 9000 points) and a sparse one (1e-6..1e-5, 10 points).
+	for k := range 9000 {
+		pts = append(pts, RIPoint{I: 1e-7 * math.Pow(10, float64(k)/9000), R: 1})
+	}
+	for k := range 10 {
+		pts = append(pts, RIPoint{I: 1e-6 * math.Pow(10, float64(k+1)/10), R: 2})
+	}
+	got := Downsample(pts, 100)
+	if len(got) != 100 {
+		t.Fatalf("%d points, want 100", len(got))
+	}
+	sparse := 0
+	for k, p := range got {
+		if k > 0 && p.I < got[k-1].I {
+			t.Fatalf("not sorted at %d", k)
+		}
+		if p.R == 2 {
+			sparse++
+		}
+	}
+	if sparse != 10 {
+		t.Errorf("%d of the 10 points of the sparse decade kept, want all", sparse)
+	}
+	// One current repeated: the budget is filled by rank.
+	same := make([]RIPoint, 1000)
+	for k := range same {
+		same[k] = RIPoint{I: 1e-6, R: float64(k + 1)}
+	}
+	if got := Downsample(same, 50); len(got) != 50 {
+		t.Errorf("one current: %d points, want 50", len(got))
+	}
+	if got := Downsample(same[:10], 50); len(got) != 10 {
+		t.Errorf("fewer points than n: %d, want 10", len(got))
+	}
+}
+
+// zeros is an endless stream of NUL bytes, as /dev/zero.
+type zeros struct{ n int64 }
+
+func (z *zeros) Read(p []byte) (int, error) {
+	clear(p)
+	z.n += int64(len(p))
+	return len(p), nil
+}
+
+// TestReadRICSVLimits (issue 12, classes 4-6): the row limit, the line
+// limit (an endless line without newline, a 1 MB line) and the file-size
+// limit fail with the limit in the message, quickly, after reading little,
+// and errors quote at most 40 bytes of a field.
+func TestReadRICSVLimits(t *testing.T) {
+	z := &zeros{}
+	_, err := ReadRICSV(z, "/dev/zero")
+	if err == nil || !errors.Is(err, ErrCSV) || !strings.Contains(err.Error(), "/dev/zero:1: line longer than 64 KiB") {
+		t.Errorf("/dev/zero: %v", err)
+	}
+	if z.n > 1<<20 {
+		t.Errorf("/dev/zero: read %d bytes before failing", z.n)
+	}
+	long := "i_A,r_ohm\n1e-7," + strings.Repeat("9", 1<<20) + "\n"
+	if _, err := ReadRICSV(strings.NewReader(long), "long.csv"); err == nil || !strings.Contains(err.Error(), "long.csv:2: line longer than 64 KiB") || len(err.Error()) > 200 {
+		t.Errorf("1 MB line: %.300v", err)
+	}
+	var b strings.Builder
+	b.WriteString("i_A,r_ohm\n# a comment\n")
+	for k := range MaxRICSVRows + 1 {
+		fmt.Fprintf(&b, "%g,1e6\n", 1e-7*(1+float64(k)/MaxRICSVRows))
+	}
+	if pts, err := ReadRICSV(strings.NewReader(b.String()), "big.csv"); err == nil || !strings.Contains(err.Error(), "big.csv:100003: more than 100000 data rows (limit 100000 rows") {
+		t.Errorf("%d rows: %d points, %v", MaxRICSVRows+1, len(pts), err)
+	}
+	exact := b.String()[:strings.LastIndex(strings.TrimSuffix(b.String(), "\n"), "\n")+1]
+	if pts, err := ReadRICSV(strings.NewReader(exact), "max.csv"); err != nil || len(pts) != MaxRICSVRows {
+		t.Errorf("%d rows: %d points, %v", MaxRICSVRows, len(pts), err)
+	}
+	huge := &csvLimiter{r: strings.NewReader(strings.Repeat("1e-7,1e6\n", 200)), maxBytes: 1000, maxLine: 100}
+	if _, err := io.ReadAll(huge); err == nil || !strings.Contains(err.Error(), "file larger than") {
+		t.Errorf("size limit: %v", err)
+	}
+	field := strings.Repeat("x", 5000)
+	for _, in := range []string{"i_A,r_ohm\n1e-7," + field + "\n", "i_A," + field + "\n"} {
+		_, err := ReadRICSV(strings.NewReader(in), "f.csv")
+		if err == nil || len(err.Error()) > 200 || !strings.Contains(err.Error(), "xxx... (50") {
+			t.Errorf("long field: %.300v", err)
+		}
+	}
 }

@@ -8,6 +8,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+
+	"github.com/mrelu/mrelu/internal/clip"
 )
 
 // Params is the device parameter set of one neuron, as stored in JSON.
@@ -37,25 +39,46 @@ func (p *Params) Validate() error {
 	return p.TFT.Validate()
 }
 
-// maxParamsBytes bounds a parameter file; real ones are < 1 kB.
-const maxParamsBytes = 1 << 20
+// MaxParamsBytes bounds every parameter file, whichever loader reads it
+// (device, neuron and crossbar parameters, the params.json of any run, a
+// fig4 study's checkpoint/fig4.json); real ones are < 10 kB.
+const MaxParamsBytes = 1 << 20
+
+// ErrParamsTooLarge is wrapped by the error for a parameter file larger
+// than MaxParamsBytes.
+var ErrParamsTooLarge = errors.New("larger than 1 MiB")
+
+// ReadParamsData reads a parameter document of at most MaxParamsBytes;
+// name labels the error ("params file NAME is larger than 1 MiB (the
+// limit for a parameter file)"), instead of a JSON decoder's "unexpected
+// end of JSON input" on a cut document.
+func ReadParamsData(r io.Reader, name string) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxParamsBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("params file %s: %w", name, err)
+	}
+	if len(data) > MaxParamsBytes {
+		return nil, fmt.Errorf("params file %s is %w (the limit for a parameter file)", name, ErrParamsTooLarge)
+	}
+	return data, nil
+}
 
 // DecodeParams reads a Params JSON document. Keys that are absent keep
 // their default values; unknown keys, trailing data and invalid values are
-// errors that name the key.
+// errors that name the key. The document is at most MaxParamsBytes.
 func DecodeParams(r io.Reader) (Params, error) {
 	p := DefaultParams()
-	data, err := io.ReadAll(io.LimitReader(r, maxParamsBytes+1))
+	data, err := io.ReadAll(io.LimitReader(r, MaxParamsBytes+1))
 	if err != nil {
 		return p, fmt.Errorf("device: params: %w", err)
 	}
-	if len(data) > maxParamsBytes {
-		return p, fmt.Errorf("device: params: larger than %d bytes", maxParamsBytes)
+	if len(data) > MaxParamsBytes {
+		return p, fmt.Errorf("device: params: the document is %w (the limit for a parameter file)", ErrParamsTooLarge)
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&p); err != nil {
-		return DefaultParams(), fmt.Errorf("device: params: %w", err)
+		return DefaultParams(), fmt.Errorf("device: params: %w", clip.Error(err))
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return DefaultParams(), fmt.Errorf("device: params: unexpected data after the JSON object")

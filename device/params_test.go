@@ -85,9 +85,13 @@ func FuzzDecodeParams(f *testing.F) {
 	f.Add(`{"tft": {"ss_V_per_dec": 0.01}}`)
 	f.Add(`{"memristor": null}`)
 	f.Add(`{`)
+	f.Add(`{"memristor": {"` + strings.Repeat("k", 2000) + `": 1}}`)
 	f.Fuzz(func(t *testing.T, in string) {
 		p, err := DecodeParams(strings.NewReader(in))
 		if err != nil {
+			if len(err.Error()) > 400 {
+				t.Fatalf("error of %d bytes quotes the input: %.100q", len(err.Error()), err)
+			}
 			return
 		}
 		if err := p.Validate(); err != nil {

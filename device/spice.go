@@ -62,7 +62,7 @@ func spiceLogistic(z string) string {
 }
 
 // SpiceRate returns the ngspice expression of the state equation
-// dx/dt = A(v)·[ks(v + RD·i)·(1−x) − x/TauRelax] (1/s), for circuit.SpiceStateful.
+// dx/dt = A(v)·[ks(ve)·(1−x) − x/TauRelax] with ve = v + RD·i (1/s), for circuit.SpiceStateful.
 func (m *Memristor) SpiceRate(v, x string) string {
 	ve := fmt.Sprintf("((%s)+%s*%s)", v, num(m.RD), m.SpiceCurrent(v, x))
 	z := fmt.Sprintf("(%s-%s)/%s-%s", ve, num(m.Vth), num(m.V0), num(math.Log(m.TauRelax/m.TauSet)))
@@ -70,9 +70,8 @@ func (m *Memristor) SpiceRate(v, x string) string {
 	if m.TauSetTh == 0 {
 		return rate
 	}
-	u := fmt.Sprintf("((%s)-%s)/%s", v, num(m.Vth), num(m.VA))
-	k := num(m.TauRelax / m.TauSetTh)
-	acc := fmt.Sprintf("(1+%s*((%s) <= %s ? exp(%s) : %s*(1+(%s)-%s)))", k, u, num(accelLimit), u, num(math.Exp(accelLimit)), u, num(accelLimit))
+	u := fmt.Sprintf("((%s)-%s)/%s-%s", v, num(m.Vth), num(m.VA), num(accelSat))
+	acc := fmt.Sprintf("(1+%s*%s)", num(m.TauRelax/m.TauSetTh*math.Exp(accelSat)), spiceLogistic(u))
 	return "(" + acc + "*" + rate + ")"
 }
 

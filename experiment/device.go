@@ -322,6 +322,12 @@ type DevicePulseResult struct {
 	Voltage    device.VoltagePulsesResult
 	Single     device.PulseResult
 	Relaxation device.RelaxationResult
+	// Sweep is the single pulse at LatencySweepAmplitudes (Fig. 3f over
+	// its unstated amplitude) and AmplitudeForPaperLatency the amplitude
+	// (V) at which the latency is the paper's 650 ns (NaN if not within
+	// 1.99–3 V).
+	Sweep                    []device.AmplitudePoint
+	AmplitudeForPaperLatency float64
 	// TrainNominal is the train without variation: the reference for the
 	// pulse-to-pulse spread.
 	TrainNominal device.PulseTrainResult
@@ -360,7 +366,26 @@ func DevicePulse(p device.Params, cfg DevicePulseConfig, seed uint64) (*DevicePu
 	if r.Relaxation, err = device.Relaxation(m, pc, cfg.Single.RelaxSpan); err != nil {
 		return nil, fmt.Errorf("experiment: device pulse: %w", err)
 	}
+	sc := pc
+	sc.Width = math.Max(pc.Width, 20e-6)
+	if r.Sweep, err = device.LatencySweep(m, sc, LatencySweepAmplitudes()); err != nil {
+		return nil, fmt.Errorf("experiment: device pulse: %w", err)
+	}
+	if r.AmplitudeForPaperLatency, err = device.AmplitudeForLatency(m, sc, PaperLatency, 1.99, 3); err != nil {
+		return nil, fmt.Errorf("experiment: device pulse: %w", err)
+	}
 	return r, nil
+}
+
+// LatencySweepAmplitudes are the pulse amplitudes (V) of the latency and
+// energy sweep of `device pulse`: 2.0 to 2.6 V in 25 mV steps, through the
+// default device's threshold region to well above it.
+func LatencySweepAmplitudes() []float64 {
+	var a []float64
+	for k := 0; k <= 24; k++ {
+		a = append(a, 2.0+0.025*float64(k))
+	}
+	return a
 }
 
 // ---------------------------------------------------------------------------
@@ -603,15 +628,8 @@ func DeviceFit(points []device.RIPoint, data string, start device.Params, free [
 	if err != nil {
 		return nil, fmt.Errorf("experiment: device fit: %w", err)
 	}
-	r := &DeviceFitResult{Data: data, Points: points, Start: start, Fitted: start, Report: rep}
+	r := &DeviceFitResult{Data: data, Points: points, Start: start, Fitted: start, Report: rep, Model: rep.Model}
 	r.Fitted.Memristor = m
-	for _, p := range points {
-		_, _, rr, err := m.SteadyStateAtCurrent(p.I)
-		if err != nil {
-			return nil, fmt.Errorf("experiment: device fit: %w", err)
-		}
-		r.Model = append(r.Model, rr)
-	}
 	sm := start.Memristor
 	for _, c := range rep.Curve {
 		_, _, rr, err := sm.SteadyStateAtCurrent(c.I)

@@ -88,8 +88,13 @@ func TestDevicePulseMatchesPaper(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if math.Abs(r.Single.Latency/PaperLatency-1) > 0.15 || math.Abs(r.Single.Energy/PaperEnergy-1) > 0.25 {
+	// The latency is the paper's (the amplitude is calibrated to it); the
+	// energy is not (0.15 pJ, docs/device.md "Fig. 3f").
+	if math.Abs(r.Single.Latency/PaperLatency-1) > 0.15 || !(r.Single.Energy > 0.12e-12 && r.Single.Energy < 0.18e-12) {
 		t.Errorf("latency %g s, energy %g J", r.Single.Latency, r.Single.Energy)
+	}
+	if len(r.Sweep) != len(LatencySweepAmplitudes()) || math.Abs(r.AmplitudeForPaperLatency-cfg.Single.Amplitude) > 0.01 {
+		t.Errorf("latency sweep %d points, amplitude for 650 ns %g V (pulse %g V)", len(r.Sweep), r.AmplitudeForPaperLatency, cfg.Single.Amplitude)
 	}
 	if len(r.Train.Readings) != 4 || len(r.TrainNominal.Readings) != 4 || len(r.Voltage.Readings) != len(cfg.Voltage.Amplitudes) {
 		t.Errorf("readings: train %d, nominal %d, voltage %d", len(r.Train.Readings), len(r.TrainNominal.Readings), len(r.Voltage.Readings))
@@ -163,7 +168,7 @@ func TestDeviceFitReadsAndFits(t *testing.T) {
 	if math.Abs(m.Vth/truth.Vth-1) > 0.01 || math.Abs(m.RD/truth.RD-1) > 0.01 {
 		t.Errorf("fit Vth %g V, RD %g Ω; truth 2.2 V, 3.5e5 Ω", m.Vth, m.RD)
 	}
-	if len(r.Model) != len(pts) || len(r.StartCurve) != len(r.Report.Curve) || r.Start.Memristor.Vth != 2 {
+	if len(r.Model) != len(pts) || len(r.StartCurve) != len(r.Report.Curve) || r.Start.Memristor.Vth != device.DefaultMemristor().Vth {
 		t.Errorf("result incomplete: %d model, %d start curve", len(r.Model), len(r.StartCurve))
 	}
 	if _, err := ReadRIData(strings.NewReader("i_A,r_ohm\n1,2\nx,3\n"), "bad.csv"); err == nil || !strings.Contains(err.Error(), "bad.csv:3") {

@@ -6,8 +6,10 @@ package experiment
 // wires the flags (`mrelu edges`).
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"time"
@@ -148,6 +150,60 @@ type EdgesResult struct {
 	TransferSeconds, DetectSeconds float64
 }
 
+// MaxImageStreamBytes bounds an image read from a file whose size is not
+// known in advance (a pipe or a device such as /dev/stdin); a regular
+// file's pixels are bounded from its header (dataset.MaxImagePixels,
+// dataset.MaxPixelsPerByte).
+const MaxImageStreamBytes = 256 << 20
+
+// loadImage is dataset.LoadGray, and for what is not a regular file (a
+// device or a pipe, which report a size of 0) a check of the first bytes
+// for the PNG or JPEG signature and a bounded read: /dev/zero is "not a
+// PNG or JPEG image", not an empty file.
+func loadImage(path string) (*dataset.Gray, error) {
+	st, err := os.Stat(path)
+	if err != nil || st.Mode().IsRegular() || st.IsDir() {
+		return dataset.LoadGray(path)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("dataset: %w", err)
+	}
+	defer f.Close()
+	head := make([]byte, 8)
+	n, _ := io.ReadFull(f, head)
+	head = head[:n]
+	png := bytes.HasPrefix(head, []byte("\x89PNG\r\n\x1a\n"))
+	jpeg := bytes.HasPrefix(head, []byte{0xff, 0xd8, 0xff})
+	if !png && !jpeg {
+		return nil, fmt.Errorf("%s: %w (a %s starting with % x)", path, dataset.ErrNotImage, fileKind(st.Mode()), head)
+	}
+	rest, err := io.ReadAll(io.LimitReader(f, MaxImageStreamBytes+1-int64(n)))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	data := append(head, rest...)
+	if len(data) > MaxImageStreamBytes {
+		return nil, fmt.Errorf("%s: %w: larger than %d MiB (the limit for an image read from a pipe or device)", path, dataset.ErrTooLarge, MaxImageStreamBytes>>20)
+	}
+	return dataset.DecodeGray(data, path)
+}
+
+// fileKind names what a non-regular file is, for messages.
+func fileKind(m os.FileMode) string {
+	switch {
+	case m&os.ModeCharDevice != 0:
+		return "character device"
+	case m&os.ModeDevice != 0:
+		return "device"
+	case m&os.ModeNamedPipe != 0:
+		return "pipe"
+	case m&os.ModeSocket != 0:
+		return "socket"
+	}
+	return "non-regular file"
+}
+
 // Edges loads the image and the filters, solves the neuron's transfer
 // curve once and runs vision.Detect.
 func Edges(cfg EdgesConfig) (*EdgesResult, error) {
@@ -159,7 +215,7 @@ func Edges(cfg EdgesConfig) (*EdgesResult, error) {
 		r.ImageName = "built-in " + vision.DefaultImageName
 		r.Image = vision.DefaultImage()
 	} else {
-		img, err := dataset.LoadGray(cfg.Image)
+		img, err := loadImage(cfg.Image)
 		if err != nil {
 			return nil, fmt.Errorf("edges: image: %w", err)
 		}

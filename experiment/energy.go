@@ -72,7 +72,8 @@ func (c EnergyConfig) Validate() error {
 // EnergyScenario is one estimate per inference: a neuron's energy and
 // latency per activation and the arrays read for ReadTime.
 type EnergyScenario struct {
-	// Name is a short key ("paper", "device", "circuit"); Label says what
+	// Name is a short key ("paper", "device", "circuit",
+	// "circuit-memristor", "circuit-quasistatic"); Label says what
 	// the neuron numbers come from.
 	Name  string `json:"name"`
 	Label string `json:"label"`
@@ -106,6 +107,13 @@ type EnergyAlternative struct {
 	WithCrossbarPerI float64 `json:"total_with_crossbar_at_650ns_J"`
 	// Ratio is PerActivation over our device-level energy per activation.
 	RatioToOurs float64 `json:"ratio_to_ours_device_level"`
+	// RatioToCircuitQuasiStatic and RatioToCircuitMemristor are
+	// PerActivation over the memristor's own energy per activation in the
+	// 2T-1M circuit without and with parasitics; RatioToCircuit over the
+	// whole circuit's (VDD + input). NaN when that pulse did not settle.
+	RatioToCircuitQuasiStatic float64 `json:"ratio_to_ours_circuit_quasistatic"`
+	RatioToCircuitMemristor   float64 `json:"ratio_to_ours_circuit_memristor"`
+	RatioToCircuit            float64 `json:"ratio_to_ours_circuit_total"`
 }
 
 // EnergyResult is the system-level estimate.
@@ -176,6 +184,9 @@ func crossbarImages(s *dataset.Set, n int, sizes []int) []float32 {
 	widest := 0
 	for _, w := range sizes {
 		widest = max(widest, w)
+	}
+	if s.Pixels != nil {
+		return s.Float32s(n, n*d+crossbarChunk*widest)
 	}
 	buf := make([]float32, n*d, n*d+crossbarChunk*widest)
 	copy(buf, s.Images[:n*d])
@@ -327,8 +338,14 @@ func SystemEnergy(cfg EnergyConfig, dev *DevicePulseResult, neu *NeuronPulseResu
 	if neu != nil && neu.Pulse != nil {
 		p := neu.Pulse
 		r.CircuitStatus = p.Status
-		label := fmt.Sprintf("our 2T-1M circuit transient: %.3g µA input pulse (mrelu neuron pulse)", p.Config.Amplitude*1e6)
+		label := fmt.Sprintf("our 2T-1M circuit transient: %.3g µA input pulse, VDD + input source energy (mrelu neuron pulse)", p.Config.Amplitude*1e6)
 		add("circuit", label, p.Energy, p.Latency)
+		label = fmt.Sprintf("our 2T-1M circuit transient: %.3g µA input pulse, the memristor's own energy (the paper's definition)", p.Config.Amplitude*1e6)
+		add("circuit-memristor", label, p.EnergyMemristor, p.Latency)
+		if q := neu.QuasiStatic; q != nil {
+			label = fmt.Sprintf("our 2T-1M circuit without parasitics (the paper's SPICE level): %.3g µA input pulse, the memristor's own energy", q.Config.Amplitude*1e6)
+			add("circuit-quasistatic", label, q.EnergyMemristor, q.Latency)
+		}
 	}
 	ref := PaperLatency
 	var refCrossbar float64
@@ -343,8 +360,15 @@ func SystemEnergy(cfg EnergyConfig, dev *DevicePulseResult, neu *NeuronPulseResu
 		{"Mott VO2 ReLU neuron", "paper, text (~400x the mReLU)", MottVO2Energy},
 		{"mReLU, the paper (Cu/p(V3D3-co-VI)/Al2O3, 2T-1M)", "paper, Fig. 3f and Table 1", PaperEnergy},
 	} {
+		over := func(name string) float64 {
+			if sc := r.Scenario(name); sc != nil {
+				return a.e / sc.NeuronEnergy
+			}
+			return math.NaN()
+		}
 		r.Alternatives = append(r.Alternatives, EnergyAlternative{Name: a.name, Source: a.src, PerActivation: a.e,
-			NeuronsPerInf: float64(r.Neurons) * a.e, WithCrossbarPerI: float64(r.Neurons)*a.e + refCrossbar, RatioToOurs: a.e / ours})
+			NeuronsPerInf: float64(r.Neurons) * a.e, WithCrossbarPerI: float64(r.Neurons)*a.e + refCrossbar, RatioToOurs: a.e / ours,
+			RatioToCircuitQuasiStatic: over("circuit-quasistatic"), RatioToCircuitMemristor: over("circuit-memristor"), RatioToCircuit: over("circuit")})
 	}
 	r.Notes = []string{
 		fmt.Sprintf("network %v mapped onto %d crossbar arrays (run %q), differential pairs in [%.3g, %.3g] S, first array read at %.3g V per unit pixel, the others by the neurons' output voltages (1 V per unit)",

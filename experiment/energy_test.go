@@ -84,7 +84,8 @@ func TestArrayReadPowerSplitsTheNetworkEnergy(t *testing.T) {
 func TestSystemEnergyBookkeeping(t *testing.T) {
 	f := energyFig4(t)
 	dev := &DevicePulseResult{Single: device.PulseResult{Energy: 0.6e-12, Latency: 700e-9, Config: device.DefaultPulseConfig()}}
-	neu := &NeuronPulseResult{Pulse: &neuron.PulseResult{Energy: 3e-9, Latency: 300e-6, Status: neuron.Settled, Config: neuron.DefaultPulseConfig()}}
+	neu := &NeuronPulseResult{Pulse: &neuron.PulseResult{Energy: 3e-9, EnergyMemristor: 2e-12, Latency: 300e-6, Status: neuron.Settled, Config: neuron.DefaultPulseConfig()},
+		QuasiStatic: &neuron.PulseResult{Energy: 1e-12, EnergyMemristor: 0.4e-12, Latency: 0.8e-6, Status: neuron.Settled, Config: neuron.DefaultPulseConfig()}}
 	e, err := SystemEnergy(DefaultEnergyConfig(), dev, neu, f)
 	if err != nil {
 		t.Fatal(err)
@@ -96,8 +97,9 @@ func TestSystemEnergyBookkeeping(t *testing.T) {
 	for _, p := range e.ReadPower {
 		power += p
 	}
-	want := map[string][2]float64{"paper": {PaperEnergy, PaperLatency}, "device": {0.6e-12, 700e-9}, "circuit": {3e-9, 300e-6}}
-	if len(e.Scenarios) != 3 {
+	want := map[string][2]float64{"paper": {PaperEnergy, PaperLatency}, "device": {0.6e-12, 700e-9}, "circuit": {3e-9, 300e-6},
+		"circuit-memristor": {2e-12, 300e-6}, "circuit-quasistatic": {0.4e-12, 0.8e-6}}
+	if len(e.Scenarios) != 5 {
 		t.Fatalf("%d scenarios", len(e.Scenarios))
 	}
 	for _, s := range e.Scenarios {
@@ -115,7 +117,8 @@ func TestSystemEnergyBookkeeping(t *testing.T) {
 	}
 	for _, a := range e.Alternatives {
 		if !near(a.NeuronsPerInf, 48*a.PerActivation, 1e-12) || !near(a.WithCrossbarPerI, a.NeuronsPerInf+power*PaperLatency, 1e-9) ||
-			!near(a.RatioToOurs, a.PerActivation/0.6e-12, 1e-12) {
+			!near(a.RatioToOurs, a.PerActivation/0.6e-12, 1e-12) || !near(a.RatioToCircuitQuasiStatic, a.PerActivation/0.4e-12, 1e-12) ||
+			!near(a.RatioToCircuitMemristor, a.PerActivation/2e-12, 1e-12) || !near(a.RatioToCircuit, a.PerActivation/3e-9, 1e-12) {
 			t.Errorf("%s: %+v", a.Name, a)
 		}
 	}

@@ -21,5 +21,5 @@ func Example() {
 	y := make([]float32, len(z))
 	act.Forward(y, z)
 	fmt.Printf("%s: I per unit %.2f µA; Vout %.2f %.2f %.2f %.2f V\n", act.Name(), model.IUnit*1e6, y[0], y[1], y[2], y[3])
-	// Output: mrelu-ideal: I per unit 3.33 µA; Vout 0.03 0.03 0.99 1.86 V
+	// Output: mrelu-ideal: I per unit 0.78 µA; Vout 0.03 0.03 0.98 1.87 V
 }

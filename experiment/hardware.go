@@ -55,16 +55,17 @@ type NeuronModel struct {
 }
 
 // neuronSweep is the DC sweep the network-level neuron is built from:
-// 481 points from -2 µA to 10 µA (25 nA apart), past saturation.
+// 961 points from -2 µA to 10 µA (12.5 nA apart), well past saturation
+// (≈ 1.6 µA with the default circuit).
 var neuronSweep = struct {
 	lo, hi float64
 	n      int
-}{-2e-6, 10e-6, 481}
+}{-2e-6, 10e-6, 961}
 
 // SolveNeuron builds the 2T-1M circuit from the device and neuron
 // parameters, solves its transfer curve and returns the evaluator scaled
-// to network units with IUnit = 1/RD of the memristor (so that the ideal
-// neuron has slope ≈ 1 and bound VDD = 2 in network units).
+// to network units with IUnit = neuron.IUnitFor(RD, circuit) (so that the
+// ideal neuron has slope ≈ 1 and bound VDD = 2 in network units).
 func SolveNeuron(d device.Params, np neuron.Params) (*NeuronModel, error) {
 	ckt, err := neuron.Build(d, np)
 	if err != nil {
@@ -78,7 +79,7 @@ func SolveNeuron(d device.Params, np neuron.Params) (*NeuronModel, error) {
 	if err != nil {
 		return nil, fmt.Errorf("experiment: neuron evaluator: %w", err)
 	}
-	iunit := neuron.IUnitFor(d.Memristor.RD)
+	iunit := neuron.IUnitFor(d.Memristor.RD, np)
 	return &NeuronModel{Curve: curve, Metrics: curve.Metrics(), IUnit: iunit, Eval: ev.Scaled(iunit), EvalA: ev}, nil
 }
 

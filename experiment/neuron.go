@@ -31,10 +31,11 @@ type NeuronTransferConfig struct {
 	Points int     `json:"points"`
 }
 
-// DefaultNeuronTransferConfig returns −2 µA to 10 µA in 10 nA steps (1201
-// points): the off region, the linear rise and the saturation of Fig. 3i.
+// DefaultNeuronTransferConfig returns −1 µA to 4 µA in 5 nA steps (1001
+// points): the off region, the knee, the linear rise and the saturation
+// (≈ 1.6 µA) of Fig. 3i, and the decline beyond it.
 func DefaultNeuronTransferConfig() NeuronTransferConfig {
-	return NeuronTransferConfig{IMin: -2e-6, IMax: 10e-6, Points: 1201}
+	return NeuronTransferConfig{IMin: -1e-6, IMax: 4e-6, Points: 1001}
 }
 
 // Validate names the first invalid field.
@@ -332,15 +333,17 @@ type NeuronMonteCarloConfig struct {
 	IMax      float64                `json:"i_max_A"`
 	Points    int                    `json:"points"`
 	Variation device.DeviceVariation `json:"device_variation"`
-	// TrimVDD gives every neuron VDD = its memristor's Vth.
+	// TrimVDD gives every neuron VDD = its memristor's Vth + the nominal
+	// margin VDD − Vth (neuron.MCConfig.TrimVDD); false: a shared VDD.
 	TrimVDD bool `json:"trim_vdd"`
 }
 
 // DefaultNeuronMonteCarloConfig returns 25 neurons (the paper's 25
-// memristors) over −2..10 µA in 50 nA steps, default device spreads,
-// shared VDD.
+// memristors) over −1..4 µA in 10 nA steps, default device spreads, each
+// neuron's supply trimmed to its memristor (the design: docs/neuron.md §7;
+// set TrimVDD = false for a shared VDD).
 func DefaultNeuronMonteCarloConfig() NeuronMonteCarloConfig {
-	return NeuronMonteCarloConfig{Devices: 25, IMin: -2e-6, IMax: 10e-6, Points: 241, Variation: device.DefaultDeviceVariation()}
+	return NeuronMonteCarloConfig{Devices: 25, IMin: -1e-6, IMax: 4e-6, Points: 501, Variation: device.DefaultDeviceVariation(), TrimVDD: true}
 }
 
 // Validate names the first invalid field.

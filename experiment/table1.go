@@ -20,6 +20,11 @@ type Table1Row struct {
 	// EnergyCircuitJ is, for our row, the energy per activation of the
 	// whole 2T-1M circuit transient (EnergyJ is the device-level value).
 	EnergyCircuitJ *float64 `json:"energy_circuit_J,omitempty"`
+	// EnergyCircuitMemristorJ and EnergyCircuitQuasiStaticJ are the
+	// memristor's own energy per activation in the circuit (the paper's
+	// definition), with and without the parasitic capacitances.
+	EnergyCircuitMemristorJ   *float64 `json:"energy_circuit_memristor_J,omitempty"`
+	EnergyCircuitQuasiStaticJ *float64 `json:"energy_circuit_quasistatic_J,omitempty"`
 	// Ours marks the row computed by this run; Source says where a row
 	// comes from.
 	Ours   bool   `json:"ours"`
@@ -108,12 +113,20 @@ func Table1(np neuron.Params, m neuron.TransferMetrics, e *EnergyResult) []Table
 			our.EnergyJ = joule(s.NeuronEnergy)
 			parts = append(parts, fmt.Sprintf("%s (device, %s pulse)", FormatEnergy(s.NeuronEnergy), FormatTime(s.NeuronLatency)))
 		}
+		if s := e.Scenario("circuit-quasistatic"); s != nil && !math.IsNaN(s.NeuronEnergy) {
+			our.EnergyCircuitQuasiStaticJ = joule(s.NeuronEnergy)
+			parts = append(parts, fmt.Sprintf("%s (memristor in the 2T-1M circuit without parasitics, %s)", FormatEnergy(s.NeuronEnergy), FormatTime(s.NeuronLatency)))
+		}
+		if s := e.Scenario("circuit-memristor"); s != nil && !math.IsNaN(s.NeuronEnergy) {
+			our.EnergyCircuitMemristorJ = joule(s.NeuronEnergy)
+			parts = append(parts, fmt.Sprintf("%s (memristor in the 2T-1M circuit with parasitics, %s)", FormatEnergy(s.NeuronEnergy), FormatTime(s.NeuronLatency)))
+		}
 		if s := e.Scenario("circuit"); s != nil {
 			if math.IsNaN(s.NeuronEnergy) {
 				parts = append(parts, fmt.Sprintf("circuit: none (%s)", e.CircuitStatus))
 			} else {
 				our.EnergyCircuitJ = joule(s.NeuronEnergy)
-				parts = append(parts, fmt.Sprintf("%s (2T-1M circuit, %s)", FormatEnergy(s.NeuronEnergy), FormatTime(s.NeuronLatency)))
+				parts = append(parts, fmt.Sprintf("%s (whole 2T-1M circuit, VDD + input, %s)", FormatEnergy(s.NeuronEnergy), FormatTime(s.NeuronLatency)))
 			}
 		}
 		if len(parts) > 0 {

@@ -261,11 +261,23 @@ func Fingerprint(train, test *dataset.Set) DataFingerprint {
 		buf = binary.LittleEndian.AppendUint64(buf, uint64(s.Cols))
 		h.Write(buf)
 		buf = buf[:0]
-		for _, v := range s.Images[:s.N*s.Dim()] {
-			buf = binary.LittleEndian.AppendUint32(buf, math.Float32bits(v))
-			if len(buf) == cap(buf) {
-				h.Write(buf)
-				buf = buf[:0]
+		// The pixels' float32 values, whichever form the set holds them
+		// in, so that a byte set and its float32 copy agree.
+		if s.Pixels != nil {
+			for _, p := range s.Pixels[:s.N*s.Dim()] {
+				buf = binary.LittleEndian.AppendUint32(buf, math.Float32bits(dataset.PixelValue(p)))
+				if len(buf) == cap(buf) {
+					h.Write(buf)
+					buf = buf[:0]
+				}
+			}
+		} else {
+			for _, v := range s.Images[:s.N*s.Dim()] {
+				buf = binary.LittleEndian.AppendUint32(buf, math.Float32bits(v))
+				if len(buf) == cap(buf) {
+					h.Write(buf)
+					buf = buf[:0]
+				}
 			}
 		}
 		h.Write(buf)

@@ -128,6 +128,22 @@ func (n *Circuit) OutputCapacitance() float64 {
 	return n.Params.CMem + cgd2 + n.COut.C
 }
 
+// InputCapacitance returns the capacitance on the mirror input node in F:
+// the gate capacitances of M1 and M2 and the clamp's overlap to ground, and
+// Cgd of M2 to the output (cin + cgd2 of the netlist). The column current
+// must charge it to the TFTs' gate voltage before M2 sinks the current:
+// with the default 300 µm output TFT this is what limits the neuron's speed
+// (docs/neuron.md §5).
+func (n *Circuit) InputCapacitance() float64 {
+	var c float64
+	for _, e := range n.C.Elements() {
+		if k, ok := e.(*circuit.Capacitor); ok && (k.Name() == "cin" || k.Name() == "cgd2") {
+			c += k.C
+		}
+	}
+	return c
+}
+
 // QuasiStaticCapacitance is the capacitance (F) that QuasiStatic leaves on
 // each capacitor of the netlist: small enough not to slow the neuron (the
 // nodes' time constants stay below 1 ns), large enough to keep every node

@@ -9,16 +9,27 @@ import (
 
 // DefaultIUnit is the input current in A that one network unit stands for
 // when the network's weighted sum z drives the neuron with I = z·IUnit:
-// 1/RD of the default memristor (1 V / 0.3 MΩ = 3.33 µA). The mReLU rises
-// as Vout ≈ RD·I, so in network units its slope is ≈ 1 (1.02 with the
-// default circuit, see TransferMetrics.Slope) and its bound is VDD = 2: the
-// ideal mReLU is min(max(z, 0), 2). Use IUnitFor for another memristor, or
-// 1/TransferMetrics.Slope for the measured slope.
-const DefaultIUnit = 1 / 0.3e6
+// IUnitFor the default memristor and circuit, (1 − RD/RLoad)/(MirrorRatio·RD)
+// = 0.7/(3 · 0.3 MΩ) = 0.778 µA. The mReLU rises as
+// Vout ≈ MirrorRatio·RD/(1 − RD/RLoad)·I, so in network units its slope is
+// ≈ 1 (0.99 with the default circuit, see TransferMetrics.Slope) and its
+// bound is VDD = 2: the ideal mReLU is min(max(z, 0), 2). Use IUnitFor for
+// another memristor or circuit, or 1/TransferMetrics.Slope for the
+// measured slope.
+const DefaultIUnit = (1 - 0.3e6/1e6) / (3 * 0.3e6)
 
-// IUnitFor returns 1/RD (A) for a memristor with current-assist
-// coefficient rd (Ω): the current that moves Vout by 1 V on the linear part.
-func IUnitFor(rd float64) float64 { return 1 / rd }
+// IUnitFor returns the input current (A) that moves Vout by 1 V on the
+// linear part of the transfer curve of a neuron with circuit p and a
+// memristor of current-assist coefficient rd (Ω): the inverse of the gain
+// MirrorRatio·rd/(1 − rd/RLoad) (the memristor carries the mirrored
+// current plus the load's, Vout/RLoad). It is NaN when RLoad ≤ rd: the
+// load then holds the memristor switched and the neuron latches.
+func IUnitFor(rd float64, p Params) float64 {
+	if !(p.RLoad > rd) || !(rd > 0) || !(p.MirrorRatio > 0) {
+		return math.NaN()
+	}
+	return (1 - rd/p.RLoad) / (p.MirrorRatio * rd)
+}
 
 // Evaluator is the fast transfer function of a neuron for the network
 // level: a monotone piecewise-cubic (Fritsch–Carlson) interpolant of a

@@ -23,14 +23,14 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	net := ev.Scaled(neuron.DefaultIUnit) // input z: I = z·3.33 µA
+	net := ev.Scaled(neuron.DefaultIUnit) // input z: I = z·0.778 µA
 	z := []float32{-1, 0, 1, 3}
 	out := make([]float32, len(z))
 	net.Eval(out, z)
 	fmt.Printf("f(z) for z = %v: %.2f\n", z, out)
 	// Output:
-	// off level 0.032 V, I at 90% VDD 6.04 µA, slope 0.31 MΩ, R² 0.9995
-	// f(z) for z = [-1 0 1 3]: [0.03 0.03 0.99 1.86]
+	// off level 0.035 V, I at 90% VDD 1.45 µA, slope 1.27 MΩ, R² 0.9999
+	// f(z) for z = [-1 0 1 3]: [0.03 0.03 0.98 1.87]
 }
 
 // A transient activation: latency and energy at the current that drives
@@ -41,7 +41,8 @@ func ExamplePulse() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Printf("%s: latency %.0f µs, energy %.1f nJ\n", r.Status, r.Latency*1e6, r.Energy*1e9)
+	fmt.Printf("%s: latency %.1f µs, memristor %.1f pJ, VDD %.1f pJ, input %.1f pJ\n", r.Status, r.Latency*1e6,
+		r.EnergyMemristor*1e12, r.EnergySupply*1e12, r.EnergyInput*1e12)
 	// Output:
-	// settled: latency 328 µs, energy 3.3 nJ
+	// settled: latency 7.8 µs, memristor 2.7 pJ, VDD 4.5 pJ, input 7.6 pJ
 }

@@ -35,9 +35,12 @@ type MCConfig struct {
 	Variation device.DeviceVariation
 	// Currents are the input currents of every transfer curve (A).
 	Currents []float64
-	// TrimVDD sets each neuron's VDD to its own memristor's threshold Vth
-	// (a per-neuron supply trim), the design rule VDD = Vth applied device
-	// by device. Off by default: all neurons share Params.VDD.
+	// TrimVDD gives each neuron its own supply VDD_k = Vth_k + (VDD − Vth),
+	// its memristor's threshold plus the nominal design margin (a
+	// per-neuron supply trim, set once at calibration: docs/neuron.md §7).
+	// Off: all neurons share Params.VDD, and no shared VDD can keep both
+	// the off level below 50 mV and every neuron switching once the
+	// threshold spread exceeds the ~50 mV window between them.
 	TrimVDD bool
 }
 
@@ -77,7 +80,7 @@ func MonteCarlo(d device.Params, p Params, cfg MCConfig, rng *rand.Rand) ([]MCSa
 				s := &out[k]
 				pk := p
 				if cfg.TrimVDD {
-					pk.VDD = s.Devices.Memristor.Vth
+					pk.VDD = s.Devices.Memristor.Vth + (p.VDD - d.Memristor.Vth)
 				}
 				c, err := BuildDevices(pk, s.Devices)
 				if err == nil {

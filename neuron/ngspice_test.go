@@ -88,7 +88,7 @@ func TestNgspiceSeesTheOscillation(t *testing.T) {
 	p.CMem = 3.5e-12
 	n := MustBuild(device.DefaultParams(), p)
 	cfg := DefaultPulseConfig()
-	cfg.Amplitude, cfg.Width, cfg.After = 2.5e-6, 0.6e-3, 0.05e-3
+	cfg.Amplitude, cfg.Width, cfg.After = 1e-6, 0.6e-3, 0.05e-3
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	a, err := Pulse(n, cfg)

@@ -18,18 +18,26 @@ var ErrInvalidParam = errors.New("neuron: invalid parameter")
 // unit. Zero is invalid for every field except where noted.
 type Params struct {
 	// VDD is the supply on the memristor's Cu electrode in V. Default 2 V
-	// (paper: VDD = 2 V; at the memristor threshold Vth so that Vout starts
-	// at 0).
+	// (paper). The design's operating margin is VDD − Vth of the memristor
+	// (20 mV with the default device, Vth = 1.98 V): it keeps the
+	// memristor on the edge of its switched branch at zero input (a sharp
+	// knee) while the off level stays below 50 mV (docs/neuron.md §1a).
 	VDD float64 `json:"vdd_V"`
 	// RLoad is the resistance from the output node to ground in Ω: the
-	// input of the next stage plus leakage. Default 10 MΩ (choice: it holds
-	// Vout near 0 against the ~2.6 nA the relaxed memristor passes at 2 V,
-	// and it draws < 0.2 µA at Vout = 2 V, a 3 % gain error; a crossbar row
-	// of low-conductance synapses or a buffer TFT's gate leakage).
+	// input of the next stage plus a bias resistor. Default 1 MΩ (choice:
+	// with the 20 mV margin it carries the ≈ 35 nA standing current that
+	// keeps the memristor just switched at zero input, Vout = 35 mV; its
+	// current adds to the mirrored one, so the gain is
+	// MirrorRatio·RD/(1 − RD/RLoad) ≈ 1.29 MΩ; it must stay above RD or the
+	// neuron latches).
 	RLoad float64 `json:"r_load_ohm"`
 	// MirrorRatio is W(output TFT)/W(diode TFT), the copy ratio of the
-	// current mirror. Default 1 (paper, Fig. S7b: the mirror copies the
-	// column current faithfully; both TFTs W/L = 100/10 µm).
+	// current mirror. Default 3 (choice: the output TFT is 300/10 µm, the
+	// diode TFT the paper's 100/10 µm. The wider output TFT sinks 0.3 µA at
+	// the 35 mV off level, so the output rises 50 mV above it by 0.1 µA of
+	// input; with a 1:1 mirror it needs ~90 mV of drain voltage first and
+	// the knee moves to 0.3 µA. The paper's Fig. S7b shows the mirror
+	// copies faithfully; the ratio is a layout choice).
 	MirrorRatio float64 `json:"mirror_ratio"`
 	// Clamp adds the input clamp: a diode-connected a-IGZO TFT from the
 	// mirror input node to ground (gate and drain at ground) that carries a
@@ -38,9 +46,12 @@ type Params struct {
 	// the solve fails (see docs/neuron.md).
 	Clamp bool `json:"clamp"`
 	// LOverlap is the gate–source and gate–drain overlap length of every TFT
-	// in m; the overlap capacitance is Cox·W·LOverlap. Default 2e-6 m
-	// (choice: typical of bottom-gate a-IGZO TFTs with patterned
-	// source/drain on a 10 µm channel).
+	// in m; the overlap capacitance is Cox·W·LOverlap. Default 0.5e-6 m
+	// (choice: a self-aligned a-IGZO TFT. The 2 µm overlap of a
+	// non-self-aligned bottom-gate TFT puts 1.6 pF of Miller capacitance
+	// between the mirror node and the output of the 300 µm output TFT, and
+	// the neuron then falls into a relaxation oscillation at 1 µA:
+	// docs/neuron.md §6, the nearest stable design).
 	LOverlap float64 `json:"l_overlap_m"`
 	// CMem is the memristor's own (parallel-plate) capacitance in F, from
 	// VDD to the output node. Default 0.14e-12 F: a 10 µm × 10 µm device
@@ -63,10 +74,10 @@ type Params struct {
 func DefaultParams() Params {
 	return Params{
 		VDD:         2,
-		RLoad:       10e6,
-		MirrorRatio: 1,
+		RLoad:       1e6,
+		MirrorRatio: 3,
 		Clamp:       true,
-		LOverlap:    2e-6,
+		LOverlap:    0.5e-6,
 		CMem:        0.14e-12,
 		CWire:       0.1e-12,
 		CNext:       0.5e-12,

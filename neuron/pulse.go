@@ -12,7 +12,7 @@ import (
 // keys carry the unit.
 type PulseConfig struct {
 	// Amplitude is the pulse current in A. 0 means "the current at which
-	// the DC output reaches 90 % of VDD" (TransferMetrics.I90, ≈ 6.1 µA
+	// the DC output reaches 90 % of VDD" (TransferMetrics.I90, ≈ 1.45 µA
 	// with the defaults): the top of the linear range, a full activation.
 	Amplitude float64 `json:"amplitude_A"`
 	// Delay is the time before the pulse in s (the neuron sits at its
@@ -22,8 +22,9 @@ type PulseConfig struct {
 	// column current switches with its input drivers).
 	Rise float64 `json:"rise_s"`
 	Fall float64 `json:"fall_s"`
-	// Width is the pulse width in s. Default 1 ms: several times the
-	// latency of the default neuron (~0.33 ms, see docs/neuron.md), so that
+	// Width is the pulse width in s. Default 1 ms: over a hundred times the
+	// latency of the default neuron (~8 µs with parasitics, docs/neuron.md)
+	// and several periods of any relaxation oscillation (50–70 µs), so that
 	// the last quarter of the pulse shows whether the output has settled.
 	Width float64 `json:"width_s"`
 	// After is the time simulated after the pulse in s (recovery).
@@ -133,6 +134,11 @@ type PulseResult struct {
 	// the end of the pulse, in s (a brief capacitive feedthrough spike at
 	// the pulse edge does not count); NaN unless Settled.
 	Latency float64 `json:"latency_s"`
+	// SettlingTime is the time from the pulse start until Vout stays
+	// within ±10 % of the step (Final − Baseline) around Final to the end of
+	// the pulse (s): longer than Latency when the output overshoots. NaN
+	// unless Settled.
+	SettlingTime float64 `json:"settling_time_s"`
 	// Overshoot is the largest Vout during the pulse minus Final (V).
 	Overshoot float64 `json:"overshoot_V"`
 	// EnergySupply and EnergyInput are the energies delivered by VDD and by
@@ -162,6 +168,13 @@ type PulseResult struct {
 	AfterPeak float64 `json:"after_peak_V"`
 	// OutputCapacitance is the total capacitance on the output node (F).
 	OutputCapacitance float64 `json:"output_capacitance_F"`
+	// InputCapacitance is the capacitance on the mirror input node (F,
+	// Circuit.InputCapacitance) and MirrorChargeTime = InputCapacitance ·
+	// Vin(final) / Amplitude (s) the time the pulse current needs to charge
+	// it to the gate voltage it settles at: the latency's lower bound set
+	// by the mirror (NaN unless Settled).
+	InputCapacitance float64 `json:"input_capacitance_F"`
+	MirrorChargeTime float64 `json:"mirror_charge_time_s"`
 	// CCrit is the small-signal critical output capacitance at the DC
 	// point of the pulse amplitude (F, StabilityLimit; +Inf: none).
 	CCrit float64 `json:"-"`
@@ -233,7 +246,12 @@ func Pulse(n *Circuit, cfg PulseConfig) (*PulseResult, error) {
 	r.DCVout = dc.vout
 	r.CCrit = n.StabilityLimit(dc.vout, dc.vin, dc.x)
 	r.OutputCapacitance = n.OutputCapacitance()
+	r.InputCapacitance = n.InputCapacitance()
 	r.analyse()
+	r.MirrorChargeTime = math.NaN()
+	if r.Status == Settled {
+		r.MirrorChargeTime = r.InputCapacitance * interpAt(r.Time, r.Vin, tEndOf(cfg)) / cfg.Amplitude
+	}
 	return r, nil
 }
 
@@ -291,7 +309,7 @@ func (r *PulseResult) analyse() {
 	r.PeakToPeak = hi - lo
 	r.Overshoot = peak - r.Final
 	nan := math.NaN()
-	r.Latency, r.Energy, r.EnergySupply, r.EnergyInput, r.EnergyMemristor = nan, nan, nan, nan, nan
+	r.Latency, r.Energy, r.EnergySupply, r.EnergyInput, r.EnergyMemristor, r.SettlingTime = nan, nan, nan, nan, nan, nan
 	switch {
 	case r.PeakToPeak <= c.SettleTol:
 		r.Status = Settled
@@ -327,6 +345,23 @@ func (r *PulseResult) analyse() {
 				tc = r.Time[k-1] + a*(tc-r.Time[k-1])
 			}
 			r.Latency = tc - t0
+		}
+		// The settling time ends where Vout enters ±10 % of the step around
+		// its final value for good: it includes an overshoot's decay.
+		band := 0.1 * math.Abs(r.Final-r.Baseline)
+		in := -1
+		for k, t := range r.Time {
+			if t < t0 || t > tEnd {
+				continue
+			}
+			if math.Abs(r.Vout[k]-r.Final) > band {
+				in = -1
+			} else if in < 0 {
+				in = k
+			}
+		}
+		if in >= 0 {
+			r.SettlingTime = r.Time[in] - t0
 		}
 		if !math.IsNaN(r.Latency) {
 			r.EnergySupply = r.VDD * integrate(r.Time, r.ISupply, t0, t0+r.Latency)
@@ -509,3 +544,6 @@ func MaxStableCapacitance(n *Circuit, cfg PulseConfig, cmax float64) (*CapSearch
 	res.MaxStable, res.MaxStableCOut, res.MinUnstable = base+good, good, base+bad
 	return res, nil
 }
+
+// tEndOf is the end of the pulse top (s).
+func tEndOf(c PulseConfig) float64 { return c.Delay + c.Rise + c.Width }

@@ -19,14 +19,14 @@ func TestPulseSettles(t *testing.T) {
 	if r.Status != Settled {
 		t.Fatalf("status %s (p-p %g V)", r.Status, r.PeakToPeak)
 	}
-	if math.Abs(r.Config.Amplitude-6.04e-6) > 0.05e-6 {
-		t.Errorf("amplitude %g A, want I90 ≈ 6.04 µA", r.Config.Amplitude)
+	if math.Abs(r.Config.Amplitude-1.446e-6) > 0.02e-6 {
+		t.Errorf("amplitude %g A, want I90 ≈ 1.446 µA", r.Config.Amplitude)
 	}
 	if math.Abs(r.Final-r.DCVout) > 1e-3 || math.Abs(r.Final-0.9*r.VDD) > 2e-3 {
 		t.Errorf("final %g V, DC %g V", r.Final, r.DCVout)
 	}
-	if r.Latency < 0.25e-3 || r.Latency > 0.45e-3 {
-		t.Errorf("latency %g s, documented ≈ 0.33 ms", r.Latency)
+	if r.Latency < 6e-6 || r.Latency > 10e-6 {
+		t.Errorf("latency %g s, documented ≈ 7.8 µs", r.Latency)
 	}
 	if !(r.Energy > 0) || math.Abs(r.Energy-r.EnergySupply-r.EnergyInput) > 1e-18 || r.EnergyPulse < r.Energy {
 		t.Errorf("energies: %g = %g + %g, pulse %g", r.Energy, r.EnergySupply, r.EnergyInput, r.EnergyPulse)
@@ -50,14 +50,14 @@ func TestPulseSettles(t *testing.T) {
 }
 
 // TestPulseReportsOscillation: with the 3.5 pF of a 50 µm × 50 µm
-// memristor on the output node, a mid-range input makes the neuron a
-// relaxation oscillator; Pulse reports it instead of a latency.
+// memristor on the output node, a mid-range input (1 µA) makes the neuron
+// a relaxation oscillator; Pulse reports it instead of a latency.
 func TestPulseReportsOscillation(t *testing.T) {
 	p := DefaultParams()
 	p.CMem = 3.5e-12
 	n := MustBuild(device.DefaultParams(), p)
 	cfg := DefaultPulseConfig()
-	cfg.Amplitude = 2.5e-6
+	cfg.Amplitude, cfg.Width = 1e-6, 0.4e-3
 	r, err := Pulse(n, cfg)
 	if err != nil {
 		t.Fatal(err)

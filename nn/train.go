@@ -90,7 +90,8 @@ type Trainer struct {
 	src *rand.PCG // rng's source, saved in checkpoints
 
 	batch  int
-	x      []float32   // batch × inputs
+	rows   int         // rows of the workspaces: batch, or fewer when no set has that many images
+	x      []float32   // rows × inputs
 	labels []uint8     // batch
 	z      [][]float32 // per layer: batch × out, pre-activations
 	a      [][]float32 // per layer: batch × out, activations (last: softmax)
@@ -109,12 +110,20 @@ type Trainer struct {
 
 // NewTrainer prepares workspaces for net under cfg.
 func NewTrainer(net *Network, cfg Config) (*Trainer, error) {
+	return newTrainer(net, cfg, cfg.Batch)
+}
+
+// newTrainer is NewTrainer with workspaces of rows rows (at most
+// cfg.Batch): a minibatch never has more rows than its data set has
+// images, so Train sizes them by the larger set.
+func newTrainer(net *Network, cfg Config, rows int) (*Trainer, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	t := &Trainer{Net: net, cfg: cfg, batch: cfg.Batch, src: rand.NewPCG(cfg.Seed, 0x6d72656c75)}
+	rows = max(1, min(rows, cfg.Batch))
+	t := &Trainer{Net: net, cfg: cfg, batch: cfg.Batch, rows: rows, src: rand.NewPCG(cfg.Seed, 0x6d72656c75)}
 	t.rng = rand.New(t.src)
-	b := cfg.Batch
+	b := rows
 	t.x = make([]float32, b*net.Inputs())
 	t.labels = make([]uint8, b)
 	widest := 0
@@ -202,8 +211,8 @@ func (t *Trainer) lossAndCorrect(n int) (loss float64, correct int) {
 // y, returning the mean loss of the batch before the update. n must not
 // exceed the configured batch.
 func (t *Trainer) Step(x []float32, y []uint8, n int) float64 {
-	if n > t.batch || n < 1 {
-		panic(fmt.Sprintf("nn: step of %d rows with batch %d", n, t.batch))
+	if n > t.rows || n < 1 {
+		panic(fmt.Sprintf("nn: step of %d rows with batch %d", n, t.rows))
 	}
 	copy(t.x, x[:n*t.Net.Inputs()])
 	copy(t.labels, y[:n])
@@ -330,11 +339,11 @@ func applyUpdate(w, g []float32, lr float32, record bool, h *LogHistogram) float
 
 func abs32(x float32) float32 { return math.Float32frombits(math.Float32bits(x) &^ (1 << 31)) }
 
-// gather copies the rows idx of set into the input workspace.
+// gather copies the rows idx of set into the input workspace, converting
+// a byte set's pixels to float32 on the way (dataset.Set.Gather).
 func (t *Trainer) gather(set *dataset.Set, idx []int) {
-	dim := set.Dim()
+	set.Gather(t.x, idx)
 	for r, i := range idx {
-		copy(t.x[r*dim:(r+1)*dim], set.Images[i*dim:(i+1)*dim])
 		t.labels[r] = set.Labels[i]
 	}
 }
@@ -345,6 +354,9 @@ func (t *Trainer) checkData(set *dataset.Set, what string) error {
 	}
 	if set.Dim() != t.Net.Inputs() {
 		return fmt.Errorf("nn: %s images have %d pixels but the network takes %d inputs", what, set.Dim(), t.Net.Inputs())
+	}
+	if n := set.N * set.Dim(); len(set.Labels) < set.N || (set.Pixels != nil && len(set.Pixels) < n) || (set.Pixels == nil && len(set.Images) < n) {
+		return fmt.Errorf("nn: %s set of %d images of %d pixels holds %d labels, %d pixel bytes and %d float32 pixels", what, set.N, set.Dim(), len(set.Labels), len(set.Pixels), len(set.Images))
 	}
 	for i, y := range set.Labels[:set.N] {
 		if int(y) >= t.Net.Classes() {
@@ -448,7 +460,11 @@ type Result struct {
 // longer finite, before any statistics or checkpoint of that epoch are
 // reported, and with ErrInterrupted when cfg.Context is done.
 func Train(net *Network, train, test *dataset.Set, cfg Config) (*Result, error) {
-	t, err := NewTrainer(net, cfg)
+	rows := cfg.Batch
+	if train != nil && test != nil {
+		rows = min(rows, max(train.N, test.N))
+	}
+	t, err := newTrainer(net, cfg, rows)
 	if err != nil {
 		return nil, err
 	}

@@ -197,35 +197,11 @@ func saveDevPlot(base string, ax Axes, tweak func(*plot.Plot), lines ...devLine)
 // saveStack saves panels stacked vertically with aligned axes as base.png
 // and base.svg; each panel is PlotHeight·panelHeight high.
 func saveStack(base string, panelHeight float64, panels ...*plot.Plot) error {
-	rows := make([][]*plot.Plot, len(panels))
-	for i, p := range panels {
-		rows[i] = []*plot.Plot{p}
+	f := Figure{W: PlotWidth, H: vg.Length(float64(PlotHeight) * panelHeight * float64(len(panels))), Stack: true}
+	for _, p := range panels {
+		f.Panels = append(f.Panels, Panel{Plot: p})
 	}
-	w, h := PlotWidth, vg.Length(float64(PlotHeight)*panelHeight*float64(len(panels)))
-	for _, ext := range []string{"png", "svg"} {
-		c, err := draw.NewFormattedCanvas(w, h, ext)
-		if err != nil {
-			return fmt.Errorf("report: render %s.%s: %w", base, ext, err)
-		}
-		tiles := draw.Tiles{Rows: len(panels), Cols: 1, PadX: vg.Points(4), PadY: vg.Points(6),
-			PadTop: vg.Points(4), PadBottom: vg.Points(4), PadLeft: vg.Points(4), PadRight: vg.Points(8)}
-		var buf bytes.Buffer
-		err = renderSafely(func() error {
-			canvases := plot.Align(rows, tiles, draw.New(c))
-			for i, p := range panels {
-				p.Draw(canvases[i][0])
-			}
-			_, err := c.WriteTo(&buf)
-			return err
-		})
-		if err != nil {
-			return fmt.Errorf("report: render %s.%s: %w", base, ext, err)
-		}
-		if err := WriteFileAtomic(filepath.Clean(base+"."+ext), buf.Bytes()); err != nil {
-			return err
-		}
-	}
-	return nil
+	return SaveFigure(base, f)
 }
 
 // devPanel is one panel of a stacked plot.
@@ -235,14 +211,13 @@ type devPanel struct {
 	tweak func(*plot.Plot) // optional, e.g. to move the legend
 }
 
-// stack builds the panels of saveStack, the x label only on the last.
+// stack builds the panels of saveStack, each with the x label (a panel
+// read on its own still says what its axis is).
 func stack(base string, panelHeight float64, xLabel string, panels []devPanel) error {
 	var ps []*plot.Plot
-	for i, pn := range panels {
+	for _, pn := range panels {
 		ax := pn.ax
-		if i == len(panels)-1 {
-			ax.X = xLabel
-		}
+		ax.X = xLabel
 		p, err := devPlot(ax, pn.lines...)
 		if err != nil {
 			return fmt.Errorf("%w (%s)", err, base)
@@ -679,6 +654,10 @@ type DevicePulseSummary struct {
 	RSetOhm        float64 `json:"r_set_ohm"`
 	RInsulatingOhm float64 `json:"r_insulating_ohm"`
 	RelaxSpanS     float64 `json:"relax_span_s"`
+	// AmplitudeForPaperLatencyV is the pulse amplitude (V) at which the
+	// latency is the paper's 650 ns (null if not within 1.99–3 V): where
+	// amplitude_V's calibration comes from (latency_vs_amplitude.csv).
+	AmplitudeForPaperLatencyV jsonNum `json:"amplitude_for_paper_latency_V"`
 	// The current pulse train (Fig. 3d).
 	Train struct {
 		WidthS  float64          `json:"width_s"`
@@ -707,7 +686,7 @@ func SummarizeDevicePulse(r *experiment.DevicePulseResult) DevicePulseSummary {
 		LatencyRatio: ratio(sp.Latency, experiment.PaperLatency), EnergyRatio: ratio(sp.Energy, experiment.PaperEnergy),
 		SteadyA: sp.SteadyCurrent, FinalA: sp.FinalCurrent, Saturated: sp.Saturated, EnergyPulseJ: sp.EnergyPulse, SourceEnergyJ: sp.SourceEnergy, ROnOhm: sp.ROn,
 		RelaxationS: jsonNum(rl.RelaxationTime), StateTauS: jsonNum(rl.StateTimeConstant), RSetOhm: rl.RSet, RInsulatingOhm: rl.RInsulating,
-		RelaxSpanS: r.Config.Single.RelaxSpan,
+		RelaxSpanS: r.Config.Single.RelaxSpan, AmplitudeForPaperLatencyV: jsonNum(r.AmplitudeForPaperLatency),
 		Notes: []string{
 			"latency_s: pulse onset until the device current first reaches 90 % of its saturated value (Fig. 3f)",
 			"energy_J: integral of V_device*I from onset to the latency, i.e. over a pulse as wide as the latency (the paper's energy per activation)",
@@ -765,6 +744,9 @@ func WriteDevicePulse(dir string, r *experiment.DevicePulseResult) (DevicePulseS
 		return s, err
 	}
 	if err := writeRelaxation(dir, r); err != nil {
+		return s, err
+	}
+	if err := writeLatencySweep(dir, r, true); err != nil {
 		return s, err
 	}
 	return s, nil
@@ -1069,7 +1051,7 @@ func WriteDeviceTFT(dir string, r *experiment.DeviceTFTResult) (DeviceTFTSummary
 		}
 	}
 	title = fmt.Sprintf("Threshold voltage of %d TFTs: σ = %.3f V (paper 0.038 V)", len(r.Devices), float64(s.VthExtracted.Sigma))
-	if err := devHist(filepath.Join(dir, "tft_vth"), Axes{Title: title, X: "extracted Vth (V)", Y: "devices per bin"}, bars,
+	if err := devHist(filepath.Join(dir, "tft_vth"), Axes{Title: title, X: "extracted Vth (V)", Y: "devices per bin (–)"}, bars,
 		devLine{name: fmt.Sprintf("expected, normal σ = %.3g V", c.Variation.TFTVthSigma), x: gx, y: gy, color: 1}); err != nil {
 		return s, err
 	}
@@ -1121,6 +1103,7 @@ var fitKeys = map[device.FitParam]string{
 type DeviceFitSummary struct {
 	Data        string             `json:"data"`
 	Points      int                `json:"points"`
+	PointsUsed  int                `json:"points_used"` // in the fit's objective (down-sampled beyond device.MaxFitPoints)
 	IRangeA     [2]float64         `json:"i_range_A"`
 	RMSLog10    float64            `json:"rms_log10_r"`
 	Free        []string           `json:"free"`
@@ -1141,6 +1124,10 @@ func WriteDeviceFit(dir string, r *experiment.DeviceFitResult) (DeviceFitSummary
 			"objective: sum of squared log10(R_model/R_data) over the data; R_model is the steady state of the model at each data current",
 			"start and fitted use the params.json keys; params.json holds the whole fitted parameter set",
 		}}
+	s.PointsUsed = rep.Used
+	if rep.Note != "" {
+		s.Notes = append(s.Notes, rep.Note)
+	}
 	s.IRangeA = [2]float64{math.Inf(1), 0}
 	for _, p := range r.Points {
 		s.IRangeA[0], s.IRangeA[1] = math.Min(s.IRangeA[0], p.I), math.Max(s.IRangeA[1], p.I)

@@ -14,6 +14,7 @@ import (
 	"math"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/palette"
@@ -275,6 +276,10 @@ type HeatMap struct {
 	Label    string
 	// Boxes are outlined and labelled on the map (coordinates as the axes).
 	Boxes []HeatBox
+	// Values, when set, writes each cell's value (formatted by it) in the
+	// cell, in black or white for contrast (small grids such as the 10x10
+	// patches, read cell by cell).
+	Values func(v float64) string
 }
 
 // HeatBox is a labelled square outline on a HeatMap.
@@ -399,7 +404,11 @@ func (m *HeatMap) raster() image.Image {
 }
 
 // Draw draws the map and its colour bar into dc.
-func (m *HeatMap) Draw(dc draw.Canvas) error {
+func (m *HeatMap) Draw(dc draw.Canvas) error { return m.draw(dc, nil) }
+
+// draw draws the map and its colour bar into dc and hands both panels to
+// placed (if not nil), for the figure check.
+func (m *HeatMap) draw(dc draw.Canvas, placed func(PlacedPanel)) error {
 	if m.W <= 0 || m.H <= 0 || len(m.Z) != m.W*m.H {
 		return fmt.Errorf("report: heat map %q: %d values for %dx%d", m.Title, len(m.Z), m.W, m.H)
 	}
@@ -421,6 +430,11 @@ func (m *HeatMap) Draw(dc draw.Canvas) error {
 	for _, a := range []*plot.Axis{&p.X, &p.Y} {
 		a.Label.TextStyle.Font.Size = vg.Points(9)
 		a.Tick.Label.Font.Size = vg.Points(8)
+	}
+	if m.Values != nil {
+		if err := m.addValues(p); err != nil {
+			return err
+		}
 	}
 	for _, b := range m.Boxes {
 		x, y, s := float64(b.X), -float64(b.Y), float64(b.Size)
@@ -462,6 +476,9 @@ func (m *HeatMap) Draw(dc draw.Canvas) error {
 	}
 	p.Draw(mc)
 	da = p.DataCanvas(mc)
+	if placed != nil {
+		placed(PlacedPanel{Plot: p, Canvas: mc, Bounds: mc.Rectangle})
+	}
 
 	// The colour bar runs along the data area, at least heatMinBar long
 	// (centred on it) and within the panel.
@@ -491,7 +508,63 @@ func (m *HeatMap) Draw(dc draw.Canvas) error {
 		return fmt.Errorf("report: heat map %q: the panel is too small for the colour bar", m.Title)
 	}
 	bp.Draw(bc)
+	if placed != nil {
+		placed(PlacedPanel{Plot: bp, Canvas: bc, Bounds: bc.Rectangle})
+	}
 	return nil
+}
+
+// addValues writes each cell's value at its centre.
+func (m *HeatMap) addValues(p *plot.Plot) error {
+	var l plotter.XYLabels
+	var dark []bool
+	lo, hi := m.colorRange()
+	cols := m.CMap.Palette(256).Colors()
+	for y := 0; y < m.H; y++ {
+		for x := 0; x < m.W; x++ {
+			v := m.Z[y*m.W+x]
+			l.XYs = append(l.XYs, plotter.XY{X: float64(m.X0+x) + 0.5, Y: -(float64(m.Y0+y) + 0.5)})
+			l.Labels = append(l.Labels, m.Values(v))
+			t := 0.5
+			if f := (v - lo) / (hi - lo); !math.IsNaN(f) {
+				t = min(max(f, 0), 1)
+			}
+			r, g, b, _ := cols[int(math.Round(t*255))].RGBA()
+			dark = append(dark, 0.299*float64(r)+0.587*float64(g)+0.114*float64(b) < 0.5*65535)
+		}
+	}
+	lab, err := plotter.NewLabels(l)
+	if err != nil {
+		return fmt.Errorf("report: heat map %q: %w", m.Title, err)
+	}
+	for i := range lab.TextStyle {
+		lab.TextStyle[i].Font.Size = vg.Points(7.5)
+		lab.TextStyle[i].XAlign, lab.TextStyle[i].YAlign = draw.XCenter, draw.YCenter
+		lab.TextStyle[i].Color = color.Black
+		if dark[i] {
+			lab.TextStyle[i].Color = color.White
+		}
+	}
+	p.Add(lab)
+	return nil
+}
+
+// cellValue formats a cell value with two significant digits at most
+// (0.53, 1.2, 12), short enough to fit a cell.
+func cellValue(v float64) string {
+	a := math.Abs(v)
+	switch {
+	case math.IsNaN(v):
+		return "–"
+	case a >= 9.95:
+		return strconv.FormatFloat(v, 'f', 0, 64)
+	case a >= 0.995:
+		return strconv.FormatFloat(v, 'f', 1, 64)
+	case a < 0.005:
+		return "0"
+	default:
+		return strings.Replace(strconv.FormatFloat(v, 'f', 2, 64), "0.", ".", 1)
+	}
 }
 
 // SaveHeatMaps lays the panels out on a grid (rows of panels, nil cells
@@ -506,8 +579,11 @@ func SaveHeatMaps(base string, cells [][]*HeatMap, w, h vg.Length) error {
 		return fmt.Errorf("report: %s: no panels", base)
 	}
 	W, H := w*vg.Length(cols), h*vg.Length(rows)
+	var placed []PlacedPanel
+	collect := func(pp PlacedPanel) { placed = append(placed, pp) }
 	render := func(c vg.CanvasWriterTo, ext string) error {
 		dc := draw.New(c)
+		dc = draw.Crop(dc, 0, 0, 0, -vg.Points(2)) // titles off the top edge
 		tiles := draw.Tiles{Rows: rows, Cols: cols, PadX: vg.Points(6), PadY: vg.Points(6),
 			PadTop: vg.Points(4), PadBottom: vg.Points(4), PadLeft: vg.Points(4), PadRight: vg.Points(4)}
 		var buf bytes.Buffer
@@ -518,7 +594,11 @@ func SaveHeatMaps(base string, cells [][]*HeatMap, w, h vg.Length) error {
 					if m == nil {
 						continue
 					}
-					if drawErr = m.Draw(tiles.At(dc, j, i)); drawErr != nil {
+					var f func(PlacedPanel)
+					if ext == ".png" {
+						f = collect
+					}
+					if drawErr = m.draw(tiles.At(dc, j, i), f); drawErr != nil {
 						return drawErr
 					}
 				}
@@ -538,6 +618,7 @@ func SaveHeatMaps(base string, cells [][]*HeatMap, w, h vg.Length) error {
 	if err := render(png, ".png"); err != nil {
 		return err
 	}
+	callFigureHook(base, placed)
 	return render(vgsvg.New(W, H), ".svg")
 }
 
@@ -610,13 +691,15 @@ func edgesPatchFigure(dir string, er *experiment.EdgesResult, f *vision.Filter) 
 	for _, p := range r.Patches {
 		s := p.Size
 		in := &HeatMap{Title: fmt.Sprintf("%s %s: input", p.Label, p.Kind), W: s, H: s, X0: p.ImageX, Y0: p.ImageY,
-			Z: vision.Extract(img.Pix, img.W, p.ImageX, p.ImageY, s), Min: 0, Max: 1, CMap: grayCMap(), Label: "intensity"}
+			Z: vision.Extract(img.Pix, img.W, p.ImageX, p.ImageY, s), Min: 0, Max: 1, CMap: grayCMap(), Label: "intensity (–)", Values: cellValue}
 		cm := currentMap(fmt.Sprintf("%s: %s current", p.Label, f.Kernel.Name), s, s, p.X, p.Y, vision.Extract(f.Current, res.W, p.X, p.Y, s))
 		cm.Min, cm.Max = -m, m
 		vm := voutMap(fmt.Sprintf("%s: Vout%s", p.Label, r.variationNote()), s, s, p.X, p.Y, vision.Extract(f.Vout, res.W, p.X, p.Y, s), res.VDD)
+		cm.Values, vm.Values = cellValue, cellValue
 		cells = append(cells, []*HeatMap{in, cm, vm})
 	}
-	return SaveHeatMaps(filepath.Join(dir, f.Kernel.Name+"_patches"), cells, 3.4*vg.Inch, 2.8*vg.Inch)
+	// Large enough to read each cell's value (about 0.3 inch a cell).
+	return SaveHeatMaps(filepath.Join(dir, f.Kernel.Name+"_patches"), cells, 4.6*vg.Inch, 3.9*vg.Inch)
 }
 
 // edgesOverview writes edges.png/.svg: the input image with the patches

@@ -136,7 +136,8 @@ func logBars(base, title, ylabel string, names []string, groups []string, values
 			}
 			for i := range l.TextStyle {
 				l.TextStyle[i].XAlign = -0.5
-				l.TextStyle[i].Font.Size = vg.Points(7)
+				l.TextStyle[i].Font = StyleFont
+				l.TextStyle[i].Font.Size = vg.Points(7.5)
 			}
 			p.Add(l)
 		}

@@ -2,11 +2,15 @@ package report
 
 import (
 	"fmt"
+	"image/color"
 	"math"
 	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
+
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
 
 	"github.com/mrelu/mrelu/experiment"
 	"github.com/mrelu/mrelu/nn"
@@ -94,17 +98,17 @@ func WriteFig4(dir string, r *experiment.Fig4Result) (Fig4Summary, error) {
 			rows = append(rows, []string{name, strconv.Itoa(i + 1), F(ts.TrainLossPerEpoch[i]), F(ts.NormTrainLossPerEpoch[i]), F(ts.TestAccuracyPerEpoch[i])})
 		}
 		if isMain(r, name) {
-			accSeries = append(accSeries, Series{Name: name, X: epochs, Y: ts.TestAccuracyPerEpoch})
+			accSeries = append(accSeries, Series{Name: name, X: epochs, Y: scaled(ts.TestAccuracyPerEpoch, 100)})
 			lossSeries = append(lossSeries, Series{Name: name, X: epochs, Y: ts.NormTrainLossPerEpoch})
 		}
 	}
 	if err := WriteCSV(filepath.Join(dir, "fig4_metrics.csv"), []string{"run", "epoch", "train_loss", "normalized_train_loss", "test_accuracy"}, rows); err != nil {
 		return s, err
 	}
-	if err := LinePlot(filepath.Join(dir, "fig4c_accuracy"), Axes{Title: "Test accuracy per epoch (Fig. 4c)", X: "epoch", Y: "test accuracy"}, accSeries...); err != nil {
+	if err := fig4Accuracy(filepath.Join(dir, "fig4c_accuracy"), accSeries); err != nil {
 		return s, err
 	}
-	if err := LinePlot(filepath.Join(dir, "fig4d_loss"), Axes{Title: "Normalised training loss per epoch (Fig. 4d)", X: "epoch", Y: "loss / ln(10)", LogY: true}, lossSeries...); err != nil {
+	if err := LinePlot(filepath.Join(dir, "fig4d_loss"), Axes{Title: "Normalised training loss per epoch (Fig. 4d)", X: "epoch (–)", Y: "training loss / ln 10 (–)", LogY: true, XMin: 0, XMax: 1, IntX: true}, lossSeries...); err != nil {
 		return s, err
 	}
 	// Neuron inputs (summation currents) per layer, per neuron type.
@@ -132,7 +136,7 @@ func WriteFig4(dir string, r *experiment.Fig4Result) (Fig4Summary, error) {
 			b.Edges = append(b.Edges, h.Hi)
 			bars = append(bars, b)
 		}
-		if err := HistPlot(filepath.Join(dir, "fig4ef_neuron_inputs_"+name), Axes{Title: "Neuron input currents after training, " + name + " (Fig. 4e,f)", X: "summation current at the neuron (µA)", Y: "fraction of inputs"}, bars...); err != nil {
+		if err := HistPlot(filepath.Join(dir, "fig4ef_neuron_inputs_"+name), Axes{Title: "Neuron input currents after training, " + name + " (Fig. 4e,f)", X: "summation current at the neuron (µA)", Y: "fraction of inputs (–)"}, bars...); err != nil {
 			return s, err
 		}
 	}
@@ -163,7 +167,7 @@ func WriteFig4(dir string, r *experiment.Fig4Result) (Fig4Summary, error) {
 				updRows = append(updRows, []string{name, strconv.Itoa(l + 1), F(b.Edges[k]), F(b.Edges[k+1]), F(b.Counts[k])})
 			}
 		}
-		if err := HistPlot(filepath.Join(dir, which.base), Axes{Title: "|weight update| per step, final epoch, " + which.title, X: "|ΔW| (log scale)", Y: "fraction per decade", LogX: true, LegendLeft: true}, upd...); err != nil {
+		if err := HistPlot(filepath.Join(dir, which.base), Axes{Title: "|weight update| per step, final epoch, " + which.title, X: "|ΔW| per step (–)", Y: "fraction of updates (1/decade)", LogX: true, LegendLeft: true}, upd...); err != nil {
 			return s, err
 		}
 	}
@@ -175,16 +179,72 @@ func WriteFig4(dir string, r *experiment.Fig4Result) (Fig4Summary, error) {
 	var vrows [][]string
 	for _, p := range r.Sweep {
 		vx = append(vx, 100*p.Variation)
-		vy = append(vy, p.TestAccuracy)
+		vy = append(vy, 100*p.TestAccuracy)
 		vrows = append(vrows, []string{F(p.Variation), F(p.TestAccuracy), p.Run})
 	}
 	if err := WriteCSV(filepath.Join(dir, "fig4_variation.csv"), []string{"variation", "test_accuracy", "run"}, vrows); err != nil {
 		return s, err
 	}
-	if err := LinePlot(filepath.Join(dir, "fig4i_variation"), Axes{Title: "Test accuracy vs mReLU temporal variation (Fig. 4i)", X: "variation (%)", Y: "test accuracy"}, Series{Name: "mReLU", X: vx, Y: vy}); err != nil {
+	if err := LinePlot(filepath.Join(dir, "fig4i_variation"), Axes{Title: "Test accuracy vs mReLU temporal variation (Fig. 4i)", X: "relative temporal variation of Vout (%)", Y: "test accuracy (%)"}, Series{Name: "mReLU, one seed per point", X: vx, Y: vy}); err != nil {
 		return s, err
 	}
 	return s, WriteJSON(filepath.Join(dir, "summary.json"), s)
+}
+
+// fig4Accuracy writes Fig. 4c: test accuracy per epoch over the whole
+// range, and beside it a zoom on the last epochs of the curves that end
+// within 5 points of the best (ReLU and the mReLUs crowd the top of the
+// full axis), its area marked on the full panel.
+func fig4Accuracy(base string, series []Series) error {
+	ax := Axes{Title: "Test accuracy per epoch (Fig. 4c)", X: "epoch (–)", Y: "test accuracy (%)", XMin: 0, XMax: 1, IntX: true}
+	full := newPlot(ax)
+	if err := addSeries(full, ax, 0, series...); err != nil {
+		return fmt.Errorf("report: plot %s: %w", base, err)
+	}
+	n, best := 0, math.Inf(-1)
+	for _, s := range series {
+		n = max(n, len(s.X))
+		if len(s.Y) > 0 {
+			best = math.Max(best, s.Y[len(s.Y)-1])
+		}
+	}
+	if n < 2 || math.IsInf(best, 0) {
+		return Save(full, base)
+	}
+	// The zoom: last half of the epochs, the top curves' range there.
+	e0 := math.Max(1, math.Floor(float64(n)/2))
+	zoom := newPlot(Axes{Title: fmt.Sprintf("Zoom: epochs %g-%d", e0, n), X: "epoch (–)", Y: "test accuracy (%)", IntX: true})
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for i, s := range series {
+		if len(s.Y) == 0 || s.Y[len(s.Y)-1] < best-5 {
+			continue
+		}
+		var x, y []float64
+		for k := range s.X {
+			if s.X[k] >= e0 {
+				x, y = append(x, s.X[k]), append(y, s.Y[k])
+				lo, hi = math.Min(lo, s.Y[k]), math.Max(hi, s.Y[k])
+			}
+		}
+		if err := addSeries(zoom, ax, i, Series{X: x, Y: y}); err != nil {
+			return fmt.Errorf("report: plot %s: %w", base, err)
+		}
+	}
+	pad := math.Max(0.1, 0.12*(hi-lo))
+	lo, hi = lo-pad, hi+pad
+	zoom.X.Min, zoom.X.Max = e0-0.02*float64(n), float64(n)+0.02*float64(n)
+	zoom.Y.Min, zoom.Y.Max = lo, hi
+	// Its area on the full panel.
+	box, err := plotter.NewLine(plotter.XYs{{X: zoom.X.Min, Y: lo}, {X: zoom.X.Max, Y: lo}, {X: zoom.X.Max, Y: hi}, {X: zoom.X.Min, Y: hi}, {X: zoom.X.Min, Y: lo}})
+	if err != nil {
+		return fmt.Errorf("report: plot %s: %w", base, err)
+	}
+	box.Color, box.Width, box.Dashes = color.Gray{Y: 90}, vg.Points(0.8), []vg.Length{vg.Points(3), vg.Points(2)}
+	full.Add(box)
+	return SaveFigure(base, Figure{W: 9.5 * vg.Inch, H: PlotHeight, Panels: []Panel{
+		{Plot: full, Rect: vg.Rectangle{Max: vg.Point{X: 0.6, Y: 1}}},
+		{Plot: zoom, Rect: vg.Rectangle{Min: vg.Point{X: 0.62}, Max: vg.Point{X: 1, Y: 1}}},
+	}})
 }
 
 // isMain reports whether name is one of the compared neurons (not an

@@ -22,7 +22,10 @@ var ErrOutNotEmpty = errors.New("output folder is not empty")
 
 // PrepareOut makes dir (and parents) if needed. An existing non-empty dir is
 // refused unless force is true, so nothing a user wrote is overwritten
-// without being asked.
+// without being asked. It then takes an exclusive lock on the folder
+// (LockFile, an flock held until UnlockOutputs or the end of the process),
+// so two runs never write into the same folder at once: the second is
+// refused with ErrOutInUse, naming the holder's PID.
 func PrepareOut(dir string, force bool) error {
 	if dir == "" {
 		return errors.New("report: no output folder given (use --out DIR)")
@@ -33,7 +36,7 @@ func PrepareOut(dir string, force bool) error {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return fmt.Errorf("report: create output folder %s: %w", dir, err)
 		}
-		return nil
+		return lockOut(dir)
 	case err != nil:
 		return fmt.Errorf("report: output folder %s: %w", dir, err)
 	case !st.IsDir():
@@ -43,10 +46,13 @@ func PrepareOut(dir string, force bool) error {
 	if err != nil {
 		return fmt.Errorf("report: read output folder %s: %w", dir, err)
 	}
+	// A lock file alone (left by a killed run, or of a run starting now)
+	// does not make the folder non-empty.
+	entries = slices.DeleteFunc(entries, func(e os.DirEntry) bool { return e.Name() == LockFile })
 	if len(entries) > 0 && !force {
 		return fmt.Errorf("report: %s: %w (%d entries); choose another --out or pass --force", dir, ErrOutNotEmpty, len(entries))
 	}
-	return nil
+	return lockOut(dir)
 }
 
 // WriteFileAtomic writes data to path through a temporary file in the same

@@ -8,9 +8,14 @@ package report
 import (
 	"encoding/json"
 	"fmt"
+	"image/color"
 	"math"
 	"path/filepath"
+	"slices"
 	"strconv"
+
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
 
 	"github.com/mrelu/mrelu/device"
 	"github.com/mrelu/mrelu/experiment"
@@ -153,7 +158,7 @@ func WriteNeuronTransfer(dir string, r *experiment.NeuronTransferResult, plots b
 	}
 	if err := LinePlot(filepath.Join(dir, "transfer"), Axes{
 		Title: fmt.Sprintf("mReLU transfer curve (VDD = %g V)", vdd),
-		X:     "input (mirror) current (µA)", Y: "Vout / VDD", YMin: -0.02, YMax: 1.2}, series...); err != nil {
+		X:     "input (mirror) current (µA)", Y: "Vout / VDD (–)", YMin: -0.02, YMax: 1.2}, series...); err != nil {
 		return s, err
 	}
 	err := LinePlot(filepath.Join(dir, "stability"), Axes{
@@ -194,25 +199,33 @@ type NeuronPulseSummary struct {
 	EnergyMemristor neuronNum `json:"energy_memristor_J"`
 	// The same pulse without parasitic capacitances (the paper's SPICE
 	// level); absent for an ngspice run.
-	LatencyQuasiStatic         *neuronNum        `json:"latency_quasistatic_s,omitempty"`
-	EnergyMemristorQuasiStatic *neuronNum        `json:"energy_memristor_quasistatic_J,omitempty"`
-	StatusQuasiStatic          string            `json:"status_quasistatic,omitempty"`
-	EnergyPulse                float64           `json:"energy_whole_pulse_J"`
-	Baseline                   float64           `json:"baseline_V"`
-	Final                      float64           `json:"final_V"`
-	DCVout                     float64           `json:"dc_vout_V"`
-	PeakToPeak                 float64           `json:"settle_window_peak_to_peak_V"`
-	Period                     neuronNum         `json:"oscillation_period_s"`
-	Overshoot                  float64           `json:"overshoot_V"`
-	Recovery                   neuronNum         `json:"recovery_s"`
-	AfterPeak                  float64           `json:"after_pulse_peak_V"`
-	OutputCapacitance          float64           `json:"output_capacitance_F"`
-	CCrit                      neuronNum         `json:"critical_capacitance_at_pulse_F"`
-	MaxStableC                 neuronNum         `json:"max_stable_output_capacitance_F"`
-	CapAtPulse                 *NeuronCapSummary `json:"capacitance_search_at_pulse,omitempty"`
-	CapWorst                   *NeuronCapSummary `json:"capacitance_search_worst_current,omitempty"`
-	Points                     int               `json:"points"`
-	Seconds                    float64           `json:"solve_seconds"`
+	LatencyQuasiStatic         *neuronNum `json:"latency_quasistatic_s,omitempty"`
+	EnergyMemristorQuasiStatic *neuronNum `json:"energy_memristor_quasistatic_J,omitempty"`
+	StatusQuasiStatic          string     `json:"status_quasistatic,omitempty"`
+	EnergyPulse                float64    `json:"energy_whole_pulse_J"`
+	Baseline                   float64    `json:"baseline_V"`
+	Final                      float64    `json:"final_V"`
+	DCVout                     float64    `json:"dc_vout_V"`
+	PeakToPeak                 float64    `json:"settle_window_peak_to_peak_V"`
+	Period                     neuronNum  `json:"oscillation_period_s"`
+	Overshoot                  float64    `json:"overshoot_V"`
+	Recovery                   neuronNum  `json:"recovery_s"`
+	AfterPeak                  float64    `json:"after_pulse_peak_V"`
+	OutputCapacitance          float64    `json:"output_capacitance_F"`
+	// InputCapacitance (F) and MirrorChargeTime (s): what limits the speed
+	// with parasitics, the column current charging the mirror node to its
+	// gate voltage (neuron.PulseResult).
+	InputCapacitance float64 `json:"input_capacitance_F"`
+	// SettlingTime (s): until Vout stays within ±10 % of the step around
+	// its final value, overshoot included (neuron.PulseResult).
+	SettlingTime     neuronNum         `json:"settling_time_s"`
+	MirrorChargeTime neuronNum         `json:"mirror_charge_time_s"`
+	CCrit            neuronNum         `json:"critical_capacitance_at_pulse_F"`
+	MaxStableC       neuronNum         `json:"max_stable_output_capacitance_F"`
+	CapAtPulse       *NeuronCapSummary `json:"capacitance_search_at_pulse,omitempty"`
+	CapWorst         *NeuronCapSummary `json:"capacitance_search_worst_current,omitempty"`
+	Points           int               `json:"points"`
+	Seconds          float64           `json:"solve_seconds"`
 }
 
 func neuronCapSummary(s *neuron.CapSearch, i float64) *NeuronCapSummary {
@@ -236,6 +249,7 @@ func neuronPulseSummary(p *neuron.PulseResult) NeuronPulseSummary {
 		EnergyVDD: neuronNum(p.EnergySupply), EnergyMemristor: neuronNum(p.EnergyMemristor),
 		Baseline: p.Baseline, Final: p.Final, DCVout: p.DCVout, PeakToPeak: p.PeakToPeak, Period: per,
 		Overshoot: p.Overshoot, Recovery: neuronNum(p.Recovery), AfterPeak: p.AfterPeak, OutputCapacitance: p.OutputCapacitance,
+		InputCapacitance: p.InputCapacitance, MirrorChargeTime: neuronNum(p.MirrorChargeTime), SettlingTime: neuronNum(p.SettlingTime),
 		CCrit: neuronNum(p.CCrit), MaxStableC: neuronNum(math.NaN()), Points: p.Points,
 	}
 }
@@ -299,27 +313,75 @@ func WriteNeuronPulse(dir string, r *experiment.NeuronPulseResult, plots bool) (
 	return s, neuronPlotPulse(filepath.Join(dir, "pulse"), "", p)
 }
 
+// neuronPlotPulse writes the activation transient: the whole pulse (ms)
+// above, and below a zoom on the switching edge (µs from the pulse
+// onset, up to 2.5 latencies), which the full axis cannot resolve.
 func neuronPlotPulse(base, title string, ps ...*neuron.PulseResult) error {
-	var series []Series
-	names := []string{"Vout", "Vout (ngspice)"}
-	for k, p := range ps {
-		series = append(series, Series{Name: names[min(k, 1)] + " (V)", X: neuronScale(p.Time, 1e3), Y: p.Vout})
-	}
 	p := ps[0]
-	w := p.Config.Waveform()
-	in := make([]float64, len(p.Time))
-	for k, t := range p.Time {
-		in[k] = w.At(t) / p.Config.Amplitude * p.VDD
+	cfg := p.Config
+	lat := p.Latency
+	if !(p.Status == neuron.Settled && lat > 0) || math.IsInf(lat, 0) {
+		lat = cfg.Width / 20
 	}
-	series = append(series, Series{Name: fmt.Sprintf("input pulse %.3g µA (scaled to VDD)", p.Config.Amplitude*1e6), X: neuronScale(p.Time, 1e3), Y: in})
-	if title == "" {
-		lat := "no latency: " + p.Status
-		if p.Status == neuron.Settled {
-			lat = fmt.Sprintf("latency %.3g µs", p.Latency*1e6)
+	t0, t1 := cfg.Delay-0.15*lat, cfg.Delay+2.5*lat
+	var series, zseries []Series
+	names := []string{"Vout", "Vout (ngspice)"}
+	w := cfg.Waveform()
+	for k, q := range ps {
+		series = append(series, Series{Name: names[min(k, 1)], X: neuronScale(q.Time, 1e3), Y: q.Vout})
+		var zx, zy []float64
+		for j, t := range q.Time {
+			if t >= t0 && t <= t1 {
+				zx, zy = append(zx, (t-cfg.Delay)*1e6), append(zy, q.Vout[j])
+			}
 		}
-		title = fmt.Sprintf("mReLU activation: %s", lat)
+		zseries = append(zseries, Series{X: zx, Y: zy, Dashed: k > 0})
 	}
-	return LinePlot(base, Axes{Title: title, X: "time (ms)", Y: "voltage (V)", YMin: -0.05, YMax: 2.6}, series...)
+	series[len(series)-1].Dashed = len(ps) > 1
+	in := make([]float64, len(p.Time))
+	var zx, zy []float64
+	for k, t := range p.Time {
+		in[k] = w.At(t) / cfg.Amplitude * p.VDD
+		if t >= t0 && t <= t1 {
+			zx, zy = append(zx, (t-cfg.Delay)*1e6), append(zy, in[k])
+		}
+	}
+	series = append(series, Series{Name: fmt.Sprintf("input current (%.3g µA drawn at VDD)", cfg.Amplitude*1e6), X: neuronScale(p.Time, 1e3), Y: in})
+	zseries = append(zseries, Series{X: zx, Y: zy})
+	latText := "no latency: " + p.Status
+	if p.Status == neuron.Settled {
+		latText = "latency " + experiment.FormatTime(p.Latency)
+	}
+	if title == "" {
+		title = "mReLU activation: " + latText
+	}
+	ax := Axes{Title: title, X: "time (ms)", Y: "voltage (V)", YMin: -0.05, YMax: 2.3}
+	full := newPlot(ax)
+	if err := addSeries(full, ax, 0, series...); err != nil {
+		return fmt.Errorf("report: plot %s: %w", base, err)
+	}
+	// The zoomed window on the full panel.
+	box, err := plotter.NewLine(plotter.XYs{{X: t0 * 1e3, Y: -0.04}, {X: t1 * 1e3, Y: -0.04}, {X: t1 * 1e3, Y: 2.25}, {X: t0 * 1e3, Y: 2.25}, {X: t0 * 1e3, Y: -0.04}})
+	if err != nil {
+		return fmt.Errorf("report: plot %s: %w", base, err)
+	}
+	box.Color, box.Width, box.Dashes = color.Gray{Y: 90}, vg.Points(0.8), []vg.Length{vg.Points(3), vg.Points(2)}
+	full.Add(box)
+	zax := Axes{Title: "Switching edge (dashed box above): " + latText, X: "time from the pulse onset (µs)", Y: "voltage (V)", YMin: -0.05, YMax: 2.3}
+	zoom := newPlot(zax)
+	if err := addSeries(zoom, zax, 0, zseries...); err != nil {
+		return fmt.Errorf("report: plot %s: %w", base, err)
+	}
+	if p.Status == neuron.Settled {
+		if err := addSeries(zoom, zax, 6, Series{Name: "latency (90 % of the final Vout)", X: []float64{p.Latency * 1e6, p.Latency * 1e6}, Y: []float64{0, p.VDD}, Dashed: true}); err != nil {
+			return fmt.Errorf("report: plot %s: %w", base, err)
+		}
+	}
+	zoom.X.Min, zoom.X.Max = (t0-cfg.Delay)*1e6, (t1-cfg.Delay)*1e6
+	return SaveFigure(base, Figure{W: PlotWidth, H: 1.7 * PlotHeight, Panels: []Panel{
+		{Plot: full, Rect: vg.Rectangle{Min: vg.Point{Y: 0.52}, Max: vg.Point{X: 1, Y: 1}}},
+		{Plot: zoom, Rect: vg.Rectangle{Max: vg.Point{X: 1, Y: 0.48}}},
+	}})
 }
 
 // ---------------------------------------------------------------------------
@@ -399,7 +461,7 @@ func WriteNeuronSpice(dir string, r *experiment.NeuronSpiceResult, plots bool) (
 	if err := LinePlot(filepath.Join(dir, "spice_compare"), Axes{
 		Title: fmt.Sprintf("Same netlist: our solver vs ngspice (max |ΔV| = %.2g V)", r.MaxDiff),
 		X:     "input current (µA)", Y: "Vout (V)", YMin: -0.05, YMax: 2.3},
-		Series{Name: "ours", X: uA, Y: a.Vout}, Series{Name: "ngspice", X: uA, Y: b.Vout}); err != nil {
+		Series{Name: "ours", X: uA, Y: a.Vout}, Series{Name: "ngspice", X: uA, Y: b.Vout, Dashed: true}); err != nil {
 		return s, err
 	}
 	return s, neuronPlotPulse(filepath.Join(dir, "spice_pulse"), fmt.Sprintf("Pulse: latency ours %.4g µs, ngspice %.4g µs", pa.Latency*1e6, pb.Latency*1e6), pa, pb)
@@ -425,7 +487,13 @@ type NeuronMCSummary struct {
 	SlopeMedian      neuronNum `json:"slope_median_V_per_A"`
 	SlopeSigma       neuronNum `json:"slope_sigma_V_per_A"`
 	SwitchingDevices int       `json:"switching_devices"`
-	Seconds          float64   `json:"solve_seconds"`
+	// SwitchingFraction and OffAbove50mVFraction are the two counts as
+	// fractions of Devices; VDDMargin is the nominal VDD − Vth (V) that a
+	// trimmed neuron keeps.
+	SwitchingFraction    float64 `json:"switching_fraction"`
+	OffAbove50mVFraction float64 `json:"off_level_above_50mV_fraction"`
+	VDDMargin            float64 `json:"vdd_margin_V"`
+	Seconds              float64 `json:"solve_seconds"`
 }
 
 func neuronStats(v []float64) (median, sigma float64) {
@@ -485,7 +553,12 @@ func WriteNeuronMonteCarlo(dir string, r *experiment.NeuronMonteCarloResult, plo
 		return NeuronMCSummary{}, err
 	}
 	s := NeuronMCSummary{Devices: len(r.Samples), Seed: r.Seed, TrimVDD: r.Config.TrimVDD, Failed: r.Failed, Dead: r.Dead,
-		OffAbove50mV: r.OffAbove, SwitchingDevices: len(mx), Seconds: r.Seconds}
+		OffAbove50mV: r.OffAbove, SwitchingDevices: len(mx), Seconds: r.Seconds,
+		VDDMargin: r.Setup.Neuron.VDD - r.Setup.Device.Memristor.Vth}
+	if n := len(r.Samples); n > 0 {
+		s.SwitchingFraction = float64(len(mx)) / float64(n)
+		s.OffAbove50mVFraction = float64(r.OffAbove) / float64(n)
+	}
 	a, b := neuronStats(th)
 	s.ThresholdMedian, s.ThresholdSigma = neuronNum(a), neuronNum(b)
 	a, b = neuronStats(i90)
@@ -512,18 +585,79 @@ func WriteNeuronMonteCarlo(dir string, r *experiment.NeuronMonteCarloResult, plo
 	}
 	trim := "shared VDD"
 	if r.Config.TrimVDD {
-		trim = "VDD trimmed to each memristor's Vth"
+		trim = fmt.Sprintf("supply trimmed to each memristor, Vth + %.0f mV", 1e3*(r.Setup.Neuron.VDD-r.Setup.Device.Memristor.Vth))
 	}
-	if err := LinePlot(filepath.Join(dir, "montecarlo"), Axes{
-		Title: fmt.Sprintf("%d sampled neurons (%s): %d never switch", len(r.Samples), trim, r.Dead),
-		X:     "input current (µA)", Y: "Vout / VDD", YMin: -0.02, YMax: 1.1}, curves...); err != nil {
+	ax := Axes{Title: fmt.Sprintf("%d sampled neurons (%s): %d never switch", len(r.Samples), trim, r.Dead),
+		X: "input current (µA)", Y: "Vout / VDD (–)", YMin: -0.02, YMax: 1.1}
+	mp := newPlot(ax)
+	// The device-to-device spread as a band (min-max over the neurons) and
+	// the median, when every curve has the same currents.
+	lo, med, hi, spread := curveSpread(curves)
+	if spread {
+		if err := AddBand(mp, fmt.Sprintf("min - max over %d neurons", len(curves)), curves[0].X, lo, hi, Palette[0]); err != nil {
+			return s, err
+		}
+	}
+	for i := range curves {
+		curves[i].Color = withAlpha(Palette[(i+1)%len(Palette)], 150)
+	}
+	if err := addSeries(mp, ax, 0, curves...); err != nil {
+		return s, err
+	}
+	if spread {
+		if err := addSeries(mp, ax, 0, Series{Name: "median", X: curves[0].X, Y: med, Color: color.Black}); err != nil {
+			return s, err
+		}
+	}
+	if err := Save(mp, filepath.Join(dir, "montecarlo")); err != nil {
 		return s, err
 	}
 	uA := neuronScale(sp.I, 1e6)
-	return s, LinePlot(filepath.Join(dir, "montecarlo_spread"), Axes{
-		Title: fmt.Sprintf("Spread of Vout over %d neurons (%s)", sp.N, trim),
-		X:     "input current (µA)", Y: "Vout (V)", YMin: -0.05, YMax: 2.9},
-		Series{Name: "median", X: uA, Y: sp.Median}, Series{Name: "mean", X: uA, Y: sp.Mean},
-		Series{Name: "5 %", X: uA, Y: sp.P05}, Series{Name: "95 %", X: uA, Y: sp.P95},
-		Series{Name: "min", X: uA, Y: sp.Min}, Series{Name: "max", X: uA, Y: sp.Max})
+	ax = Axes{Title: fmt.Sprintf("Spread of Vout over %d neurons (%s)", sp.N, trim),
+		X: "input current (µA)", Y: "Vout (V)", YMin: -0.05, YMax: 2.3}
+	p := newPlot(ax)
+	if err := addBandAlpha(p, "min - max", uA, sp.Min, sp.Max, Palette[0], 40); err != nil {
+		return s, err
+	}
+	if err := addBandAlpha(p, "5 - 95 %", uA, sp.P05, sp.P95, Palette[0], 90); err != nil {
+		return s, err
+	}
+	if err := addSeries(p, ax, 0, Series{Name: "median", X: uA, Y: sp.Median},
+		Series{Name: "mean", X: uA, Y: sp.Mean, Dashed: true, Color: Palette[1]}); err != nil {
+		return s, err
+	}
+	return s, Save(p, filepath.Join(dir, "montecarlo_spread"))
+}
+
+// curveSpread returns, per point, the minimum, median and maximum of
+// curves that share their X values; ok is false if they do not.
+func curveSpread(curves []Series) (lo, med, hi []float64, ok bool) {
+	if len(curves) < 2 {
+		return nil, nil, nil, false
+	}
+	n := len(curves[0].X)
+	for _, c := range curves {
+		if len(c.X) != n || len(c.Y) != n {
+			return nil, nil, nil, false
+		}
+		for k := range c.X {
+			if c.X[k] != curves[0].X[k] {
+				return nil, nil, nil, false
+			}
+		}
+	}
+	v := make([]float64, len(curves))
+	for k := 0; k < n; k++ {
+		for i, c := range curves {
+			v[i] = c.Y[k]
+		}
+		slices.Sort(v)
+		lo, hi = append(lo, v[0]), append(hi, v[len(v)-1])
+		m := v[len(v)/2]
+		if len(v)%2 == 0 {
+			m = (v[len(v)/2-1] + m) / 2
+		}
+		med = append(med, m)
+	}
+	return lo, med, hi, true
 }

@@ -487,7 +487,8 @@ func paperHeadlines(r *experiment.PaperResult, s *PaperSummary) []PaperValue {
 		for _, sc := range e.Scenarios {
 			var paperN *float64
 			pt := "– (the paper gives energy per activation only)"
-			who := map[string]string{"paper": "the paper's neuron (0.5 pJ, 650 ns)", "device": "our device-level neuron", "circuit": "our 2T-1M circuit"}[sc.Name]
+			who := map[string]string{"paper": "the paper's neuron (0.5 pJ, 650 ns)", "device": "our device-level neuron", "circuit": "our 2T-1M circuit (VDD + input)",
+				"circuit-memristor": "the memristor in our 2T-1M circuit", "circuit-quasistatic": "the memristor in our 2T-1M circuit without parasitics"}[sc.Name]
 			h.add("energy."+sc.Name+".neurons_per_inference_J", "energy", fmt.Sprintf("%d hidden neurons per inference, %s", sc.Neurons, who), "J", sc.NeuronsEnergy, paperN, pt, src)
 			h.add("energy."+sc.Name+".crossbar_per_inference_J", "energy", fmt.Sprintf("crossbar read energy per inference, arrays read %s each (%s)", experiment.FormatTime(sc.ReadTime), who), "J", sc.Crossbar, nil, pt, src)
 			h.add("energy."+sc.Name+".total_per_inference_J", "energy", "energy per inference, neurons + arrays, "+who, "J", sc.Total, nil, pt, src)
@@ -497,8 +498,14 @@ func paperHeadlines(r *experiment.PaperResult, s *PaperSummary) []PaperValue {
 			switch {
 			case strings.Contains(a.Name, "VO2"):
 				h.add("energy.ratio_vo2_over_ours", "text", "Mott VO2 ReLU (199.5 pJ) / our device-level energy per activation", "x", a.RatioToOurs, fp(a.PerActivation/experiment.PaperEnergy), "~400x (199.5 pJ / 0.5 pJ)", src)
+				h.add("energy.ratio_vo2_over_circuit_quasistatic", "text", "Mott VO2 ReLU / the memristor's energy per activation in our circuit without parasitics", "x", a.RatioToCircuitQuasiStatic, fp(a.PerActivation/experiment.PaperEnergy), "~400x", src)
+				h.add("energy.ratio_vo2_over_circuit_memristor", "text", "Mott VO2 ReLU / the memristor's energy per activation in our circuit with parasitics", "x", a.RatioToCircuitMemristor, fp(a.PerActivation/experiment.PaperEnergy), "~400x", src)
+				h.add("energy.ratio_vo2_over_circuit_total", "text", "Mott VO2 ReLU / our whole circuit's energy per activation (VDD + input)", "x", a.RatioToCircuit, fp(a.PerActivation/experiment.PaperEnergy), "~400x", src)
 			case strings.Contains(a.Name, "CMOS"):
 				h.add("energy.ratio_cmos_over_ours", "Table 1", "analog CMOS sigmoid (3410 pJ) / our device-level energy per activation", "x", a.RatioToOurs, fp(a.PerActivation/experiment.PaperEnergy), "6820x (3410 pJ / 0.5 pJ)", src)
+				h.add("energy.ratio_cmos_over_circuit_quasistatic", "Table 1", "analog CMOS sigmoid / the memristor's energy per activation in our circuit without parasitics", "x", a.RatioToCircuitQuasiStatic, fp(a.PerActivation/experiment.PaperEnergy), "6820x", src)
+				h.add("energy.ratio_cmos_over_circuit_memristor", "Table 1", "analog CMOS sigmoid / the memristor's energy per activation in our circuit with parasitics", "x", a.RatioToCircuitMemristor, fp(a.PerActivation/experiment.PaperEnergy), "6820x", src)
+				h.add("energy.ratio_cmos_over_circuit_total", "Table 1", "analog CMOS sigmoid / our whole circuit's energy per activation (VDD + input)", "x", a.RatioToCircuit, fp(a.PerActivation/experiment.PaperEnergy), "6820x", src)
 			}
 		}
 		h.add("energy.crossbar_accuracy", "Fig. 4 (arrays)", fmt.Sprintf("test accuracy of the %s network on crossbar arrays (%d images)", e.Run, e.Images), "fraction", e.CrossbarAccuracy, nil, "–", src)
@@ -670,13 +677,13 @@ func paperPage(r *experiment.PaperResult, s *PaperSummary, c paperCommands) (HTM
 	}
 	mc, mt := p.MonteCarlo, p.MonteCarloTrim
 	neu.Figures = append(neu.Figures,
-		fig("mc", "Fig. S6", fmt.Sprintf("%d neurons with device-to-device variation, shared VDD", mc.Devices), "neuron/montecarlo/montecarlo.png",
+		fig("mc", "Fig. S6", fmt.Sprintf("%d neurons with device-to-device variation, one shared VDD (not the design: --trim-vdd=false)", mc.Devices), "neuron/montecarlo/montecarlo.png",
 			"25 memristors: uniform volatile and incremental behaviour",
-			fmt.Sprintf("%d of %d never switch (their memristor threshold lies above VDD); %d off level ≥ 50 mV", mc.Dead, mc.Devices, mc.OffAbove50mV),
-			c.neuron("montecarlo", "montecarlo", seed), "neuron/montecarlo/montecarlo.csv", "neuron/montecarlo/montecarlo_devices.csv", "neuron/montecarlo/montecarlo.json"),
-		fig("mctrim", "Fig. S6", "The same population with VDD trimmed to each memristor's threshold", "neuron/montecarlo-trim/montecarlo.png",
-			"–", fmt.Sprintf("%d of %d never switch; I90 %s ± %s", mt.Dead, mt.Devices, si(float64(mt.I90Median), "A"), si(float64(mt.I90Sigma), "A")),
-			c.neuron("montecarlo", "montecarlo-trim", seed+" --trim-vdd"), "neuron/montecarlo-trim/montecarlo.csv", "neuron/montecarlo-trim/montecarlo.json"),
+			fmt.Sprintf("%d of %d never switch (their memristor threshold lies above VDD); %d off level ≥ 50 mV: no shared VDD fits a 2 %% threshold spread (docs/neuron.md §7)", mc.Dead, mc.Devices, mc.OffAbove50mV),
+			c.neuron("montecarlo", "montecarlo", seed+" --trim-vdd=false"), "neuron/montecarlo/montecarlo.csv", "neuron/montecarlo/montecarlo_devices.csv", "neuron/montecarlo/montecarlo.json"),
+		fig("mctrim", "Fig. S6", "The same population with each neuron's supply trimmed to its memristor's threshold + the 20 mV margin (the design)", "neuron/montecarlo-trim/montecarlo.png",
+			"–", fmt.Sprintf("%d of %d switch, %d off level ≥ 50 mV; I90 %s ± %s", mt.SwitchingDevices, mt.Devices, mt.OffAbove50mV, si(float64(mt.I90Median), "A"), si(float64(mt.I90Sigma), "A")),
+			c.neuron("montecarlo", "montecarlo-trim", seed), "neuron/montecarlo-trim/montecarlo.csv", "neuron/montecarlo-trim/montecarlo.json"),
 	)
 	page.Sections = append(page.Sections, neu)
 
@@ -712,9 +719,10 @@ func paperPage(r *experiment.PaperResult, s *PaperSummary, c paperCommands) (HTM
 			ratioFinal = append(ratioFinal, fmt.Sprintf("%s %.3f", strings.TrimPrefix(run.Folder, "runs/"), run.UpdateRatioFinal))
 		}
 	}
-	sys.Figures = append(sys.Figures,
-		fig("fig4c", "Fig. 4c", "Test accuracy per epoch", "fig4/fig4c_accuracy.png",
-			"sigmoid 91.2 %, ReLU 97 %, mReLU with 9.9 % variation 95.4 %", acc, fig4Cmd, "fig4/fig4_metrics.csv", "fig4/summary.json"),
+	f4c := fig("fig4c", "Fig. 4c", "Test accuracy per epoch, and a zoom on the last epochs", "fig4/fig4c_accuracy.png",
+		"sigmoid 91.2 %, ReLU 97 %, mReLU with 9.9 % variation 95.4 %", acc, fig4Cmd, "fig4/fig4_metrics.csv", "fig4/summary.json")
+	f4c.Wide = true // two panels
+	sys.Figures = append(sys.Figures, f4c,
 		fig("fig4d", "Fig. 4d", "Normalised training loss per epoch", "fig4/fig4d_loss.png",
 			"the loss falls faster with ReLU and mReLU than with sigmoid", finalLosses(f4), fig4Cmd, "fig4/fig4_metrics.csv"),
 	)
@@ -754,10 +762,11 @@ func paperPage(r *experiment.PaperResult, s *PaperSummary, c paperCommands) (HTM
 		ov.Wide = true
 		ed.Figures = append(ed.Figures, ov)
 		for _, f := range e.Filters {
-			ed.Figures = append(ed.Figures,
-				fig("fig5-"+f.Name, "Fig. 5b-d", f.Name+" filter: four 10×10 patches (input, current, voltage)", "edges/"+f.Name+"_patches.png",
-					"the summation current depends in sign and size on the position; the neuron rectifies it", strings.Join(neg, "; "), edCmd,
-					"edges/"+f.Name+"_current_A.csv", "edges/"+f.Name+"_vout_V.csv"),
+			pf := fig("fig5-"+f.Name, "Fig. 5b-d", f.Name+" filter: four 10×10 patches (input, current in µA, voltage in V; each cell's value written in it)", "edges/"+f.Name+"_patches.png",
+				"the summation current depends in sign and size on the position; the neuron rectifies it", strings.Join(neg, "; "), edCmd,
+				"edges/"+f.Name+"_current_A.csv", "edges/"+f.Name+"_vout_V.csv")
+			pf.Wide = true // read cell by cell
+			ed.Figures = append(ed.Figures, pf,
 				fig("fig5c-"+f.Name, "Fig. 5", f.Name+" filter: summation current over the whole image", "edges/"+f.Name+"_current.png",
 					"signed summation currents", fmt.Sprintf("%s .. %s", si(float64(f.CurrentMin), "A"), si(float64(f.CurrentMax), "A")), edCmd, "edges/"+f.Name+"_current_A.csv"))
 		}

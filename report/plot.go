@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
-	"path/filepath"
+	"strconv"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -16,6 +16,14 @@ import (
 type Series struct {
 	Name string
 	X, Y []float64
+	// Lo and Hi, when as long as X, are the spread of Y at each X (over
+	// seeds, devices or cycles: min/max, a percentile range or ±σ), drawn
+	// as error bars (up to 30 points) or as a band (more points, or Band).
+	Lo, Hi []float64
+	Band   bool
+	// Dashed draws the line dashed; Color overrides the palette colour.
+	Dashed bool
+	Color  color.Color
 }
 
 // Axes describes a plot's labels and scales.
@@ -24,7 +32,13 @@ type Axes struct {
 	LogX, LogY  bool
 	// YMin/YMax fix the Y range when YMax > YMin.
 	YMin, YMax float64
+	// XMin/XMax fix the X range when XMax > XMin.
+	XMin, XMax float64
+	// IntX keeps the X ticks on whole numbers (epochs, counts).
+	IntX bool
 	// LegendLeft puts the legend in the top-left corner (default top-right).
+	// It is a preference: Save moves a legend that would cover data to the
+	// emptiest corner, or outside the axes (see placeLegend).
 	LegendLeft bool
 }
 
@@ -56,34 +70,69 @@ func newPlot(ax Axes) *plot.Plot {
 	if ax.YMax > ax.YMin {
 		p.Y.Min, p.Y.Max = ax.YMin, ax.YMax
 	}
+	if ax.XMax > ax.XMin {
+		p.X.Min, p.X.Max = ax.XMin, ax.XMax
+	}
 	p.Add(plotter.NewGrid())
 	p.Legend.Top = true
 	p.Legend.Left = ax.LegendLeft
+	applyStyle(p)
+	if ax.IntX {
+		p.X.Tick.Marker = niceTicks{Integer: true}
+	}
 	return p
 }
 
 // LinePlot draws series as lines and saves the plot as base.png and
-// base.svg.
+// base.svg. A series with Lo and Hi (as long as X) also shows its spread:
+// error bars when it has few points, a shaded band otherwise.
 func LinePlot(base string, ax Axes, series ...Series) error {
 	p := newPlot(ax)
+	if err := addSeries(p, ax, 0, series...); err != nil {
+		return fmt.Errorf("report: plot %s: %w", base, err)
+	}
+	return Save(p, base)
+}
+
+// addSeries adds series to p as lines (with glyphs up to 60 points), their
+// spreads as error bars or bands; colours start at Palette[color0].
+func addSeries(p *plot.Plot, ax Axes, color0 int, series ...Series) error {
+	keep := func(x, y float64) bool {
+		return !(math.IsNaN(x) || math.IsNaN(y) || math.IsInf(x, 0) || math.IsInf(y, 0) || (ax.LogX && x <= 0) || (ax.LogY && y <= 0))
+	}
 	for i, s := range series {
+		c := Palette[(color0+i)%len(Palette)]
+		if s.Color != nil {
+			c = s.Color
+		}
+		if len(s.Lo) == len(s.X) && len(s.Hi) == len(s.X) && len(s.X) > 0 {
+			var err error
+			if s.Band || len(s.X) > 30 {
+				err = AddBand(p, "", s.X, s.Lo, s.Hi, c)
+			} else {
+				err = AddErrorBars(p, s.X, s.Y, s.Lo, s.Hi, c)
+			}
+			if err != nil {
+				return err
+			}
+		}
 		xy := make(plotter.XYs, 0, len(s.X))
 		for k := range s.X {
-			x, y := s.X[k], s.Y[k]
-			if math.IsNaN(x) || math.IsNaN(y) || math.IsInf(y, 0) || (ax.LogX && x <= 0) || (ax.LogY && y <= 0) {
-				continue
+			if keep(s.X[k], s.Y[k]) {
+				xy = append(xy, plotter.XY{X: s.X[k], Y: s.Y[k]})
 			}
-			xy = append(xy, plotter.XY{X: x, Y: y})
 		}
 		if len(xy) == 0 {
 			continue
 		}
 		l, pts, err := plotter.NewLinePoints(xy)
 		if err != nil {
-			return fmt.Errorf("report: plot %s: %w", base, err)
+			return err
 		}
-		c := Palette[i%len(Palette)]
 		l.Color, l.Width = c, vg.Points(1.5)
+		if s.Dashed {
+			l.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
+		}
 		pts.Color, pts.Shape, pts.Radius = c, draw.CircleGlyph{}, vg.Points(2)
 		if len(xy) > 60 {
 			pts.Radius = 0
@@ -93,7 +142,7 @@ func LinePlot(base string, ax Axes, series ...Series) error {
 			p.Legend.Add(s.Name, l)
 		}
 	}
-	return Save(p, base)
+	return nil
 }
 
 // Bars is one histogram: counts over consecutive bins [Edges[i], Edges[i+1]).
@@ -141,8 +190,11 @@ func HistPlot(base string, ax Axes, hs ...Bars) error {
 		l.FillColor = color.NRGBA{uint8(r >> 8), uint8(g >> 8), uint8(b >> 8), 50}
 		p.Add(l)
 		if h.Name != "" {
-			p.Legend.Add(h.Name, l)
+			p.Legend.Add(h.Name, swatch{Fill: l.FillColor, Line: l.LineStyle})
 		}
+	}
+	if !ax.LogY && p.Y.Max > 0 && !(ax.YMax > ax.YMin) {
+		p.Y.Max *= 1.05 // the highest bar off the frame
 	}
 	return Save(p, base)
 }
@@ -175,27 +227,10 @@ func fixLogAxes(p *plot.Plot) {
 	}
 }
 
-// Save writes p as base.png and base.svg.
+// Save writes p as base.png and base.svg at PlotWidth x PlotHeight, in
+// the report's style (applyStyle, placeLegend).
 func Save(p *plot.Plot, base string) error {
-	fixLogAxes(p)
-	for _, ext := range []string{".png", ".svg"} {
-		var buf bufferWriter
-		err := renderSafely(func() error {
-			w, err := p.WriterTo(PlotWidth, PlotHeight, ext[1:])
-			if err != nil {
-				return err
-			}
-			_, err = w.WriteTo(&buf)
-			return err
-		})
-		if err != nil {
-			return fmt.Errorf("report: render %s%s: %w", base, ext, err)
-		}
-		if err := WriteFileAtomic(filepath.Clean(base+ext), buf.b); err != nil {
-			return err
-		}
-	}
-	return nil
+	return SaveFigure(base, Figure{Panels: []Panel{{Plot: p}}})
 }
 
 // renderSafely runs draw and returns its error; a panic inside it (gonum
@@ -215,32 +250,102 @@ type bufferWriter struct{ b []byte }
 
 func (w *bufferWriter) Write(p []byte) (int, error) { w.b = append(w.b, p...); return len(p), nil }
 
-// decadeTicks labels powers of ten on a log axis, thinning them so that at
-// most eight carry a label (1e-5 style), with unlabelled minor ticks at the
-// other decades.
+// decadeTicks labels a log axis: every power of ten (thinned to at most
+// eight labels), with minor ticks at 2..9 times each; when fewer than two
+// powers of ten fall in the range it labels the 2 and 5 multiples too,
+// and if that is still fewer than two, every multiple, and on a range
+// too short for that the 1-2-5 ticks of a linear axis, so that a log axis
+// always reads with at least two labelled ticks.
 type decadeTicks struct{}
 
 // Ticks implements plot.Ticker.
 func (decadeTicks) Ticks(lo, hi float64) []plot.Tick {
-	if !(lo > 0) || !(hi > lo) {
+	if !(lo > 0) || !(hi > lo) || math.IsInf(hi, 0) {
 		return nil
 	}
+	const eps = 1e-9
 	a, b := int(math.Floor(math.Log10(lo))), int(math.Ceil(math.Log10(hi)))
+	in := func(v float64) bool { return v >= lo*(1-eps) && v <= hi*(1+eps) }
+	decadesIn := 0
+	for e := a; e <= b; e++ {
+		if in(math.Pow(10, float64(e))) {
+			decadesIn++
+		}
+	}
 	step := 1
-	for (b-a)/step > 8 {
+	for decadesIn/step > 8 {
 		step++
+	}
+	// mantissas labelled besides 1
+	var label map[int]bool
+	switch {
+	case decadesIn >= 2:
+	default:
+		label = map[int]bool{2: true, 5: true}
+		n := decadesIn
+		for e := a; e <= b; e++ {
+			for _, m := range []int{2, 5} {
+				if in(float64(m) * math.Pow(10, float64(e))) {
+					n++
+				}
+			}
+		}
+		if n < 2 {
+			label = map[int]bool{2: true, 3: true, 4: true, 5: true, 6: true, 7: true, 8: true, 9: true}
+		}
 	}
 	var ts []plot.Tick
 	for e := a; e <= b; e++ {
-		v := math.Pow(10, float64(e))
-		if v < lo || v > hi {
+		d := math.Pow(10, float64(e))
+		for m := 1; m <= 9; m++ {
+			if m > 1 && step > 1 { // many decades: minor ticks at decades only
+				break
+			}
+			v := float64(m) * d
+			if !in(v) {
+				continue
+			}
+			t := plot.Tick{Value: v}
+			if (m == 1 && ((e%step)+step)%step == 0) || label[m] {
+				t.Label = "x"
+			}
+			ts = append(ts, t)
+		}
+	}
+	if n := len(tickLabels(ts)); n < 2 {
+		// Less than a factor 2 of range: 1-2-5 ticks as on a linear axis.
+		return niceTicks{}.Ticks(lo, hi)
+	}
+	// One label format for the whole axis: plain numbers between 1e-3 and
+	// 1e4, "2e-7" otherwise.
+	plain := true
+	for _, t := range ts {
+		if t.Label != "" && (t.Value < 1e-3*(1-eps) || t.Value >= 1e4*(1-eps)) {
+			plain = false
+		}
+	}
+	for i, t := range ts {
+		if t.Label == "" {
 			continue
 		}
-		t := plot.Tick{Value: v}
-		if e%step == 0 {
-			t.Label = fmt.Sprintf("1e%d", e)
+		if plain {
+			ts[i].Label = strconv.FormatFloat(t.Value, 'g', 3, 64)
+			continue
 		}
-		ts = append(ts, t)
+		e := int(math.Floor(math.Log10(t.Value) + eps))
+		m := int(math.Round(t.Value / math.Pow(10, float64(e))))
+		ts[i].Label = fmt.Sprintf("%de%d", m, e)
 	}
 	return ts
+}
+
+// tickLabels returns the non-empty labels of ts.
+func tickLabels(ts []plot.Tick) []string {
+	var out []string
+	for _, t := range ts {
+		if t.Label != "" {
+			out = append(out, t.Label)
+		}
+	}
+	return out
 }

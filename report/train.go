@@ -150,11 +150,11 @@ func WriteTrain(dir string, r *experiment.TrainRun) (TrainSummary, error) {
 		return s, err
 	}
 	name := r.Params.Act
-	if err := LinePlot(filepath.Join(dir, "accuracy"), Axes{Title: "Test accuracy per epoch", X: "epoch", Y: "test accuracy"},
-		Series{Name: name, X: epochs, Y: s.TestAccuracyPerEpoch}); err != nil {
+	if err := LinePlot(filepath.Join(dir, "accuracy"), Axes{Title: "Test accuracy per epoch", X: "epoch (–)", Y: "test accuracy (%)", XMin: 0, XMax: 1, IntX: true},
+		Series{Name: name, X: epochs, Y: scaled(s.TestAccuracyPerEpoch, 100)}); err != nil {
 		return s, err
 	}
-	if err := LinePlot(filepath.Join(dir, "loss"), Axes{Title: "Normalised training loss per epoch", X: "epoch", Y: "loss / ln(classes)"},
+	if err := LinePlot(filepath.Join(dir, "loss"), Axes{Title: "Normalised training loss per epoch", X: "epoch (–)", Y: "training loss / ln(classes) (–)", XMin: 0, XMax: 1, IntX: true},
 		Series{Name: name, X: epochs, Y: s.NormTrainLossPerEpoch}); err != nil {
 		return s, err
 	}
@@ -178,7 +178,7 @@ func WriteTrain(dir string, r *experiment.TrainRun) (TrainSummary, error) {
 	if err := WriteCSV(filepath.Join(dir, "neuron_input_hist.csv"), []string{"layer", "lo", "hi", "count"}, preRows); err != nil {
 		return s, err
 	}
-	if err := HistPlot(filepath.Join(dir, "neuron_input_hist"), Axes{Title: "Neuron inputs (pre-activations) after training, test set", X: "neuron input", Y: "fraction of inputs"}, preBars...); err != nil {
+	if err := HistPlot(filepath.Join(dir, "neuron_input_hist"), Axes{Title: "Neuron inputs (pre-activations) after training, test set", X: "neuron input z (–)", Y: "fraction of inputs (–)"}, preBars...); err != nil {
 		return s, err
 	}
 	// Weight updates: every layer to CSV, first and last in the plot.
@@ -199,7 +199,7 @@ func WriteTrain(dir string, r *experiment.TrainRun) (TrainSummary, error) {
 	if err := WriteCSV(filepath.Join(dir, "weight_update_hist.csv"), []string{"layer", "abs_lo", "abs_hi", "count"}, updRows); err != nil {
 		return s, err
 	}
-	if err := HistPlot(filepath.Join(dir, "weight_update_hist"), Axes{Title: "|weight update| per step, final epoch: first vs last layer", X: "|ΔW| (log scale)", Y: "fraction of updates per decade", LogX: true, LegendLeft: true}, updBars...); err != nil {
+	if err := HistPlot(filepath.Join(dir, "weight_update_hist"), Axes{Title: "|weight update| per step, final epoch: first vs last layer", X: "|ΔW| per step (–)", Y: "fraction of updates (1/decade)", LogX: true, LegendLeft: true}, updBars...); err != nil {
 		return s, err
 	}
 	return s, nil

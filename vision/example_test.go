@@ -26,6 +26,6 @@ func Example() {
 			s.VoutMin, s.VoutMax, s.PearsonReLU)
 	}
 	// Output:
-	// vertical 160x160  I -4.98..+4.90 µA  negative 55%  Vout 0.032..1.53 V  r = 0.996
-	// lateral  160x160  I -4.28..+4.15 µA  negative 41%  Vout 0.032..1.32 V  r = 0.995
+	// vertical 160x160  I -4.98..+4.90 µA  negative 55%  Vout 0.035..1.51 V  r = 0.993
+	// lateral  160x160  I -4.28..+4.15 µA  negative 41%  Vout 0.035..1.28 V  r = 0.984
 }

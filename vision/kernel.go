@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/mrelu/mrelu/internal/clip"
 )
 
 // ErrBadKernel is wrapped by every error of ParseKernel and LoadKernel
@@ -137,11 +139,11 @@ func checkName(name string) error {
 		return fmt.Errorf("%w: the name must have 1 to 64 characters", ErrBadKernel)
 	}
 	if name[0] == '.' {
-		return fmt.Errorf("%w: the name %q must not start with '.'", ErrBadKernel, name)
+		return fmt.Errorf("%w: the name %q must not start with '.'", ErrBadKernel, clip.String(name))
 	}
 	for _, r := range name {
 		if !nameRune(r) {
-			return fmt.Errorf("%w: the name %q may only hold letters, digits, '_', '-' and '.'", ErrBadKernel, name)
+			return fmt.Errorf("%w: the name %q may only hold letters, digits, '_', '-' and '.'", ErrBadKernel, clip.String(name))
 		}
 	}
 	return nil
@@ -187,7 +189,7 @@ func LoadKernel(path string) (Kernel, error) {
 		return Kernel{}, fmt.Errorf("vision: kernel file %s: %w", path, err)
 	}
 	if len(data) > MaxKernelFileBytes {
-		return Kernel{}, fmt.Errorf("vision: kernel file %s: %w: larger than %d bytes", path, ErrBadKernel, MaxKernelFileBytes)
+		return Kernel{}, fmt.Errorf("vision: kernel file %s is larger than %d KiB (the limit for a kernel file): %w", path, MaxKernelFileBytes>>10, ErrBadKernel)
 	}
 	return ParseKernel(path, data)
 }
@@ -273,7 +275,7 @@ func parseKernelText(path string, data []byte) (Kernel, error) {
 			continue
 		}
 		if row == 3 {
-			return Kernel{}, bad("a fourth row %q: a kernel has exactly 3 rows", strings.TrimSpace(text))
+			return Kernel{}, bad("a fourth row %q: a kernel has exactly 3 rows", clip.String(strings.TrimSpace(text)))
 		}
 		if len(fields) != 3 {
 			return Kernel{}, bad("row %d has %d numbers, want 3", row+1, len(fields))
@@ -281,7 +283,7 @@ func parseKernelText(path string, data []byte) (Kernel, error) {
 		for c, f := range fields {
 			v, err := strconv.ParseFloat(f, 64)
 			if err != nil {
-				return Kernel{}, bad("row %d, column %d: %q is not a number", row+1, c+1, f)
+				return Kernel{}, bad("row %d, column %d: %q is not a number", row+1, c+1, clip.String(f))
 			}
 			if err := checkWeight(v); err != nil {
 				return Kernel{}, fmt.Errorf("vision: kernel file %s:%d: row %d, column %d: %w", path, line, row+1, c+1, err)
@@ -409,7 +411,7 @@ func parseKernelJSON(path string, data []byte) (Kernel, error) {
 					if err == nil {
 						err = checkWeight(v)
 					} else {
-						err = fmt.Errorf("%w: %s is out of range", ErrBadKernel, n)
+						err = fmt.Errorf("%w: %s is out of range", ErrBadKernel, clip.String(string(n)))
 					}
 					if err != nil {
 						return Kernel{}, fmt.Errorf("vision: kernel file %s:%d: row %d, column %d: %w", path, at(), r+1, c+1, err)
@@ -453,9 +455,9 @@ func tokenString(t json.Token) string {
 	case json.Delim:
 		return fmt.Sprintf("%q", string(v))
 	case string:
-		return strconv.Quote(v)
+		return strconv.Quote(clip.String(v))
 	case nil:
 		return "null"
 	}
-	return fmt.Sprint(t)
+	return clip.String(fmt.Sprint(t))
 }

@@ -148,6 +148,9 @@ func FuzzParseKernel(f *testing.F) {
 		"1 2 3\n4 5\n7 8 9\n",
 		"0 0 0\n0 0 0\n0 0 0\n",
 		"1 2 3\n4 5 6\n7 8 9\n1 1 1\n",
+		"1 2 3\n4 5 6\n7 8 9\n" + strings.Repeat("x", 3000) + "\n",
+		"1 2 " + strings.Repeat("9", 3000) + "e9999\n",
+		`{"kernel": "` + strings.Repeat("s", 3000) + `"}`,
 		"1e308 -1e308 0\n0 0 0\n0 0 0\n",
 		"nan inf -inf\n0 0 0\n0 0 0\n",
 		`{"name": "sobel", "kernel": [[-1,0,1],[-2,0,2],[-1,0,1]]}`,
@@ -169,6 +172,9 @@ func FuzzParseKernel(f *testing.F) {
 			}
 			if !strings.Contains(err.Error(), "fuzz.txt") {
 				t.Fatalf("error does not name the file: %v", err)
+			}
+			if len(err.Error()) > 300 {
+				t.Fatalf("error of %d bytes quotes the input: %.100q", len(err.Error()), err)
 			}
 			return
 		}

@@ -7,15 +7,15 @@ import (
 	"github.com/mrelu/mrelu/neuron"
 )
 
-// Default transfer sweep of the neuron: −2 µA to 10 µA in 400 points
-// (30 nA apart). It covers the off region, the knee (~0.6 µA), the linear
-// rise and the saturation (~6.5 µA) of the default mReLU; beyond its ends
-// the evaluator holds the end values (off level below, saturation above),
-// which is what the circuit does there.
+// Default transfer sweep of the neuron: −1 µA to 4 µA in 501 points
+// (10 nA apart). It covers the off region, the knee (~0.05 µA), the linear
+// rise and the saturation (~1.6 µA) of the default mReLU; beyond its ends
+// the evaluator holds the end values (off level below, the envelope's
+// saturation above).
 const (
-	DefaultTransferIMin   = -2e-6
-	DefaultTransferIMax   = 10e-6
-	DefaultTransferPoints = 400
+	DefaultTransferIMin   = -1e-6
+	DefaultTransferIMax   = 4e-6
+	DefaultTransferPoints = 501
 )
 
 // OnsetTolerance is how far above its off level (V) the neuron's output

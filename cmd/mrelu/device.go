@@ -86,14 +86,9 @@ func (c *commonFlags) deviceSetup(invalid error) (device.Params, string, error) 
 // params.json of every device run can be fed back; everything else goes
 // through device.DecodeParams, whose errors name the key.
 func loadDeviceParams(path string) (device.Params, error) {
-	f, err := os.Open(path)
+	data, err := readParamsFile(path)
 	if err != nil {
 		return device.DefaultParams(), err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, 4<<20))
-	if err != nil {
-		return device.DefaultParams(), fmt.Errorf("%s: %w", path, err)
 	}
 	var top map[string]json.RawMessage
 	if json.Unmarshal(data, &top) == nil {
@@ -109,6 +104,18 @@ func loadDeviceParams(path string) (device.Params, error) {
 		return p, fmt.Errorf("%s: %w", path, err)
 	}
 	return p, nil
+}
+
+// readParamsFile reads a parameter file of at most device.MaxParamsBytes,
+// the limit every parameter loader shares ("params file X is larger than
+// 1 MiB (the limit for a parameter file)").
+func readParamsFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return device.ReadParamsData(f, path)
 }
 
 // ---------------------------------------------------------------------------
@@ -146,22 +153,22 @@ func runDeviceIV(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	st := func(name string, d report.DeviceStats) {
-		fmt.Fprintf(stdout, "%-4s median %.3f V  sigma %.3f V  range [%.3f, %.3f] V\n", name, float64(d.Median), float64(d.Sigma), float64(d.Min), float64(d.Max))
+		outf(stdout, "%-4s median %.3f V  sigma %.3f V  range [%.3f, %.3f] V\n", name, float64(d.Median), float64(d.Sigma), float64(d.Min), float64(d.Max))
 	}
-	fmt.Fprintf(stdout, "%d cycles, Icc = %g A:\n", s.Cycles, s.IccA)
+	outf(stdout, "%d cycles, Icc = %g A:\n", s.Cycles, s.IccA)
 	st("set", s.Set)
 	st("hold", s.Hold)
 	ov := "no"
 	if s.Overlap {
 		ov = "YES"
 	}
-	fmt.Fprintf(stdout, "set > hold in %d of %d cycles; overlap %s (gap %.3f V)\n", s.SetAboveHold, s.Cycles, ov, float64(s.GapV))
+	outf(stdout, "set > hold in %d of %d cycles; overlap %s (gap %.3f V)\n", s.SetAboveHold, s.Cycles, ov, float64(s.GapV))
 	sw := "no switching"
 	if s.NegativeSwitch {
 		sw = "SWITCHED"
 	}
-	fmt.Fprintf(stdout, "negative sweep to %g V: max |I| = %.3g A (%.2f %% of Icc), %s\n", s.NegativeVNegV, s.NegativeMaxI, 100*s.NegativeMaxIcc, sw)
-	fmt.Fprintf(stdout, "wrote %s\n", dir)
+	outf(stdout, "negative sweep to %g V: max |I| = %.3g A (%.2f %% of Icc), %s\n", s.NegativeVNegV, s.NegativeMaxI, 100*s.NegativeMaxIcc, sw)
+	outf(stdout, "wrote %s\n", dir)
 	if s.NullReason != "" {
 		// Degenerate: the files are written, but the run measured nothing.
 		return fmt.Errorf("device iv: %s (see %s); lower --icc or raise --vmax", s.NullReason, filepath.Join(dir, "iv_summary.json"))
@@ -196,10 +203,10 @@ func runDeviceSweep(args []string, stdout, stderr io.Writer) error {
 	if !s.Monotone {
 		mono = "NOT monotone"
 	}
-	fmt.Fprintf(stdout, "R(0) = %.3g ohm (zero bias, relaxed)\nR(%.3g A) = %.3g ohm -> R(%.3g A) = %.3g ohm: %.2f decades, %s\n",
+	outf(stdout, "R(0) = %.3g ohm (zero bias, relaxed)\nR(%.3g A) = %.3g ohm -> R(%.3g A) = %.3g ohm: %.2f decades, %s\n",
 		s.R0Ohm, s.RFirst.IA, s.RFirst.ROhm, s.RLast.IA, s.RLast.ROhm, s.Decades, mono)
-	fmt.Fprintf(stdout, "max G = %.3g S = %.3f G0; max |v - (Vth - RD*I)| = %.3g V for I >= 0.1 uA\n", s.GMaxS, s.GMaxOver, float64(s.MaxDevV))
-	fmt.Fprintf(stdout, "wrote %s\n", dir)
+	outf(stdout, "max G = %.3g S = %.3f G0; max |v - (Vth - RD*I)| = %.3g V for I >= 0.1 uA\n", s.GMaxS, s.GMaxOver, float64(s.MaxDevV))
+	outf(stdout, "wrote %s\n", dir)
 	return nil
 }
 
@@ -238,23 +245,23 @@ func runDevicePulse(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "single %g V pulse through %g ohm: latency %.0f ns (paper %.0f ns), energy %.3f pJ (paper %.1f pJ), saturated %v\n",
+	outf(stdout, "single %g V pulse through %g ohm: latency %.0f ns (paper %.0f ns), energy %.3f pJ (paper %.1f pJ), saturated %v\n",
 		s.AmplitudeV, s.SeriesROhm, float64(s.LatencyS)*1e9, s.PaperLatencyS*1e9, float64(s.EnergyJ)*1e12, s.PaperEnergyJ*1e12, s.Saturated)
 	if !s.Switched {
-		fmt.Fprintf(stdout, "warning: the %g V pulse did not set the device (R at its end %.3g ohm, insulating %.3g ohm); latency and relaxation describe no switching\n",
+		outf(stdout, "warning: the %g V pulse did not set the device (R at its end %.3g ohm, insulating %.3g ohm); latency and relaxation describe no switching\n",
 			s.AmplitudeV, s.RSetOhm, s.RInsulatingOhm)
 	}
-	fmt.Fprintf(stdout, "relaxation: R back within 10 %% of %.3g ohm after %.3g ms (state 1/e time %.3g ms)\n",
+	outf(stdout, "relaxation: R back within 10 %% of %.3g ohm after %.3g ms (state 1/e time %.3g ms)\n",
 		s.RInsulatingOhm, float64(s.RelaxationS)*1e3, float64(s.StateTauS)*1e3)
 	for _, l := range []report.DevicePulseLevel{s.Train.Low, s.Train.High} {
-		fmt.Fprintf(stdout, "pulse train %.3g A: R median %.4g ohm, CV %.2f %%, (max-min)/median %.2f %% over %d pulses (no variation: %.2g %%)\n",
+		outf(stdout, "pulse train %.3g A: R median %.4g ohm, CV %.2f %%, (max-min)/median %.2f %% over %d pulses (no variation: %.2g %%)\n",
 			l.CurrentA, float64(l.R.Median), 100*float64(l.CV), 100*float64(l.RelSpread), l.Pulses, 100*float64(l.NominalRelSpread))
 	}
 	if n := len(s.VoltagePulses); n > 0 {
 		a, b := s.VoltagePulses[0], s.VoltagePulses[n-1]
-		fmt.Fprintf(stdout, "voltage pulses: R %.3g ohm at %g V -> %.3g ohm at %g V\n", float64(a.ROhm), a.AmplitudeV, float64(b.ROhm), b.AmplitudeV)
+		outf(stdout, "voltage pulses: R %.3g ohm at %g V -> %.3g ohm at %g V\n", float64(a.ROhm), a.AmplitudeV, float64(b.ROhm), b.AmplitudeV)
 	}
-	fmt.Fprintf(stdout, "wrote %s\n", dir)
+	outf(stdout, "wrote %s\n", dir)
 	return nil
 }
 
@@ -283,11 +290,11 @@ func runDeviceTFT(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "nominal TFT: Vth %.3f V (extracted %.3f V), beta %.3g A/V^2, Id %.3g A at Vgs = %g V and %.3g A at Vgs = %g V (Vds = %g V)\n",
+	outf(stdout, "nominal TFT: Vth %.3f V (extracted %.3f V), beta %.3g A/V^2, Id %.3g A at Vgs = %g V and %.3g A at Vgs = %g V (Vds = %g V)\n",
 		s.NominalVthV, float64(s.NominalVthExtractedV), s.BetaAPerV2, s.IdOnA, s.OnOffBias[0], s.IdOffA, s.OnOffBias[1], s.OnOffBias[2])
-	fmt.Fprintf(stdout, "%d TFTs: Vth mean %.3f V, sigma %.4f V (extracted: mean %.3f V, sigma %.4f V); target %.3f V, paper %.3f V\n",
+	outf(stdout, "%d TFTs: Vth mean %.3f V, sigma %.4f V (extracted: mean %.3f V, sigma %.4f V); target %.3f V, paper %.3f V\n",
 		s.Devices, float64(s.Vth.Mean), float64(s.Vth.Sigma), float64(s.VthExtracted.Mean), float64(s.VthExtracted.Sigma), s.SigmaTargetV, s.PaperSigmaV)
-	fmt.Fprintf(stdout, "wrote %s\n", dir)
+	outf(stdout, "wrote %s\n", dir)
 	return nil
 }
 
@@ -328,11 +335,14 @@ func runDeviceFit(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "fit to %s: %d points, I from %.3g to %.3g A\n", s.Data, s.Points, s.IRangeA[0], s.IRangeA[1])
-	for _, k := range s.Free {
-		fmt.Fprintf(stdout, "  %-8s %.6g (start %.6g)\n", k, s.Fitted[k], s.Start[k])
+	outf(stdout, "fit to %s: %d points, I from %.3g to %.3g A\n", s.Data, s.Points, s.IRangeA[0], s.IRangeA[1])
+	if s.PointsUsed < s.Points {
+		outf(stdout, "  %d of them, spread evenly in log-current, in the fit's objective (see notes in fit.json)\n", s.PointsUsed)
 	}
-	fmt.Fprintf(stdout, "RMS log10 R error %.4f (%d evaluations, %s)\n", s.RMSLog10, s.Evaluations, s.Status)
-	fmt.Fprintf(stdout, "wrote %s (use --params %s)\n", dir, filepath.Join(dir, "params.json"))
+	for _, k := range s.Free {
+		outf(stdout, "  %-8s %.6g (start %.6g)\n", k, s.Fitted[k], s.Start[k])
+	}
+	outf(stdout, "RMS log10 R error %.4f (%d evaluations, %s)\n", s.RMSLog10, s.Evaluations, s.Status)
+	outf(stdout, "wrote %s (use --params %s)\n", dir, filepath.Join(dir, "params.json"))
 	return nil
 }

@@ -66,6 +66,7 @@ func runEdges(args []string, stdout, stderr io.Writer) error {
 	plots := fs.Bool("plots", true, "write the PNG/SVG figures (--plots=false: CSV and JSON only)")
 	out := fs.String("out", "", "output folder `DIR` (default: a new mrelu-out/edges-<time>)")
 	force := fs.Bool("force", false, "write into a non-empty --out")
+	maxMem := addMaxMemoryFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -96,6 +97,13 @@ func runEdges(args []string, stdout, stderr io.Writer) error {
 	if err := cfg.Validate(); err != nil {
 		return usagef("edges: %v", err)
 	}
+	// The memory budget, from the image's header (a regular file's; the
+	// built-in image is 160x160).
+	if w, h, ok := imageSize(cfg.Image); ok {
+		if err := checkMemory("edges", maxMem, experiment.EdgesMemory(cfg, w, h)); err != nil {
+			return err
+		}
+	}
 	dir := *out
 	if dir == "" {
 		dir = defaultOut("edges")
@@ -111,19 +119,19 @@ func runEdges(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "%s: %dx%d -> %dx%d (%s boundary); neuron sweep %.1f ms, detection %.1f ms\n",
+	outf(stdout, "%s: %dx%d -> %dx%d (%s boundary); neuron sweep %.1f ms, detection %.1f ms\n",
 		r.ImageName, s.Image.Width, s.Image.Height, s.Output.Width, s.Output.Height, s.Output.Boundary,
 		1e3*r.TransferSeconds, 1e3*r.DetectSeconds)
 	for _, f := range s.Filters {
-		line := fmt.Sprintf("  %-10s gain %.3f  I %+.3g..%+.3g µA  negative %.1f%% (max Vout %.4f V)  Vout %.3f..%.3f V  r(ReLU) %.4f",
+		line := outs("  %-10s gain %.3f  I %+.3g..%+.3g µA  negative %.1f%% (max Vout %.4f V)  Vout %.3f..%.3f V  r(ReLU) %.4f",
 			f.Name, float64(f.MirrorGain), 1e6*float64(f.CurrentMin), 1e6*float64(f.CurrentMax), 100*float64(f.NegativeFraction),
 			float64(f.MaxVoutNegative), float64(f.VoutMin), float64(f.VoutMax), float64(f.PearsonIdeal))
 		if cfg.Vision.Variation > 0 {
-			line += fmt.Sprintf(", with %.3g%% variation %.4f", 100*cfg.Vision.Variation, float64(f.PearsonVaried))
+			line += outs(", with %.3g%% variation %.4f", 100*cfg.Vision.Variation, float64(f.PearsonVaried))
 		}
 		fmt.Fprintln(stdout, line)
 	}
-	fmt.Fprintf(stdout, "wrote %s\n", dir)
+	outf(stdout, "wrote %s\n", dir)
 	return degenerateMaps(r.Result)
 }
 

@@ -125,7 +125,7 @@ func TestEdgesDefault(t *testing.T) {
 		t.Fatalf("edges.json: %+v", s)
 	}
 	for _, f := range s.Filters {
-		if f.VoutMin < 0 || f.VoutMax > 2 || f.MaxVoutNegative >= 0.05 || f.PearsonIdeal < 0.99 || f.PearsonVaried != nil {
+		if f.VoutMin < 0 || f.VoutMax > 2 || f.MaxVoutNegative >= 0.05 || f.PearsonIdeal < 0.98 || f.PearsonVaried != nil {
 			t.Errorf("%s: %+v", f.Name, f)
 		}
 		if len(f.Files) != 8 {
@@ -225,7 +225,7 @@ func TestEdgesVariation(t *testing.T) {
 	}
 	s := readEdgesJSON(t, out)
 	for _, f := range s.Filters {
-		if f.PearsonVaried == nil || *f.PearsonVaried < 0.98 || *f.PearsonVaried > f.PearsonIdeal || f.Pearson != *f.PearsonVaried {
+		if f.PearsonVaried == nil || *f.PearsonVaried < 0.97 || *f.PearsonVaried > f.PearsonIdeal || f.Pearson != *f.PearsonVaried {
 			t.Errorf("%s: pearson ideal %.4f, varied %v", f.Name, f.PearsonIdeal, f.PearsonVaried)
 		}
 		if f.VoutMin < 0 || f.VoutMax > 2 {

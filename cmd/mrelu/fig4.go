@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/mrelu/mrelu/experiment"
+	errclip "github.com/mrelu/mrelu/internal/clip"
 	"github.com/mrelu/mrelu/nn"
 	"github.com/mrelu/mrelu/report"
 )
@@ -55,6 +56,7 @@ func runFig4(args []string, stdout, stderr io.Writer) error {
 	force := fs.Bool("force", false, "write into a non-empty --out")
 	resume := fs.String("resume", "", "continue the study saved in `DIR` (an earlier fig4 --out) up to --epochs")
 	paramsFile := fs.String("params", "", "device (and \"neuron\") parameters as JSON (`FILE`, e.g. from mrelu device fit), replacing the defaults of the solved mReLU")
+	maxMem := addMaxMemoryFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -96,6 +98,13 @@ func runFig4(args []string, stdout, stderr io.Writer) error {
 	}
 	if err := p.Validate(); err != nil {
 		return usagef("%v", err)
+	}
+	shape, err := experiment.DataShape(p.Base.Data)
+	if err != nil {
+		return fmt.Errorf("fig4: %w", err)
+	}
+	if err := checkMemory("fig4", maxMem, experiment.Fig4Memory(p, shape)); err != nil {
+		return err
 	}
 	names := experiment.Fig4RunNames(p)
 	from := map[string]*experiment.TrainCheckpoint{}
@@ -178,12 +187,12 @@ func runFig4(args []string, stdout, stderr io.Writer) error {
 	for _, r := range s.Runs {
 		paper := "  -   "
 		if r.PaperAccuracy != nil {
-			paper = fmt.Sprintf("%5.1f%%", 100**r.PaperAccuracy)
+			paper = outs("%5.1f%%", 100**r.PaperAccuracy)
 		}
-		fmt.Fprintf(stdout, "%-14s variation %4.1f%%  test accuracy %6.2f%% (paper %s)  mean|dW| first/last layer, epoch 1: %.3f\n",
+		outf(stdout, "%-14s variation %4.1f%%  test accuracy %6.2f%% (paper %s)  mean|dW| first/last layer, epoch 1: %.3f\n",
 			strings.TrimPrefix(r.Folder, "runs/"), 100*r.Variation, 100*r.TestAccuracy, paper, r.UpdateRatioEpoch1)
 	}
-	fmt.Fprintf(stdout, "wrote %s\n", dir)
+	outf(stdout, "wrote %s\n", dir)
 	return nil
 }
 
@@ -194,14 +203,14 @@ const fig4ParamsFile = "fig4.json"
 // loadFig4Params reads the settings a fig4 run saved for --resume.
 func loadFig4Params(path string) (experiment.Fig4Params, error) {
 	var p experiment.Fig4Params
-	b, err := os.ReadFile(path)
+	b, err := readParamsFile(path)
 	if err != nil {
 		return p, err
 	}
 	dec := json.NewDecoder(strings.NewReader(string(b)))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&p); err != nil {
-		return p, fmt.Errorf("%s: %w", path, err)
+		return p, fmt.Errorf("%s: %w", path, errclip.Error(err))
 	}
 	if err := p.Validate(); err != nil {
 		return p, fmt.Errorf("%s: %w", path, err)

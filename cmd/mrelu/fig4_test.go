@@ -110,8 +110,9 @@ func TestFig4Params(t *testing.T) {
 	if err := json.Unmarshal(b, &s); err != nil {
 		t.Fatal(err)
 	}
-	if got := s.Neuron["iunit_A"]; got < 3.99e-6 || got > 4.01e-6 {
-		t.Errorf("iunit_A = %g with RD = 250 kΩ, want 4e-6 (1/RD)", got)
+	// IUnit = (1 − RD/RLoad)/(MirrorRatio·RD) = 0.75/(3 · 250 kΩ) = 1 µA.
+	if got := s.Neuron["iunit_A"]; got < 0.999e-6 || got > 1.001e-6 {
+		t.Errorf("iunit_A = %g with RD = 250 kΩ, want 1e-6 ((1 − RD/RLoad)/(MirrorRatio·RD))", got)
 	}
 	bad := filepath.Join(t.TempDir(), "bad.json")
 	os.WriteFile(bad, []byte(`{"memristor": {"r_dd_ohm": 1}}`), 0o644)

@@ -26,6 +26,8 @@ func FuzzLoadParams(f *testing.F) {
 		`{"neuron": {"vdd_V": 2}} trailing`,
 		`[`,
 		"",
+		`{"neuron": {"` + strings.Repeat("k", 2000) + `": 1}}`,
+		`{"` + strings.Repeat("k", 2000) + `": 1}`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -38,6 +40,9 @@ func FuzzLoadParams(f *testing.F) {
 		named := func(what string, err error) {
 			if !strings.Contains(err.Error(), path) {
 				t.Fatalf("%s: error does not name the file: %v", what, err)
+			}
+			if n := len(err.Error()) - strings.Count(err.Error(), path)*len(path); n > 400 {
+				t.Fatalf("%s: error of %d bytes quotes the input: %.100q", what, n, err)
 			}
 		}
 		if d, n, err := loadNeuronParams(path); err != nil {

@@ -11,8 +11,7 @@ import (
 	"testing"
 )
 
-// groups maps each command group to its sub-commands.
-var groups = map[string]func() []subcommand{"device": deviceSubs, "neuron": neuronSubs}
+// groups (main.go) maps each command group to its sub-commands.
 
 // leafCommands lists every runnable command line prefix: the top-level
 // commands and each sub-command of a group ("device iv").

@@ -17,6 +17,8 @@ import (
 	"os"
 	"sort"
 	"strings"
+
+	"github.com/mrelu/mrelu/report"
 )
 
 // command is one subcommand: a thin layer of flags over a library call.
@@ -56,7 +58,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
 		if len(args) > 1 {
 			if c, ok := commands[args[1]]; ok {
-				return exitCode(c.run([]string{"--help"}, stdout, stderr), stderr)
+				return exitCode(args[1], c.run([]string{"--help"}, stdout, stderr), stderr)
 			}
 		}
 		printUsage(stdout)
@@ -70,24 +72,64 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "mrelu: unknown command %q (run 'mrelu help' for the list)\n", args[0])
 		return 2
 	}
-	return exitCode(c.run(args[1:], stdout, stderr), stderr)
+	// The output folder a command locked (report.PrepareOut) is released
+	// when it returns, whatever the outcome.
+	defer report.UnlockOutputs()
+	return exitCode(commandName(args), c.run(args[1:], stdout, stderr), stderr)
 }
 
-func exitCode(err error, stderr io.Writer) int {
+// groups lists the commands with sub-commands, whose errors are prefixed
+// with the sub-command's full name ("device iv").
+var groups = map[string]func() []subcommand{"device": deviceSubs, "neuron": neuronSubs}
+
+// commandName is the name of the command args (without the program name)
+// run: "train", or "device iv" for a sub-command of a group.
+func commandName(args []string) string {
+	name := args[0]
+	if subs, ok := groups[name]; ok && len(args) > 1 {
+		for _, s := range subs() {
+			if s.name == args[1] {
+				return name + " " + s.name
+			}
+		}
+	}
+	return name
+}
+
+// withCommand returns msg starting with "name: ", as every error line
+// must ("mrelu: <command>: ..."), whatever layer wrote the message.
+// A message longer than maxErrorLine bytes is cut (it can only be that
+// long by quoting input it should not have quoted).
+func withCommand(name, msg string) string {
+	if !strings.HasPrefix(msg, name+":") {
+		msg = name + ": " + msg
+	}
+	if len(msg) > maxErrorLine {
+		msg = fmt.Sprintf("%s... (%d more bytes)", strings.ToValidUTF8(msg[:maxErrorLine], ""), len(msg)-maxErrorLine)
+	}
+	return strings.ReplaceAll(msg, "\n", " ")
+}
+
+// maxErrorLine bounds the error line printed on stderr.
+const maxErrorLine = 2000
+
+// exitCode prints err as one line "mrelu: <name>: ..." on stderr and
+// returns the exit status for it.
+func exitCode(name string, err error, stderr io.Writer) int {
 	if err == nil || errors.Is(err, flag.ErrHelp) {
 		return 0
 	}
 	var ue usageError
 	if errors.As(err, &ue) {
-		fmt.Fprintf(stderr, "mrelu: %v\n", ue.msg)
+		fmt.Fprintf(stderr, "mrelu: %s\n", withCommand(name, ue.msg))
 		return 2
 	}
 	var xe exitError
 	if errors.As(err, &xe) {
-		fmt.Fprintf(stderr, "mrelu: %v\n", xe.msg)
+		fmt.Fprintf(stderr, "mrelu: %s\n", withCommand(name, xe.msg))
 		return xe.code
 	}
-	fmt.Fprintf(stderr, "mrelu: %v\n", err)
+	fmt.Fprintf(stderr, "mrelu: %s\n", withCommand(name, err.Error()))
 	return 1
 }
 

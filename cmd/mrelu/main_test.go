@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,28 +11,10 @@ import (
 	"github.com/mrelu/mrelu/dataset"
 )
 
-// writeTinySet writes a 7x5-pixel, 3-class IDX set whose class is visible
-// in which band of rows is bright.
+// writeTinySet writes dataset.WriteTinySet's 7x5, 3-class IDX set.
 func writeTinySet(t *testing.T, dir string, n int, prefix string, seed uint64) {
 	t.Helper()
-	rng := rand.New(rand.NewPCG(seed, 3))
-	img := &dataset.IDX{Type: dataset.TypeU8, Dims: []int{n, 7, 5}, U8: make([]uint8, n*35)}
-	lab := &dataset.IDX{Type: dataset.TypeU8, Dims: []int{n}, U8: make([]uint8, n)}
-	for i := 0; i < n; i++ {
-		c := rng.IntN(3)
-		lab.U8[i] = uint8(c)
-		for p := 0; p < 35; p++ {
-			v := rng.IntN(60)
-			if (p/5)/3 == c || ((p/5) == 6 && c == 2) {
-				v += 180
-			}
-			img.U8[i*35+p] = uint8(v)
-		}
-	}
-	if err := dataset.WriteIDX(filepath.Join(dir, prefix+"-images-idx3-ubyte.gz"), img, true); err != nil {
-		t.Fatal(err)
-	}
-	if err := dataset.WriteIDX(filepath.Join(dir, prefix+"-labels-idx1-ubyte"), lab, false); err != nil {
+	if err := dataset.WriteTinySet(dir, n, prefix, seed); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -8,12 +8,12 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"strings"
 	"time"
 
 	"github.com/mrelu/mrelu/device"
 	"github.com/mrelu/mrelu/experiment"
+	errclip "github.com/mrelu/mrelu/internal/clip"
 	"github.com/mrelu/mrelu/neuron"
 	"github.com/mrelu/mrelu/report"
 )
@@ -41,7 +41,7 @@ device.LoadParams reads them, optionally with a "neuron" object of circuit param
 params.json of any neuron or device run is accepted); montecarlo takes --seed N.
 
 Example:
-  mrelu neuron transfer --imin -2e-6 --imax 1e-5 --points 1201 --out runs/transfer`
+  mrelu neuron transfer --imin -1e-6 --imax 4e-6 --points 1001 --out runs/transfer`
 
 func runNeuron(args []string, stdout, stderr io.Writer) error {
 	return runGroup("neuron", neuronIntro, neuronNotes, neuronSubs(), args, stdout, stderr)
@@ -98,24 +98,19 @@ func (c *neuronCommon) setup(invalid error) (device.Params, neuron.Params, strin
 // "settings" object (the record of the run that wrote a params.json).
 func loadNeuronParams(path string) (device.Params, neuron.Params, error) {
 	np := neuron.DefaultParams()
-	f, err := os.Open(path)
+	data, err := readParamsFile(path)
 	if err != nil {
 		return device.DefaultParams(), np, err
 	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, 4<<20))
-	if err != nil {
-		return device.DefaultParams(), np, fmt.Errorf("%s: %w", path, err)
-	}
 	var top map[string]json.RawMessage
 	if err := json.Unmarshal(data, &top); err != nil {
-		return device.DefaultParams(), np, fmt.Errorf("%s: %w", path, err)
+		return device.DefaultParams(), np, fmt.Errorf("%s: %w", path, errclip.Error(err))
 	}
 	if raw, ok := top["neuron"]; ok {
 		dec := json.NewDecoder(bytes.NewReader(raw))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&np); err != nil {
-			return device.DefaultParams(), neuron.DefaultParams(), fmt.Errorf("%s: \"neuron\": %w", path, err)
+			return device.DefaultParams(), neuron.DefaultParams(), fmt.Errorf("%s: \"neuron\": %w", path, errclip.Error(err))
 		}
 		if err := np.Validate(); err != nil {
 			return device.DefaultParams(), neuron.DefaultParams(), fmt.Errorf("%s: %w", path, err)
@@ -139,7 +134,7 @@ func fmtOpt(format string, v float64) string {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return "none"
 	}
-	return fmt.Sprintf(format, v)
+	return outs(format, v)
 }
 
 // ---------------------------------------------------------------------------
@@ -147,7 +142,7 @@ func fmtOpt(format string, v float64) string {
 func runNeuronTransfer(args []string, stdout, stderr io.Writer) error {
 	def := experiment.DefaultNeuronTransferConfig()
 	fs := newFlags("neuron transfer", "DC transfer curve of the 2T-1M mReLU: Vout and Vout/VDD versus the input (mirror) current\n(paper Fig. 3i), with the threshold current, the current at 90 % of VDD, R² of a line over\n10-90 % of the swing, monotonicity and the small-signal stability limit at every point.\nWrites transfer.csv (i_in_A,vout_V,vout_over_vdd), transfer_detail.csv, transfer.json,\ntransfer.png/.svg, stability.png/.svg, params.json.",
-		"mrelu neuron transfer --imin -2e-6 --imax 1e-5 --points 1201 --out runs/transfer", stdout)
+		"mrelu neuron transfer --imin -1e-6 --imax 4e-6 --points 1001 --out runs/transfer", stdout)
 	imin := fs.Float64("imin", def.IMin, "lowest input current (A)")
 	imax := fs.Float64("imax", def.IMax, "highest input current (A)")
 	points := fs.Int("points", def.Points, "number of equally spaced currents")
@@ -170,16 +165,16 @@ func runNeuronTransfer(args []string, stdout, stderr io.Writer) error {
 	}
 	mono := "yes"
 	if !s.Monotone {
-		mono = fmt.Sprintf("no (largest drop %.3g V at %.3g A; the evaluator uses the running maximum)", s.LargestDrop, s.LargestDropAt)
+		mono = outs("no (largest drop %.3g V at %.3g A; the evaluator uses the running maximum)", s.LargestDrop, s.LargestDropAt)
 	}
-	fmt.Fprintf(stdout, "%d points, %.3g s: Vout at I <= 0: %s V (ReLU off < 0.05 V: %v); max Vout %.4f V at %.3g A\n",
+	outf(stdout, "%d points, %.3g s: Vout at I <= 0: %s V (ReLU off < 0.05 V: %v); max Vout %.4f V at %.3g A\n",
 		s.Points, s.Seconds, fmtOpt("%.4f", float64(s.MaxVoutNonPositive)), s.ReLUOff, s.MaxVout, s.IAtMax)
-	fmt.Fprintf(stdout, "threshold current %s A, I at 90 %% VDD %s A, slope %s V/A, R^2 %s (10-90 %% of the swing)\n",
+	outf(stdout, "threshold current %s A, I at 90 %% VDD %s A, slope %s V/A, R^2 %s (10-90 %% of the swing)\n",
 		fmtOpt("%.4g", float64(s.ThresholdCurrent)), fmtOpt("%.4g", float64(s.I90)), fmtOpt("%.4g", float64(s.Slope)), fmtOpt("%.5f", float64(s.R2)))
-	fmt.Fprintf(stdout, "monotone: %s\n", mono)
-	fmt.Fprintf(stdout, "output capacitance %.3g F; smallest critical capacitance %s F at %s A (stable everywhere: %v)\n",
+	outf(stdout, "monotone: %s\n", mono)
+	outf(stdout, "output capacitance %.3g F; smallest critical capacitance %s F at %s A (stable everywhere: %v)\n",
 		s.OutputCapacitance, fmtOpt("%.3g", float64(s.WorstCCrit)), fmtOpt("%.3g", float64(s.WorstCCritAt)), s.StableEverywhere)
-	fmt.Fprintf(stdout, "wrote %s\n", dir)
+	outf(stdout, "wrote %s\n", dir)
 	return nil
 }
 
@@ -224,26 +219,26 @@ func runNeuronPulse(args []string, stdout, stderr io.Writer) error {
 	}
 	p := r.Pulse
 	if s.Settled {
-		fmt.Fprintf(stdout, "pulse %.4g A: settled at %.4f V (DC %.4f V): latency %.4g s, energy %.4g J per activation (VDD %.3g J, input %.3g J)\n",
+		outf(stdout, "pulse %.4g A: settled at %.4f V (DC %.4f V): latency %.4g s, energy %.4g J per activation (VDD %.3g J, input %.3g J)\n",
 			p.Config.Amplitude, p.Final, p.DCVout, p.Latency, p.Energy, p.EnergySupply, p.EnergyInput)
 	} else {
-		fmt.Fprintf(stdout, "pulse %.4g A: %s (peak-to-peak %.3g V in the last %.0f %% of the pulse%s): no latency\n",
+		outf(stdout, "pulse %.4g A: %s (peak-to-peak %.3g V in the last %.0f %% of the pulse%s): no latency\n",
 			p.Config.Amplitude, strings.ToUpper(p.Status), p.PeakToPeak, 100*p.Config.SettleWindow, fmtOptPeriod(p))
 	}
-	fmt.Fprintf(stdout, "paper: latency %.3g s, energy %.3g J; recovery after the pulse %s s\n", experiment.PaperLatency, experiment.PaperEnergy, fmtOpt("%.3g", p.Recovery))
+	outf(stdout, "paper: latency %.3g s, energy %.3g J; recovery after the pulse %s s\n", experiment.PaperLatency, experiment.PaperEnergy, fmtOpt("%.3g", p.Recovery))
 	for _, c := range []*report.NeuronCapSummary{s.CapAtPulse, s.CapWorst} {
 		if c != nil {
-			fmt.Fprintf(stdout, "at %.3g A: settles up to %s F of output capacitance (oscillates from %s F; small-signal bound %s F); circuit has %.3g F\n",
+			outf(stdout, "at %.3g A: settles up to %s F of output capacitance (oscillates from %s F; small-signal bound %s F); circuit has %.3g F\n",
 				c.Current, fmtOpt("%.3g", float64(c.MaxStable)), fmtOpt("%.3g", float64(c.MinUnstable)), fmtOpt("%.3g", float64(c.Hopf)), p.OutputCapacitance)
 		}
 	}
-	fmt.Fprintf(stdout, "wrote %s\n", dir)
+	outf(stdout, "wrote %s\n", dir)
 	return nil
 }
 
 func fmtOptPeriod(p *neuron.PulseResult) string {
 	if p.Status == neuron.Oscillating {
-		return fmt.Sprintf(", period %.3g s", p.Period)
+		return outs(", period %.3g s", p.Period)
 	}
 	return ""
 }
@@ -276,14 +271,14 @@ func runNeuronSpice(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "wrote mrelu.cir (%d-point DC sweep) and mrelu_tran.cir (%.4g A pulse, %.3g s)\n", cfg.Transfer.Points, r.Config.Pulse.Amplitude, r.Config.Pulse.Stop())
+	outf(stdout, "wrote mrelu.cir (%d-point DC sweep) and mrelu_tran.cir (%.4g A pulse, %.3g s)\n", cfg.Transfer.Points, r.Config.Pulse.Amplitude, r.Config.Pulse.Stop())
 	if s != nil {
-		fmt.Fprintf(stdout, "DC: max |Vout ours - ngspice| = %.3g V (%.3g %% of VDD) at %.3g A\n", s.MaxAbsDiff, s.MaxAbsDiffPct, s.MaxAbsDiffAt)
-		fmt.Fprintf(stdout, "pulse: latency ours %s s, ngspice %s s (difference %s %%); status %s / %s\n",
+		outf(stdout, "DC: max |Vout ours - ngspice| = %.3g V (%.3g %% of VDD) at %.3g A\n", s.MaxAbsDiff, s.MaxAbsDiffPct, s.MaxAbsDiffAt)
+		outf(stdout, "pulse: latency ours %s s, ngspice %s s (difference %s %%); status %s / %s\n",
 			fmtOpt("%.5g", float64(s.LatencyOurs)), fmtOpt("%.5g", float64(s.LatencyNgspice)), fmtOpt("%.2g", 100*float64(s.LatencyRelDiff)), s.StatusOurs, s.StatusNgspice)
-		fmt.Fprintf(stdout, "time: ours %.3g s (DC) + %.3g s (pulse); ngspice process %.3g s + %.3g s\n", s.OursDCSeconds, s.OursTranSeconds, s.SpiceDCSeconds, s.SpiceTranSecs)
+		outf(stdout, "time: ours %.3g s (DC) + %.3g s (pulse); ngspice process %.3g s + %.3g s\n", s.OursDCSeconds, s.OursTranSeconds, s.SpiceDCSeconds, s.SpiceTranSecs)
 	}
-	fmt.Fprintf(stdout, "wrote %s\n", dir)
+	outf(stdout, "wrote %s\n", dir)
 	return nil
 }
 
@@ -297,7 +292,7 @@ func runNeuronMonteCarlo(args []string, stdout, stderr io.Writer) error {
 	points := fs.Int("points", def.Points, "currents per curve")
 	vthSigma := fs.Float64("tft-vth-sigma", def.Variation.TFTVthSigma, "TFT threshold spread (V)")
 	memVth := fs.Float64("mem-vth-rel", def.Variation.MemVthRel, "relative spread of the memristor threshold")
-	trim := fs.Bool("trim-vdd", false, "give each neuron VDD = its memristor's threshold (per-neuron supply trim)")
+	trim := fs.Bool("trim-vdd", def.TrimVDD, "give each neuron VDD = its memristor's threshold + the nominal margin VDD - Vth (per-neuron supply trim, the default design); --trim-vdd=false: one shared VDD")
 	com := addNeuronCommon(fs, "neuron montecarlo", "neuron-montecarlo", true)
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -317,11 +312,11 @@ func runNeuronMonteCarlo(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "%d neurons (seed %d, trim VDD %v) in %.3g s: %d never reach VDD/2, %d off level >= 0.05 V, %d failed to converge\n",
+	outf(stdout, "%d neurons (seed %d, trim VDD %v) in %.3g s: %d never reach VDD/2, %d off level >= 0.05 V, %d failed to converge\n",
 		s.Devices, s.Seed, s.TrimVDD, s.Seconds, s.Dead, s.OffAbove50mV, s.Failed)
-	fmt.Fprintf(stdout, "switching neurons (%d): threshold %s ± %s A, I90 %s ± %s A, max Vout %s ± %s V (median ± sigma)\n", s.SwitchingDevices,
+	outf(stdout, "switching neurons (%d): threshold %s ± %s A, I90 %s ± %s A, max Vout %s ± %s V (median ± sigma)\n", s.SwitchingDevices,
 		fmtOpt("%.3g", float64(s.ThresholdMedian)), fmtOpt("%.2g", float64(s.ThresholdSigma)), fmtOpt("%.3g", float64(s.I90Median)),
 		fmtOpt("%.2g", float64(s.I90Sigma)), fmtOpt("%.3f", float64(s.MaxVoutMedian)), fmtOpt("%.2g", float64(s.MaxVoutSigma)))
-	fmt.Fprintf(stdout, "wrote %s\n", dir)
+	outf(stdout, "wrote %s\n", dir)
 	return nil
 }

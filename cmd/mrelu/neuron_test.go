@@ -74,7 +74,7 @@ func TestNeuronTransferCommand(t *testing.T) {
 	if s.Threshold == nil || s.I90 == nil || s.R2 == nil || s.Monotone == nil || s.MaxVout == nil || s.Off == nil {
 		t.Fatalf("transfer.json lacks a field: %+v", s)
 	}
-	if *s.Off >= 0.05 || *s.R2 < 0.999 || *s.MaxVout > 2 || math.Abs(*s.I90-6.04e-6) > 0.1e-6 {
+	if *s.Off >= 0.05 || *s.R2 < 0.999 || *s.MaxVout > 2 || math.Abs(*s.I90-1.446e-6) > 0.03e-6 {
 		t.Errorf("transfer.json values: off %g, R² %g, max %g, I90 %g", *s.Off, *s.R2, *s.MaxVout, *s.I90)
 	}
 	lines := strings.Count(readString(t, filepath.Join(out, "transfer.csv")), "\n")
@@ -163,7 +163,7 @@ func TestNeuronPulseCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	out2 := filepath.Join(t.TempDir(), "osc")
-	so = runNeuronCmd(t, "neuron", "pulse", "--amplitude", "2.5e-6", "--width", "6e-4", "--after", "1e-5", "--cap-search=false", "--params", pf, "--out", out2)
+	so = runNeuronCmd(t, "neuron", "pulse", "--amplitude", "1e-6", "--width", "6e-4", "--after", "1e-5", "--cap-search=false", "--params", pf, "--out", out2)
 	if !strings.Contains(so, "OSCILLATING") {
 		t.Errorf("stdout: %s", so)
 	}
@@ -179,7 +179,7 @@ func TestNeuronSpiceCommand(t *testing.T) {
 	runNeuronCmd(t, "neuron", "spice", "--points", "301", "--out", out)
 	requireFiles(t, out, "mrelu.cir", "mrelu_tran.cir", "params.json")
 	dc, tran := readString(t, filepath.Join(out, "mrelu.cir")), readString(t, filepath.Join(out, "mrelu_tran.cir"))
-	if !strings.Contains(dc, "dc i_iin -2e-06") || !strings.Contains(dc, "b_mem vdd out") || !strings.Contains(tran, "PULSE(") || !strings.Contains(tran, "tran ") {
+	if !strings.Contains(dc, "dc i_iin -1e-06") || !strings.Contains(dc, "b_mem vdd out") || !strings.Contains(tran, "PULSE(") || !strings.Contains(tran, "tran ") {
 		t.Errorf("netlists lack their analyses:\n%s", dc[:min(len(dc), 400)])
 	}
 	if _, err := exec.LookPath("ngspice"); err != nil {
@@ -304,4 +304,33 @@ func TestNeuronBadArguments(t *testing.T) {
 			t.Errorf("%v: usage printed %d times", args, n)
 		}
 	}
+}
+
+// Issue 11, target 5: the issue's own command line. With each neuron's
+// supply trimmed to its memristor (the default design) at least 24 of 25
+// neurons switch and at most one rests above 50 mV; with one shared VDD
+// (--trim-vdd=false) the 40 mV threshold spread defeats the 50 mV window
+// between the two, as docs/neuron.md §7 derives.
+func TestNeuronMonteCarloTarget(t *testing.T) {
+	dir := t.TempDir()
+	type mc struct {
+		Devices   int     `json:"devices"`
+		Switching int     `json:"switching_devices"`
+		OffAbove  int     `json:"off_level_above_50mV"`
+		Trim      bool    `json:"trim_vdd"`
+		Margin    float64 `json:"vdd_margin_V"`
+	}
+	args := []string{"neuron", "montecarlo", "--devices", "25", "--seed", "1", "--mem-vth-rel", "0.02", "--tft-vth-sigma", "0.038", "--plots=false"}
+	runNeuronCmd(t, append(args, "--out", filepath.Join(dir, "trim"))...)
+	runNeuronCmd(t, append(args, "--trim-vdd=false", "--out", filepath.Join(dir, "shared"))...)
+	var trim, shared mc
+	readJSON(t, filepath.Join(dir, "trim", "montecarlo.json"), &trim)
+	readJSON(t, filepath.Join(dir, "shared", "montecarlo.json"), &shared)
+	if !trim.Trim || trim.Devices != 25 || trim.Switching < 24 || trim.OffAbove > 1 || math.Abs(trim.Margin-0.02) > 1e-9 {
+		t.Errorf("trimmed population: %+v, want ≥ 24 switching, ≤ 1 off level above 50 mV, margin 20 mV", trim)
+	}
+	if shared.Trim || (shared.Switching >= 24 && shared.OffAbove <= 1) {
+		t.Errorf("shared VDD meets the target (%+v): the documented window argument says it cannot", shared)
+	}
+	t.Logf("trimmed: %d switching, %d off > 50 mV; shared VDD: %d switching, %d off > 50 mV", trim.Switching, trim.OffAbove, shared.Switching, shared.OffAbove)
 }

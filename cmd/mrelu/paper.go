@@ -47,6 +47,7 @@ func runPaper(args []string, stdout, stderr io.Writer) error {
 	ngspice := fs.Bool("ngspice", true, "run the ngspice cross-check when ngspice is on PATH")
 	out := fs.String("out", "", "output folder `DIR` (default: a new mrelu-out/paper-<time>)")
 	force := fs.Bool("force", false, "write into a non-empty --out")
+	maxMem := addMaxMemoryFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -74,6 +75,13 @@ func runPaper(args []string, stdout, stderr io.Writer) error {
 	}
 	if err := cfg.Validate(); err != nil {
 		return usagef("%v", err)
+	}
+	shape, err := experiment.DataShape(cfg.Fig4.Base.Data)
+	if err != nil {
+		return fmt.Errorf("paper: %w", err)
+	}
+	if err := checkMemory("paper", maxMem, experiment.PaperMemory(cfg, shape)); err != nil {
+		return err
 	}
 	dir := *out
 	if dir == "" {
@@ -137,7 +145,7 @@ func runPaper(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	printPaperSummary(stdout, s, res)
-	fmt.Fprintf(stdout, "wrote %s (open %s in a browser)\n", dir, filepath.Join(dir, "report.html"))
+	outf(stdout, "wrote %s (open %s in a browser)\n", dir, filepath.Join(dir, "report.html"))
 	return nil
 }
 

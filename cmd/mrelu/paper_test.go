@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/mrelu/mrelu/device"
 	"image"
 	"image/color"
 	"image/png"
@@ -168,7 +169,7 @@ func TestPaper(t *testing.T) {
 		}
 		// params.json reads back through --params and holds the defaults.
 		d, np, err := loadNeuronParams(filepath.Join(def, "params.json"))
-		if err != nil || d.Memristor.Vth != 2 || np.VDD != 2 {
+		if err != nil || d.Memristor.Vth != device.DefaultMemristor().Vth || np.VDD != 2 {
 			t.Errorf("params.json: %v, Vth %g, VDD %g", err, d.Memristor.Vth, np.VDD)
 		}
 		if _, err := loadDeviceParams(filepath.Join(def, "device_params.json")); err != nil {
@@ -216,8 +217,8 @@ func TestPaper(t *testing.T) {
 		if !(b > 1.1*a) {
 			t.Errorf("Fig. 4's neuron I90 %g with the file, %g without: the file did not reach Fig. 4", b, a)
 		}
-		if iu := s2.Parts.Fig4.Neuron["iunit_A"]; math.Abs(iu-1/250e3) > 1e-12 {
-			t.Errorf("Fig. 4's network unit current %g A, want 1/RD = 4 µA", iu)
+		if iu := s2.Parts.Fig4.Neuron["iunit_A"]; math.Abs(iu-0.75/(3*250e3)) > 1e-12 {
+			t.Errorf("Fig. 4's network unit current %g A, want (1 − RD/RLoad)/(MirrorRatio·RD) = 1 µA", iu)
 		}
 		if x, y := s.Parts.Edges.Neuron.Slope, s2.Parts.Edges.Neuron.Slope; !(y < 0.9*x) {
 			t.Errorf("edges' neuron slope %g with the file, %g without", y, x)

@@ -63,6 +63,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	out := fs.String("out", "", "output folder (default: a new mrelu-out/train-<act>-<time>)")
 	force := fs.Bool("force", false, "write into a non-empty --out")
 	resume := fs.String("resume", "", "continue the run saved in `DIR` (an earlier run's --out) up to --epochs")
+	maxMem := addMaxMemoryFlag(fs)
 	xp := crossbar.DefaultParams()
 	xp.AddFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
@@ -104,6 +105,15 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 		if err := from.Compatible(p); err != nil {
 			return usagef("train: --resume %s: %v", *resume, err)
 		}
+	}
+	// The memory budget, from the layer sizes and the data files' headers,
+	// before the data are read.
+	shape, err := experiment.DataShape(p.Data)
+	if err != nil {
+		return fmt.Errorf("train: %w", err)
+	}
+	if err := checkMemory("train", maxMem, experiment.TrainMemory(p, shape)); err != nil {
+		return err
 	}
 	train, test, err := experiment.LoadData(p.Data)
 	if err != nil {
@@ -163,12 +173,12 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "act %s: test accuracy %.4f after %d epochs (on crossbar arrays: %.4f); mean |dW| first/last layer %.3g; median epoch %.3fs\n",
+	outf(stdout, "act %s: test accuracy %.4f after %d epochs (on crossbar arrays: %.4f); mean |dW| first/last layer %.3g; median epoch %.3fs\n",
 		s.Act, s.TestAccuracy, s.Epochs, run.Crossbar.TestAccuracy, float64(s.UpdateRatioFirstLast), median(s.EpochSeconds))
 	if s.UpdateRatioNullReason != "" {
-		fmt.Fprintf(stdout, "note: %s (null in summary.json)\n", s.UpdateRatioNullReason)
+		outf(stdout, "note: %s (null in summary.json)\n", s.UpdateRatioNullReason)
 	}
-	fmt.Fprintf(stdout, "wrote %s\n", dir)
+	outf(stdout, "wrote %s\n", dir)
 	return nil
 }
 

@@ -1,0 +1,32 @@
+//go:build amd64 && !noasm
+
+package dataset
+
+import "github.com/mrelu/mrelu/internal/kernel"
+
+// The AVX-512 conversion of pixel bytes to float32 (pixels_amd64.s).
+
+//go:noescape
+func pixelsAVX512(dst *float32, src *uint8, n int, scale float64)
+
+// hasPixelsAVX512 is set when the CPU has AVX-512F and the OS saves the
+// ZMM state (the detection of internal/kernel).
+var hasPixelsAVX512 = kernel.HasAVX512()
+
+// pixelsChunk is the most bytes per assembly call (a multiple of 16), which
+// bounds the time the goroutine cannot be preempted (~0.1 ms).
+const pixelsChunk = 1 << 18
+
+// pixelsToFloat32 writes the values of the pixel bytes src into dst,
+// dst[k] = float32(src[k])/255, bit for bit as the Go table pixelScale.
+func pixelsToFloat32(dst []float32, src []uint8) {
+	dst = dst[:len(src)]
+	if hasPixelsAVX512 {
+		for len(src) >= 16 {
+			n := min(len(src)&^15, pixelsChunk)
+			pixelsAVX512(&dst[0], &src[0], n, 1.0/255)
+			dst, src = dst[n:], src[n:]
+		}
+	}
+	pixelsToFloat32Go(dst, src)
+}
