@@ -46,8 +46,8 @@ func ExampleMemristor_StateRate() {
 	// Output:
 	// x = 0.690, v = 1.696 V
 	// i = 1e-06 A, di/dv = 8.22e-07 S, di/dx = 1.5e-05 A
-	// steady: true, df/dv = 2.01e+05 /(V s), df/dx = 7.07e+05 /s
-	// df/dx at constant current = -2.94e+06 /s (stable)
+	// steady: true, df/dv = 1e+05 /(V s), df/dx = 3.53e+05 /s
+	// df/dx at constant current = -1.47e+06 /s (stable)
 }
 
 func abs(x float64) float64 {
@@ -66,7 +66,7 @@ func ExampleSinglePulse() {
 	}
 	fmt.Printf("latency %.0f ns, energy %.2f pJ, saturated %v\n", res.Latency*1e9, res.Energy*1e12, res.Saturated)
 	// Output:
-	// latency 606 ns, energy 0.15 pJ, saturated true
+	// latency 624 ns, energy 0.46 pJ, saturated true
 }
 
 // Two hundred DC cycles with cycle-to-cycle variation (Fig. 3b).

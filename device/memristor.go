@@ -91,20 +91,22 @@ type Memristor struct {
 	// relaxes with TauRelax. A multiplies growth and dissolution alike, so
 	// the DC steady state R(I) (every DC figure, the transfer curve, the
 	// fit) does not depend on it. 0 switches it off (the round-1 device).
-	// Default 25e-6 s (calibration, docs/neuron.md §5: the neuron at
-	// VDD = 2 V then activates in ≈ 0.85 µs without parasitics at 1 µA
-	// and at its 90 %-of-VDD input, with 0.35 pJ in the memristor at 1 µA;
-	// faster values push the memristor energy at 1 µA below 0.25 pJ,
-	// slower ones the latency past 1.3 µs).
+	// Default 50e-6 s (calibration, with VA, docs/device.md §4 and
+	// docs/neuron.md §5: the neuron at VDD = 2 V then activates in
+	// ≈ 0.93 µs without parasitics at 1 µA and at its 90 %-of-VDD input,
+	// 0.48 pJ in the memristor at 1 µA, and the bare device activates in
+	// the paper's 650 ns with ≈ 0.46 pJ at 2.3 V through 1 MΩ).
 	TauSetTh float64 `json:"tau_set_th_s"`
 	// VA is the field-acceleration voltage in V: with TauSetTh > 0 the
 	// ionic rates grow e-fold per VA of device voltage (hopping over a
-	// barrier lowered by the field, rate ∝ exp(q·a·E/2kT)). Default 0.1 V
-	// (choice: a ≈ 0.5 nm hop across the ~1.5 nm tunnelling gap at room
-	// temperature gives 2kT·gap/(q·a) ≈ 0.16 V; 0.1 V keeps A ≈ 1 at the
-	// neuron's mid-range operating points, where the memristor holds
-	// 0.2–1.5 V, so those stay stable against the output node's
-	// capacitance). Unused when TauSetTh = 0.
+	// barrier lowered by the field). Default 0.02 V (calibration with
+	// TauSetTh; equal to V0, the softness of the set threshold itself: the
+	// acceleration switches on over the same 20 mV as the set. It keeps
+	// A ≈ 1 wherever the memristor holds less than ≈ Vth − 0.2 V, i.e. at
+	// the neuron's operating points, which therefore stay stable against
+	// the output node's capacitance, and it keeps the bare device's
+	// approach to saturation at Fig. 3f's 2.3 V, where it holds ≈ 1.85 V,
+	// nearly unaccelerated). Unused when TauSetTh = 0.
 	VA float64 `json:"v_acc_V"`
 }
 
@@ -122,8 +124,8 @@ func DefaultMemristor() Memristor {
 		RD:       0.3e6,
 		TauRelax: 430e-6,
 		TauSet:   100e-9,
-		TauSetTh: 25e-6,
-		VA:       0.1,
+		TauSetTh: 50e-6,
+		VA:       0.02,
 	}
 }
 

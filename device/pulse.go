@@ -51,14 +51,14 @@ func simulate(m *Memristor, x0 float64, segs []segment, dxMax float64) ([]Sample
 // PulseConfig describes a single rectangular voltage pulse applied through a
 // series resistor, as in the paper's pulse measurements (Fig. 3e, 3f).
 type PulseConfig struct {
-	// Amplitude of the source pulse in V. Default 2.1 V (calibration: the
-	// paper does not state Fig. 3f's amplitude; 2.1 V, 0.12 V above Vth, is
-	// where the default device activates in the paper's 650 ns,
-	// AmplitudeForLatency gives 2.096 V; ~0.17 µA flows through 1 MΩ into
-	// the set device).
+	// Amplitude of the source pulse in V. Default 2.3 V (calibration: the
+	// paper does not state Fig. 3f's amplitude; 2.3 V is where the default
+	// device activates in the paper's 650 ns, AmplitudeForLatency gives
+	// 2.29 V; 0.44 µA then flows through 1 MΩ into the set device, the
+	// middle of the neuron's operating range).
 	Amplitude float64
-	// Width of the pulse in s. Default 4e-6 s, long enough for the current
-	// to saturate (latency ≈ 650 ns).
+	// Width of the pulse in s. Default 10e-6 s, long enough for the current
+	// to saturate (latency ≈ 650 ns; the last percent takes a few µs).
 	Width float64
 	// SeriesR is the series resistance in Ω. Default 1e6 Ω (paper: 1 MΩ to
 	// prevent hard breakdown, Fig. 3e).
@@ -74,7 +74,7 @@ type PulseConfig struct {
 // DefaultPulseConfig returns the single-pulse setting used for the latency
 // and energy figures (Fig. 3f).
 func DefaultPulseConfig() PulseConfig {
-	return PulseConfig{Amplitude: 2.1, Width: 4e-6, SeriesR: 1e6, Before: 100e-9}
+	return PulseConfig{Amplitude: 2.3, Width: 10e-6, SeriesR: 1e6, Before: 100e-9}
 }
 
 func (c PulseConfig) validate() error {

@@ -88,9 +88,8 @@ func TestDevicePulseMatchesPaper(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The latency is the paper's (the amplitude is calibrated to it); the
-	// energy is not (0.15 pJ, docs/device.md "Fig. 3f").
-	if math.Abs(r.Single.Latency/PaperLatency-1) > 0.15 || !(r.Single.Energy > 0.12e-12 && r.Single.Energy < 0.18e-12) {
+	// The amplitude is calibrated to the latency; the energy is not fitted.
+	if math.Abs(r.Single.Latency/PaperLatency-1) > 0.15 || math.Abs(r.Single.Energy/PaperEnergy-1) > 0.25 {
 		t.Errorf("latency %g s, energy %g J", r.Single.Latency, r.Single.Energy)
 	}
 	if len(r.Sweep) != len(LatencySweepAmplitudes()) || math.Abs(r.AmplitudeForPaperLatency-cfg.Single.Amplitude) > 0.01 {

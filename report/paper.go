@@ -411,6 +411,13 @@ func paperHeadlines(r *experiment.PaperResult, s *PaperSummary) []PaperValue {
 		h.text("none: " + np.Status)
 	}
 	h.add("neuron.energy_J", "Fig. 3f (circuit)", "energy per activation of the whole circuit (VDD + input)", "J", float64(np.Energy), fp(experiment.PaperEnergy), "", src)
+	h.add("neuron.energy_memristor_J", "Fig. 3f (circuit)", "the memristor's own energy per activation in the circuit (the paper's definition)", "J", float64(np.EnergyMemristor), fp(experiment.PaperEnergy), "", src)
+	if np.LatencyQuasiStatic != nil {
+		h.add("neuron.latency_quasistatic_s", "Fig. 3f (circuit)", "latency of the circuit without parasitic capacitances (the paper's SPICE level)", "s", float64(*np.LatencyQuasiStatic), fp(experiment.PaperLatency), "", src)
+	}
+	if np.EnergyMemristorQuasiStatic != nil {
+		h.add("neuron.energy_memristor_quasistatic_J", "Fig. 3f (circuit)", "the memristor's energy per activation without parasitic capacitances", "J", float64(*np.EnergyMemristorQuasiStatic), fp(experiment.PaperEnergy), "", src)
+	}
 	if sp := p.Spice; sp != nil {
 		src = "neuron/spice/spice_compare.json"
 		h.add("neuron.ngspice_max_diff_V", "Fig. 3i (SPICE)", fmt.Sprintf("max |Vout ours − ngspice|, %d points", sp.Points), "V", sp.MaxAbsDiff, nil, "SPICE and measurement agree", src)
@@ -423,6 +430,8 @@ func paperHeadlines(r *experiment.PaperResult, s *PaperSummary) []PaperValue {
 	mc, mt := p.MonteCarlo, p.MonteCarloTrim
 	h.add("neuron.mc_dead", "Fig. S6", fmt.Sprintf("neurons of %d that never switch (shared VDD)", mc.Devices), "count", float64(mc.Dead), nil, "25 memristors: uniform", "neuron/montecarlo/montecarlo.json")
 	h.add("neuron.mc_trim_dead", "Fig. S6", fmt.Sprintf("neurons of %d that never switch (VDD trimmed per neuron)", mt.Devices), "count", float64(mt.Dead), nil, "–", "neuron/montecarlo-trim/montecarlo.json")
+	h.add("neuron.mc_trim_switching", "Fig. S6", fmt.Sprintf("neurons of %d that switch (supply trimmed per neuron, the design)", mt.Devices), "count", float64(mt.SwitchingDevices), nil, "25 memristors: uniform", "neuron/montecarlo-trim/montecarlo.json")
+	h.add("neuron.mc_trim_off_above_50mV", "Fig. S6", fmt.Sprintf("neurons of %d resting above 50 mV (supply trimmed per neuron)", mt.Devices), "count", float64(mt.OffAbove50mV), nil, "–", "neuron/montecarlo-trim/montecarlo.json")
 	h.add("neuron.mc_trim_i90_median_A", "Fig. S6", "I90 across the trimmed population (median)", "A", float64(mt.I90Median), nil, "–", "neuron/montecarlo-trim/montecarlo.json")
 
 	f4 := p.Fig4
@@ -636,6 +645,10 @@ func paperPage(r *experiment.PaperResult, s *PaperSummary, c paperCommands) (HTM
 			"650 ns from pulse to saturated output; 0.5 pJ per activation",
 			fmt.Sprintf("latency %s, energy %s (%g V through %s)", v("device.latency_s"), v("device.energy_J"), pu.AmplitudeV, si(pu.SeriesROhm, "Ω")),
 			c.device("pulse", seed), "device/pulse/single_pulse.csv", "device/pulse/pulse.json"),
+		fig("fig3famp", "Fig. 3f", "Latency against the pulse amplitude (the paper does not state it)", "device/pulse/latency_vs_amplitude.png",
+			"650 ns and 0.5 pJ at an unstated amplitude",
+			fmt.Sprintf("650 ns at %s; the default %g V is that calibration; energy_vs_amplitude.png shows the energy stays below the paper's 0.5 pJ wherever the latency is 650 ns or less", si(float64(pu.AmplitudeForPaperLatencyV), "V"), pu.AmplitudeV),
+			c.device("pulse", seed), "device/pulse/latency_vs_amplitude.csv", "device/pulse/energy_vs_amplitude.png"),
 		fig("relax", "Fig. 1f, 3d", "Relaxation after the pulse (volatility)", "device/pulse/relaxation.png",
 			"volatile: the device returns to its insulating state when the drive is removed",
 			fmt.Sprintf("back within 10 %% of the insulating resistance after %s", v("device.relaxation_s")),

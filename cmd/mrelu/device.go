@@ -213,7 +213,7 @@ func runDeviceSweep(args []string, stdout, stderr io.Writer) error {
 func runDevicePulse(args []string, stdout, stderr io.Writer) error {
 	def := experiment.DefaultDevicePulseConfig()
 	fs := newFlags("device pulse", "Pulse experiments on the memristor (paper Fig. 3d-f): alternating 100 nA / 1 uA current pulses\n(5 ms wide, 10 ms period); 1 ms voltage pulses of rising amplitude through 1 MOhm; one voltage\npulse resolved in time (latency, energy per activation); the relaxation after it.\nWrites pulse.json, pulse_train.csv, voltage_pulses.csv, single_pulse.csv, relaxation.csv,\nper-pulse readings, plots of each, params.json.",
-		"mrelu device pulse --amplitude 2.4 --width 4e-6 --seed 1 --out runs/pulse", stdout)
+		"mrelu device pulse --amplitude 2.3 --width 1e-5 --seed 1 --out runs/pulse", stdout)
 	amp := fs.Float64("amplitude", def.Single.Amplitude, "single-pulse amplitude (V)")
 	width := fs.Float64("width", def.Single.Width, "single-pulse width (s)")
 	seriesR := fs.Float64("series-r", def.Single.SeriesR, "series resistor of the single pulse and the voltage pulses (ohm)")

@@ -158,12 +158,14 @@ func printPaperSummary(w io.Writer, s *report.PaperSummary, r *experiment.PaperR
 	}
 	fmt.Fprintf(w, "  %-17s %s %s %s\n", "figure", clip("quantity", 62), clip("paper", 24), "ours")
 	keys := []string{"device.latency_s", "device.energy_J", "device.set_median_V", "device.hold_median_V", "device.tft_vth_sigma_V",
-		"neuron.off_level_V", "neuron.i90_A", "neuron.r2", "neuron.latency_s", "neuron.energy_J", "neuron.ngspice_max_diff_V"}
+		"neuron.off_level_V", "neuron.threshold_current_A", "neuron.i90_A", "neuron.r2", "neuron.latency_quasistatic_s", "neuron.energy_memristor_quasistatic_J",
+		"neuron.latency_s", "neuron.energy_memristor_J", "neuron.energy_J", "neuron.mc_trim_switching", "neuron.mc_trim_off_above_50mV", "neuron.ngspice_max_diff_V"}
 	for _, a := range r.Config.Fig4.Acts {
 		keys = append(keys, "fig4.accuracy."+a)
 	}
 	keys = append(keys, "edges.pearson.vertical", "edges.pearson.lateral",
-		"energy.device.total_per_inference_J", "energy.circuit.total_per_inference_J", "energy.ratio_vo2_over_ours")
+		"energy.device.total_per_inference_J", "energy.circuit.total_per_inference_J", "energy.ratio_vo2_over_ours",
+		"energy.ratio_vo2_over_circuit_quasistatic", "energy.ratio_vo2_over_circuit_memristor", "energy.ratio_cmos_over_ours", "energy.ratio_cmos_over_circuit_quasistatic")
 	for _, k := range keys {
 		v := s.Value(k)
 		if v == nil {
