@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"slices"
 	"testing"
 )
 
@@ -44,6 +45,16 @@ func FuzzDecodeIDX(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		x, err := DecodeIDX(bytes.NewReader(data), "fuzz")
 		y, err2 := DecodeIDX(io.MultiReader(bytes.NewReader(data)), "fuzz")
+		// The header reader the memory budget uses (ReadIDXHeader) agrees
+		// with the full decoder: what it accepts has the decoded type and
+		// dimensions, and what it refuses the decoder refuses too.
+		ht, hd, herr := decodeIDXHeader(bytes.NewReader(data), "fuzz")
+		if herr != nil && err == nil {
+			t.Fatalf("header refused (%v) but the file decodes", herr)
+		}
+		if err == nil && (ht != x.Type || !slices.Equal(hd, x.Dims)) {
+			t.Fatalf("header says %v %v, the data %v %v", ht, hd, x.Type, x.Dims)
+		}
 		if (err == nil) != (err2 == nil) {
 			t.Fatalf("known length: %v; unknown length: %v", err, err2)
 		}

@@ -78,7 +78,11 @@ func shortEnergyName(r EnergyRow) string {
 	case r.Key == "device":
 		return "ours:\ndevice"
 	case r.Key == "circuit":
-		return "ours: 2T-1M\ncircuit"
+		return "ours: circuit\nVDD + input"
+	case r.Key == "circuit-quasistatic":
+		return "ours: circuit\nno parasitics"
+	case r.Key == "circuit-memristor":
+		return "ours: circuit\nmemristor"
 	case strings.Contains(r.Label, "CMOS"):
 		return "CMOS\nsigmoid"
 	case strings.Contains(r.Label, "VO2"):
@@ -108,6 +112,10 @@ func logBars(base, title, ylabel string, names []string, groups []string, values
 	p.NominalX(names...)
 	p.X.Min, p.X.Max = -0.6, float64(len(names))-0.4
 	w := 0.7 / float64(len(groups))
+	// labelY is the height of the last value label of each category: the
+	// next group's label goes at least half a decade above it, so two
+	// labels over neighbouring bars of similar height do not collide.
+	labelY := make([]float64, len(names))
 	for g, vals := range values {
 		var labels plotter.XYLabels
 		for k, v := range vals {
@@ -126,7 +134,14 @@ func logBars(base, title, ylabel string, names []string, groups []string, values
 			if k == 0 || len(labels.XYs) == 0 {
 				p.Legend.Add(groups[g], poly)
 			}
-			labels.XYs = append(labels.XYs, plotter.XY{X: x, Y: v * 1.4})
+			y := v * 1.4
+			if k < len(labelY) && labelY[k] > 0 {
+				y = math.Max(y, labelY[k]*3.5)
+			}
+			if k < len(labelY) {
+				labelY[k] = y
+			}
+			labels.XYs = append(labels.XYs, plotter.XY{X: x, Y: y})
 			labels.Labels = append(labels.Labels, experiment.FormatEnergy(v))
 		}
 		if len(labels.XYs) > 0 {
@@ -176,6 +191,9 @@ func WriteEnergy(dir string, e *experiment.EnergyResult) (*EnergySummary, error)
 	var names []string
 	act, neu, tot := []float64{}, []float64{}, []float64{}
 	for _, r := range rows {
+		if r.Key == "circuit-memristor" {
+			continue // in the table and CSV; the bars show the circuit's extremes
+		}
 		names = append(names, shortEnergyName(r))
 		act = append(act, float64(r.PerActivation))
 		neu = append(neu, float64(r.NeuronsPerInference))

@@ -39,11 +39,11 @@
 //     percentile current there instead (brighter maps, 1 % saturated);
 //     ScaleFixed takes a gain.
 //   - Knee compensation (default on): the mReLU's output only starts to
-//     rise at its onset current (0.57 µA with the default circuit, where
-//     the memristor switches); a constant current of that size at the
-//     neuron input (a bias row of the array) puts the knee at zero
-//     summation current, as in a software ReLU. Negative summation
-//     currents still give the off level (0.032 V).
+//     rise at its onset current (6.6 nA with the default circuit, whose
+//     memristor rests on the edge of its switched branch); a constant
+//     current of that size at the neuron input (a bias row of the array)
+//     puts the knee at zero summation current, as in a software ReLU.
+//     Negative summation currents still give the off level (0.035 V).
 //
 // Result holds per filter the software convolution Z, the summation
 // current and Vout maps (row-major) and Stats: current range, fraction of
