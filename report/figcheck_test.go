@@ -31,6 +31,46 @@ var figureWriters = []figureWriter{
 		_, err := WritePaper(dir, r, PaperOptions{Command: "mrelu paper --quick"})
 		return err
 	}},
+	{"sweep merge: one parameter with seeds, a trade-off", 3, func(t *testing.T, dir string) error {
+		_, err := WriteSweep(dir, tinySweep([]string{"memristor.r_d_ohm"}, 3), true)
+		return err
+	}},
+	{"sweep merge: two parameters (heat maps)", 2, func(t *testing.T, dir string) error {
+		_, err := WriteSweep(dir, tinySweep([]string{"memristor.r_d_ohm", "neuron.vdd_V"}, 1), true)
+		return err
+	}},
+}
+
+// tinySweep is a grid sweep over the varied parameters (3 values each) with
+// seeds per point and two metrics that depend smoothly on the parameters
+// and the seed: what `mrelu sweep merge` hands WriteSweep.
+func tinySweep(varied []string, seeds int) SweepData {
+	d := SweepData{Name: "tiny", Experiment: "train", Varied: varied, Metrics: []string{"test_accuracy", "energy_per_activation_J"}}
+	vals := []float64{2e5, 3e5, 4e5}
+	n := 1
+	for range varied {
+		n *= len(vals)
+	}
+	idx := 0
+	for p := 0; p < n; p++ {
+		params := map[string]string{}
+		x, q := 0.0, p
+		for k, name := range varied {
+			v := vals[q%len(vals)]
+			q /= len(vals)
+			if k == 1 {
+				v = 1.98 + 0.01*float64(p%3)
+			}
+			params[name] = F(v)
+			x += v / 1e6
+		}
+		for sd := 0; sd < seeds; sd++ {
+			d.Rows = append(d.Rows, SweepRow{Index: idx, Params: params, Seed: F(float64(sd + 1)),
+				Metrics: []float64{0.95 - 0.02*x + 0.001*float64(sd), 1e-12 * (1 + 5*x)}})
+			idx++
+		}
+	}
+	return d
 }
 
 // tinyPaper runs the whole paper on the quick setting, shrunk further: a

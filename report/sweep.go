@@ -171,7 +171,7 @@ func WriteSweep(dir string, d SweepData, plots bool) ([]string, error) {
 			}
 			for m, name := range d.Metrics {
 				series := []errSeries{{x: xs, y: column(gs, m, false), sd: column(gs, m, true), points: true}}
-				ax := Axes{Title: title(name + " vs " + x + errNote(gs, m)), X: x, Y: name, LogX: wideRange(xs)}
+				ax := Axes{Title: title(name + " vs " + x + errNote(gs, m)), X: sweepAxisLabel(x), Y: sweepAxisLabel(name), LogX: wideRange(xs)}
 				if err := save(fileSafe(name)+"_vs_"+fileSafe(x), func(b string) error { return errorBarPlot(b, ax, series) }); err != nil {
 					return written, err
 				}
@@ -185,7 +185,7 @@ func WriteSweep(dir string, d SweepData, plots bool) ([]string, error) {
 		}
 		for m, name := range d.Metrics {
 			series := sweepSeries(gs, d.Varied, xs, m)
-			ax := Axes{Title: title(name + " vs " + x + errNote(gs, m)), X: x, Y: name, LogX: wideRange(xs)}
+			ax := Axes{Title: title(name + " vs " + x + errNote(gs, m)), X: sweepAxisLabel(x), Y: sweepAxisLabel(name), LogX: wideRange(xs)}
 			if err := save(fileSafe(name)+"_vs_"+fileSafe(x), func(b string) error { return errorBarPlot(b, ax, series) }); err != nil {
 				return written, err
 			}
@@ -402,7 +402,7 @@ func tradeoffPlot(base, title string, varied []string, gs []*sweepGroup, mx, my 
 	for i := range e.xy {
 		xs[i] = e.xy[i].X
 	}
-	ax := Axes{Title: title, X: xName, Y: yName, LogX: wideRange(xs)}
+	ax := Axes{Title: title, X: sweepAxisLabel(xName), Y: sweepAxisLabel(yName), LogX: wideRange(xs)}
 	p := newPlot(ax)
 	if len(e.xy) > 0 {
 		s, err := plotter.NewScatter(e.xy)
@@ -514,7 +514,7 @@ func sweepHeatMap(base, title string, varied []string, gs []*sweepGroup, m int) 
 			labels = append(labels, strconv.FormatFloat(v, 'g', 4, 64))
 		}
 	}
-	p := newPlot(Axes{Title: title, X: varied[0], Y: varied[1]})
+	p := newPlot(Axes{Title: title, X: sweepAxisLabel(varied[0]), Y: sweepAxisLabel(varied[1])})
 	if len(xys) > 0 {
 		if !(hi > lo) {
 			lo, hi = lo-1, hi+1
@@ -551,4 +551,31 @@ func categoryTicks(v []string) plot.ConstantTicks {
 		t[i] = plot.Tick{Value: float64(i), Label: s}
 	}
 	return t
+}
+
+// sweepUnits maps the unit suffix of a params.json key or metric name
+// (snake_case with the unit last: "r_d_ohm", "vdd_V", "energy_J") to the
+// unit shown on an axis.
+var sweepUnits = map[string]string{
+	"ohm": "Ω", "V": "V", "A": "A", "J": "J", "s": "s", "F": "F", "S": "S", "m": "m", "W": "W",
+	"Vs": "V·s", "m2": "m²", "m2_per_Vs": "m²/(V·s)", "per_A": "1/A", "V_per_A": "V/A",
+}
+
+// sweepAxisLabel is a sweep parameter's or metric's name with its unit in
+// parentheses, read from the name's suffix, "(–)" for a dimensionless one
+// (accuracy, fraction, count, seed, ratio...).
+func sweepAxisLabel(name string) string {
+	last := name
+	if i := strings.LastIndexAny(name, "._"); i >= 0 {
+		last = name[i+1:]
+	}
+	for _, suf := range []string{"m2_per_Vs", "V_per_A", "per_A"} {
+		if strings.HasSuffix(name, "_"+suf) {
+			return name + " (" + sweepUnits[suf] + ")"
+		}
+	}
+	if u, ok := sweepUnits[last]; ok && last != name {
+		return name + " (" + u + ")"
+	}
+	return name + " (–)"
 }

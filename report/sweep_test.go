@@ -48,3 +48,21 @@ func TestWriteSweep(t *testing.T) {
 		t.Errorf("a heat map for a random design: %s", all)
 	}
 }
+
+func TestSweepAxisLabel(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"memristor.r_d_ohm", "memristor.r_d_ohm (Ω)"},
+		{"neuron.vdd_V", "neuron.vdd_V (V)"},
+		{"energy_per_activation_J", "energy_per_activation_J (J)"},
+		{"latency_s", "latency_s (s)"},
+		{"tft.mobility_m2_per_Vs", "tft.mobility_m2_per_Vs (m²/(V·s))"},
+		{"slope_V_per_A", "slope_V_per_A (V/A)"},
+		{"test_accuracy", "test_accuracy (–)"},
+		{"variation", "variation (–)"},
+		{"seed", "seed (–)"},
+	} {
+		if got := sweepAxisLabel(c.in); got != c.want {
+			t.Errorf("%s: %q, want %q", c.in, got, c.want)
+		}
+	}
+}
