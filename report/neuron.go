@@ -148,6 +148,11 @@ func WriteNeuronTransfer(dir string, r *experiment.NeuronTransferResult, plots b
 	}
 	uA := neuronScale(c.I, 1e6)
 	series := []Series{{Name: "Vout/VDD (DC solver)", X: uA, Y: norm}}
+	if dev := c.EnvelopeDeviation(); dev > 1e-3 {
+		// Where the raw curve declines (beyond saturation), show what the
+		// network-level evaluator uses instead: the running maximum.
+		series = append(series, Series{Name: "as the network evaluates it (running maximum)", X: uA, Y: neuronScale(c.Envelope(), 1/vdd), Dashed: true})
+	}
 	if !math.IsNaN(m.Slope) {
 		fx := []float64{m.FitFrom, m.FitTo}
 		series = append(series, Series{
