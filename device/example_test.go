@@ -66,7 +66,7 @@ func ExampleSinglePulse() {
 	}
 	fmt.Printf("latency %.0f ns, energy %.2f pJ, saturated %v\n", res.Latency*1e9, res.Energy*1e12, res.Saturated)
 	// Output:
-	// latency 624 ns, energy 0.46 pJ, saturated true
+	// latency 625 ns, energy 0.46 pJ, saturated true
 }
 
 // Two hundred DC cycles with cycle-to-cycle variation (Fig. 3b).

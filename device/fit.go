@@ -1,6 +1,7 @@
 package device
 
 import (
+	"cmp"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -95,6 +96,29 @@ type FitReport struct {
 	Curve       []RIPoint // fitted model on 100 log-spaced currents over the data range
 	Evaluations int       // objective evaluations
 	Status      string    // optimiser termination status
+
+	// The fit's quality (issue 13). Lower and Upper are the search bounds
+	// of each Free parameter (SI); AtBound is "lower" or "upper" for a
+	// fitted value within 1 % (of the log range) of a bound, else "".
+	// Sigma is each fitted value's 1-σ uncertainty (SI) from the Jacobian
+	// of the log10 residuals at the optimum, Cov = s²·(JᵀJ)⁻¹ with
+	// s² = Σr²/(n − p) over the points of the objective; +Inf when the
+	// data do not determine it. Fixed lists every other memristor
+	// parameter, at its start value (the switching kinetics tau_set_s,
+	// tau_relax_s among them: a fit of R(I) says nothing about them).
+	Lower, Upper []float64
+	AtBound      []string
+	Sigma        []float64
+	Fixed        []FixedParam
+	// NoiseLog10 is the data's own scatter in log10 R, estimated without a
+	// model from each point against its neighbours (NaN with too few
+	// points); Verdict compares RMSLog10 with it: FitGood (≤ 1.5×),
+	// FitFair (≤ 3×), FitPoor (the model does not describe the data), or
+	// "" when the scatter is unknown. Warnings says in words what is
+	// wrong: parameters at a bound or undetermined, a poor fit.
+	NoiseLog10 float64
+	Verdict    string
+	Warnings   []string
 }
 
 // minFitPoints is the smallest data set accepted for fitting.
@@ -230,6 +254,7 @@ func FitMemristorWith(points []RIPoint, start Memristor, opt FitOptions) (Memris
 		ss += r * r
 	}
 	rep.RMSLog10 = math.Sqrt(ss / float64(len(points)))
+	fitQuality(&rep, best, specs, used, points)
 	lo, hi := math.Inf(1), 0.0
 	for _, p := range points {
 		lo, hi = math.Min(lo, p.I), math.Max(hi, p.I)
@@ -261,16 +286,7 @@ func Downsample(points []RIPoint, n int) []RIPoint {
 	if n < 1 {
 		n = 1
 	}
-	sorted := slices.Clone(points)
-	slices.SortStableFunc(sorted, func(a, b RIPoint) int {
-		switch {
-		case a.I < b.I:
-			return -1
-		case a.I > b.I:
-			return 1
-		}
-		return 0
-	})
+	sorted := sortedByCurrent(points)
 	if len(sorted) <= n {
 		return sorted
 	}
@@ -533,4 +549,12 @@ func (l *csvLimiter) Read(p []byte) (int, error) {
 		}
 	}
 	return n, err
+}
+
+// sortedByCurrent returns a copy of points in increasing current (stable:
+// equal currents keep their order).
+func sortedByCurrent(points []RIPoint) []RIPoint {
+	s := slices.Clone(points)
+	slices.SortStableFunc(s, func(a, b RIPoint) int { return cmp.Compare(a.I, b.I) })
+	return s
 }

@@ -263,10 +263,11 @@ func TestAccelerationKeepsSteadyStateAndRelaxation(t *testing.T) {
 		t.Errorf("A(0) = %g, want ≈ 1", a)
 	}
 	// At the threshold the set rate is ≈ 1/TauSetTh: A·ks(Vth) ≈
-	// (1+τR/τN)/(τR+τS), within the +1 and the saturation's 1e-5.
+	// (1+τR/τN)/(τR+τS), within the +1 and the saturation's 2 %.
 	a, _ := fast.Acceleration(fast.Vth)
 	ks, _ := fast.setRate(fast.Vth)
-	want := (1 + fast.TauRelax/fast.TauSetTh) / (fast.TauRelax + fast.TauSet) * fast.TauSetTh
+	sat := math.Exp(accelSat) / (1 + math.Exp(accelSat)) // the saturation's share at the threshold
+	want := (1 + sat*fast.TauRelax/fast.TauSetTh) / (fast.TauRelax + fast.TauSet) * fast.TauSetTh
 	if got := a * ks * fast.TauSetTh; math.Abs(got/want-1) > 1e-3 {
 		t.Errorf("set rate at Vth × TauSetTh = %g, want ≈ 1", got)
 	}

@@ -5,9 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/mrelu/mrelu/internal/atomicfile"
 	"io"
 	"os"
-	"path/filepath"
 
 	"github.com/mrelu/mrelu/internal/clip"
 )
@@ -66,6 +66,11 @@ func ReadParamsData(r io.Reader, name string) ([]byte, error) {
 // DecodeParams reads a Params JSON document. Keys that are absent keep
 // their default values; unknown keys, trailing data and invalid values are
 // errors that name the key. The document is at most MaxParamsBytes.
+//
+// A top-level "neuron" object (the circuit parameters of a neuron, edges,
+// fig4, train or paper run's params.json) is skipped, so the params.json
+// of any run loads here; package params (params.Load) reads the whole
+// file, neuron parameters included, and checks them.
 func DecodeParams(r io.Reader) (Params, error) {
 	p := DefaultParams()
 	data, err := io.ReadAll(io.LimitReader(r, MaxParamsBytes+1))
@@ -75,6 +80,7 @@ func DecodeParams(r io.Reader) (Params, error) {
 	if len(data) > MaxParamsBytes {
 		return p, fmt.Errorf("device: params: the document is %w (the limit for a parameter file)", ErrParamsTooLarge)
 	}
+	data = skipNeuron(data)
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&p); err != nil {
@@ -87,6 +93,25 @@ func DecodeParams(r io.Reader) (Params, error) {
 		return DefaultParams(), fmt.Errorf("params: %w", err)
 	}
 	return p, nil
+}
+
+// skipNeuron returns data without its top-level "neuron" member, when data
+// is a JSON object that has one; otherwise data unchanged (the strict
+// decoder then reports what is wrong with it).
+func skipNeuron(data []byte) []byte {
+	var top map[string]json.RawMessage
+	if json.Unmarshal(data, &top) != nil {
+		return data
+	}
+	if _, ok := top["neuron"]; !ok {
+		return data
+	}
+	delete(top, "neuron")
+	b, err := json.Marshal(top)
+	if err != nil {
+		return data
+	}
+	return b
 }
 
 // EncodeParams writes p as indented JSON after validating it.
@@ -125,25 +150,8 @@ func SaveParams(path string, p Params) error {
 	if err := EncodeParams(&buf, p); err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(filepath.Dir(path), ".params-*.json")
-	if err != nil {
-		return fmt.Errorf("device: %w", err)
-	}
-	tmp := f.Name()
-	_, werr := f.Write(buf.Bytes())
-	cerr := f.Close()
-	if werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Chmod(tmp, 0o644)
-	}
-	if werr == nil {
-		werr = os.Rename(tmp, path)
-	}
-	if werr != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("device: saving %s: %w", path, werr)
+	if err := atomicfile.Write(path, buf.Bytes()); err != nil {
+		return fmt.Errorf("device: saving %s: %w", path, err)
 	}
 	return nil
 }

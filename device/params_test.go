@@ -136,3 +136,20 @@ func TestRelaxationWithoutSet(t *testing.T) {
 		t.Fatalf("relaxation time %v for a pulse that never set the device, want 0", r.RelaxationTime)
 	}
 }
+
+// TestParamsSkipNeuron: a run's params.json with a "neuron" object (neuron,
+// edges, fig4, train, paper runs) loads here; its device part is read and
+// the neuron object skipped (package params reads it).
+func TestParamsSkipNeuron(t *testing.T) {
+	in := `{"memristor": {"v_th_V": 1.9}, "neuron": {"vdd_V": 1.92, "anything": 1}, "settings": {"command": "paper"}}`
+	p, err := DecodeParams(strings.NewReader(in))
+	if err != nil {
+		t.Fatalf("a run's params.json refused: %v", err)
+	}
+	if p.Memristor.Vth != 1.9 {
+		t.Errorf("Vth %g, want 1.9", p.Memristor.Vth)
+	}
+	if _, err := DecodeParams(strings.NewReader(`{"neuron": {}, "memristor": {"v_th": 1}}`)); err == nil || !strings.Contains(err.Error(), "v_th") {
+		t.Errorf("unknown memristor key beside a neuron object not named: %v", err)
+	}
+}

@@ -33,7 +33,29 @@ func CrossbarEval(r *TrainRun, xp crossbar.Params) (*CrossbarResult, error) {
 		return nil, fmt.Errorf("experiment: crossbar: %w", err)
 	}
 	var neu crossbar.Neuron
+	var layers []crossbar.Neuron
 	switch {
+	case IsHardware(r.Params.Act) && r.Neuron != nil && (NoiseName(r.Params.Noise) != NoiseProportional || InputScaleFor(r.Params, r.Neuron) != r.Neuron.IUnit):
+		// The run's own activation (noise model, input scale, d2d
+		// devices) on z = I/UnitCurrent, one neuron per hidden layer.
+		act, err := NoisyMReLUForRun(r.Params, r.Neuron)
+		if err != nil {
+			return nil, err
+		}
+		unit := float32(xp.UnitCurrent)
+		var z []float32
+		for l, w := range r.Params.Hidden {
+			layers = append(layers, crossbar.NeuronFunc(func(dst, cur []float32) {
+				if cap(z) < len(cur) {
+					z = make([]float32, len(cur))
+				}
+				z = z[:len(cur)]
+				for i, c := range cur {
+					z[i] = c / unit
+				}
+				act.ForwardLayer(l, w, dst, z)
+			}))
+		}
 	case IsHardware(r.Params.Act):
 		if r.Neuron == nil {
 			return nil, errors.New("experiment: crossbar: hardware run without its neuron model")
@@ -62,7 +84,10 @@ func CrossbarEval(r *TrainRun, xp crossbar.Params) (*CrossbarResult, error) {
 			act.Forward(dst, z)
 		})
 	}
-	nw, err := crossbar.New(r.Net, []crossbar.Neuron{neu}, xp)
+	if layers == nil {
+		layers = []crossbar.Neuron{neu}
+	}
+	nw, err := crossbar.New(r.Net, layers, xp)
 	if err != nil {
 		return nil, fmt.Errorf("experiment: crossbar: %w", err)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/mrelu/mrelu/device"
 	"github.com/mrelu/mrelu/neuron"
+	"github.com/mrelu/mrelu/nn"
 )
 
 // Fig4Params sets up the system-level study of the paper's Fig. 4.
@@ -25,6 +26,10 @@ type Fig4Params struct {
 	// Device and Neuron are the hardware the mReLU is solved from.
 	Device device.Params `json:"device"`
 	Neuron neuron.Params `json:"neuron"`
+	// Seeds is the number of seeds every run is trained with (Base.Seed,
+	// Base.Seed+1, ...; 0 or 1: one). Only the first seed's runs are
+	// checkpointed and reported in full; the others add their accuracies.
+	Seeds int `json:"seeds,omitempty"`
 }
 
 // DefaultFig4Params are the paper's settings.
@@ -52,6 +57,9 @@ func (p Fig4Params) Validate() error {
 			return fmt.Errorf("fig4: sweep variation %v out of range 0..10", v)
 		}
 	}
+	if p.Seeds < 0 || p.Seeds > MaxSeeds {
+		return fmt.Errorf("fig4: seeds %d out of range 1..%d", p.Seeds, MaxSeeds)
+	}
 	if err := p.Device.Validate(); err != nil {
 		return fmt.Errorf("fig4: %w", err)
 	}
@@ -64,8 +72,51 @@ func (p Fig4Params) Validate() error {
 // SweepPoint is one point of accuracy versus neuron variation.
 type SweepPoint struct {
 	Variation    float64 `json:"variation"`
-	TestAccuracy float64 `json:"test_accuracy"`
-	Run          string  `json:"run"` // the run it comes from
+	TestAccuracy float64 `json:"test_accuracy"` // first seed
+	Run          string  `json:"run"`           // the run it comes from
+	// The mean and sample s.d. over the seeds (Fig4Params.Seeds).
+	TestAccuracyMean float64 `json:"test_accuracy_mean"`
+	TestAccuracySD   float64 `json:"test_accuracy_sd"`
+}
+
+// SeedRun is what Fig4 keeps of one seed of a run.
+type SeedRun struct {
+	Seed                 uint64      `json:"seed"`
+	TestAccuracy         float64     `json:"test_accuracy"`
+	TestAccuracyPerEpoch []float64   `json:"test_accuracy_per_epoch"`
+	SaturatedFraction    [][]float64 `json:"saturated_fraction_per_layer,omitempty"` // [layer][epoch]
+}
+
+// HardwareAware compares training with and without the noisy neuron in
+// the loop, over the seeds: the networks trained with the ideal mReLU
+// tested with the noisy one (Base.Noise, Base.Variation), against those
+// trained and tested with it (the mrelu run).
+type HardwareAware struct {
+	Noise                   string    `json:"noise_model"`
+	Variation               float64   `json:"variation"`
+	TrainedIdealTestedIdeal SeedStats `json:"trained_ideal_tested_ideal"`
+	TrainedIdealTestedNoisy SeedStats `json:"trained_ideal_tested_noisy"`
+	TrainedNoisyTestedNoisy SeedStats `json:"trained_noisy_tested_noisy"`
+}
+
+// SaturatedPerLayer returns [layer][epoch] of the runs' per-epoch
+// saturated fractions (nil when the activation reports none).
+func SaturatedPerLayer(eps []nn.EpochStats) [][]float64 {
+	var out [][]float64
+	for _, e := range eps {
+		if e.SaturatedFraction == nil {
+			return nil
+		}
+		if out == nil {
+			out = make([][]float64, len(e.SaturatedFraction))
+		}
+		for l, f := range e.SaturatedFraction {
+			if l < len(out) {
+				out[l] = append(out[l], f)
+			}
+		}
+	}
+	return out
 }
 
 // Fig4Result holds every run of the study.
@@ -77,6 +128,20 @@ type Fig4Result struct {
 	Names []string
 	Runs  map[string]*TrainRun
 	Sweep []SweepPoint
+	// Seeds holds every seed of every run (the first is Runs[name]).
+	Seeds map[string][]SeedRun
+	// HardwareAware is set when both mrelu-ideal and mrelu were run.
+	HardwareAware *HardwareAware
+}
+
+// SeedStats returns the accuracy statistics of the named run over its
+// seeds.
+func (r *Fig4Result) SeedStats(name string) SeedStats {
+	var per []SeedAccuracy
+	for _, s := range r.Seeds[name] {
+		per = append(per, SeedAccuracy{Seed: s.Seed, TestAccuracy: s.TestAccuracy})
+	}
+	return NewSeedStats(per)
 }
 
 // Fig4 trains every neuron of p.Acts on the same data and initial
@@ -138,7 +203,13 @@ func Fig4With(p Fig4Params, o Fig4Options) (*Fig4Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	res := &Fig4Result{Params: p, Neuron: model, Runs: map[string]*TrainRun{}}
+	res := &Fig4Result{Params: p, Neuron: model, Runs: map[string]*TrainRun{}, Seeds: map[string][]SeedRun{}}
+	seeds := SeedList(p.Base.Seed, p.Seeds)
+	var idealNoisy []SeedAccuracy
+	hasNoisy := false
+	for _, a := range p.Acts {
+		hasNoisy = hasNoisy || a == ActMReLU
+	}
 	var fp *DataFingerprint
 	if o.Checkpoint != nil || o.Resume != nil {
 		f := Fingerprint(train, test)
@@ -158,12 +229,42 @@ func Fig4With(p Fig4Params, o Fig4Options) (*Fig4Result, error) {
 		if o.Resume != nil {
 			to.Resume = o.Resume(name)
 		}
-		r, err := TrainWith(q, train, test, model, to)
-		if err != nil {
-			return fmt.Errorf("fig4 run %s: %w", name, err)
+		for k, seed := range seeds {
+			q.Seed = seed
+			if k > 0 {
+				if label != nil {
+					prog = label(fmt.Sprintf("%s seed %d", name, seed))
+				}
+				to = TrainOptions{Progress: prog, Context: o.Context, Data: fp}
+			}
+			r, err := TrainWith(q, train, test, model, to)
+			if err != nil {
+				return fmt.Errorf("fig4 run %s (seed %d): %w", name, seed, err)
+			}
+			if k == 0 {
+				res.Names = append(res.Names, name)
+				res.Runs[name] = r
+			}
+			sr := SeedRun{Seed: seed, TestAccuracy: r.FinalAccuracy(), SaturatedFraction: SaturatedPerLayer(r.Result.Epochs)}
+			for _, e := range r.Result.Epochs {
+				sr.TestAccuracyPerEpoch = append(sr.TestAccuracyPerEpoch, e.TestAccuracy)
+			}
+			res.Seeds[name] = append(res.Seeds[name], sr)
+			if name == ActMReLUIdeal && act == ActMReLUIdeal && hasNoisy {
+				// Trained with the ideal neuron, tested with the noisy one.
+				nq := p.Base
+				nq.Act, nq.Seed = ActMReLU, seed
+				noisy, err := NoisyMReLUForRun(nq, model)
+				if err != nil {
+					return err
+				}
+				acc, err := TestWith(r.Net, noisy, test, q.Batch)
+				if err != nil {
+					return err
+				}
+				idealNoisy = append(idealNoisy, SeedAccuracy{Seed: seed, TestAccuracy: acc})
+			}
 		}
-		res.Names = append(res.Names, name)
-		res.Runs[name] = r
 		return nil
 	}
 	for _, a := range p.Acts {
@@ -190,7 +291,15 @@ func Fig4With(p Fig4Params, o Fig4Options) (*Fig4Result, error) {
 				return res, err
 			}
 		}
-		res.Sweep = append(res.Sweep, SweepPoint{Variation: v, TestAccuracy: res.Runs[name].FinalAccuracy(), Run: name})
+		st := res.SeedStats(name)
+		res.Sweep = append(res.Sweep, SweepPoint{Variation: v, TestAccuracy: res.Runs[name].FinalAccuracy(), Run: name,
+			TestAccuracyMean: st.Mean, TestAccuracySD: st.SD})
+	}
+	if idealNoisy != nil && res.Runs[ActMReLU] != nil {
+		res.HardwareAware = &HardwareAware{Noise: NoiseName(p.Base.Noise), Variation: p.Base.Variation,
+			TrainedIdealTestedIdeal: res.SeedStats(ActMReLUIdeal),
+			TrainedIdealTestedNoisy: NewSeedStats(idealNoisy),
+			TrainedNoisyTestedNoisy: res.SeedStats(ActMReLU)}
 	}
 	return res, nil
 }

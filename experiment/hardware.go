@@ -52,6 +52,8 @@ type NeuronModel struct {
 	IUnit   float64           // A per network unit
 	Eval    *neuron.Evaluator // network units in, V out
 	EvalA   *neuron.Evaluator // A in, V out (for the crossbar level)
+
+	d2d *d2dCache // the device-to-device curves (D2D), solved on first use
 }
 
 // neuronSweep is the DC sweep the network-level neuron is built from:
@@ -80,7 +82,8 @@ func SolveNeuron(d device.Params, np neuron.Params) (*NeuronModel, error) {
 		return nil, fmt.Errorf("experiment: neuron evaluator: %w", err)
 	}
 	iunit := neuron.IUnitFor(d.Memristor.RD, np)
-	return &NeuronModel{Curve: curve, Metrics: curve.Metrics(), IUnit: iunit, Eval: ev.Scaled(iunit), EvalA: ev}, nil
+	return &NeuronModel{Curve: curve, Metrics: curve.Metrics(), IUnit: iunit, Eval: ev.Scaled(iunit), EvalA: ev,
+		d2d: &d2dCache{params: &neuronParams{d, np}}}, nil
 }
 
 // MReLU is the hardware neuron as an nn.Activation. Forward evaluates the
@@ -97,6 +100,10 @@ func SolveNeuron(d device.Params, np neuron.Params) (*NeuronModel, error) {
 // including at the knee, where it rises smoothly from 0 instead of jumping
 // as ReLU's does.
 //
+// That is the default, proportional noise model; NewNoisyMReLU sets up
+// the others (fullscale, input, d2d: see NoiseModels) and another input
+// scale.
+//
 // Forward remembers the derivative of its last evaluation per output
 // buffer, so Derivative and MulDerivative called with that buffer reuse
 // the same noise draw. An MReLU is not safe for concurrent use.
@@ -108,6 +115,16 @@ type MReLU struct {
 	noise  *normalTable
 	derivs map[*float32][]float32
 	tmp    []float32
+
+	// The noise model (NewNoisyMReLU; NewMReLU: proportional).
+	noiseModel string
+	kind       int
+	eval       *neuron.Evaluator // network units in (I = z·iunit), V out
+	iunit      float64
+	addScale   float32   // fullscale: σ·VDD (V); input: σ·I90/iunit (network units)
+	bank       *d2dBank  // d2d: the per-neuron curves
+	zin        []float32 // input: the noisy inputs
+	satInput   float32
 }
 
 // NewMReLU returns the hardware activation for model with relative
@@ -122,7 +139,9 @@ func NewMReLU(model *NeuronModel, sigma float64, seed uint64) (*MReLU, error) {
 		name = ActMReLUIdeal
 	}
 	return &MReLU{name: name, model: model, sigma: float32(sigma), vdd: float32(model.Curve.VDD),
-		noise: newNormalTable(seed), derivs: map[*float32][]float32{}}, nil
+		noise: newNormalTable(seed), derivs: map[*float32][]float32{},
+		noiseModel: NoiseProportional, kind: kindProportional, eval: model.Eval, iunit: model.IUnit,
+		satInput: float32(model.Metrics.I90 / model.IUnit)}, nil
 }
 
 // Name implements nn.Named.
@@ -143,11 +162,41 @@ func (m *MReLU) derivBuf(y []float32) []float32 {
 	return d[:len(y)]
 }
 
-// Forward implements nn.Activation.
-func (m *MReLU) Forward(y, z []float32) {
+// Forward implements nn.Activation. For the d2d model it evaluates the
+// neurons of the first hidden layer (ForwardLayer tells which).
+func (m *MReLU) Forward(y, z []float32) { m.ForwardLayer(0, 0, y, z) }
+
+// ForwardLayer implements nn.LayerForwarder: z is a row-major batch of
+// hidden layer layer, width neurons per row (0: the layer's own width).
+// Only the d2d model, whose neurons differ, uses layer and width.
+func (m *MReLU) ForwardLayer(layer, width int, y, z []float32) {
 	y = y[:len(z)]
 	d := m.derivBuf(y)
-	m.model.Eval.EvalDeriv(y, d, z)
+	switch m.kind {
+	case kindFullScale:
+		m.eval.EvalDeriv(y, d, z)
+		if m.sigma != 0 {
+			m.noise.applyAdd(y, d, m.addScale, m.vdd)
+		}
+		return
+	case kindInput:
+		if m.sigma == 0 {
+			m.eval.EvalDeriv(y, d, z)
+			return
+		}
+		if cap(m.zin) < len(z) {
+			m.zin = make([]float32, len(z))
+		}
+		zin := m.zin[:len(z)]
+		m.noise.shift(zin, z, m.addScale)
+		m.eval.EvalDeriv(y, d, zin)
+		return
+	case kindD2D:
+		m.bank.evalDeriv(layer, width, y, d, z, m.noise, m.sigma, m.vdd)
+		return
+	default:
+		m.eval.EvalDeriv(y, d, z)
+	}
 	if m.sigma == 0 {
 		return
 	}
@@ -162,12 +211,27 @@ func (m *MReLU) Derivative(d, z, y []float32) {
 		return
 	}
 	// Not the buffer of the last Forward: recover the factor 1 + σε from
-	// the output itself, y = f(z)(1 + σε).
+	// the output itself, y = f(z)(1 + σε) (proportional; d2d: with the
+	// nominal curve, an approximation), or the clipping of y = f(z) + a·ε
+	// (fullscale, exact). For the input model the draw cannot be recovered
+	// and the derivative is the noise-free f'(z). The trainer always uses
+	// the derivative cached by Forward.
 	if cap(m.tmp) < len(z) {
 		m.tmp = make([]float32, len(z))
 	}
 	f := m.tmp[:len(z)]
-	m.model.Eval.EvalDeriv(f, d, z)
+	m.eval.EvalDeriv(f, d, z)
+	switch m.kind {
+	case kindInput:
+		return
+	case kindFullScale:
+		for i := range d {
+			if y[i] <= 0 || y[i] >= m.vdd {
+				d[i] = 0
+			}
+		}
+		return
+	}
 	for i := range d {
 		switch {
 		case y[i] <= 0 || y[i] >= m.vdd:
@@ -220,6 +284,10 @@ type normalTable struct {
 	factor [1 << 12]float32 // max(1 + σ·v, 0) for the σ of the last setSigma
 	sigma  float32
 	state  uint64
+	// off holds a·v for the additive models (fullscale, input), for the
+	// scale a of the last setOffset.
+	off      [1 << 12]float32
+	offScale float32
 }
 
 func newNormalTable(seed uint64) *normalTable {

@@ -213,6 +213,10 @@ type PaperResult struct {
 	Energy      *EnergyResult
 	Table1      []Table1Row
 
+	// Failed is the key of the stage that failed ("" when none did): the
+	// stages before it hold their results (Paper returns them with the
+	// error), the ones from it on are nil.
+	Failed string
 	// Seconds is the wall time per stage key; Total the whole run.
 	Seconds map[string]float64
 	Started time.Time
@@ -225,7 +229,9 @@ func NgspiceAvailable() bool {
 	return err == nil
 }
 
-// Paper runs every experiment of the paper with cfg.
+// Paper runs every experiment of the paper with cfg. When a stage fails
+// it returns the result so far, with Failed naming the stage, and the
+// error.
 func Paper(ctx context.Context, cfg PaperConfig, prog PaperProgress) (*PaperResult, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -244,6 +250,8 @@ func Paper(ctx context.Context, cfg PaperConfig, prog PaperProgress) (*PaperResu
 		t0 := time.Now()
 		note, err := r.stage(ctx, st.Key, d, np, seed, prog)
 		if err != nil {
+			r.Failed = st.Key
+			r.Total = time.Since(r.Started).Seconds()
 			return r, fmt.Errorf("paper: %s: %w", st.Key, err)
 		}
 		sec := time.Since(t0).Seconds()

@@ -35,6 +35,13 @@ type TrainParams struct {
 	// Variation is the relative temporal variation of the hardware neuron
 	// per evaluation (act "mrelu"; the paper's 0.099). Ignored otherwise.
 	Variation float64 `json:"variation"`
+	// Noise is the hardware neuron's noise model (NoiseModels; "" is
+	// proportional, the paper's relative temporal variation).
+	Noise string `json:"noise,omitempty"`
+	// InputScale is the current (A) one unit of pre-activation drives into
+	// the hardware neuron, I = z·InputScale; 0 is the solved neuron's own
+	// IUnit (neuron.DefaultIUnit = 0.778 µA with the default devices).
+	InputScale float64 `json:"input_scale_A,omitempty"`
 }
 
 // DefaultTrainParams are the paper's settings (Fig. 4): 784-100-100-100-10,
@@ -61,6 +68,12 @@ func (p TrainParams) Validate() error {
 	}
 	if !(p.Variation >= 0) || p.Variation > 10 || math.IsInf(p.Variation, 0) {
 		return fmt.Errorf("variation %v out of range 0..10 (a fraction: 0.099 is 9.9 %%)", p.Variation)
+	}
+	if err := CheckNoise(p.Noise); err != nil {
+		return fmt.Errorf("noise: %w", err)
+	}
+	if p.InputScale != 0 && !(p.InputScale >= 1e-9 && p.InputScale <= 1e-3) {
+		return fmt.Errorf("input scale %v A out of range 1e-9..1e-3 (A per unit of pre-activation; 0: the neuron's own)", p.InputScale)
 	}
 	return CheckActivation(p.Act)
 }
@@ -175,11 +188,7 @@ func TrainWith(p TrainParams, train, test *dataset.Set, model *NeuronModel, o Tr
 				return nil, err
 			}
 		}
-		sigma := p.Variation
-		if p.Act == ActMReLUIdeal {
-			sigma = 0
-		}
-		m, err := NewMReLU(model, sigma, p.Seed^0x5eed5eed)
+		m, err := NoisyMReLUForRun(p, model)
 		if err != nil {
 			return nil, err
 		}
@@ -338,6 +347,10 @@ func (c *TrainCheckpoint) Compatible(p TrainParams) error {
 		return bad("seed", p.Seed, q.Seed)
 	case p.Act == ActMReLU && p.Variation != q.Variation:
 		return bad("variation", p.Variation, q.Variation)
+	case p.Act == ActMReLU && NoiseName(p.Noise) != NoiseName(q.Noise):
+		return bad("noise", NoiseName(p.Noise), NoiseName(q.Noise))
+	case IsHardware(p.Act) && p.InputScale != q.InputScale:
+		return bad("input-scale", p.InputScale, q.InputScale)
 	}
 	return nil
 }

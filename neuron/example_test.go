@@ -44,5 +44,5 @@ func ExamplePulse() {
 	fmt.Printf("%s: latency %.1f µs, memristor %.1f pJ, VDD %.1f pJ, input %.1f pJ\n", r.Status, r.Latency*1e6,
 		r.EnergyMemristor*1e12, r.EnergySupply*1e12, r.EnergyInput*1e12)
 	// Output:
-	// settled: latency 7.8 µs, memristor 3.1 pJ, VDD 5.1 pJ, input 7.5 pJ
+	// settled: latency 7.8 µs, memristor 3.1 pJ, VDD 5.1 pJ, input 7.6 pJ
 }

@@ -57,7 +57,7 @@ func TestPulseReportsOscillation(t *testing.T) {
 	p.CMem = 3.5e-12
 	n := MustBuild(device.DefaultParams(), p)
 	cfg := DefaultPulseConfig()
-	cfg.Amplitude, cfg.Width = 1e-6, 0.4e-3
+	cfg.Amplitude = 1e-6
 	r, err := Pulse(n, cfg)
 	if err != nil {
 		t.Fatal(err)

@@ -29,6 +29,24 @@ type DerivativeMultiplier interface {
 	MulDerivative(g, z, y []float32)
 }
 
+// LayerForwarder is an optional interface of an Activation whose neurons
+// differ from each other (device-to-device variation): the trainer calls
+// ForwardLayer instead of Forward, telling it which hidden layer (0-based)
+// it evaluates and the layer's width, so that element i of the row-major
+// batch is neuron i % width of that layer.
+type LayerForwarder interface {
+	ForwardLayer(layer, width int, y, z []float32)
+}
+
+// Saturating is an optional interface of a bounded Activation:
+// SaturationInput is the input at and above which the (noise-free) output
+// is at or above 90 % of its bound. The trainer then counts, per hidden
+// layer and epoch, the fraction of neuron inputs at or above it
+// (EpochStats.SaturatedFraction).
+type Saturating interface {
+	SaturationInput() float32
+}
+
 // Named is implemented by activations that report their command-line name.
 type Named interface{ Name() string }
 
@@ -153,6 +171,9 @@ func (c ClippedReLU) Forward(y, z []float32) {
 		y[i] = min(pos, m)
 	}
 }
+
+// SaturationInput implements Saturating: 90 % of Max.
+func (c ClippedReLU) SaturationInput() float32 { return 0.9 * c.Max }
 
 // Derivative implements Activation.
 func (c ClippedReLU) Derivative(d, z, y []float32) {

@@ -176,6 +176,7 @@ func cloneStats(s []EpochStats) []EpochStats {
 	out := slices.Clone(s)
 	for i := range out {
 		out[i].MeanAbsUpdate = slices.Clone(out[i].MeanAbsUpdate)
+		out[i].SaturatedFraction = slices.Clone(out[i].SaturatedFraction)
 	}
 	return out
 }

@@ -67,6 +67,11 @@ type EpochStats struct {
 	// MeanAbsUpdate[l] is the mean |ΔW| of synaptic layer l over all weights
 	// and all steps of the epoch (ΔW = -lr·∂L/∂W).
 	MeanAbsUpdate []float64 `json:"mean_abs_update"`
+	// SaturatedFraction[l] is the fraction of hidden layer l's neuron
+	// inputs, over every training sample of the epoch, at or above the
+	// activation's SaturationInput (output at or above 90 % of its bound);
+	// nil for an activation that is not Saturating.
+	SaturatedFraction []float64 `json:"saturated_fraction,omitempty"`
 }
 
 // ErrDiverged is returned when training diverges: the training or test
@@ -106,6 +111,8 @@ type Trainer struct {
 	updCount  []float64
 	recordUpd bool
 	updHist   []*LogHistogram
+	satCount  []int64 // per hidden layer: inputs at or above the saturation input
+	satTotal  []int64
 }
 
 // NewTrainer prepares workspaces for net under cfg.
@@ -156,7 +163,11 @@ func (t *Trainer) forward(n int) {
 		}
 		kernel.Sgemm(false, false, n, d.Out, d.In, 1, in, d.In, d.W, d.Out, 1, z, d.Out)
 		if l < last {
-			net.Act.Forward(t.a[l][:n*d.Out], z)
+			if lf, ok := net.Act.(LayerForwarder); ok {
+				lf.ForwardLayer(l, d.Out, t.a[l][:n*d.Out], z)
+			} else {
+				net.Act.Forward(t.a[l][:n*d.Out], z)
+			}
 		} else {
 			softmax(t.a[l][:n*d.Out], z, d.Out)
 		}
@@ -221,6 +232,13 @@ func (t *Trainer) Step(x []float32, y []uint8, n int) float64 {
 
 func (t *Trainer) step(n int) float64 {
 	loss := t.gradients(n)
+	if s, ok := t.Net.Act.(Saturating); ok && t.satCount != nil {
+		thr := s.SaturationInput()
+		for l, d := range t.Net.Layers[:len(t.Net.Layers)-1] {
+			t.satCount[l] += int64(CountAtOrAbove(t.z[l][:n*d.Out], thr))
+			t.satTotal[l] += int64(n * d.Out)
+		}
+	}
 	lr := float32(t.cfg.LR)
 	for l, d := range t.Net.Layers {
 		t.absUpd[l] += applyUpdate(d.W, t.dW[l], lr, t.recordUpd, t.updHist[l])
@@ -385,6 +403,10 @@ func (t *Trainer) epoch(epoch int, set *dataset.Set, recordUpdates bool) (loss f
 	t.rng.Shuffle(len(t.perm), func(i, j int) { t.perm[i], t.perm[j] = t.perm[j], t.perm[i] })
 	clear(t.absUpd)
 	clear(t.updCount)
+	if _, ok := t.Net.Act.(Saturating); ok {
+		hidden := len(t.Net.Layers) - 1
+		t.satCount, t.satTotal = make([]int64, hidden), make([]int64, hidden)
+	}
 	t.recordUpd = recordUpdates
 	if recordUpdates {
 		for _, h := range t.updHist {
@@ -413,6 +435,33 @@ func (t *Trainer) epoch(epoch int, set *dataset.Set, recordUpdates bool) (loss f
 		meanAbs[l] = t.absUpd[l] / t.updCount[l]
 	}
 	return total / float64(set.N), meanAbs, secs, nil
+}
+
+// SaturatedFraction returns, per hidden layer, the fraction of neuron
+// inputs at or above the activation's saturation input over the training
+// steps of the last epoch (nil when the activation is not Saturating).
+func (t *Trainer) SaturatedFraction() []float64 {
+	if t.satCount == nil {
+		return nil
+	}
+	f := make([]float64, len(t.satCount))
+	for l, c := range t.satCount {
+		if t.satTotal[l] > 0 {
+			f[l] = float64(c) / float64(t.satTotal[l])
+		}
+	}
+	return f
+}
+
+// CountAtOrAbove returns how many values of z are at or above thr
+// (finite values; branch-free: v − thr is ≥ 0, sign bit clear, exactly
+// when v ≥ thr, since x − x is +0).
+func CountAtOrAbove(z []float32, thr float32) int {
+	n := 0
+	for _, v := range z {
+		n += int(1 - math.Float32bits(v-thr)>>31)
+	}
+	return n
 }
 
 // Evaluate returns the mean loss and accuracy on set. When keep is non-nil
@@ -521,7 +570,8 @@ func Train(net *Network, train, test *dataset.Set, cfg Config) (*Result, error) 
 			return res, fmt.Errorf("%w at epoch %d: test loss is %v (try a smaller --lr than %g)", ErrDiverged, e, tl, cfg.LR)
 		}
 		st := EpochStats{Epoch: e, TrainLoss: loss, TestLoss: tl, TestAccuracy: acc,
-			Seconds: secs, EvalSeconds: time.Since(evalStart).Seconds(), MeanAbsUpdate: meanAbs}
+			Seconds: secs, EvalSeconds: time.Since(evalStart).Seconds(), MeanAbsUpdate: meanAbs,
+			SaturatedFraction: t.SaturatedFraction()}
 		res.Epochs = append(res.Epochs, st)
 		if cfg.OnEpoch != nil {
 			cfg.OnEpoch(st)

@@ -1111,11 +1111,25 @@ type DeviceFitSummary struct {
 	Fitted      map[string]float64 `json:"fitted"`
 	Evaluations int                `json:"evaluations"`
 	Status      string             `json:"status"`
-	Notes       []string           `json:"notes"`
+	// The fit's quality (device.FitReport): the 1-σ uncertainty of each
+	// fitted value (null: not determined by the data), its search bounds
+	// and "lower"/"upper" when it ended at one, every parameter that was
+	// not fitted (at its start value), the data's own scatter in log10 R,
+	// the verdict (good/fair/poor: RMS error against that scatter) and the
+	// warnings in words.
+	Uncertainty map[string]jsonNum    `json:"uncertainty"`
+	Bounds      map[string][2]float64 `json:"bounds"`
+	AtBound     map[string]string     `json:"at_bound"`
+	Fixed       map[string]float64    `json:"fixed"`
+	NoiseLog10  jsonNum               `json:"noise_log10_r"`
+	Verdict     string                `json:"verdict"`
+	Warnings    []string              `json:"warnings"`
+	Notes       []string              `json:"notes"`
 }
 
 // WriteDeviceFit writes params.json (the fitted parameters, loadable with
-// --params), fit.json, fit.csv, fit_curve.csv and fit.png/.svg into dir.
+// --params), fit.json (with the fit's quality), fit.csv, fit_curve.csv,
+// fit.png/.svg and fit_residuals.png/.svg into dir.
 func WriteDeviceFit(dir string, r *experiment.DeviceFitResult) (DeviceFitSummary, error) {
 	rep := r.Report
 	s := DeviceFitSummary{Data: r.Data, Points: len(r.Points), RMSLog10: rep.RMSLog10, Start: map[string]float64{}, Fitted: map[string]float64{},
@@ -1132,11 +1146,26 @@ func WriteDeviceFit(dir string, r *experiment.DeviceFitResult) (DeviceFitSummary
 	for _, p := range r.Points {
 		s.IRangeA[0], s.IRangeA[1] = math.Min(s.IRangeA[0], p.I), math.Max(s.IRangeA[1], p.I)
 	}
+	s.Uncertainty, s.Bounds, s.AtBound, s.Fixed = map[string]jsonNum{}, map[string][2]float64{}, map[string]string{}, map[string]float64{}
+	s.NoiseLog10, s.Verdict, s.Warnings = jsonNum(rep.NoiseLog10), rep.Verdict, rep.Warnings
+	if s.Warnings == nil {
+		s.Warnings = []string{}
+	}
 	for k, f := range rep.Free {
 		key := fitKeys[f]
 		s.Free = append(s.Free, key)
 		s.Start[key] = rep.Start[k]
 		s.Fitted[key] = rep.Fitted[k]
+		if k < len(rep.Sigma) {
+			s.Uncertainty[key] = jsonNum(rep.Sigma[k])
+			s.Bounds[key] = [2]float64{rep.Lower[k], rep.Upper[k]}
+			if rep.AtBound[k] != "" {
+				s.AtBound[key] = rep.AtBound[k]
+			}
+		}
+	}
+	for _, f := range rep.Fixed {
+		s.Fixed[f.Key] = f.Value
 	}
 	var buf bytes.Buffer
 	if err := device.EncodeParams(&buf, r.Fitted); err != nil {
@@ -1171,6 +1200,23 @@ func WriteDeviceFit(dir string, r *experiment.DeviceFitResult) (DeviceFitSummary
 		return s, err
 	}
 	m := r.Fitted.Memristor
+	// The residuals against the current, with the data's own scatter as a
+	// band: a curved or sloped pattern is a model that does not fit.
+	resTitle := fmt.Sprintf("Fit residuals: RMS %.3g, data scatter %s (verdict: %s)", rep.RMSLog10, fmtNoise(rep.NoiseLog10), orNA(rep.Verdict))
+	lines := []devLine{{name: "log10(R_model / R_data)", x: di, y: rep.Residuals, color: 0, scatter: true},
+		{name: "zero", x: []float64{s.IRangeA[0], s.IRangeA[1]}, y: []float64{0, 0}, color: 7, thin: true}}
+	if n := rep.NoiseLog10; n > 0 && !math.IsInf(n, 0) {
+		lines = append(lines, devLine{name: "± data scatter", x: []float64{s.IRangeA[0], s.IRangeA[1]}, y: []float64{n, n}, color: 6, dashed: true, thin: true},
+			devLine{x: []float64{s.IRangeA[0], s.IRangeA[1]}, y: []float64{-n, -n}, color: 6, dashed: true, thin: true})
+	}
+	if err := saveDevPlot(filepath.Join(dir, "fit_residuals"), Axes{Title: resTitle, X: "current (A)", Y: "residual log10 R (decades)", LogX: true},
+		func(p *plot.Plot) {
+			if lo, hi, ok := decades(di...); ok {
+				p.X.Min, p.X.Max = lo, hi
+			}
+		}, lines...); err != nil {
+		return s, err
+	}
 	title := fmt.Sprintf("Fit to %s: Vth = %.4g V, r_d = %s, RMS log10 R error %.3g", filepath.Base(r.Data), m.Vth, siOhm(m.RD), rep.RMSLog10)
 	return s, saveDevPlot(filepath.Join(dir, "fit"), Axes{Title: title, X: "current (A)", Y: "R (Ω)", LogX: true, LogY: true},
 		func(p *plot.Plot) {
@@ -1186,4 +1232,18 @@ func WriteDeviceFit(dir string, r *experiment.DeviceFitResult) (DeviceFitSummary
 		devLine{name: "fitted model", x: ci, y: cr, color: 1},
 		devLine{name: "start", x: ci, y: sr, color: 6, dashed: true, thin: true},
 	)
+}
+
+func fmtNoise(v float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return "n/a"
+	}
+	return fmt.Sprintf("%.3g", v)
+}
+
+func orNA(s string) string {
+	if s == "" {
+		return "n/a"
+	}
+	return s
 }

@@ -280,6 +280,9 @@ type HeatMap struct {
 	// cell, in black or white for contrast (small grids such as the 10x10
 	// patches, read cell by cell).
 	Values func(v float64) string
+	// XLabel and YLabel name the axes with their units; empty: image
+	// pixels, "x (px)" and "y (px)".
+	XLabel, YLabel string
 }
 
 // HeatBox is a labelled square outline on a HeatMap.
@@ -427,6 +430,12 @@ func (m *HeatMap) draw(dc draw.Canvas, placed func(PlacedPanel)) error {
 	p.X.Padding, p.Y.Padding = 0, 0
 	p.Y.Tick.Marker = flippedTicks{}
 	p.X.Label.Text, p.Y.Label.Text = "x (px)", "y (px)"
+	if m.XLabel != "" {
+		p.X.Label.Text = m.XLabel
+	}
+	if m.YLabel != "" {
+		p.Y.Label.Text = m.YLabel
+	}
 	for _, a := range []*plot.Axis{&p.X, &p.Y} {
 		a.Label.TextStyle.Font.Size = vg.Points(9)
 		a.Tick.Label.Font.Size = vg.Points(8)

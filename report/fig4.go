@@ -31,6 +31,16 @@ type Fig4Run struct {
 	UpdateRatioFinal     jsonNum   `json:"update_ratio_first_last_final"`
 	MedianEpochSeconds   float64   `json:"median_epoch_seconds"`
 	Folder               string    `json:"folder"`
+	// NoiseModel is the hardware neuron's noise model (act mrelu; "none"
+	// for mrelu-ideal; absent for software neurons).
+	NoiseModel string `json:"noise_model,omitempty"`
+	// SaturatedFractionPerLayer[l][e]: first seed, see TrainSummary.
+	SaturatedFractionPerLayer [][]float64 `json:"saturated_fraction_per_layer,omitempty"`
+	// The final test accuracy over the seeds, and per epoch its mean and
+	// sample s.d.
+	experiment.SeedStats
+	TestAccuracyPerEpochMean []float64 `json:"test_accuracy_per_epoch_mean"`
+	TestAccuracyPerEpochSD   []float64 `json:"test_accuracy_per_epoch_sd"`
 }
 
 // Fig4Summary is summary.json of `mrelu fig4`.
@@ -40,7 +50,14 @@ type Fig4Summary struct {
 	Sweep    []experiment.SweepPoint `json:"variation_sweep"`
 	Neuron   map[string]any          `json:"neuron"`
 	Params   experiment.Fig4Params   `json:"params"`
-	Notes    []string                `json:"notes"`
+	// NoiseModel is the noise model of the mrelu runs, Seeds the number of
+	// seeds per run.
+	NoiseModel string `json:"noise_model"`
+	Seeds      int    `json:"seeds"`
+	// HardwareAware: trained with the ideal neuron and tested with the
+	// noisy one, against trained and tested noisy (mean ± s.d. over seeds).
+	HardwareAware *experiment.HardwareAware `json:"hardware_aware,omitempty"`
+	Notes         []string                  `json:"notes"`
 }
 
 // fig4Targets are the accuracies the project aims at (issue 5): software
@@ -56,8 +73,15 @@ func WriteFig4(dir string, r *experiment.Fig4Result) (Fig4Summary, error) {
 			"neuron inputs are shown as the current the neuron would see on the crossbar: I = z * iunit_A (matched mirror gain)",
 			"the paper's 5-layer network has 4 synaptic layers here (784-100-100-100-10); its fifth synaptic layer is our last",
 		}}
+	s.NoiseModel = experiment.NoiseName(r.Params.Base.Noise)
+	s.Seeds = max(1, r.Params.Seeds)
+	s.HardwareAware = r.HardwareAware
+	s.Notes = append(s.Notes,
+		"test_accuracy_mean/_sd: mean and sample s.d. of the final test accuracy over the seeds (params.seeds; s.d. 0 for one seed); every other per-run number is the first seed's",
+		"saturated_fraction_per_layer[l][e]: fraction of hidden layer l+1's neuron inputs over epoch e+1's training samples at or above the input where the noise-free neuron reaches 90 % of VDD")
+	iunit := experiment.InputScaleFor(r.Params.Base, r.Neuron)
 	m := r.Neuron.Metrics
-	s.Neuron = map[string]any{"iunit_A": r.Neuron.IUnit, "vdd_V": m.VDD, "threshold_current_A": m.ThresholdCurrent,
+	s.Neuron = map[string]any{"iunit_A": r.Neuron.IUnit, "input_scale_A": iunit, "vdd_V": m.VDD, "threshold_current_A": m.ThresholdCurrent,
 		"i_at_90pct_vdd_A": m.I90, "r2": m.R2, "max_vout_V": m.MaxVout, "max_vout_nonpositive_input_V": m.MaxVoutNonPositive}
 	var accSeries, lossSeries []Series
 	var rows [][]string
@@ -78,6 +102,10 @@ func WriteFig4(dir string, r *experiment.Fig4Result) (Fig4Summary, error) {
 		if run.Params.Act != experiment.ActMReLU {
 			fr.Variation = 0
 		}
+		fr.NoiseModel = ts.NoiseModel
+		fr.SaturatedFractionPerLayer = ts.SaturatedFractionPerLayer
+		fr.SeedStats = r.SeedStats(name)
+		fr.TestAccuracyPerEpochMean, fr.TestAccuracyPerEpochSD = perEpochMeanSD(r.Seeds[name])
 		if len(ts.UpdateRatioPerEpoch) > 0 {
 			fr.UpdateRatioEpoch1 = ts.UpdateRatioPerEpoch[0]
 		}
@@ -98,7 +126,16 @@ func WriteFig4(dir string, r *experiment.Fig4Result) (Fig4Summary, error) {
 			rows = append(rows, []string{name, strconv.Itoa(i + 1), F(ts.TrainLossPerEpoch[i]), F(ts.NormTrainLossPerEpoch[i]), F(ts.TestAccuracyPerEpoch[i])})
 		}
 		if isMain(r, name) {
-			accSeries = append(accSeries, Series{Name: name, X: epochs, Y: scaled(ts.TestAccuracyPerEpoch, 100)})
+			acc := Series{Name: name, X: epochs, Y: scaled(ts.TestAccuracyPerEpoch, 100)}
+			if len(r.Seeds[name]) > 1 && len(fr.TestAccuracyPerEpochMean) == len(epochs) {
+				acc.Name = fmt.Sprintf("%s (mean ± s.d., %d seeds)", name, len(r.Seeds[name]))
+				acc.Y = scaled(fr.TestAccuracyPerEpochMean, 100)
+				for i, m := range fr.TestAccuracyPerEpochMean {
+					acc.Lo = append(acc.Lo, 100*(m-fr.TestAccuracyPerEpochSD[i]))
+					acc.Hi = append(acc.Hi, 100*(m+fr.TestAccuracyPerEpochSD[i]))
+				}
+			}
+			accSeries = append(accSeries, acc)
 			lossSeries = append(lossSeries, Series{Name: name, X: epochs, Y: ts.NormTrainLossPerEpoch})
 		}
 	}
@@ -122,7 +159,7 @@ func WriteFig4(dir string, r *experiment.Fig4Result) (Fig4Summary, error) {
 		for l, z := range run.Result.PreActivations[:len(run.Result.PreActivations)-1] {
 			cur := make([]float32, len(z))
 			for i, v := range z {
-				cur[i] = v * float32(r.Neuron.IUnit*1e6)
+				cur[i] = v * float32(iunit*1e6)
 			}
 			h := nn.NewHistogram(cur, 80, true)
 			b := Bars{Name: fmt.Sprintf("hidden layer %d", l+1)}
@@ -175,17 +212,27 @@ func WriteFig4(dir string, r *experiment.Fig4Result) (Fig4Summary, error) {
 		return s, err
 	}
 	// Accuracy versus variation.
-	var vx, vy []float64
+	var vx, vy, vlo, vhi []float64
 	var vrows [][]string
 	for _, p := range r.Sweep {
 		vx = append(vx, 100*p.Variation)
-		vy = append(vy, 100*p.TestAccuracy)
-		vrows = append(vrows, []string{F(p.Variation), F(p.TestAccuracy), p.Run})
+		vy = append(vy, 100*p.TestAccuracyMean)
+		vlo = append(vlo, 100*(p.TestAccuracyMean-p.TestAccuracySD))
+		vhi = append(vhi, 100*(p.TestAccuracyMean+p.TestAccuracySD))
+		vrows = append(vrows, []string{F(p.Variation), F(p.TestAccuracy), p.Run, F(p.TestAccuracyMean), F(p.TestAccuracySD)})
 	}
-	if err := WriteCSV(filepath.Join(dir, "fig4_variation.csv"), []string{"variation", "test_accuracy", "run"}, vrows); err != nil {
+	if err := WriteCSV(filepath.Join(dir, "fig4_variation.csv"), []string{"variation", "test_accuracy", "run", "test_accuracy_mean", "test_accuracy_sd"}, vrows); err != nil {
 		return s, err
 	}
-	if err := LinePlot(filepath.Join(dir, "fig4i_variation"), Axes{Title: "Test accuracy vs mReLU temporal variation (Fig. 4i)", X: "relative temporal variation of Vout (%)", Y: "test accuracy (%)"}, Series{Name: "mReLU, one seed per point", X: vx, Y: vy}); err != nil {
+	varSeries := Series{Name: "mReLU, one seed per point", X: vx, Y: vy}
+	if s.Seeds > 1 {
+		varSeries.Name = fmt.Sprintf("mReLU, mean ± s.d. over %d seeds", s.Seeds)
+		varSeries.Lo, varSeries.Hi = vlo, vhi
+	}
+	if err := LinePlot(filepath.Join(dir, "fig4i_variation"), Axes{Title: "Test accuracy vs mReLU " + s.NoiseModel + " variation (Fig. 4i)", X: "variation σ (%)", Y: "test accuracy (%)"}, varSeries); err != nil {
+		return s, err
+	}
+	if err := fig4Saturation(dir, r); err != nil {
 		return s, err
 	}
 	return s, WriteJSON(filepath.Join(dir, "summary.json"), s)
@@ -219,14 +266,19 @@ func fig4Accuracy(base string, series []Series) error {
 		if len(s.Y) == 0 || s.Y[len(s.Y)-1] < best-5 {
 			continue
 		}
-		var x, y []float64
+		var x, y, elo, ehi []float64
+		spread := len(s.Lo) == len(s.X) && len(s.Hi) == len(s.X)
 		for k := range s.X {
 			if s.X[k] >= e0 {
 				x, y = append(x, s.X[k]), append(y, s.Y[k])
 				lo, hi = math.Min(lo, s.Y[k]), math.Max(hi, s.Y[k])
+				if spread {
+					elo, ehi = append(elo, s.Lo[k]), append(ehi, s.Hi[k])
+					lo, hi = math.Min(lo, s.Lo[k]), math.Max(hi, s.Hi[k])
+				}
 			}
 		}
-		if err := addSeries(zoom, ax, i, Series{X: x, Y: y}); err != nil {
+		if err := addSeries(zoom, ax, i, Series{X: x, Y: y, Lo: elo, Hi: ehi}); err != nil {
 			return fmt.Errorf("report: plot %s: %w", base, err)
 		}
 	}
@@ -245,6 +297,63 @@ func fig4Accuracy(base string, series []Series) error {
 		{Plot: full, Rect: vg.Rectangle{Max: vg.Point{X: 0.6, Y: 1}}},
 		{Plot: zoom, Rect: vg.Rectangle{Min: vg.Point{X: 0.62}, Max: vg.Point{X: 1, Y: 1}}},
 	}})
+}
+
+// fig4Saturation writes fig4j_saturation: per epoch and hidden layer, the
+// fraction of neuron inputs at which the (noise-free) neuron is at or
+// above 90 % of VDD, for every compared bounded neuron, and its CSV. It
+// writes nothing when no run reports saturation.
+func fig4Saturation(dir string, r *experiment.Fig4Result) error {
+	var series []Series
+	var rows [][]string
+	k := 0
+	for _, name := range r.Names {
+		if !isMain(r, name) {
+			continue
+		}
+		sat := experiment.SaturatedPerLayer(r.Runs[name].Result.Epochs)
+		if sat == nil {
+			continue
+		}
+		for l, f := range sat {
+			x := make([]float64, len(f))
+			for e := range f {
+				x[e] = float64(e + 1)
+				rows = append(rows, []string{name, strconv.Itoa(l + 1), strconv.Itoa(e + 1), F(f[e])})
+			}
+			series = append(series, Series{Name: fmt.Sprintf("%s, layer %d", name, l+1), X: x, Y: scaled(f, 100),
+				Dashed: k%2 == 1, Color: Palette[len(series)%len(Palette)]})
+		}
+		k++
+	}
+	if len(series) == 0 {
+		return nil
+	}
+	if err := WriteCSV(filepath.Join(dir, "fig4_saturation.csv"), []string{"run", "hidden_layer", "epoch", "saturated_fraction"}, rows); err != nil {
+		return err
+	}
+	return LinePlot(filepath.Join(dir, "fig4j_saturation"), Axes{Title: "Neuron inputs at or above 90 % of VDD, per hidden layer", X: "epoch (–)", Y: "inputs at ≥ 90 % VDD (%)", XMin: 0, XMax: 1, IntX: true, LegendLeft: true}, series...)
+}
+
+// perEpochMeanSD returns, per epoch, the mean and sample s.d. of the
+// seeds' test accuracies (over the epochs every seed has).
+func perEpochMeanSD(seeds []experiment.SeedRun) (mean, sd []float64) {
+	if len(seeds) == 0 {
+		return nil, nil
+	}
+	n := len(seeds[0].TestAccuracyPerEpoch)
+	for _, s := range seeds {
+		n = min(n, len(s.TestAccuracyPerEpoch))
+	}
+	v := make([]float64, len(seeds))
+	for e := range n {
+		for i, s := range seeds {
+			v[i] = s.TestAccuracyPerEpoch[e]
+		}
+		m, d := experiment.MeanSD(v)
+		mean, sd = append(mean, m), append(sd, d)
+	}
+	return mean, sd
 }
 
 // isMain reports whether name is one of the compared neurons (not an

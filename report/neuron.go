@@ -42,9 +42,9 @@ type NeuronSettings struct {
 	Config  any     `json:"config"`
 }
 
-// neuronParamsFile is params.json: the device parameters (readable by
-// --params and device.LoadParams once "neuron" and "settings" are
-// dropped), the neuron parameters and the settings.
+// neuronParamsFile is params.json: the device parameters, the neuron
+// parameters and the settings, in the form of package params (read back
+// by every --params, params.Load and device.LoadParams).
 type neuronParamsFile struct {
 	Memristor device.Memristor `json:"memristor"`
 	TFT       device.TFT       `json:"tft"`

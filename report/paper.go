@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -229,105 +230,11 @@ func WritePaper(dir string, r *experiment.PaperResult, opt PaperOptions) (*Paper
 	s.Ngspice.Note = r.SpiceNote
 	s.Ngspice.Ran = r.Spice != nil && r.Spice.Ran
 
-	sub := func(parts ...string) (string, error) {
-		d := filepath.Join(append([]string{dir}, parts...)...)
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			return d, fmt.Errorf("report: %w", err)
-		}
-		return d, nil
-	}
-	type step struct {
-		key string
-		fn  func(d string) error
-	}
-	steps := []step{
-		{"device/iv", func(d string) (err error) { s.Parts.DeviceIV, err = WriteDeviceIV(d, r.IV); return }},
-		{"device/sweep", func(d string) (err error) { s.Parts.DeviceSweep, err = WriteDeviceSweep(d, r.Sweep); return }},
-		{"device/pulse", func(d string) (err error) { s.Parts.DevicePulse, err = WriteDevicePulse(d, r.Pulse); return }},
-		{"device/tft", func(d string) (err error) { s.Parts.DeviceTFT, err = WriteDeviceTFT(d, r.TFT); return }},
-		{"neuron/transfer", func(d string) (err error) { s.Parts.Transfer, err = WriteNeuronTransfer(d, r.Transfer, true); return }},
-		{"neuron/pulse", func(d string) (err error) {
-			s.Parts.NeuronPulse, err = WriteNeuronPulse(d, r.NeuronPulse, true)
-			return
-		}},
-		{"neuron/spice", func(d string) (err error) { s.Parts.Spice, err = WriteNeuronSpice(d, r.Spice, true); return }},
-		{"neuron/montecarlo", func(d string) (err error) {
-			s.Parts.MonteCarlo, err = WriteNeuronMonteCarlo(d, r.MonteCarlo, true)
-			return
-		}},
-		{"neuron/montecarlo-trim", func(d string) (err error) {
-			s.Parts.MonteCarloTrim, err = WriteNeuronMonteCarlo(d, r.MonteCarloTrim, true)
-			return
-		}},
-		{"fig4", func(d string) (err error) { s.Parts.Fig4, err = WriteFig4(d, r.Fig4); return }},
-		{"edges", func(d string) (err error) { s.Parts.Edges, err = WriteEdges(d, r.Edges, true); return }},
-		{"edges/variation", func(d string) (err error) {
-			if r.EdgesVaried == nil {
-				return nil
-			}
-			s.Parts.EdgesVaried, err = WriteEdges(d, r.EdgesVaried, true)
-			return
-		}},
-		{"energy", func(d string) (err error) { s.Parts.Energy, err = WriteEnergy(d, r.Energy); return }},
-		{"table1", func(d string) error { return WriteTable1(d, r.Table1) }},
-	}
-	// The parts go to different folders and fill different fields of s,
-	// so they are written in parallel (plots dominate), the largest first.
-	var todo []step
-	for _, st := range steps {
-		if st.key == "edges/variation" && r.EdgesVaried == nil {
-			continue
-		}
-		if _, err := sub(strings.Split(st.key, "/")...); err != nil {
-			return s, err
-		}
-		todo = append(todo, st)
-	}
-	heavy := map[string]int{"fig4": 0, "edges": 1, "edges/variation": 2, "device/pulse": 3}
-	sort.SliceStable(todo, func(a, b int) bool {
-		ha, oka := heavy[todo[a].key]
-		hb, okb := heavy[todo[b].key]
-		return oka && (!okb || ha < hb)
-	})
-	errs := make([]error, len(todo))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), 4) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				k := int(next.Add(1) - 1)
-				if k >= len(todo) {
-					return
-				}
-				st := todo[k]
-				t := time.Now()
-				if err := st.fn(filepath.Join(dir, filepath.FromSlash(st.key))); err != nil {
-					errs[k] = fmt.Errorf("report: paper: %s: %w", st.key, err)
-					continue
-				}
-				logf("wrote %s (%.1f s)", st.key+"/", time.Since(t).Seconds())
-			}
-		}()
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return s, err
-		}
-	}
-	s.Table1 = r.Table1
-
-	// Parameters used, readable back by --params.
-	pf := paperParamsFile{Memristor: cfg.Device.Memristor, TFT: cfg.Device.TFT, Neuron: cfg.Neuron}
-	pf.Settings.Command, pf.Settings.Config = opt.Command, cfg
-	if err := WriteJSON(filepath.Join(dir, "params.json"), pf); err != nil {
+	if err := writePaperParts(dir, r, s, logf); err != nil {
 		return s, err
 	}
-	dp := cfg.Device
-	dp.Settings = nil
-	if err := WriteJSON(filepath.Join(dir, "device_params.json"), dp); err != nil {
+	s.Table1 = r.Table1
+	if err := writePaperParams(dir, r, opt); err != nil {
 		return s, err
 	}
 
@@ -725,6 +632,11 @@ func paperPage(r *experiment.PaperResult, s *PaperSummary, c paperCommands) (HTM
 	if cfg.Quick {
 		sys.Intro = append(sys.Intro, fmt.Sprintf("Quick run: %d epochs instead of 30, so the accuracies are below the paper's 30-epoch values; run without --quick for the paper's settings.", fc.Base.Epochs))
 	}
+	if h := f4.HardwareAware; h != nil {
+		sys.Intro = append(sys.Intro, fmt.Sprintf("Hardware-aware training (%s noise, σ = %.3g %%, %d seed(s)): trained with the ideal mReLU and tested with the noisy one %.2f ± %.2f %%; trained and tested with the noisy one %.2f ± %.2f %% (ideal on ideal %.2f %%).",
+			h.Noise, 100*h.Variation, len(h.TrainedNoisyTestedNoisy.PerSeed), 100*h.TrainedIdealTestedNoisy.Mean, 100*h.TrainedIdealTestedNoisy.SD,
+			100*h.TrainedNoisyTestedNoisy.Mean, 100*h.TrainedNoisyTestedNoisy.SD, 100*h.TrainedIdealTestedIdeal.Mean))
+	}
 	var ratio, ratioFinal []string
 	for _, run := range f4.Runs {
 		if isFig4Act(fc, strings.TrimPrefix(run.Folder, "runs/")) {
@@ -754,6 +666,10 @@ func paperPage(r *experiment.PaperResult, s *PaperSummary, c paperCommands) (HTM
 		fig("fig4i", "Fig. 4i", "Test accuracy against the mReLU's temporal variation", "fig4/fig4i_variation.png",
 			"95.4 % at 9.9 % variation (ideal mReLU: no variation)", sweepText(f4), fig4Cmd, "fig4/fig4_variation.csv"),
 	)
+	if t := saturationText(f4); t != "" {
+		sys.Figures = append(sys.Figures, fig("fig4j", "Fig. 4 (ours)", "Neuron inputs at or above 90 % of VDD, per hidden layer and epoch (the bound made visible)", "fig4/fig4j_saturation.png",
+			"–", t, fig4Cmd, "fig4/fig4_saturation.csv"))
+	}
 	for k := range sys.Figures {
 		sys.Figures[k].Note = fig4Note
 	}
@@ -872,10 +788,277 @@ func finalLosses(f Fig4Summary) string {
 	return "final normalised loss: " + strings.Join(a, ", ")
 }
 
+// saturationText lists the final epoch's saturated fraction per hidden
+// layer of each bounded run ("" when none reports it).
+func saturationText(f Fig4Summary) string {
+	var a []string
+	for _, r := range f.Runs {
+		if len(r.SaturatedFractionPerLayer) == 0 {
+			continue
+		}
+		var l []string
+		for _, e := range r.SaturatedFractionPerLayer {
+			if len(e) > 0 {
+				l = append(l, fmt.Sprintf("%.1f %%", 100*e[len(e)-1]))
+			}
+		}
+		a = append(a, fmt.Sprintf("%s: %s", strings.TrimPrefix(r.Folder, "runs/"), strings.Join(l, " / ")))
+	}
+	if len(a) == 0 {
+		return ""
+	}
+	return "final epoch, layers 1 / 2 / 3: " + strings.Join(a, "; ")
+}
+
 func sweepText(f Fig4Summary) string {
 	var a []string
 	for _, p := range f.Sweep {
 		a = append(a, fmt.Sprintf("%g %%: %.2f %%", 100*p.Variation, 100*p.TestAccuracy))
 	}
 	return strings.Join(a, ", ")
+}
+
+// writePaperParts writes each part of r that was run into its folder (in
+// parallel, the parts go to different folders and fill different fields of
+// s) and fills s.Parts.
+func writePaperParts(dir string, r *experiment.PaperResult, s *PaperSummary, logf func(string, ...any)) error {
+	sub := func(parts ...string) (string, error) {
+		d := filepath.Join(append([]string{dir}, parts...)...)
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return d, fmt.Errorf("report: %w", err)
+		}
+		return d, nil
+	}
+	type step struct {
+		key string
+		fn  func(d string) error
+	}
+	steps := []step{
+		{"device/iv", func(d string) (err error) { s.Parts.DeviceIV, err = WriteDeviceIV(d, r.IV); return }},
+		{"device/sweep", func(d string) (err error) { s.Parts.DeviceSweep, err = WriteDeviceSweep(d, r.Sweep); return }},
+		{"device/pulse", func(d string) (err error) { s.Parts.DevicePulse, err = WriteDevicePulse(d, r.Pulse); return }},
+		{"device/tft", func(d string) (err error) { s.Parts.DeviceTFT, err = WriteDeviceTFT(d, r.TFT); return }},
+		{"neuron/transfer", func(d string) (err error) { s.Parts.Transfer, err = WriteNeuronTransfer(d, r.Transfer, true); return }},
+		{"neuron/pulse", func(d string) (err error) {
+			s.Parts.NeuronPulse, err = WriteNeuronPulse(d, r.NeuronPulse, true)
+			return
+		}},
+		{"neuron/spice", func(d string) (err error) { s.Parts.Spice, err = WriteNeuronSpice(d, r.Spice, true); return }},
+		{"neuron/montecarlo", func(d string) (err error) {
+			s.Parts.MonteCarlo, err = WriteNeuronMonteCarlo(d, r.MonteCarlo, true)
+			return
+		}},
+		{"neuron/montecarlo-trim", func(d string) (err error) {
+			s.Parts.MonteCarloTrim, err = WriteNeuronMonteCarlo(d, r.MonteCarloTrim, true)
+			return
+		}},
+		{"fig4", func(d string) (err error) { s.Parts.Fig4, err = WriteFig4(d, r.Fig4); return }},
+		{"edges", func(d string) (err error) { s.Parts.Edges, err = WriteEdges(d, r.Edges, true); return }},
+		{"edges/variation", func(d string) (err error) {
+			if r.EdgesVaried == nil {
+				return nil
+			}
+			s.Parts.EdgesVaried, err = WriteEdges(d, r.EdgesVaried, true)
+			return
+		}},
+		{"energy", func(d string) (err error) { s.Parts.Energy, err = WriteEnergy(d, r.Energy); return }},
+		{"table1", func(d string) error { return WriteTable1(d, r.Table1) }},
+	}
+	// The parts go to different folders and fill different fields of s,
+	// so they are written in parallel (plots dominate), the largest first.
+	var todo []step
+	for _, st := range steps {
+		if st.key == "edges/variation" && r.EdgesVaried == nil {
+			continue
+		}
+		if !paperHas(r, st.key) {
+			continue // not run: the run failed before it
+		}
+		if _, err := sub(strings.Split(st.key, "/")...); err != nil {
+			return err
+		}
+		todo = append(todo, st)
+	}
+	heavy := map[string]int{"fig4": 0, "edges": 1, "edges/variation": 2, "device/pulse": 3}
+	sort.SliceStable(todo, func(a, b int) bool {
+		ha, oka := heavy[todo[a].key]
+		hb, okb := heavy[todo[b].key]
+		return oka && (!okb || ha < hb)
+	})
+	errs := make([]error, len(todo))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), 4) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				k := int(next.Add(1) - 1)
+				if k >= len(todo) {
+					return
+				}
+				st := todo[k]
+				t := time.Now()
+				if err := st.fn(filepath.Join(dir, filepath.FromSlash(st.key))); err != nil {
+					errs[k] = fmt.Errorf("report: paper: %s: %w", st.key, err)
+					continue
+				}
+				logf("wrote %s (%.1f s)", st.key+"/", time.Since(t).Seconds())
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// paperHas reports whether the part key of r was run (a failed run has the
+// parts before its failed stage).
+func paperHas(r *experiment.PaperResult, key string) bool {
+	switch key {
+	case "device/iv":
+		return r.IV != nil
+	case "device/sweep":
+		return r.Sweep != nil
+	case "device/pulse":
+		return r.Pulse != nil
+	case "device/tft":
+		return r.TFT != nil
+	case "neuron/transfer":
+		return r.Transfer != nil
+	case "neuron/pulse":
+		return r.NeuronPulse != nil
+	case "neuron/spice":
+		return r.Spice != nil
+	case "neuron/montecarlo":
+		return r.MonteCarlo != nil
+	case "neuron/montecarlo-trim":
+		return r.MonteCarloTrim != nil
+	case "fig4":
+		return r.Fig4 != nil
+	case "edges":
+		return r.Edges != nil
+	case "edges/variation":
+		return r.EdgesVaried != nil
+	case "energy", "table1":
+		return r.Energy != nil
+	}
+	return false
+}
+
+// writePaperParams writes params.json and device_params.json: the
+// parameters used, readable back by --params.
+func writePaperParams(dir string, r *experiment.PaperResult, opt PaperOptions) error {
+	cfg := r.Config
+	pf := paperParamsFile{Memristor: cfg.Device.Memristor, TFT: cfg.Device.TFT, Neuron: cfg.Neuron}
+	pf.Settings.Command, pf.Settings.Config = opt.Command, cfg
+	if err := WriteJSON(filepath.Join(dir, "params.json"), pf); err != nil {
+		return err
+	}
+	dp := cfg.Device
+	dp.Settings = nil
+	return WriteJSON(filepath.Join(dir, "device_params.json"), dp)
+}
+
+// PaperPartial is partial.json of a paper run that failed at one stage:
+// the stages written, the failed one and its error, the ones not run.
+type PaperPartial struct {
+	Command   string   `json:"command"`
+	Failed    string   `json:"failed_stage"`
+	Title     string   `json:"failed_title"`
+	Step      int      `json:"failed_step"` // 1-based, of Steps
+	Steps     int      `json:"steps"`
+	Error     string   `json:"error"`
+	Completed []string `json:"completed"` // stage folders written
+	NotRun    []string `json:"not_run"`
+	Note      string   `json:"note"`
+}
+
+// WritePaperPartial writes what a failed paper run completed: each part
+// run before the failed stage r.Failed into its folder, params.json,
+// device_params.json, partial.json (which stage failed, why, what was
+// kept, what was not run) and a report.html that marks the failed stage
+// and shows the completed stages' figures. No summary.json: its numbers
+// would be incomplete.
+func WritePaperPartial(dir string, r *experiment.PaperResult, cause error, opt PaperOptions) (*PaperPartial, error) {
+	var logMu sync.Mutex
+	logf := func(format string, args ...any) {
+		if opt.Log != nil {
+			logMu.Lock()
+			opt.Log(format, args...)
+			logMu.Unlock()
+		}
+	}
+	p := &PaperPartial{Command: opt.Command, Failed: r.Failed, Steps: len(experiment.PaperStages), Completed: []string{}, NotRun: []string{},
+		Note: "the run stopped at the failed stage; the folders of the completed stages hold their data, plots and params.json; summary.json and the full report are written only by a complete run"}
+	if cause != nil {
+		p.Error = cause.Error()
+	}
+	failed := false
+	for k, st := range experiment.PaperStages {
+		switch {
+		case st.Key == r.Failed:
+			p.Title, p.Step, failed = st.Title, k+1, true
+		case failed:
+			p.NotRun = append(p.NotRun, st.Key)
+		case paperHas(r, st.Key):
+			p.Completed = append(p.Completed, st.Key)
+		}
+	}
+	s := &PaperSummary{}
+	if err := writePaperParts(dir, r, s, logf); err != nil {
+		return p, err
+	}
+	if err := writePaperParams(dir, r, opt); err != nil {
+		return p, err
+	}
+	if err := WriteJSON(filepath.Join(dir, "partial.json"), p); err != nil {
+		return p, err
+	}
+	return p, WriteHTML(filepath.Join(dir, "report.html"), partialPage(dir, p))
+}
+
+// partialPage is report.html of a failed run: the failed part marked, the
+// status of every stage, and the figures of the completed ones.
+func partialPage(dir string, p *PaperPartial) HTMLPage {
+	page := HTMLPage{Title: "mrelu paper: incomplete run",
+		Subtitle: fmt.Sprintf("step %d of %d (%s) failed; the stages before it are kept", p.Step, p.Steps, p.Failed),
+		Meta:     []HTMLMeta{{Key: "command", Value: p.Command, Code: true}},
+		Notices:  []string{fmt.Sprintf("FAILED at step %d/%d, %s (%s): %s", p.Step, p.Steps, p.Failed, p.Title, p.Error), p.Note},
+		Footer:   "partial.json holds the same in JSON."}
+	status := HTMLTable{Caption: "stages", Header: []string{"step", "stage", "status"}}
+	for k, st := range experiment.PaperStages {
+		v := "not run"
+		switch {
+		case st.Key == p.Failed:
+			v = "FAILED: " + p.Error
+		case slices.Contains(p.Completed, st.Key):
+			v = "done (" + st.Key + "/)"
+		}
+		status.Rows = append(status.Rows, []string{fmt.Sprint(k + 1), st.Title, v})
+		status.Emphasis = append(status.Emphasis, st.Key == p.Failed)
+	}
+	page.Sections = append(page.Sections, HTMLSection{ID: "stages", Title: "Stages", Tables: []HTMLTable{status}})
+	for _, key := range p.Completed {
+		pngs, _ := filepath.Glob(filepath.Join(dir, filepath.FromSlash(key), "*.png"))
+		sort.Strings(pngs)
+		sec := HTMLSection{ID: strings.ReplaceAll(key, "/", "-"), Title: key}
+		for _, f := range pngs[:min(len(pngs), 3)] {
+			rel, err := filepath.Rel(dir, f)
+			if err != nil {
+				continue
+			}
+			rel = filepath.ToSlash(rel)
+			sec.Figures = append(sec.Figures, HTMLFigure{ID: strings.NewReplacer("/", "-", ".", "-").Replace(rel), Title: rel, Image: rel,
+				SVG: strings.TrimSuffix(rel, ".png") + ".svg"})
+		}
+		if len(sec.Figures) > 0 {
+			page.Sections = append(page.Sections, sec)
+		}
+	}
+	return page
 }

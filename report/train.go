@@ -50,7 +50,19 @@ type TrainSummary struct {
 	WallSeconds           float64                    `json:"wall_seconds"`
 	Neuron                map[string]any             `json:"neuron,omitempty"`
 	Crossbar              *experiment.CrossbarResult `json:"crossbar,omitempty"`
-	Notes                 []string                   `json:"notes"`
+	// NoiseModel is the hardware neuron's noise model (act mrelu; "none"
+	// for mrelu-ideal; absent for software neurons) and InputScaleA the
+	// current per unit of pre-activation it was driven with.
+	NoiseModel  string  `json:"noise_model,omitempty"`
+	InputScaleA float64 `json:"input_scale_A,omitempty"`
+	// SaturatedFractionPerLayer[l][e] is the fraction of hidden layer l+1's
+	// neuron inputs, over the training samples of epoch e+1, at which the
+	// noise-free neuron is at or above 90 % of VDD (bounded neurons only).
+	SaturatedFractionPerLayer [][]float64 `json:"saturated_fraction_per_layer,omitempty"`
+	// The test accuracy over seeds (mrelu train --seeds N; one seed: the
+	// run's own, s.d. 0).
+	experiment.SeedStats
+	Notes []string `json:"notes"`
 }
 
 // SummarizeTrain builds the summary of a finished run.
@@ -90,7 +102,22 @@ func SummarizeTrain(r *experiment.TrainRun) TrainSummary {
 		s.TestAccuracy = eps[len(eps)-1].TestAccuracy
 		s.UpdateRatioFirstLast = jsonNum(r.UpdateRatio(len(eps)))
 	}
+	s.SaturatedFractionPerLayer = experiment.SaturatedPerLayer(eps)
+	if s.SaturatedFractionPerLayer != nil {
+		s.Notes = append(s.Notes, "saturated_fraction_per_layer[l][e] = fraction of hidden layer l+1's neuron inputs, over epoch e+1's training samples, at or above the input where the noise-free neuron reaches 90 % of its bound (VDD)")
+	}
+	if len(eps) > 0 {
+		s.SeedStats = experiment.NewSeedStats([]experiment.SeedAccuracy{{Seed: r.Params.Seed, TestAccuracy: eps[len(eps)-1].TestAccuracy}})
+	}
 	if r.Neuron != nil {
+		s.NoiseModel = "none"
+		if r.Params.Act == experiment.ActMReLU {
+			s.NoiseModel = experiment.NoiseName(r.Params.Noise)
+		}
+		s.InputScaleA = r.Neuron.IUnit
+		if r.Params.InputScale != 0 {
+			s.InputScaleA = r.Params.InputScale
+		}
 		m := r.Neuron.Metrics
 		s.Neuron = map[string]any{"iunit_A": r.Neuron.IUnit, "vdd_V": m.VDD, "threshold_A": m.ThresholdCurrent,
 			"i90_A": m.I90, "r2": m.R2, "max_vout_V": m.MaxVout, "variation": r.Params.Variation,

@@ -1,17 +1,18 @@
 package main
 
 import (
-	"bytes"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"github.com/mrelu/mrelu/device"
 	"github.com/mrelu/mrelu/experiment"
+	"github.com/mrelu/mrelu/neuron"
+	"github.com/mrelu/mrelu/params"
 	"github.com/mrelu/mrelu/report"
 )
 
@@ -36,7 +37,7 @@ and a fit of the memristor model to measured data. Each writes CSV, JSON and PNG
 and params.json (device parameters and settings used) into --out.`
 
 const deviceNotes = `Every sub-command takes --out DIR, --force and --params FILE (device parameters as JSON,
-replacing the built-in defaults; the params.json of any device run is accepted); iv, pulse and
+replacing the built-in defaults; the params.json of any run is accepted); iv, pulse and
 tft take --seed N. Run 'mrelu device <sub-command> --help' for the flags.
 
 Example:
@@ -52,7 +53,7 @@ func addDeviceCommon(fs *flag.FlagSet, name, kind string, withSeed bool) *common
 	if withSeed {
 		seedUsage = "random `N` seeding the cycle-to-cycle or device-to-device variation"
 	}
-	return addCommonFlags(fs, name, kind, "device parameter JSON `FILE` replacing the defaults (e.g. params.json of 'mrelu device fit')", seedUsage)
+	return addCommonFlags(fs, name, kind, paramsFlagUsage, seedUsage)
 }
 
 // deviceParams returns the --params file, or the defaults.
@@ -81,29 +82,12 @@ func (c *commonFlags) deviceSetup(invalid error) (device.Params, string, error) 
 	return p, dir, err
 }
 
-// loadDeviceParams reads a device parameter file. A "settings" object (the
-// record of the command that wrote a params.json) is ignored, so the
-// params.json of every device run can be fed back; everything else goes
-// through device.DecodeParams, whose errors name the key.
+// loadDeviceParams reads the device part of a parameter file through the
+// one codec, params.Load: any run's params.json is accepted (its "neuron"
+// and "settings" are not used by the device commands).
 func loadDeviceParams(path string) (device.Params, error) {
-	data, err := readParamsFile(path)
-	if err != nil {
-		return device.DefaultParams(), err
-	}
-	var top map[string]json.RawMessage
-	if json.Unmarshal(data, &top) == nil {
-		if _, ok := top["settings"]; ok {
-			delete(top, "settings")
-			if b, err := json.Marshal(top); err == nil {
-				data = b
-			}
-		}
-	}
-	p, err := device.DecodeParams(bytes.NewReader(data))
-	if err != nil {
-		return p, fmt.Errorf("%s: %w", path, err)
-	}
-	return p, nil
+	s, err := params.Load(path)
+	return s.Device, err
 }
 
 // readParamsFile reads a parameter file of at most device.MaxParamsBytes,
@@ -299,7 +283,7 @@ func runDeviceTFT(args []string, stdout, stderr io.Writer) error {
 }
 
 func runDeviceFit(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("device fit", "Fits the memristor model's steady-state R(I) to measured data: a CSV with columns i_A,r_ohm, or an\nI-V sweep v_V,i_A (rows with I <= 0 skipped). Writes params.json (the fitted parameters, for --params\nof every command), fit.json, fit.csv (data and model), fit_curve.csv, fit.png/.svg.\nFree parameters: "+strings.Join(experiment.FitParamNames(), ", ")+" (default vth,rd).",
+	fs := newFlags("device fit", "Fits the memristor model's steady-state R(I) to measured data: a CSV with columns i_A,r_ohm, or an\nI-V sweep v_V,i_A (rows with I <= 0 skipped). Writes params.json (the fitted parameters, for --params\nof every command), fit.json (fitted values with uncertainties from the Jacobian, parameters at a\nbound of the search, the fixed ones, the data's own scatter and a verdict), fit.csv (data and\nmodel), fit_curve.csv, fit.png/.svg, fit_residuals.png/.svg.\nFree parameters: "+strings.Join(experiment.FitParamNames(), ", ")+" (default vth,rd).",
 		"mrelu device fit --data measured_r_vs_i.csv --free vth,rd --out runs/fit", stdout)
 	data := fs.String("data", "", "measured data CSV `FILE` (columns i_A,r_ohm or v_V,i_A); required")
 	free := fs.String("free", "vth,rd", "comma-separated parameters to fit: "+strings.Join(experiment.FitParamNames(), ","))
@@ -339,10 +323,44 @@ func runDeviceFit(args []string, stdout, stderr io.Writer) error {
 	if s.PointsUsed < s.Points {
 		outf(stdout, "  %d of them, spread evenly in log-current, in the fit's objective (see notes in fit.json)\n", s.PointsUsed)
 	}
+	outf(stdout, "fitted (1-sigma uncertainty from the Jacobian at the optimum):\n")
 	for _, k := range s.Free {
-		outf(stdout, "  %-8s %.6g (start %.6g)\n", k, s.Fitted[k], s.Start[k])
+		line := outs("  %-8s %.6g ± %s (start %.6g)", k, s.Fitted[k], fmtOpt("%.2g", float64(s.Uncertainty[k])), s.Start[k])
+		if b := s.AtBound[k]; b != "" {
+			line += outs("  AT THE %s BOUND of the search [%.3g, %.3g]", strings.ToUpper(b), s.Bounds[k][0], s.Bounds[k][1])
+		}
+		fmt.Fprintln(stdout, line)
 	}
-	outf(stdout, "RMS log10 R error %.4f (%d evaluations, %s)\n", s.RMSLog10, s.Evaluations, s.Status)
+	fixed := make([]string, 0, len(s.Fixed))
+	for _, k := range sortedKeys(s.Fixed) {
+		fixed = append(fixed, outs("%s %.4g", k, s.Fixed[k]))
+	}
+	outf(stdout, "fixed at the start values (not fitted; the kinetics tau_* set the latency of every experiment): %s\n", strings.Join(fixed, ", "))
+	verdict := s.Verdict
+	if verdict == "" {
+		verdict = "n/a (too few points to estimate the data's scatter)"
+	}
+	outf(stdout, "RMS log10 R error %.4f, the data's own scatter %s: fit %s (%d evaluations, %s)\n", s.RMSLog10, fmtOpt("%.4f", float64(s.NoiseLog10)), verdict, s.Evaluations, s.Status)
+	for _, w := range s.Warnings {
+		outf(stdout, "warning: %s\n", w)
+	}
+	if v, err := experiment.CheckViability(params.Setup{Device: r.Fitted, Neuron: neuron.DefaultParams()}); err == nil {
+		if v.Viable {
+			outf(stdout, "neuron at VDD = %.3g V: %s\n", v.VDD, v.Verdict())
+		} else {
+			outf(stdout, "neuron at VDD = %.3g V: not a working ReLU (mrelu neuron check --params %s says why and what would)\n", v.VDD, filepath.Join(dir, "params.json"))
+		}
+	}
 	outf(stdout, "wrote %s (use --params %s)\n", dir, filepath.Join(dir, "params.json"))
 	return nil
+}
+
+// sortedKeys returns the keys of m in order.
+func sortedKeys(m map[string]float64) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

@@ -42,7 +42,7 @@ func parseScale(s string, c *vision.Config) error {
 func runEdges(args []string, stdout, stderr io.Writer) error {
 	def := experiment.DefaultEdgesConfig()
 	fs := newFlags("edges",
-		"mrelu edges [--image FILE] [--filter vertical|lateral|both|FILE] [--variation X] [--seed N] --out DIR\n\n"+
+		"mrelu edges [--image FILE] [--filter vertical|lateral|both|FILE] [--variation X] [--params FILE] [--vdd V] [--seed N] --out DIR\n\n"+
 			"Detects edges as in Fig. 5 of the paper: pixel intensities become row voltages (0..--read-scale V),\n"+
 			"each 3x3 filter is a column of 9 differential conductance pairs on a crossbar, every window's\n"+
 			"summation current (A) goes through the simulated 2T-1M mReLU neuron to an output voltage (0..2 V).\n"+
@@ -62,7 +62,8 @@ func runEdges(args []string, stdout, stderr io.Writer) error {
 	knee := fs.Bool("knee", def.Vision.KneeCompensation, "compensate the neuron's onset current (a few nA with the default circuit) so the ReLU knee sits at zero current")
 	readScale := fs.Float64("read-scale", def.Vision.ReadScale, "read voltage of a white pixel in `V`")
 	points := fs.Int("points", def.Points, "points of the neuron's DC transfer sweep (solved once per run)")
-	params := fs.String("params", "", "parameter JSON `FILE`: device parameters (memristor, tft) and optionally \"neuron\" (as mrelu neuron --params)")
+	params := fs.String("params", "", paramsFlagUsage)
+	vdd := addVDDFlag(fs)
 	plots := fs.Bool("plots", true, "write the PNG/SVG figures (--plots=false: CSV and JSON only)")
 	out := fs.String("out", "", "output folder `DIR` (default: a new mrelu-out/edges-<time>)")
 	force := fs.Bool("force", false, "write into a non-empty --out")
@@ -87,15 +88,16 @@ func runEdges(args []string, stdout, stderr io.Writer) error {
 		return usagef("edges: %v", err)
 	}
 	cfg.Points = *points
-	if *params != "" {
-		d, n, err := loadNeuronParams(*params)
-		if err != nil {
-			return fmt.Errorf("edges: --params: %w", err)
-		}
-		cfg.Device, cfg.Neuron = d, n
+	setup, err := loadSetup(*params, *vdd, vddGiven(fs))
+	if err != nil {
+		return err
 	}
+	cfg.Device, cfg.Neuron = setup.Device, setup.Neuron
 	if err := cfg.Validate(); err != nil {
 		return usagef("edges: %v", err)
+	}
+	if err := requireViable(setup); err != nil {
+		return err
 	}
 	// The memory budget, from the image's header (a regular file's; the
 	// built-in image is 160x160).

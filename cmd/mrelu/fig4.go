@@ -15,6 +15,7 @@ import (
 	"github.com/mrelu/mrelu/experiment"
 	errclip "github.com/mrelu/mrelu/internal/clip"
 	"github.com/mrelu/mrelu/nn"
+	"github.com/mrelu/mrelu/params"
 	"github.com/mrelu/mrelu/report"
 )
 
@@ -41,7 +42,7 @@ func parseFloats(flagName, s string) ([]float64, error) {
 
 func runFig4(args []string, stdout, stderr io.Writer) error {
 	def := experiment.DefaultFig4Params()
-	fs := newFlags("fig4", "Trains the paper's 784-100-100-100-10 network with sigmoid, software ReLU, the ideal\nhardware mReLU and the mReLU with temporal variation (the solved 2T-1M circuit in the loop),\nthen the mReLU at each variation of --sweep. Writes summary.json, CSVs, the Fig. 4 plots\n(fig4c_accuracy, fig4d_loss, fig4ef_neuron_inputs_*, fig4g/h_weight_updates_first/last, fig4i_variation)\nand each run's own report under runs/<name>/, with its checkpoints in runs/<name>/checkpoint/\n(after every epoch; the settings in checkpoint/fig4.json). --resume DIR continues the study\nsaved in DIR up to --epochs (settings not given are the saved ones; given ones must agree).\nCtrl-C stops after the current step with the checkpoints kept (exit status 130).",
+	fs := newFlags("fig4", "Trains the paper's 784-100-100-100-10 network with sigmoid, software ReLU, the ideal\nhardware mReLU and the mReLU with temporal variation (the solved 2T-1M circuit in the loop),\nthen the mReLU at each variation of --sweep. Writes summary.json, CSVs, the Fig. 4 plots\n(fig4c_accuracy, fig4d_loss, fig4ef_neuron_inputs_*, fig4g/h_weight_updates_first/last, fig4i_variation,\nfig4j_saturation: inputs at >= 90 % of VDD per layer and epoch)\nand each run's own report under runs/<name>/, with its checkpoints in runs/<name>/checkpoint/\n(after every epoch; the settings in checkpoint/fig4.json). --resume DIR continues the study\nsaved in DIR up to --epochs (settings not given are the saved ones; given ones must agree).\nCtrl-C stops after the current step with the checkpoints kept (exit status 130).",
 		"mrelu fig4 --epochs 30 --out runs/fig4\n  mrelu fig4 --resume runs/fig4 --out runs/fig4 --force", stdout)
 	epochs := fs.Int("epochs", def.Base.Epochs, "training epochs of every run")
 	batch := fs.Int("batch", def.Base.Batch, "minibatch size")
@@ -49,22 +50,30 @@ func runFig4(args []string, stdout, stderr io.Writer) error {
 	hidden := fs.String("hidden", "100,100,100", "hidden layer widths")
 	seed := fs.Uint64("seed", def.Base.Seed, "random seed (weights, shuffling, neuron noise)")
 	variation := fs.Float64("variation", def.Base.Variation, "temporal variation of the mrelu run (fraction)")
+	noise := fs.String("noise", experiment.NoiseProportional, "noise model of the mrelu runs: "+strings.Join(experiment.NoiseModels(), "|")+" (docs/system.md)")
+	inputScale := fs.Float64("input-scale", 0, "current `A` per unit of pre-activation driving the hardware neuron, I = z*A (0: the solved neuron's own, neuron.DefaultIUnit = 7.78e-07 A with the default devices)")
+	seeds := fs.Int("seeds", 1, "train every run with seeds --seed, --seed+1, ...: accuracies as mean ± s.d., error bars in Fig. 4c and 4i")
 	sweep := fs.String("sweep", "0,0.05,0.099,0.2,0.3", "variations of the accuracy-vs-variation curve (fractions)")
 	acts := fs.String("acts", strings.Join(def.Acts, ","), "neurons compared")
 	data := fs.String("data", "", "folder with train-*/t10k-* IDX files (default: built-in MNIST)")
 	out := fs.String("out", "", "output folder (default: a new mrelu-out/fig4-<time>)")
 	force := fs.Bool("force", false, "write into a non-empty --out")
 	resume := fs.String("resume", "", "continue the study saved in `DIR` (an earlier fig4 --out) up to --epochs")
-	paramsFile := fs.String("params", "", "device (and \"neuron\") parameters as JSON (`FILE`, e.g. from mrelu device fit), replacing the defaults of the solved mReLU")
+	paramsFile := fs.String("params", "", paramsFlagUsage+"; the hardware of the solved mReLU")
+	vdd := addVDDFlag(fs)
 	maxMem := addMaxMemoryFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *paramsFile != "" && *resume != "" {
-		return usagef("fig4: --params cannot be combined with --resume (a resumed study keeps its saved devices)")
+	if (*paramsFile != "" || vddGiven(fs)) && *resume != "" {
+		return usagef("fig4: --params and --vdd cannot be combined with --resume (a resumed study keeps its saved devices)")
 	}
 	p := def
 	p.Base.Epochs, p.Base.Batch, p.Base.LR, p.Base.Seed, p.Base.Variation, p.Base.Data = *epochs, *batch, *lr, *seed, *variation, *data
+	p.Base.Noise, p.Base.InputScale, p.Seeds = *noise, *inputScale, *seeds
+	if *seeds < 1 || *seeds > experiment.MaxSeeds {
+		return usagef("fig4: --seeds %d out of range 1..%d", *seeds, experiment.MaxSeeds)
+	}
 	h, err := parseHidden(*hidden)
 	if err != nil {
 		return usagef("fig4: %v", err)
@@ -79,11 +88,11 @@ func runFig4(args []string, stdout, stderr io.Writer) error {
 			p.Acts = append(p.Acts, a)
 		}
 	}
-	if *paramsFile != "" {
-		if p.Device, p.Neuron, err = loadNeuronParams(*paramsFile); err != nil {
-			return fmt.Errorf("fig4: --params: %w", err)
-		}
+	setup, err := loadSetup(*paramsFile, *vdd, vddGiven(fs))
+	if err != nil {
+		return err
 	}
+	p.Device, p.Neuron = setup.Device, setup.Neuron
 	if *resume != "" {
 		saved, err := loadFig4Params(filepath.Join(*resume, checkpointDir, fig4ParamsFile))
 		if err != nil {
@@ -98,6 +107,11 @@ func runFig4(args []string, stdout, stderr io.Writer) error {
 	}
 	if err := p.Validate(); err != nil {
 		return usagef("%v", err)
+	}
+	if slices.ContainsFunc(p.Acts, experiment.IsHardware) {
+		if err := requireViable(params.Setup{Device: p.Device, Neuron: p.Neuron}); err != nil {
+			return err
+		}
 	}
 	shape, err := experiment.DataShape(p.Base.Data)
 	if err != nil {
@@ -133,6 +147,9 @@ func runFig4(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if err := report.WriteJSON(filepath.Join(dir, checkpointDir, fig4ParamsFile), p); err != nil {
+		return err
+	}
+	if err := saveRunParams(dir, params.Setup{Device: p.Device, Neuron: p.Neuron}, "fig4", p); err != nil {
 		return err
 	}
 	writers := map[string]*checkpointWriter{}
@@ -191,6 +208,13 @@ func runFig4(args []string, stdout, stderr io.Writer) error {
 		}
 		outf(stdout, "%-14s variation %4.1f%%  test accuracy %6.2f%% (paper %s)  mean|dW| first/last layer, epoch 1: %.3f\n",
 			strings.TrimPrefix(r.Folder, "runs/"), 100*r.Variation, 100*r.TestAccuracy, paper, r.UpdateRatioEpoch1)
+		if s.Seeds > 1 {
+			outf(stdout, "%-14s over %d seeds: %6.2f ± %.2f %%\n", "", s.Seeds, 100*r.Mean, 100*r.SD)
+		}
+	}
+	if h := s.HardwareAware; h != nil {
+		outf(stdout, "hardware-aware (%s noise, σ %.1f %%): trained ideal, tested noisy %.2f ± %.2f %%; trained and tested noisy %.2f ± %.2f %%\n",
+			h.Noise, 100*h.Variation, 100*h.TrainedIdealTestedNoisy.Mean, 100*h.TrainedIdealTestedNoisy.SD, 100*h.TrainedNoisyTestedNoisy.Mean, 100*h.TrainedNoisyTestedNoisy.SD)
 	}
 	outf(stdout, "wrote %s\n", dir)
 	return nil
@@ -239,6 +263,9 @@ func resumeFig4Params(fs *flag.FlagSet, p, saved experiment.Fig4Params) (experim
 		{"hidden", slices.Equal(b.Hidden, sb.Hidden), func() { b.Hidden = slices.Clone(sb.Hidden) }, b.Hidden, sb.Hidden},
 		{"seed", b.Seed == sb.Seed, func() { b.Seed = sb.Seed }, b.Seed, sb.Seed},
 		{"variation", b.Variation == sb.Variation, func() { b.Variation = sb.Variation }, b.Variation, sb.Variation},
+		{"noise", experiment.NoiseName(b.Noise) == experiment.NoiseName(sb.Noise), func() { b.Noise = sb.Noise }, b.Noise, sb.Noise},
+		{"input-scale", b.InputScale == sb.InputScale, func() { b.InputScale = sb.InputScale }, b.InputScale, sb.InputScale},
+		{"seeds", max(1, p.Seeds) == max(1, saved.Seeds), func() { p.Seeds = saved.Seeds }, p.Seeds, saved.Seeds},
 		{"sweep", slices.Equal(p.Sweep, saved.Sweep), func() { p.Sweep = slices.Clone(saved.Sweep) }, p.Sweep, saved.Sweep},
 		{"acts", slices.Equal(p.Acts, saved.Acts), func() { p.Acts = slices.Clone(saved.Acts) }, strings.Join(p.Acts, ","), strings.Join(saved.Acts, ",")},
 	} {

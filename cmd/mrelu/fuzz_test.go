@@ -8,10 +8,11 @@ import (
 )
 
 // FuzzLoadParams feeds arbitrary bytes, as a --params or fig4.json file,
-// to the readers of user parameter files: loadNeuronParams (device and
-// neuron parameters: neuron, edges), loadDeviceParams (device) and
-// loadFig4Params (fig4 --resume). None may panic; an accepted file gives
-// valid parameters; a refused one is named in the error.
+// to the readers of user parameter files: loadNeuronParams and
+// loadDeviceParams (both params.Load, the one codec, fuzzed on its own by
+// params.FuzzDecode) and loadFig4Params (fig4 --resume). None may panic;
+// an accepted file gives valid parameters; a refused one is named in the
+// error.
 func FuzzLoadParams(f *testing.F) {
 	for _, s := range []string{
 		`{}`,

@@ -1,20 +1,20 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"math"
+	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/mrelu/mrelu/device"
 	"github.com/mrelu/mrelu/experiment"
-	errclip "github.com/mrelu/mrelu/internal/clip"
 	"github.com/mrelu/mrelu/neuron"
+	"github.com/mrelu/mrelu/params"
 	"github.com/mrelu/mrelu/report"
 )
 
@@ -25,6 +25,7 @@ func init() {
 // neuronSubs lists the sub-commands in help order.
 func neuronSubs() []subcommand {
 	return []subcommand{
+		{"check", "does this device make a working ReLU neuron at this VDD? off level, knee, reach, stability; why not, what would", runNeuronCheck},
 		{"transfer", "DC transfer curve Vout(I) with ReLU metrics and stability map (Fig. 3i)", runNeuronTransfer},
 		{"pulse", "transient activation: latency, energy, settling; largest stable output capacitance (Fig. 3f)", runNeuronPulse},
 		{"spice", "export the ngspice netlists; with --run, run ngspice and compare with our solver", runNeuronSpice},
@@ -36,9 +37,10 @@ const neuronIntro = `The 2T-1M memristive ReLU neuron: a current mirror of two a
 into the output TFT, which sinks it through the memristor from VDD = 2 V (docs/neuron.md).
 Each sub-command writes CSV, JSON, PNG/SVG files and params.json into --out.`
 
-const neuronNotes = `Every sub-command takes --out DIR, --force and --params FILE (device parameters as JSON, as
-device.LoadParams reads them, optionally with a "neuron" object of circuit parameters; the
-params.json of any neuron or device run is accepted); montecarlo takes --seed N.
+const neuronNotes = `Every sub-command takes --out DIR, --force, --params FILE (device and circuit parameters as
+JSON: "memristor", "tft", "neuron"; the params.json of any run or of 'mrelu device fit' is
+accepted, docs/own-device.md) and --vdd V (the supply; default the file's, else 2 V);
+montecarlo takes --seed N. 'mrelu neuron check' says whether the device makes a working ReLU.
 
 Example:
   mrelu neuron transfer --imin -1e-6 --imax 4e-6 --points 1001 --out runs/transfer`
@@ -48,9 +50,11 @@ func runNeuron(args []string, stdout, stderr io.Writer) error {
 }
 
 // neuronCommon holds the flags every neuron sub-command takes: the common
-// flags and --plots.
+// flags, --vdd and --plots.
 type neuronCommon struct {
 	*commonFlags
+	fs    *flag.FlagSet
+	vdd   *float64
 	plots *bool
 }
 
@@ -59,22 +63,24 @@ func addNeuronCommon(fs *flag.FlagSet, name, kind string, withSeed bool) *neuron
 	if withSeed {
 		seedUsage = "random `N` seeding the device-to-device variation"
 	}
-	c := &neuronCommon{commonFlags: addCommonFlags(fs, name, kind, "parameter JSON `FILE`: device parameters (memristor, tft) and optionally \"neuron\"", seedUsage)}
+	c := &neuronCommon{commonFlags: addCommonFlags(fs, name, kind, paramsFlagUsage, seedUsage), fs: fs}
+	c.vdd = addVDDFlag(fs)
 	c.plots = fs.Bool("plots", true, "write the PNG/SVG plots (--plots=false: data files only)")
 	return c
 }
 
-// load returns the --params file's device and neuron parameters, or the
-// defaults.
+// load returns the --params file's device and neuron parameters (or the
+// defaults) with --vdd applied.
 func (c *neuronCommon) load() (device.Params, neuron.Params, error) {
-	if *c.params == "" {
-		return device.DefaultParams(), neuron.DefaultParams(), nil
-	}
-	d, n, err := loadNeuronParams(*c.params)
+	s, err := loadSetup(*c.params, *c.vdd, vddGiven(c.fs))
 	if err != nil {
-		return d, n, c.paramsError(err)
+		var ue usageError
+		if errors.As(err, &ue) {
+			return s.Device, s.Neuron, usagef("%s: %v", c.name, ue.msg)
+		}
+		return s.Device, s.Neuron, fmt.Errorf("%s: %w", c.name, err)
 	}
-	return d, n, nil
+	return s.Device, s.Neuron, nil
 }
 
 // setup turns invalid (the error of the configuration's Validate) into a
@@ -91,44 +97,6 @@ func (c *neuronCommon) setup(invalid error) (device.Params, neuron.Params, strin
 	return d, np, dir, err
 }
 
-// loadNeuronParams reads a parameter file: the device parameters as
-// device.DecodeParams reads them ("memristor", "tft"; absent keys keep
-// their defaults), an optional "neuron" object decoded over
-// neuron.DefaultParams (unknown keys are errors), and an ignored
-// "settings" object (the record of the run that wrote a params.json).
-func loadNeuronParams(path string) (device.Params, neuron.Params, error) {
-	np := neuron.DefaultParams()
-	data, err := readParamsFile(path)
-	if err != nil {
-		return device.DefaultParams(), np, err
-	}
-	var top map[string]json.RawMessage
-	if err := json.Unmarshal(data, &top); err != nil {
-		return device.DefaultParams(), np, fmt.Errorf("%s: %w", path, errclip.Error(err))
-	}
-	if raw, ok := top["neuron"]; ok {
-		dec := json.NewDecoder(bytes.NewReader(raw))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&np); err != nil {
-			return device.DefaultParams(), neuron.DefaultParams(), fmt.Errorf("%s: \"neuron\": %w", path, errclip.Error(err))
-		}
-		if err := np.Validate(); err != nil {
-			return device.DefaultParams(), neuron.DefaultParams(), fmt.Errorf("%s: %w", path, err)
-		}
-	}
-	delete(top, "neuron")
-	delete(top, "settings")
-	rest, err := json.Marshal(top)
-	if err != nil {
-		return device.DefaultParams(), np, err
-	}
-	d, err := device.DecodeParams(bytes.NewReader(rest))
-	if err != nil {
-		return d, np, fmt.Errorf("%s: %w", path, err)
-	}
-	return d, np, nil
-}
-
 // fmtOpt formats a number or "none" for NaN/Inf.
 func fmtOpt(format string, v float64) string {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
@@ -138,6 +106,45 @@ func fmtOpt(format string, v float64) string {
 }
 
 // ---------------------------------------------------------------------------
+
+func runNeuronCheck(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("neuron check", "Says whether the device makes a working ReLU neuron at this VDD, in physical terms: the off\nlevel (Vout for inputs <= 0, needs < 50 mV), the knee (input at which Vout is 50 mV above rest),\nthe reach (90 % of VDD within 10 uA), monotonicity (no drop > 50 mV on the way up), stability\n(smallest critical capacitance vs the output node's) and the margin VDD - Vth (the design's\n20 mV). A neuron that fails gets the reasons and the changes of --vdd, Vth or r_d that were\nchecked to make it work. Exit status 0: viable, 1: not. paper, fig4, edges and train --act\nmrelu* run the same check first and refuse a neuron that fails it. Writes check.json and\nparams.json.",
+		"mrelu neuron check --params runs/fit/params.json --vdd 1.9 --out runs/check", stdout)
+	com := addNeuronCommon(fs, "neuron check", "neuron-check", false)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	d, np, dir, err := com.setup(nil)
+	if err != nil {
+		return err
+	}
+	s := params.Setup{Device: d, Neuron: np}
+	v, err := experiment.CheckViability(s)
+	if err != nil {
+		return err
+	}
+	if err := report.WriteJSON(filepath.Join(dir, "check.json"), v); err != nil {
+		return err
+	}
+	if err := saveRunParams(dir, s, "neuron check", nil); err != nil {
+		return err
+	}
+	outf(stdout, "VDD %.4g V, memristor Vth %.4g V, margin VDD - Vth %.4g V (the design's: 0.02 V), r_d %.4g Ohm\n", v.VDD, v.Vth, v.Margin, v.RD)
+	for _, c := range v.Criteria {
+		mark := "ok  "
+		if !c.Pass {
+			mark = "FAIL"
+		}
+		outf(stdout, "  %s %s\n", mark, c.Text)
+	}
+	if v.Viable {
+		outf(stdout, "%s\n", v.Verdict())
+	} else {
+		outf(stdout, "not viable (why and what would: the error line, check.json)\n")
+	}
+	outf(stdout, "wrote %s\n", dir)
+	return v.Err()
+}
 
 func runNeuronTransfer(args []string, stdout, stderr io.Writer) error {
 	def := experiment.DefaultNeuronTransferConfig()

@@ -16,7 +16,7 @@ func init() {
 	register("paper", "the whole paper in one run: device, neuron, Fig. 4, Fig. 5, energy, Table 1, report.html", runPaper)
 }
 
-const paperSynopsis = `mrelu paper [--quick] [--params FILE] [--seed N] --out DIR [--force]
+const paperSynopsis = `mrelu paper [--quick] [--params FILE] [--vdd V] [--seed N] --out DIR [--force]
 
 Runs every experiment of the paper with one parameter set and one seed, each written by its own
 writer into its own folder: device/{iv,sweep,pulse,tft} (Fig. 1f, 1h, 3a-f, S5),
@@ -34,12 +34,19 @@ The full run uses the paper's settings (30 epochs, 5-point variation sweep, 200 
 --params FILE replaces the default device (and neuron) parameters in every experiment: a
 params.json from 'mrelu device fit', any device/neuron run, a paper run, or written by hand
 ({"memristor": {...}, "tft": {...}, "neuron": {...}}; absent keys keep their defaults, unknown
-keys and out-of-range values are errors naming the key). See docs/paper.md.`
+keys and out-of-range values are errors naming the key); --vdd V sets the supply. Before any
+work the neuron is checked as 'mrelu neuron check' does; a device that does not make a working
+ReLU is refused (exit 1, with why and what would). A step that fails (exit 1, naming it) keeps
+the steps before it: their folders, params.json, partial.json (the failed step, its error,
+what was not run) and a report.html marking the failed step; summary.json comes from a complete
+run only. See
+docs/paper.md and docs/own-device.md.`
 
 func runPaper(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("paper", paperSynopsis, "mrelu paper --quick --out runs/paper-quick", stdout)
 	quick := fs.Bool("quick", false, "reduced setting: 3 epochs, 3-point variation sweep, 50 DC cycles (under a minute)")
-	params := fs.String("params", "", "parameter JSON `FILE`: device (memristor, tft) and optionally neuron parameters, used by every experiment")
+	params := fs.String("params", "", paramsFlagUsage+"; used by every experiment")
+	vdd := addVDDFlag(fs)
 	seed := fs.Uint64("seed", 1, "random `N` seeding every draw (variation, training, Monte Carlo)")
 	epochs := fs.Int("epochs", 0, "training epochs of Fig. 4 (0: 30, or 3 with --quick)")
 	data := fs.String("data", "", "folder with train-*/t10k-* IDX files for Fig. 4 (default: built-in MNIST)")
@@ -65,16 +72,16 @@ func runPaper(args []string, stdout, stderr io.Writer) error {
 	if *epochs > 0 {
 		cfg.Fig4.Base.Epochs = *epochs
 	}
-	if *params != "" {
-		d, np, err := loadNeuronParams(*params)
-		if err != nil {
-			return fmt.Errorf("paper: --params: %w", err)
-		}
-		d.Settings = nil
-		cfg.Device, cfg.Neuron = d, np
+	setup, err := loadSetup(*params, *vdd, vddGiven(fs))
+	if err != nil {
+		return err
 	}
+	cfg.Device, cfg.Neuron = setup.Device, setup.Neuron
 	if err := cfg.Validate(); err != nil {
 		return usagef("%v", err)
+	}
+	if err := requireViable(setup); err != nil {
+		return err
 	}
 	shape, err := experiment.DataShape(cfg.Fig4.Base.Data)
 	if err != nil {
@@ -132,11 +139,26 @@ func runPaper(args []string, stdout, stderr io.Writer) error {
 		},
 	}
 	// Ctrl-C ends the run at once: nothing is written before every
-	// experiment has finished, and each file is written atomically.
+	// experiment has finished (or one has failed: then the ones before it
+	// are written), and each file is written atomically.
 	res, err := experiment.Paper(context.Background(), cfg, prog)
 	bar.Done()
 	if err != nil {
-		return err
+		if res == nil || res.Failed == "" {
+			return err
+		}
+		// Keep what the stages before the failed one made.
+		p, werr := report.WritePaperPartial(dir, res, err, report.PaperOptions{Command: command, Out: dir, ParamsFile: *params,
+			Log: func(format string, a ...any) { bar.Line("  "+format, a...) }})
+		if werr != nil {
+			return fmt.Errorf("%w (writing the completed stages also failed: %v)", err, werr)
+		}
+		kept := "no stage was completed"
+		if n := len(p.Completed); n > 0 {
+			kept = fmt.Sprintf("the %d completed stages (%s ... %s) are written in %s", n, p.Completed[0], p.Completed[n-1], dir)
+		}
+		why := strings.TrimPrefix(err.Error(), "paper: "+p.Failed+": ")
+		return fmt.Errorf("step %d/%d (%s) failed: %s; %s, with partial.json and report.html marking the failed step", p.Step, p.Steps, p.Failed, why, kept)
 	}
 	bar.Line("paper: writing files")
 	s, err := report.WritePaper(dir, res, report.PaperOptions{Command: command, Out: dir, ParamsFile: *params,

@@ -54,6 +54,9 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 		"mrelu train --act sigmoid --epochs 30 --out runs/sigmoid\n  mrelu train --resume runs/sigmoid --out runs/sigmoid --force", stdout)
 	act := fs.String("act", def.Act, "hidden neuron: "+strings.Join(experiment.ActivationNames(), "|"))
 	variation := fs.Float64("variation", def.Variation, "temporal variation of the mrelu neuron per evaluation (fraction; mrelu only)")
+	noise := fs.String("noise", experiment.NoiseProportional, "noise model of the mrelu neuron: "+strings.Join(experiment.NoiseModels(), "|")+" (docs/system.md)")
+	inputScale := fs.Float64("input-scale", 0, "current `A` per unit of pre-activation driving the hardware neuron, I = z*A (0: the solved neuron's own, neuron.DefaultIUnit = 7.78e-07 A with the default devices)")
+	seeds := fs.Int("seeds", 1, "train with seeds --seed, --seed+1, ... and report the test accuracy's mean and s.d. (the first seed's run is reported in full, the others under seeds/)")
 	epochs := fs.Int("epochs", def.Epochs, "training epochs")
 	batch := fs.Int("batch", def.Batch, "minibatch size")
 	lr := fs.Float64("lr", def.LR, "SGD learning rate")
@@ -63,6 +66,8 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	out := fs.String("out", "", "output folder (default: a new mrelu-out/train-<act>-<time>)")
 	force := fs.Bool("force", false, "write into a non-empty --out")
 	resume := fs.String("resume", "", "continue the run saved in `DIR` (an earlier run's --out) up to --epochs")
+	paramsFile := fs.String("params", "", paramsFlagUsage+"; the hardware of --act mrelu, mrelu-ideal (with --resume: default the resumed run's params.json)")
+	vdd := addVDDFlag(fs)
 	maxMem := addMaxMemoryFlag(fs)
 	xp := crossbar.DefaultParams()
 	xp.AddFlags(fs)
@@ -75,6 +80,13 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	}
 	p := def
 	p.Act, p.Epochs, p.Batch, p.LR, p.Seed, p.Data, p.Variation = *act, *epochs, *batch, *lr, *seed, *data, *variation
+	p.Noise, p.InputScale = *noise, *inputScale
+	if *seeds < 1 || *seeds > experiment.MaxSeeds {
+		return usagef("train: --seeds %d out of range 1..%d", *seeds, experiment.MaxSeeds)
+	}
+	if *seeds > 1 && *resume != "" {
+		return usagef("train: --seeds %d cannot be combined with --resume (only one seed's run is checkpointed)", *seeds)
+	}
 	h, err := parseHidden(*hidden)
 	if err != nil {
 		return usagef("train: %v", err)
@@ -96,6 +108,25 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	}
 	if err := p.Validate(); err != nil {
 		return usagef("train: %v", err)
+	}
+	pf := *paramsFile
+	if pf == "" && *resume != "" {
+		if _, err := os.Stat(filepath.Join(*resume, "params.json")); err == nil {
+			pf = filepath.Join(*resume, "params.json") // the resumed run's hardware
+		}
+	}
+	setup, err := loadSetup(pf, *vdd, vddGiven(fs))
+	if err != nil {
+		return err
+	}
+	var model *experiment.NeuronModel
+	if experiment.IsHardware(p.Act) {
+		if err := requireViable(setup); err != nil {
+			return err
+		}
+		if model, err = experiment.SolveNeuron(setup.Device, setup.Neuron); err != nil {
+			return fmt.Errorf("train: %w", err)
+		}
 	}
 	var from *experiment.TrainCheckpoint
 	if saved != nil {
@@ -136,18 +167,21 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if err := saveRunParams(dir, setup, "train", p); err != nil {
+		return err
+	}
 	ctx, stop := interruptContext(stderr)
 	defer stop()
 	bar := newProgress(stderr)
 	bar.Line("mrelu train: act=%s hidden=%v epochs=%d batch=%d lr=%g seed=%d", p.Act, p.Hidden, p.Epochs, p.Batch, p.LR, p.Seed)
 	if p.Act == experiment.ActMReLU {
-		bar.Line("  hardware neuron with %.1f %% temporal variation per evaluation", 100*p.Variation)
+		bar.Line("  hardware neuron with %.1f %% variation per evaluation, noise model %s", 100*p.Variation, experiment.NoiseName(p.Noise))
 	}
 	if from != nil {
 		bar.Line("  resuming %s after epoch %d", *resume, from.Epoch())
 	}
 	lastAcc := ""
-	run, err := experiment.TrainWith(p, train, test, nil, experiment.TrainOptions{
+	run, err := experiment.TrainWith(p, train, test, model, experiment.TrainOptions{
 		Progress: experiment.Progress{
 			Step: func(epoch, step, steps int) {
 				bar.Update(fmt.Sprintf("epoch %d/%d", epoch, p.Epochs), step, steps, lastAcc)
@@ -173,8 +207,41 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if err := report.WriteTrainExport(dir, run, xp); err != nil {
+		return err
+	}
 	outf(stdout, "act %s: test accuracy %.4f after %d epochs (on crossbar arrays: %.4f); mean |dW| first/last layer %.3g; median epoch %.3fs\n",
 		s.Act, s.TestAccuracy, s.Epochs, run.Crossbar.TestAccuracy, float64(s.UpdateRatioFirstLast), median(s.EpochSeconds))
+	if *seeds > 1 {
+		per := []experiment.SeedAccuracy{{Seed: p.Seed, TestAccuracy: s.TestAccuracy}}
+		for _, sd := range experiment.SeedList(p.Seed, *seeds)[1:] {
+			q := p
+			q.Seed = sd
+			bar.Line("seed %d", sd)
+			r, err := experiment.TrainWith(q, train, test, run.Neuron, experiment.TrainOptions{
+				Progress: experiment.Progress{Step: func(epoch, step, steps int) {
+					bar.Update(fmt.Sprintf("seed %d epoch %d/%d", sd, epoch, q.Epochs), step, steps, "")
+				}},
+				Context: ctx, Data: &fp})
+			bar.Done()
+			if err != nil {
+				return fmt.Errorf("train: seed %d: %w", sd, err)
+			}
+			sub := filepath.Join(dir, "seeds", fmt.Sprintf("seed-%d", sd))
+			if err := os.MkdirAll(sub, 0o755); err != nil {
+				return err
+			}
+			if _, err := report.WriteTrain(sub, r); err != nil {
+				return err
+			}
+			per = append(per, experiment.SeedAccuracy{Seed: sd, TestAccuracy: r.FinalAccuracy()})
+		}
+		s.SeedStats = experiment.NewSeedStats(per)
+		if err := report.WriteJSON(filepath.Join(dir, "summary.json"), s); err != nil {
+			return err
+		}
+		outf(stdout, "test accuracy over %d seeds: mean %.4f, s.d. %.4f\n", len(per), s.Mean, s.SD)
+	}
 	if s.UpdateRatioNullReason != "" {
 		outf(stdout, "note: %s (null in summary.json)\n", s.UpdateRatioNullReason)
 	}
@@ -238,6 +305,12 @@ func resumeParams(fs *flag.FlagSet, p, saved experiment.TrainParams) experiment.
 	}
 	if !set["variation"] {
 		p.Variation = saved.Variation
+	}
+	if !set["noise"] {
+		p.Noise = saved.Noise
+	}
+	if !set["input-scale"] {
+		p.InputScale = saved.InputScale
 	}
 	return p
 }

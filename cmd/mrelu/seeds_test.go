@@ -1,0 +1,177 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// TestTrainSeedsAndNoise runs `train --seeds` with each noise model on a
+// tiny set and checks the summary's seed, noise and saturation fields.
+func TestTrainSeedsAndNoise(t *testing.T) {
+	data := t.TempDir()
+	writeTinySet(t, data, 300, "train", 1)
+	writeTinySet(t, data, 90, "t10k", 2)
+	for _, c := range []struct {
+		act, noise string
+		seeds      int
+		wantNoise  string
+		wantSat    bool
+	}{
+		{"mrelu", "fullscale", 3, "fullscale", true},
+		{"mrelu", "proportional", 1, "proportional", true},
+		{"mrelu", "input", 2, "input", true},
+		{"mrelu", "d2d", 2, "d2d", true},
+		{"mrelu-ideal", "fullscale", 2, "none", true},
+		{"relu", "proportional", 2, "", false},
+	} {
+		out := filepath.Join(t.TempDir(), "run")
+		var so, se bytes.Buffer
+		args := []string{"train", "--data", data, "--act", c.act, "--noise", c.noise, "--seeds", itoa(c.seeds), "--epochs", "2", "--batch", "30", "--hidden", "16,8", "--out", out}
+		if code := run(args, &so, &se); code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, se.String())
+		}
+		var s struct {
+			TestAccuracy float64  `json:"test_accuracy"`
+			Mean         *float64 `json:"test_accuracy_mean"`
+			SD           *float64 `json:"test_accuracy_sd"`
+			PerSeed      []struct {
+				Seed         uint64
+				TestAccuracy float64 `json:"test_accuracy"`
+			} `json:"test_accuracy_per_seed"`
+			NoiseModel string      `json:"noise_model"`
+			Saturated  [][]float64 `json:"saturated_fraction_per_layer"`
+		}
+		b, err := os.ReadFile(filepath.Join(out, "summary.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(b, &s); err != nil {
+			t.Fatal(err)
+		}
+		name := c.act + "/" + c.noise
+		if s.Mean == nil || s.SD == nil || len(s.PerSeed) != c.seeds {
+			t.Fatalf("%s: seed fields missing: %s", name, b)
+		}
+		var sum float64
+		for i, p := range s.PerSeed {
+			if p.Seed != uint64(1+i) {
+				t.Errorf("%s: seed %d is %d", name, i, p.Seed)
+			}
+			sum += p.TestAccuracy
+		}
+		if s.PerSeed[0].TestAccuracy != s.TestAccuracy || math.Abs(sum/float64(c.seeds)-*s.Mean) > 1e-12 {
+			t.Errorf("%s: mean %v of %+v (first %v)", name, *s.Mean, s.PerSeed, s.TestAccuracy)
+		}
+		var ss float64
+		for _, p := range s.PerSeed {
+			ss += (p.TestAccuracy - *s.Mean) * (p.TestAccuracy - *s.Mean)
+		}
+		want := 0.0
+		if c.seeds > 1 {
+			want = math.Sqrt(ss / float64(c.seeds-1))
+		}
+		if math.Abs(*s.SD-want) > 1e-12 {
+			t.Errorf("%s: s.d. %v, want %v (sample s.d. of %+v)", name, *s.SD, want, s.PerSeed)
+		}
+		if s.NoiseModel != c.wantNoise {
+			t.Errorf("%s: noise_model %q, want %q", name, s.NoiseModel, c.wantNoise)
+		}
+		if c.wantSat != (len(s.Saturated) == 2) || (c.wantSat && len(s.Saturated[0]) != 2) {
+			t.Errorf("%s: saturated_fraction_per_layer %v", name, s.Saturated)
+		}
+		if c.seeds > 1 {
+			if _, err := os.Stat(filepath.Join(out, "seeds", "seed-2", "summary.json")); err != nil {
+				t.Errorf("%s: second seed's report missing: %v", name, err)
+			}
+		}
+	}
+}
+
+// TestNoiseFlagsBad: bad --noise, --seeds and --input-scale values are
+// usage errors naming the flag.
+func TestNoiseFlagsBad(t *testing.T) {
+	for _, args := range [][]string{
+		{"train", "--noise", "pink"},
+		{"train", "--seeds", "0"},
+		{"train", "--input-scale", "-1e-6"},
+		{"train", "--seeds", "2", "--resume", "x"},
+		{"fig4", "--noise", "pink"},
+		{"fig4", "--seeds", "101"},
+		{"fig4", "--input-scale", "1"},
+	} {
+		var so, se bytes.Buffer
+		out := filepath.Join(t.TempDir(), "o")
+		if code := run(append(args, "--out", out, "--data", filepath.Join(t.TempDir(), "none")), &so, &se); code != 2 {
+			t.Errorf("%v: exit %d (want 2): %s", args, code, se.String())
+		}
+	}
+}
+
+func itoa(n int) string {
+	b, _ := json.Marshal(n)
+	return string(b)
+}
+
+// TestFig4SeedsHardwareAware: fig4 --seeds 2 --noise fullscale records the
+// seeds per run, the hardware-aware comparison and the saturation plot.
+func TestFig4SeedsHardwareAware(t *testing.T) {
+	data := t.TempDir()
+	writeTinySet(t, data, 300, "train", 1)
+	writeTinySet(t, data, 90, "t10k", 2)
+	out := filepath.Join(t.TempDir(), "fig4")
+	var so, se bytes.Buffer
+	args := []string{"fig4", "--data", data, "--epochs", "2", "--batch", "30", "--hidden", "16,16", "--acts", "relu,mrelu-ideal,mrelu",
+		"--sweep", "0,0.099", "--seeds", "2", "--noise", "fullscale", "--out", out}
+	if code := run(args, &so, &se); code != 0 {
+		t.Fatalf("exit %d: %s", code, se.String())
+	}
+	var s struct {
+		NoiseModel string `json:"noise_model"`
+		Seeds      int    `json:"seeds"`
+		Runs       []struct {
+			Act     string      `json:"act"`
+			PerSeed []any       `json:"test_accuracy_per_seed"`
+			SDs     []float64   `json:"test_accuracy_per_epoch_sd"`
+			Sat     [][]float64 `json:"saturated_fraction_per_layer"`
+		} `json:"runs"`
+		HW *struct {
+			Noise      string `json:"noise_model"`
+			IdealNoisy struct {
+				PerSeed []any `json:"test_accuracy_per_seed"`
+			} `json:"trained_ideal_tested_noisy"`
+			NoisyNoisy struct {
+				Mean float64 `json:"test_accuracy_mean"`
+			} `json:"trained_noisy_tested_noisy"`
+		} `json:"hardware_aware"`
+	}
+	b, err := os.ReadFile(filepath.Join(out, "summary.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &s); err != nil {
+		t.Fatal(err)
+	}
+	if s.NoiseModel != "fullscale" || s.Seeds != 2 || len(s.Runs) != 3 {
+		t.Fatalf("summary: %s", b)
+	}
+	for _, r := range s.Runs {
+		if len(r.PerSeed) != 2 || len(r.SDs) != 2 {
+			t.Errorf("%s: seeds not recorded: %+v", r.Act, r)
+		}
+		if (r.Act != "relu") != (len(r.Sat) == 2) {
+			t.Errorf("%s: saturation %v", r.Act, r.Sat)
+		}
+	}
+	if s.HW == nil || s.HW.Noise != "fullscale" || len(s.HW.IdealNoisy.PerSeed) != 2 || s.HW.NoisyNoisy.Mean <= 0 {
+		t.Errorf("hardware_aware: %+v", s.HW)
+	}
+	for _, f := range []string{"fig4j_saturation.png", "fig4_saturation.csv"} {
+		if st, err := os.Stat(filepath.Join(out, f)); err != nil || st.Size() == 0 {
+			t.Errorf("%s missing", f)
+		}
+	}
+}
