@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/mrelu/mrelu/internal/quantity"
 	"io"
 	"math"
 
@@ -198,12 +199,12 @@ func (p Params) Validate() error {
 // (commands take --seed for every random draw), with p's current values as
 // defaults; parsing the flag set writes into p. Validate after parsing.
 func (p *Params) AddFlags(fs *flag.FlagSet) {
-	fs.Float64Var(&p.GMin, "g-min", p.GMin, "lowest synapse conductance in `S`")
-	fs.Float64Var(&p.GMax, "g-max", p.GMax, "highest synapse conductance in `S`")
-	fs.Float64Var(&p.GScale, "g-scale", p.GScale, "conductance per unit weight in `S` (0: per array, (g-max − g-min)/max|w|)")
-	fs.Float64Var(&p.ReadScale, "read-scale", p.ReadScale, "read voltage per unit of the first layer's input (pixel 1) in `V`")
+	quantity.Var(fs, &p.GMin, "g-min", quantity.Siemens, "lowest synapse conductance in `S`")
+	quantity.Var(fs, &p.GMax, "g-max", quantity.Siemens, "highest synapse conductance in `S`")
+	quantity.Var(fs, &p.GScale, "g-scale", quantity.Siemens, "conductance per unit weight in `S` (0: per array, (g-max − g-min)/max|w|)")
+	quantity.Var(fs, &p.ReadScale, "read-scale", quantity.Volt, "read voltage per unit of the first layer's input (pixel 1) in `V`")
 	fs.Float64Var(&p.MirrorGain, "mirror-gain", p.MirrorGain, "neuron input current / column current (0: matched per array to --unit-current)")
-	fs.Float64Var(&p.UnitCurrent, "unit-current", p.UnitCurrent, "neuron input current per unit pre-activation in `A`")
+	quantity.Var(fs, &p.UnitCurrent, "unit-current", quantity.Ampere, "neuron input current per unit pre-activation in `A`")
 	fs.IntVar(&p.Levels, "levels", p.Levels, "conductance levels per synapse device (0: analogue)")
 	fs.Float64Var(&p.ProgramSigma, "program-sigma", p.ProgramSigma, "relative programming noise, once per device")
 	fs.Float64Var(&p.ReadSigma, "read-sigma", p.ReadSigma, "relative read noise per device and evaluation")

@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"github.com/mrelu/mrelu/internal/quantity"
 	"io"
 	"os"
 	"path/filepath"
@@ -109,20 +110,21 @@ func runDeviceIV(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("device iv", "Bidirectional DC voltage sweeps 0 -> vmax -> 0 with a current compliance, repeated --cycles\ntimes with cycle-to-cycle variation, then one 0 -> vneg -> 0 sweep (paper Fig. 1f, 3a, 3b).\nWrites iv.csv, set_hold.csv, iv_summary.json, iv.png/.svg, set_hold_cdf.png/.svg, params.json.",
 		"mrelu device iv --cycles 200 --icc 1e-6 --seed 1 --out runs/iv", stdout)
 	cycles := fs.Int("cycles", def.Cycles, "number of positive sweep cycles")
-	icc := fs.Float64("icc", def.Icc, "current compliance (A)")
-	vmax := fs.Float64("vmax", def.VMax, "turning point of the positive sweeps (V)")
-	vneg := fs.Float64("vneg", def.VNeg, "turning point of the negative sweep (V, <= 0)")
-	step := fs.Float64("step", def.Step, "voltage step (V)")
-	dwell := fs.Float64("dwell", def.Dwell, "time per step (s)")
-	noVar := fs.Bool("no-variation", false, "switch the cycle-to-cycle variation off")
+	icc := quantity.Float(fs, "icc", def.Icc, quantity.Ampere, "current compliance in `A`")
+	vmax := quantity.Float(fs, "vmax", def.VMax, quantity.Volt, "turning point of the positive sweeps in `V`")
+	vneg := quantity.Float(fs, "vneg", def.VNeg, quantity.Volt, "turning point of the negative sweep in `V` (<= 0)")
+	step := quantity.Float(fs, "step", def.Step, quantity.Volt, "voltage step in `V`")
+	dwell := quantity.Float(fs, "dwell", def.Dwell, quantity.Second, "time per step in `s`")
+	variation := addCycleVariationFlags(fs, "cycle-to-cycle")
 	com := addDeviceCommon(fs, "device iv", "device-iv", true)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	cfg := def
 	cfg.Cycles, cfg.Icc, cfg.VMax, cfg.VNeg, cfg.Step, cfg.Dwell = *cycles, *icc, *vmax, *vneg, *step, *dwell
-	if *noVar {
-		cfg.Variation = device.CycleVariation{}
+	var err error
+	if cfg.Variation, err = variation.apply(cfg.Variation, "device iv", stderr); err != nil {
+		return err
 	}
 	p, dir, err := com.deviceSetup(cfg.Validate())
 	if err != nil {
@@ -164,7 +166,7 @@ func runDeviceSweep(args []string, stdout, stderr io.Writer) error {
 	def := experiment.DefaultDeviceSweepConfig()
 	fs := newFlags("device sweep", "Current-controlled steady state of the memristor from 0 to --imax: resistance and conductance\nvs current (paper Fig. 1h, 3c). Writes r_vs_i.csv (i_A,r_ohm,g_S; readable by 'device fit'),\nsweep.json, r_vs_i.png/.svg, g_vs_i.png/.svg, params.json.",
 		"mrelu device sweep --imax 5e-6 --points 51 --out runs/sweep", stdout)
-	imax := fs.Float64("imax", def.IMax, "largest current (A)")
+	imax := quantity.Float(fs, "imax", def.IMax, quantity.Ampere, "largest current in `A`")
 	points := fs.Int("points", def.Points, "number of currents, equally spaced from 0 to --imax")
 	com := addDeviceCommon(fs, "device sweep", "device-sweep", false)
 	if err := parseFlags(fs, args); err != nil {
@@ -198,14 +200,14 @@ func runDevicePulse(args []string, stdout, stderr io.Writer) error {
 	def := experiment.DefaultDevicePulseConfig()
 	fs := newFlags("device pulse", "Pulse experiments on the memristor (paper Fig. 3d-f): alternating 100 nA / 1 uA current pulses\n(5 ms wide, 10 ms period); 1 ms voltage pulses of rising amplitude through 1 MOhm; one voltage\npulse resolved in time (latency, energy per activation); the relaxation after it.\nWrites pulse.json, pulse_train.csv, voltage_pulses.csv, single_pulse.csv, relaxation.csv,\nper-pulse readings, plots of each, params.json.",
 		"mrelu device pulse --amplitude 2.3 --width 1e-5 --seed 1 --out runs/pulse", stdout)
-	amp := fs.Float64("amplitude", def.Single.Amplitude, "single-pulse amplitude (V)")
-	width := fs.Float64("width", def.Single.Width, "single-pulse width (s)")
-	seriesR := fs.Float64("series-r", def.Single.SeriesR, "series resistor of the single pulse and the voltage pulses (ohm)")
-	span := fs.Float64("relax-span", def.Single.RelaxSpan, "time followed after the set pulse (s)")
+	amp := quantity.Float(fs, "amplitude", def.Single.Amplitude, quantity.Volt, "single-pulse amplitude in `V`")
+	width := quantity.Float(fs, "width", def.Single.Width, quantity.Second, "single-pulse width in `s`")
+	seriesR := quantity.Float(fs, "series-r", def.Single.SeriesR, quantity.Ohm, "series resistor of the single pulse and the voltage pulses in `Ω`")
+	span := quantity.Float(fs, "relax-span", def.Single.RelaxSpan, quantity.Second, "time followed after the set pulse in `s`")
 	pulses := fs.Int("pulses", def.Train.Pulses, "current pulses in the train (alternating low/high)")
-	ilow := fs.Float64("ilow", def.Train.ILow, "low pulse current (A)")
-	ihigh := fs.Float64("ihigh", def.Train.IHigh, "high pulse current (A)")
-	noVar := fs.Bool("no-variation", false, "switch the pulse-to-pulse variation of the train off")
+	ilow := quantity.Float(fs, "ilow", def.Train.ILow, quantity.Ampere, "low pulse current in `A`")
+	ihigh := quantity.Float(fs, "ihigh", def.Train.IHigh, quantity.Ampere, "high pulse current in `A`")
+	variation := addCycleVariationFlags(fs, "pulse-to-pulse")
 	com := addDeviceCommon(fs, "device pulse", "device-pulse", true)
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -214,8 +216,9 @@ func runDevicePulse(args []string, stdout, stderr io.Writer) error {
 	cfg.Single.Amplitude, cfg.Single.Width, cfg.Single.SeriesR, cfg.Single.RelaxSpan = *amp, *width, *seriesR, *span
 	cfg.Voltage.SeriesR = *seriesR
 	cfg.Train.Pulses, cfg.Train.ILow, cfg.Train.IHigh = *pulses, *ilow, *ihigh
-	if *noVar {
-		cfg.Variation = device.CycleVariation{}
+	var err error
+	if cfg.Variation, err = variation.apply(cfg.Variation, "device pulse", stderr); err != nil {
+		return err
 	}
 	p, dir, err := com.deviceSetup(cfg.Validate())
 	if err != nil {
@@ -254,11 +257,13 @@ func runDeviceTFT(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("device tft", "a-IGZO TFT characteristics: transfer curves (log Id vs Vgs at Vds = 0.1 and 2 V), output curves\n(Id vs Vds at several Vgs), and the threshold voltages of --devices sampled TFTs (paper Fig. S5:\nsigma 0.038 V). Writes tft_transfer.csv, tft_output.csv, tft_vth.csv, tft.json, plots, params.json.",
 		"mrelu device tft --devices 20 --seed 1 --out runs/tft", stdout)
 	devices := fs.Int("devices", def.Devices, "number of sampled TFTs")
-	sigma := fs.Float64("vth-sigma", def.Variation.TFTVthSigma, "device-to-device threshold sigma (V)")
+	sigma := quantity.Float(fs, "tft-vth-sigma", def.Variation.TFTVthSigma, quantity.Volt, "device-to-device threshold sigma in `V`")
+	deprecate(fs, "vth-sigma", "tft-vth-sigma")
 	com := addDeviceCommon(fs, "device tft", "device-tft", true)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	noteDeprecated(fs, "device tft", stderr)
 	cfg := def
 	cfg.Devices = *devices
 	cfg.Variation.TFTVthSigma = *sigma

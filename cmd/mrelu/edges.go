@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/mrelu/mrelu/internal/quantity"
 	"io"
 	"math"
 	"strconv"
@@ -60,7 +61,7 @@ func runEdges(args []string, stdout, stderr io.Writer) error {
 	scale := fs.String("scale", "full", "mirror gain: full (the strongest possible edge reaches --target·VDD), pNN (the image's NN-th percentile current does, e.g. p99) or a fixed gain")
 	target := fs.Float64("target", def.Vision.Target, "fraction of VDD the design current drives the neuron to")
 	knee := fs.Bool("knee", def.Vision.KneeCompensation, "compensate the neuron's onset current (a few nA with the default circuit) so the ReLU knee sits at zero current")
-	readScale := fs.Float64("read-scale", def.Vision.ReadScale, "read voltage of a white pixel in `V`")
+	readScale := quantity.Float(fs, "read-scale", def.Vision.ReadScale, quantity.Volt, "read voltage of a white pixel in `V`")
 	points := fs.Int("points", def.Points, "points of the neuron's DC transfer sweep (solved once per run)")
 	params := fs.String("params", "", paramsFlagUsage)
 	vdd := addVDDFlag(fs)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/mrelu/mrelu/internal/quantity"
 	"io"
 	"os"
 	"path/filepath"
@@ -48,15 +49,15 @@ func runFig4(args []string, stdout, stderr io.Writer) error {
 	batch := fs.Int("batch", def.Base.Batch, "minibatch size")
 	lr := fs.Float64("lr", def.Base.LR, "SGD learning rate")
 	hidden := fs.String("hidden", "100,100,100", "hidden layer widths")
-	seed := fs.Uint64("seed", def.Base.Seed, "random seed (weights, shuffling, neuron noise)")
+	seed := fs.Uint64("seed", def.Base.Seed, "random `N` seeding the weights, the shuffling and the neuron noise")
 	variation := fs.Float64("variation", def.Base.Variation, "temporal variation of the mrelu run (fraction)")
 	noise := fs.String("noise", experiment.NoiseProportional, "noise model of the mrelu runs: "+strings.Join(experiment.NoiseModels(), "|")+" (docs/system.md)")
-	inputScale := fs.Float64("input-scale", 0, "current `A` per unit of pre-activation driving the hardware neuron, I = z*A (0: the solved neuron's own, neuron.DefaultIUnit = 7.78e-07 A with the default devices)")
+	inputScale := quantity.Float(fs, "input-scale", 0, quantity.Ampere, "current `A` per unit of pre-activation driving the hardware neuron, I = z*A (0: the solved neuron's own, neuron.DefaultIUnit = 7.78e-07 A with the default devices)")
 	seeds := fs.Int("seeds", 1, "train every run with seeds --seed, --seed+1, ...: accuracies as mean ± s.d., error bars in Fig. 4c and 4i")
 	sweep := fs.String("sweep", "0,0.05,0.099,0.2,0.3", "variations of the accuracy-vs-variation curve (fractions)")
 	acts := fs.String("acts", strings.Join(def.Acts, ","), "neurons compared")
-	data := fs.String("data", "", "folder with train-*/t10k-* IDX files (default: built-in MNIST)")
-	out := fs.String("out", "", "output folder (default: a new mrelu-out/fig4-<time>)")
+	data := fs.String("data", "", "`DIR` with train-*/t10k-* IDX files (default: built-in MNIST)")
+	out := fs.String("out", "", "output folder `DIR` (default: a new mrelu-out/fig4-<time>)")
 	force := fs.Bool("force", false, "write into a non-empty --out")
 	resume := fs.String("resume", "", "continue the study saved in `DIR` (an earlier fig4 --out) up to --epochs")
 	paramsFile := fs.String("params", "", paramsFlagUsage+"; the hardware of the solved mReLU")
@@ -174,7 +175,7 @@ func runFig4(args []string, stdout, stderr io.Writer) error {
 				},
 				Epoch: func(e nn.EpochStats) {
 					if e.Epoch == p.Base.Epochs || e.Epoch%10 == 0 {
-						bar.Line("  %s epoch %d: test accuracy %.4f", name, e.Epoch, e.TestAccuracy)
+						bar.Line("  %s epoch %d: test accuracy %.2f%%", name, e.Epoch, 100*e.TestAccuracy)
 					}
 				},
 			}

@@ -13,6 +13,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/mrelu/mrelu/internal/quantity"
 	"io"
 	"os"
 	"sort"
@@ -160,6 +161,9 @@ func newFlags(name, synopsis, example string, stdout io.Writer) *flag.FlagSet {
 		fs.SetOutput(stdout)
 		fmt.Fprintf(stdout, "Usage: mrelu %s\n\n%s\n\nFlags:\n", name, synopsis)
 		fs.PrintDefaults()
+		if quantity.Has(fs) {
+			fmt.Fprintf(stdout, "\n%s\n", quantity.Help)
+		}
 		fmt.Fprintf(stdout, "\nExample:\n  %s\n", example)
 		fs.SetOutput(io.Discard)
 	}

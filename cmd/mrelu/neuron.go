@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/mrelu/mrelu/internal/quantity"
 	"io"
 	"math"
 	"path/filepath"
@@ -150,8 +151,8 @@ func runNeuronTransfer(args []string, stdout, stderr io.Writer) error {
 	def := experiment.DefaultNeuronTransferConfig()
 	fs := newFlags("neuron transfer", "DC transfer curve of the 2T-1M mReLU: Vout and Vout/VDD versus the input (mirror) current\n(paper Fig. 3i), with the threshold current, the current at 90 % of VDD, R² of a line over\n10-90 % of the swing, monotonicity and the small-signal stability limit at every point.\nWrites transfer.csv (i_in_A,vout_V,vout_over_vdd), transfer_detail.csv, transfer.json,\ntransfer.png/.svg, stability.png/.svg, params.json.",
 		"mrelu neuron transfer --imin -1e-6 --imax 4e-6 --points 1001 --out runs/transfer", stdout)
-	imin := fs.Float64("imin", def.IMin, "lowest input current (A)")
-	imax := fs.Float64("imax", def.IMax, "highest input current (A)")
+	imin := quantity.Float(fs, "imin", def.IMin, quantity.Ampere, "lowest input current in `A`")
+	imax := quantity.Float(fs, "imax", def.IMax, quantity.Ampere, "highest input current in `A`")
 	points := fs.Int("points", def.Points, "number of equally spaced currents")
 	com := addNeuronCommon(fs, "neuron transfer", "neuron-transfer", false)
 	if err := parseFlags(fs, args); err != nil {
@@ -187,11 +188,11 @@ func runNeuronTransfer(args []string, stdout, stderr io.Writer) error {
 
 func addPulseFlags(fs *flag.FlagSet) func() neuron.PulseConfig {
 	def := neuron.DefaultPulseConfig()
-	amp := fs.Float64("amplitude", 0, "pulse current (A); 0: the current at which the DC output reaches 90 % of VDD")
-	width := fs.Float64("width", def.Width, "pulse width (s)")
-	delay := fs.Float64("delay", def.Delay, "time before the pulse (s)")
-	after := fs.Float64("after", def.After, "time simulated after the pulse (s)")
-	edge := fs.Float64("edge", def.Rise, "rise and fall time (s)")
+	amp := quantity.Float(fs, "amplitude", 0, quantity.Ampere, "pulse current in `A`; 0: the current at which the DC output reaches 90 % of VDD")
+	width := quantity.Float(fs, "width", def.Width, quantity.Second, "pulse width in `s`")
+	delay := quantity.Float(fs, "delay", def.Delay, quantity.Second, "time before the pulse in `s`")
+	after := quantity.Float(fs, "after", def.After, quantity.Second, "time simulated after the pulse in `s`")
+	edge := quantity.Float(fs, "edge", def.Rise, quantity.Second, "rise and fall time in `s`")
 	tol := fs.Float64("reltol", def.RelTol, "transient local-truncation-error tolerance")
 	return func() neuron.PulseConfig {
 		c := def
@@ -206,7 +207,7 @@ func runNeuronPulse(args []string, stdout, stderr io.Writer) error {
 		"mrelu neuron pulse --out runs/pulse", stdout)
 	pulse := addPulseFlags(fs)
 	capSearch := fs.Bool("cap-search", def.CapSearch, "search the largest stable output capacitance")
-	capMax := fs.Float64("cap-max", def.CapMax, "upper end of the capacitance search (F, total output capacitance)")
+	capMax := quantity.Float(fs, "cap-max", def.CapMax, quantity.Farad, "upper end of the capacitance search in `F` (total output capacitance)")
 	com := addNeuronCommon(fs, "neuron pulse", "neuron-pulse", false)
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -254,8 +255,8 @@ func runNeuronSpice(args []string, stdout, stderr io.Writer) error {
 	def := experiment.DefaultNeuronSpiceConfig()
 	fs := newFlags("neuron spice", "Writes the neuron as ngspice netlists: mrelu.cir (DC sweep of the input current) and\nmrelu_tran.cir (the activation pulse), with behavioural sources for the memristor and the TFTs.\nWith --run, runs ngspice on both and compares with our solver on the same netlist:\nspice_compare.csv (i_in_A,vout_ours_V,vout_ngspice_V,diff_V), spice_compare.json (max |dV|,\nlatency ours vs ngspice), spice_compare.png/.svg, spice_pulse.png/.svg.",
 		"mrelu neuron spice --run --out runs/spice", stdout)
-	imin := fs.Float64("imin", def.Transfer.IMin, "lowest input current of the DC sweep (A)")
-	imax := fs.Float64("imax", def.Transfer.IMax, "highest input current of the DC sweep (A)")
+	imin := quantity.Float(fs, "imin", def.Transfer.IMin, quantity.Ampere, "lowest input current of the DC sweep in `A`")
+	imax := quantity.Float(fs, "imax", def.Transfer.IMax, quantity.Ampere, "highest input current of the DC sweep in `A`")
 	points := fs.Int("points", def.Transfer.Points, "number of equally spaced currents")
 	pulse := addPulseFlags(fs)
 	runIt := fs.Bool("run", false, "run ngspice (must be on PATH) and compare")
@@ -294,10 +295,10 @@ func runNeuronMonteCarlo(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("neuron montecarlo", "Transfer curves of --devices neurons whose memristor and TFTs are drawn with device-to-device\nvariation (TFT threshold sigma 0.038 V from the paper, memristor spreads from the device model).\nWrites montecarlo.csv (device,i_in_A,vout_V), montecarlo_spread.csv, montecarlo_devices.csv,\nmontecarlo.json, montecarlo.png/.svg, montecarlo_spread.png/.svg, params.json.",
 		"mrelu neuron montecarlo --devices 25 --seed 1 --out runs/mc", stdout)
 	n := fs.Int("devices", def.Devices, "number of sampled neurons")
-	imin := fs.Float64("imin", def.IMin, "lowest input current (A)")
-	imax := fs.Float64("imax", def.IMax, "highest input current (A)")
+	imin := quantity.Float(fs, "imin", def.IMin, quantity.Ampere, "lowest input current in `A`")
+	imax := quantity.Float(fs, "imax", def.IMax, quantity.Ampere, "highest input current in `A`")
 	points := fs.Int("points", def.Points, "currents per curve")
-	vthSigma := fs.Float64("tft-vth-sigma", def.Variation.TFTVthSigma, "TFT threshold spread (V)")
+	vthSigma := quantity.Float(fs, "tft-vth-sigma", def.Variation.TFTVthSigma, quantity.Volt, "TFT threshold spread in `V`")
 	memVth := fs.Float64("mem-vth-rel", def.Variation.MemVthRel, "relative spread of the memristor threshold")
 	trim := fs.Bool("trim-vdd", def.TrimVDD, "give each neuron VDD = its memristor's threshold + the nominal margin VDD - Vth (per-neuron supply trim, the default design); --trim-vdd=false: one shared VDD")
 	com := addNeuronCommon(fs, "neuron montecarlo", "neuron-montecarlo", true)

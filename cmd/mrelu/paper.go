@@ -49,7 +49,7 @@ func runPaper(args []string, stdout, stderr io.Writer) error {
 	vdd := addVDDFlag(fs)
 	seed := fs.Uint64("seed", 1, "random `N` seeding every draw (variation, training, Monte Carlo)")
 	epochs := fs.Int("epochs", 0, "training epochs of Fig. 4 (0: 30, or 3 with --quick)")
-	data := fs.String("data", "", "folder with train-*/t10k-* IDX files for Fig. 4 (default: built-in MNIST)")
+	data := fs.String("data", "", "`DIR` with train-*/t10k-* IDX files for Fig. 4 (default: built-in MNIST)")
 	image := fs.String("image", "", "PNG or JPEG `FILE` for Fig. 5 (default: the built-in 160x160 camera image)")
 	ngspice := fs.Bool("ngspice", true, "run the ngspice cross-check when ngspice is on PATH")
 	out := fs.String("out", "", "output folder `DIR` (default: a new mrelu-out/paper-<time>)")
@@ -132,7 +132,7 @@ func runPaper(args []string, stdout, stderr io.Writer) error {
 				},
 				Epoch: func(e nn.EpochStats) {
 					if e.Epoch == cfg.Fig4.Base.Epochs {
-						bar.Line("  %s: test accuracy %.4f after %d epochs", name, e.TestAccuracy, e.Epoch)
+						bar.Line("  %s: test accuracy %.2f%% after %d epochs", name, 100*e.TestAccuracy, e.Epoch)
 					}
 				},
 			}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/mrelu/mrelu/internal/quantity"
 	"os"
 	"path/filepath"
 
@@ -24,7 +25,7 @@ const (
 
 // addVDDFlag defines --vdd (0: not given).
 func addVDDFlag(fs *flag.FlagSet) *float64 {
-	return fs.Float64("vdd", 0, vddFlagUsage)
+	return quantity.Float(fs, "vdd", 0, quantity.Volt, vddFlagUsage)
 }
 
 // vddGiven reports whether --vdd was on the command line.

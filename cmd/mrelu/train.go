@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/mrelu/mrelu/internal/quantity"
 	"io"
 	"os"
 	"os/signal"
@@ -55,15 +56,15 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	act := fs.String("act", def.Act, "hidden neuron: "+strings.Join(experiment.ActivationNames(), "|"))
 	variation := fs.Float64("variation", def.Variation, "temporal variation of the mrelu neuron per evaluation (fraction; mrelu only)")
 	noise := fs.String("noise", experiment.NoiseProportional, "noise model of the mrelu neuron: "+strings.Join(experiment.NoiseModels(), "|")+" (docs/system.md)")
-	inputScale := fs.Float64("input-scale", 0, "current `A` per unit of pre-activation driving the hardware neuron, I = z*A (0: the solved neuron's own, neuron.DefaultIUnit = 7.78e-07 A with the default devices)")
+	inputScale := quantity.Float(fs, "input-scale", 0, quantity.Ampere, "current `A` per unit of pre-activation driving the hardware neuron, I = z*A (0: the solved neuron's own, neuron.DefaultIUnit = 7.78e-07 A with the default devices)")
 	seeds := fs.Int("seeds", 1, "train with seeds --seed, --seed+1, ... and report the test accuracy's mean and s.d. (the first seed's run is reported in full, the others under seeds/)")
 	epochs := fs.Int("epochs", def.Epochs, "training epochs")
 	batch := fs.Int("batch", def.Batch, "minibatch size")
 	lr := fs.Float64("lr", def.LR, "SGD learning rate")
 	hidden := fs.String("hidden", "100,100,100", "hidden layer widths, comma separated")
-	seed := fs.Uint64("seed", def.Seed, "random seed (weights and shuffling)")
-	data := fs.String("data", "", "folder with train-*/t10k-* IDX files (default: built-in MNIST)")
-	out := fs.String("out", "", "output folder (default: a new mrelu-out/train-<act>-<time>)")
+	seed := fs.Uint64("seed", def.Seed, "random `N` seeding the weights, the shuffling and the neuron noise")
+	data := fs.String("data", "", "`DIR` with train-*/t10k-* IDX files (default: built-in MNIST)")
+	out := fs.String("out", "", "output folder `DIR` (default: a new mrelu-out/train-<act>-<time>)")
 	force := fs.Bool("force", false, "write into a non-empty --out")
 	resume := fs.String("resume", "", "continue the run saved in `DIR` (an earlier run's --out) up to --epochs")
 	paramsFile := fs.String("params", "", paramsFlagUsage+"; the hardware of --act mrelu, mrelu-ideal (with --resume: default the resumed run's params.json)")
@@ -187,8 +188,8 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 				bar.Update(fmt.Sprintf("epoch %d/%d", epoch, p.Epochs), step, steps, lastAcc)
 			},
 			Epoch: func(e nn.EpochStats) {
-				lastAcc = fmt.Sprintf("test acc %.4f", e.TestAccuracy)
-				bar.Line("epoch %d/%d loss %.4f test accuracy %.4f (%.2fs)", e.Epoch, p.Epochs, e.TrainLoss, e.TestAccuracy, e.Seconds)
+				lastAcc = fmt.Sprintf("test acc %.2f%%", 100*e.TestAccuracy)
+				bar.Line("epoch %d/%d loss %.4f test accuracy %.2f%% (%.2fs)", e.Epoch, p.Epochs, e.TrainLoss, 100*e.TestAccuracy, e.Seconds)
 			},
 		},
 		Context:    ctx,
@@ -210,8 +211,8 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	if err := report.WriteTrainExport(dir, run, xp); err != nil {
 		return err
 	}
-	outf(stdout, "act %s: test accuracy %.4f after %d epochs (on crossbar arrays: %.4f); mean |dW| first/last layer %.3g; median epoch %.3fs\n",
-		s.Act, s.TestAccuracy, s.Epochs, run.Crossbar.TestAccuracy, float64(s.UpdateRatioFirstLast), median(s.EpochSeconds))
+	outf(stdout, "act %s: test accuracy %.2f%% after %d epochs (on crossbar arrays: %.2f%%); mean |dW| first/last layer %.3g; median epoch %.3fs\n",
+		s.Act, 100*s.TestAccuracy, s.Epochs, 100*run.Crossbar.TestAccuracy, float64(s.UpdateRatioFirstLast), median(s.EpochSeconds))
 	if *seeds > 1 {
 		per := []experiment.SeedAccuracy{{Seed: p.Seed, TestAccuracy: s.TestAccuracy}}
 		for _, sd := range experiment.SeedList(p.Seed, *seeds)[1:] {
@@ -240,7 +241,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 		if err := report.WriteJSON(filepath.Join(dir, "summary.json"), s); err != nil {
 			return err
 		}
-		outf(stdout, "test accuracy over %d seeds: mean %.4f, s.d. %.4f\n", len(per), s.Mean, s.SD)
+		outf(stdout, "test accuracy over %d seeds: mean %.2f%%, s.d. %.2f%%\n", len(per), 100*s.Mean, 100*s.SD)
 	}
 	if s.UpdateRatioNullReason != "" {
 		outf(stdout, "note: %s (null in summary.json)\n", s.UpdateRatioNullReason)
