@@ -30,7 +30,8 @@ const sinhLimit = 40.0
 //	dx/dt   = A(v)·[ks(ve)·(1−x) − x/TauRelax]
 //
 // Its current-controlled steady state is v(I) ≈ Vth − RD·I, i.e.
-// R(I) ≈ Vth/I − RD.
+// R(I) ≈ Vth/I − RD. With a Table the drive is v − Vhold(i) instead of
+// ve − Vth, and the steady state is the table's R(I).
 type Memristor struct {
 	// GMin is the conductance of the insulating (relaxed) device in S: the
 	// leakage floor parallel to the tunnelling path. Default 1e-9 S
@@ -108,6 +109,12 @@ type Memristor struct {
 	// approach to saturation at Fig. 3f's 2.3 V, where it holds ≈ 1.85 V,
 	// nearly unaccelerated). Unused when TauSetTh = 0.
 	VA float64 `json:"v_acc_V"`
+	// Table, when not nil, is the device's measured steady state, used
+	// instead of the form Vth − RD·I: the set drive is measured against
+	// the table's hold voltage Vhold(i) and Vth and RD are not used
+	// (Threshold and EffectiveRD stand for them). Default nil: the
+	// compact model. See Table and docs/device.md §1b.
+	Table *Table `json:"table,omitempty"`
 }
 
 // DefaultMemristor returns the parameters that reproduce the paper's device
@@ -193,6 +200,9 @@ func (m *Memristor) Validate() error {
 	if m.TauSet >= m.TauRelax {
 		return badParam("Memristor", "TauSet", "tau_set_s", "s", m.TauSet, fmt.Sprintf("must be below TauRelax = %g s", m.TauRelax))
 	}
+	if m.Table != nil {
+		return m.validateTable()
+	}
 	return nil
 }
 
@@ -248,6 +258,12 @@ func (m *Memristor) VoltageAt(i, x float64) (v, dvdi, dvdx float64) {
 // setRate returns ks(ve) in 1/s and dks/dve.
 func (m *Memristor) setRate(ve float64) (ks, dks float64) {
 	z := (ve-m.Vth)/m.V0 - math.Log(m.TauRelax/m.TauSet)
+	return m.setRateZ(z)
+}
+
+// setRateZ returns ks = logistic(z)/TauSet (1/s) for the normalised
+// drive z, and dks/dve = dks/dz / V0.
+func (m *Memristor) setRateZ(z float64) (ks, dks float64) {
 	s := logistic(z)
 	kmax := 1 / m.TauSet
 	return kmax * s, kmax * s * (1 - s) / m.V0
@@ -262,9 +278,15 @@ func logistic(z float64) float64 {
 	return e / (1 + e)
 }
 
-// Drive returns the effective set drive ve = v + RD·i(v,x) in V.
+// Drive returns the effective set drive ve = v + RD·i(v,x) in V, to be
+// compared with Vth; for a tabulated device ve = v − Vhold(i) +
+// Threshold(), so that ve − Threshold() is the overdrive in both.
 func (m *Memristor) Drive(v, x float64) float64 {
 	i, _, _ := m.Current(v, x)
+	if m.Table != nil {
+		h, _ := m.HoldVoltage(i)
+		return v - h + m.Threshold()
+	}
 	return v + m.RD*i
 }
 
@@ -290,7 +312,11 @@ func (m *Memristor) Acceleration(v float64) (a, dadv float64) {
 		return 1, 0
 	}
 	k := m.TauRelax / m.TauSetTh * math.Exp(accelSat)
-	l := logistic((v-m.Vth)/m.VA - accelSat)
+	th := m.Vth
+	if m.Table != nil {
+		th = m.Threshold()
+	}
+	l := logistic((v-th)/m.VA - accelSat)
 	return 1 + k*l, k * l * (1 - l) / m.VA
 }
 
@@ -313,6 +339,9 @@ func (m *Memristor) StateRate(v, x float64) (dxdt, dfdv, dfdx float64) {
 // (circuit.SteadyStateModel; a DC analysis solves g = 0).
 func (m *Memristor) SteadyStateRate(v, x float64) (g, dgdv, dgdx float64) {
 	i, didv, didx := m.Current(v, x)
+	if m.Table != nil {
+		return m.tableSteadyStateRate(v, x, i, didv, didx)
+	}
 	ks, dks := m.setRate(v + m.RD*i)
 	kr := 1 / m.TauRelax
 	g = ks*(1-x) - kr*x
@@ -324,7 +353,12 @@ func (m *Memristor) SteadyStateRate(v, x float64) (g, dgdv, dgdx float64) {
 // RelaxedState returns the equilibrium state with no bias (v = 0), the
 // insulating state the device relaxes to.
 func (m *Memristor) RelaxedState() float64 {
-	ks, _ := m.setRate(0)
+	var ks float64
+	if m.Table != nil {
+		ks, _ = m.setRateZ(-m.Threshold()/m.V0 - math.Log(m.TauRelax/m.TauSet))
+	} else {
+		ks, _ = m.setRate(0)
+	}
 	return ks / (ks + 1/m.TauRelax)
 }
 

@@ -86,6 +86,8 @@ func FuzzDecodeParams(f *testing.F) {
 	f.Add(`{"memristor": null}`)
 	f.Add(`{`)
 	f.Add(`{"memristor": {"` + strings.Repeat("k", 2000) + `": 1}}`)
+	f.Add(`{"memristor": {"table": {"i_A": [1e-7, 1e-6, 5e-6], "v_V": [1.95, 1.68, 0.5], "shift_V": -0.01}}}`)
+	f.Add(`{"memristor": {"table": {"i_A": [1e-7, 1e-6], "v_V": [1.95, 3], "source": "x"}}}`)
 	f.Fuzz(func(t *testing.T, in string) {
 		p, err := DecodeParams(strings.NewReader(in))
 		if err != nil {

@@ -63,14 +63,30 @@ func spiceLogistic(z string) string {
 
 // SpiceRate returns the ngspice expression of the state equation
 // dx/dt = A(v)·[ks(ve)·(1−x) − x/TauRelax] with ve = v + RD·i (1/s), for circuit.SpiceStateful.
+//
+// For a tabulated device (Table) the drive is v − Vhold(i), Vhold written
+// as the same piecewise cubic (spiceHold), so the expression grows with
+// the table's rows (≈ 4.5 kB per row: the drive appears four times in
+// the logistic). An invalid table writes NaN.
 func (m *Memristor) SpiceRate(v, x string) string {
+	th := m.Vth
 	ve := fmt.Sprintf("((%s)+%s*%s)", v, num(m.RD), m.SpiceCurrent(v, x))
-	z := fmt.Sprintf("(%s-%s)/%s-%s", ve, num(m.Vth), num(m.V0), num(math.Log(m.TauRelax/m.TauSet)))
+	if m.Table != nil {
+		if m.hold().err != nil {
+			return "(0/0)"
+		}
+		th = 0
+		ve = fmt.Sprintf("((%s)-%s)", v, m.spiceHold(m.SpiceCurrent(v, x)))
+	}
+	z := fmt.Sprintf("(%s-%s)/%s-%s", ve, num(th), num(m.V0), num(math.Log(m.TauRelax/m.TauSet)))
 	rate := fmt.Sprintf("(%s*%s*(1-(%s))-(%s)/%s)", num(1/m.TauSet), spiceLogistic(z), x, x, num(m.TauRelax))
 	if m.TauSetTh == 0 {
 		return rate
 	}
-	u := fmt.Sprintf("((%s)-%s)/%s-%s", v, num(m.Vth), num(m.VA), num(accelSat))
+	if m.Table != nil {
+		th = m.Threshold()
+	}
+	u := fmt.Sprintf("((%s)-%s)/%s-%s", v, num(th), num(m.VA), num(accelSat))
 	acc := fmt.Sprintf("(1+%s*%s)", num(m.TauRelax/m.TauSetTh*math.Exp(accelSat)), spiceLogistic(u))
 	return "(" + acc + "*" + rate + ")"
 }
@@ -91,4 +107,34 @@ func (t *TFT) SpiceIds(vgs, vds string) string {
 	fd := spiceCharge(fmt.Sprintf("(%s)-(%s)-%s", vgs, vds, num(t.Vth)), a)
 	clm := fmt.Sprintf("(1+%s*(sqrt((%s)*(%s)+%s)-%s))", num(t.LambdaCLM), vds, vds, num(clmSmooth*clmSmooth), num(clmSmooth))
 	return fmt.Sprintf("(%s*(%s-%s)*%s+%s*(%s))", num(0.5*t.Beta()), fs, fd, clm, num(t.GLeak), vds)
+}
+
+// spiceHold is the ngspice expression of the tabulated hold voltage
+// Vhold(i) (V) for the current expression i: the same piecewise cubic as
+// holdCurve.eval (a binary tree of ternaries over the segments, each
+// segment a Hermite cubic in Horner form, the linear continuations
+// outside the rows and Vhold(0) for i ≤ 0).
+func (m *Memristor) spiceHold(i string) string {
+	c := m.hold()
+	n := len(c.i)
+	lin := func(k int) string {
+		return fmt.Sprintf("(%s+%s*((%s)-%s))", num(c.h[k]), num(c.m[k]), i, num(c.i[k]))
+	}
+	seg := func(k int) string {
+		h := c.i[k+1] - c.i[k]
+		d := c.h[k+1] - c.h[k]
+		c1, c2, c3 := h*c.m[k], 3*d-2*h*c.m[k]-h*c.m[k+1], h*c.m[k]+h*c.m[k+1]-2*d
+		t := fmt.Sprintf("(((%s)-%s)/%s)", i, num(c.i[k]), num(h))
+		return fmt.Sprintf("(%s+%s*(%s+%s*(%s+%s*%s)))", num(c.h[k]), t, num(c1), t, num(c2), t, num(c3))
+	}
+	var tree func(lo, hi int) string // segments lo..hi-1
+	tree = func(lo, hi int) string {
+		if hi-lo == 1 {
+			return seg(lo)
+		}
+		mid := (lo + hi) / 2
+		return fmt.Sprintf("((%s) < %s ? %s : %s)", i, num(c.i[mid]), tree(lo, mid), tree(mid, hi))
+	}
+	return fmt.Sprintf("((%s) <= 0 ? %s : ((%s) <= %s ? %s : ((%s) >= %s ? %s : %s)))",
+		i, num(c.h0), i, num(c.i[0]), lin(0), i, num(c.i[n-1]), lin(n-1), tree(0, n-1))
 }

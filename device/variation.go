@@ -75,7 +75,8 @@ func lognormal(p, sigma float64, rng *rand.Rand) float64 {
 
 // Sample returns the parameters of one switching cycle of the device m,
 // drawn from rng. It draws the same number of variates whatever the sigmas,
-// so streams stay aligned when a sigma is set to zero.
+// so streams stay aligned when a sigma is set to zero. A tabulated device
+// gets a shifted copy of its table (docs/device.md §1b).
 func (c CycleVariation) Sample(m Memristor, rng *rand.Rand) Memristor {
 	out := m
 	out.Vth = lognormal(m.Vth, c.VthRel, rng)
@@ -85,7 +86,7 @@ func (c CycleVariation) Sample(m Memristor, rng *rand.Rand) Memristor {
 	if out.TauRelax <= out.TauSet {
 		out.TauRelax = 2 * out.TauSet
 	}
-	return out
+	return varyThreshold(m, out)
 }
 
 // DeviceVariation holds the device-to-device spreads used to sample a
@@ -154,6 +155,8 @@ func (d DeviceVariation) Validate() error {
 }
 
 // SampleMemristor draws one memristor of the population around nominal.
+// A tabulated nominal device gets a shifted copy of its table (the
+// threshold draw applied to Threshold(); docs/device.md §1b).
 func (d DeviceVariation) SampleMemristor(nominal Memristor, rng *rand.Rand) Memristor {
 	m := nominal
 	m.Vth = lognormal(m.Vth, d.MemVthRel, rng)
@@ -165,7 +168,7 @@ func (d DeviceVariation) SampleMemristor(nominal Memristor, rng *rand.Rand) Memr
 	if m.TauRelax <= m.TauSet {
 		m.TauRelax = 2 * m.TauSet
 	}
-	return m
+	return varyThreshold(nominal, m)
 }
 
 // SampleTFT draws one TFT of the population around nominal.

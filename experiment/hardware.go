@@ -81,7 +81,10 @@ func SolveNeuron(d device.Params, np neuron.Params) (*NeuronModel, error) {
 	if err != nil {
 		return nil, fmt.Errorf("experiment: neuron evaluator: %w", err)
 	}
-	iunit := neuron.IUnitFor(d.Memristor.RD, np)
+	iunit := neuron.IUnitFor(d.Memristor.EffectiveRD(), np)
+	if math.IsNaN(iunit) {
+		return nil, fmt.Errorf("experiment: neuron: no linear gain (memristor slope %g Ω, load %g Ω): not a working ReLU", d.Memristor.EffectiveRD(), np.RLoad)
+	}
 	return &NeuronModel{Curve: curve, Metrics: curve.Metrics(), IUnit: iunit, Eval: ev.Scaled(iunit), EvalA: ev,
 		d2d: &d2dCache{params: &neuronParams{d, np}}}, nil
 }

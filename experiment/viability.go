@@ -45,11 +45,18 @@ type ViabilityCriterion struct {
 // working ReLU neuron at this supply, and if not, why and what would.
 type Viability struct {
 	Viable bool `json:"viable"`
-	// VDD, Vth (V) and Margin = VDD − Vth (V; the design's is 0.02 V).
+	// VDD, Vth (V) and Margin = VDD − Vth (V; the design's is 0.02 V);
+	// RD (Ω) the memristor's slope. For a tabulated memristor Vth is its
+	// threshold (device.Memristor.Threshold) and RD its mean slope
+	// (EffectiveRD).
 	VDD    float64 `json:"vdd_V"`
 	Vth    float64 `json:"v_th_V"`
 	Margin float64 `json:"margin_V"`
 	RD     float64 `json:"r_d_ohm"`
+	// Memristor describes a tabulated memristor (its rows, threshold,
+	// slope and the kinetic parameters left at their defaults; empty for
+	// the compact model).
+	Memristor string `json:"memristor,omitempty"`
 	// OffLevel is the largest Vout for inputs ≤ 0 (V; NaN if the solve
 	// failed); Knee the input at which Vout is 50 mV above rest (A; NaN:
 	// never); I90 the input at which Vout reaches 90 % of VDD (A; NaN:
@@ -112,9 +119,12 @@ func checkViability(s params.Setup) (*Viability, error) {
 	if err != nil {
 		return nil, err
 	}
-	v := &Viability{VDD: s.Neuron.VDD, Vth: s.Device.Memristor.Vth, Margin: s.Margin(), RD: s.Device.Memristor.RD,
+	v := &Viability{VDD: s.Neuron.VDD, Vth: s.Device.Memristor.Threshold(), Margin: s.Margin(), RD: s.Device.Memristor.EffectiveRD(),
 		OffLevel: math.NaN(), Knee: math.NaN(), I90: math.NaN(), MaxVout: math.NaN(), DropAt: math.NaN(),
 		CCrit: math.Inf(1), CCritAt: math.NaN(), COut: n.OutputCapacitance()}
+	if s.Device.Memristor.Tabulated() {
+		v.Memristor = s.Device.Memristor.Describe()
+	}
 	c, err := neuron.Transfer(n, neuron.Linspace(viableIMin, ViableReach, viablePoints))
 	if err != nil {
 		v.SolveError = err.Error()
@@ -217,12 +227,13 @@ func (v *Viability) why(s params.Setup) []string {
 	}
 	stuck := v.failed("off_level") && mg > 0.5*vdd
 	m := s.Device.Memristor
-	gain := s.Neuron.MirrorRatio * m.RD
-	sat := vdd - m.Vth/(1+m.RD*m.GMax)
+	rd := m.EffectiveRD()
+	gain := s.Neuron.MirrorRatio * rd
+	sat := vdd - m.Threshold()/(1+rd*m.GMax)
 	short := gain < s.Neuron.MirrorRatio*needRD(s) || sat < 0.9*vdd // the device, not the margin, limits the reach
 	if v.failed("reach") && !math.IsNaN(v.MaxVout) && !stuck && short {
 		msg := fmt.Sprintf("the output reaches only %s (%.0f %% of VDD) within %s: it rises by about mirror ratio × r_d = %.3g × %s = %s per µA of input, and 90 %% of VDD within %s needs ≳ %s per µA",
-			si(v.MaxVout, "V"), 100*v.MaxVout/vdd, si(ViableReach, "A"), s.Neuron.MirrorRatio, si(m.RD, "Ω"), si(gain*1e-6, "V"),
+			si(v.MaxVout, "V"), 100*v.MaxVout/vdd, si(ViableReach, "A"), s.Neuron.MirrorRatio, si(rd, "Ω"), si(gain*1e-6, "V"),
 			si(ViableReach, "A"), si(needRD(s)*s.Neuron.MirrorRatio*1e-6, "V"))
 		if sat < 0.9*vdd {
 			msg += fmt.Sprintf("; it saturates near VDD − Vth/(1 + r_d·g_max) = %s, where the memristor's gap closes (R → 1/g_max = %s)", si(sat, "V"), si(1/m.GMax, "Ω"))
@@ -264,17 +275,23 @@ func (v *Viability) remedies(s params.Setup) []string {
 		s    params.Setup
 	}
 	var cands []cand
-	vddFix := s.Device.Memristor.Vth + ViableMargin
+	th := s.Device.Memristor.Threshold()
+	vddFix := th + ViableMargin
 	if math.Abs(vddFix-s.Neuron.VDD) > 5e-3 && vddFix <= 20 {
 		c := s
 		c.Neuron.VDD = vddFix
 		cands = append(cands, cand{fmt.Sprintf("--vdd %.3g (Vth + %s)", vddFix, si(ViableMargin, "V")), c})
 	}
 	vthFix := s.Neuron.VDD - ViableMargin
-	if math.Abs(vthFix-s.Device.Memristor.Vth) > 5e-3 && vthFix > 0 {
+	if math.Abs(vthFix-th) > 5e-3 && vthFix > 0 {
 		c := s
-		c.Device.Memristor.Vth = vthFix
-		cands = append(cands, cand{fmt.Sprintf("a device with Vth ≈ %.3g V (\"v_th_V\": %.3g)", vthFix, vthFix), c})
+		c.Device.Memristor = s.Device.Memristor.WithThreshold(vthFix)
+		text := fmt.Sprintf("a device with Vth ≈ %.3g V (\"v_th_V\": %.3g)", vthFix, vthFix)
+		if c.Device.Memristor.Tabulated() {
+			text = fmt.Sprintf("a device whose measured voltages are %s higher, threshold ≈ %.3g V (\"table\": {\"shift_V\": %.3g})",
+				si(vthFix-th, "V"), vthFix, c.Device.Memristor.Table.ShiftV)
+		}
+		cands = append(cands, cand{text, c})
 	}
 	var ok, tried []string
 	try := func(c cand) bool {
@@ -297,7 +314,8 @@ func (v *Viability) remedies(s params.Setup) []string {
 			single = append(single, c.text)
 		}
 	}
-	if len(ok) == 0 && (v.failed("reach") || v.failed("knee")) {
+	// A larger r_d (the compact model's; a table's slope is measured).
+	if len(ok) == 0 && (v.failed("reach") || v.failed("knee")) && !s.Device.Memristor.Tabulated() {
 		// A larger r_d: the slope of the rise and the saturation level
 		// VDD − Vth/(1 + r_d·g_max) both grow with it. The smallest of a
 		// few multiples of the slope estimate that works.

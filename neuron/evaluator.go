@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"github.com/mrelu/mrelu/internal/pchip"
 )
 
 // DefaultIUnit is the input current in A that one network unit stands for
@@ -97,7 +99,7 @@ func NewEvaluatorFromPoints(x, y []float64, vdd float64) (*Evaluator, error) {
 			return nil, fmt.Errorf("neuron: evaluator: values decrease at knot %d (%g → %g V); use the envelope", k, y[k-1], y[k])
 		}
 	}
-	m := fritschCarlson(y, h)
+	m := pchip.Uniform(y, h)
 	e := &Evaluator{
 		nseg: n - 1, vdd: float32(vdd), unit: 1,
 		x0d: x[0], hd: h,
@@ -121,39 +123,6 @@ func (e *Evaluator) sync() {
 	for k, v := range e.coefd {
 		e.coef[k] = float32(v)
 	}
-}
-
-// fritschCarlson returns monotone tangents dy/dx at the knots of
-// non-decreasing data y with spacing h (Fritsch & Carlson 1980): centred
-// secant averages, zero at flat segments and local extrema, scaled so that
-// α² + β² ≤ 9 on every segment.
-func fritschCarlson(y []float64, h float64) []float64 {
-	n := len(y)
-	del := make([]float64, n-1)
-	for k := range del {
-		del[k] = (y[k+1] - y[k]) / h
-	}
-	m := make([]float64, n)
-	m[0], m[n-1] = del[0], del[n-2]
-	for k := 1; k < n-1; k++ {
-		if del[k-1]*del[k] <= 0 {
-			m[k] = 0
-		} else {
-			m[k] = (del[k-1] + del[k]) / 2
-		}
-	}
-	for k := range del {
-		if del[k] == 0 {
-			m[k], m[k+1] = 0, 0
-			continue
-		}
-		a, b := m[k]/del[k], m[k+1]/del[k]
-		if s := a*a + b*b; s > 9 {
-			t := 3 / math.Sqrt(s)
-			m[k], m[k+1] = t*a*del[k], t*b*del[k]
-		}
-	}
-	return m
 }
 
 // Scaled returns the same evaluator with its input in units of unit A

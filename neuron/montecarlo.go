@@ -80,7 +80,7 @@ func MonteCarlo(d device.Params, p Params, cfg MCConfig, rng *rand.Rand) ([]MCSa
 				s := &out[k]
 				pk := p
 				if cfg.TrimVDD {
-					pk.VDD = s.Devices.Memristor.Vth + (p.VDD - d.Memristor.Vth)
+					pk.VDD = s.Devices.Memristor.Threshold() + (p.VDD - d.Memristor.Threshold())
 				}
 				c, err := BuildDevices(pk, s.Devices)
 				if err == nil {

@@ -16,7 +16,14 @@
 //
 // Every key is optional; an absent key keeps its default (device.
 // DefaultParams, neuron.DefaultParams), so a hand-written
-// {"memristor": {"v_th_V": 1.9}} is a complete file. "settings" is the
+// {"memristor": {"v_th_V": 1.9}} is a complete file.
+//
+// A measured memristor steady state goes under "memristor" as
+// "table": {"i_A": [...], "v_V": [...], "source": "...", "shift_V": 0,
+// "default_kinetics": [...]} (device.Table, written by `mrelu device
+// tabulate`): at most device.MaxTableRows rows, currents > 0 and strictly
+// increasing, voltages > 0 with V/I non-increasing; an error names the
+// key and the row. Without "table" the file means what it always did. "settings" is the
 // record of the command that wrote the file: it is skipped on reading.
 // Unknown keys, at the top level or inside "memristor", "tft" and
 // "neuron", are errors naming the key; so are values of the wrong type,
@@ -76,8 +83,10 @@ func (s Setup) WithVDD(vdd float64) (Setup, error) {
 }
 
 // Margin returns the operating margin VDD − Vth in V: the supply above the
-// memristor's threshold (0.02 V in the default design, docs/neuron.md §1a).
-func (s Setup) Margin() float64 { return s.Neuron.VDD - s.Device.Memristor.Vth }
+// memristor's threshold (0.02 V in the default design, docs/neuron.md §1a;
+// for a tabulated memristor the threshold is its hold voltage at zero
+// current, device.Memristor.Threshold).
+func (s Setup) Margin() float64 { return s.Neuron.VDD - s.Device.Memristor.Threshold() }
 
 // The top-level keys of a parameter file.
 const (
@@ -259,4 +268,11 @@ func Save(path string, s Setup, settings any) error {
 type Settings struct {
 	Command string `json:"command"`
 	Config  any    `json:"config,omitempty"`
+}
+
+// Equal reports whether s and o are the same setup (a tabulated
+// memristor compared by its rows, device.Memristor.Equal).
+func (s Setup) Equal(o Setup) bool {
+	return s.Device.Memristor.Equal(o.Device.Memristor) && s.Device.TFT == o.Device.TFT &&
+		s.Device.Settings == o.Device.Settings && s.Neuron == o.Neuron
 }

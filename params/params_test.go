@@ -3,6 +3,7 @@ package params
 import (
 	"bytes"
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -129,6 +130,12 @@ func FuzzDecode(f *testing.F) {
 		"",
 		`{"neuron": {"` + strings.Repeat("k", 2000) + `": 1}}`,
 		`{"` + strings.Repeat("k", 2000) + `": 1}`,
+		`{"memristor": {"table": {"i_A": [1e-7, 1e-6, 5e-6], "v_V": [1.95, 1.68, 0.5], "source": "x.csv", "default_kinetics": ["tau_set_s"]}}}`,
+		`{"memristor": {"table": {"i_A": [1e-7, 1e-6], "v_V": [1.9, 1.7], "shift_V": 0.05}}, "neuron": {"vdd_V": 2}}`,
+		`{"memristor": {"table": {"i_A": [1e-6, 1e-6], "v_V": [1, 1]}}}`,
+		`{"memristor": {"table": {"i_A": [1e-6], "v_V": [1, 2]}}}`,
+		`{"memristor": {"table": {"i_A": [1e-6, 2e-6], "v_V": [1, 1.5], "bogus": 1}}}`,
+		`{"memristor": {"table": null}}`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -147,7 +154,7 @@ func FuzzDecode(f *testing.F) {
 		if err != nil {
 			t.Fatalf("params accepted what device.DecodeParams refuses: %v", err)
 		}
-		if d.Memristor != s.Device.Memristor || d.TFT != s.Device.TFT {
+		if !d.Memristor.Equal(s.Device.Memristor) || d.TFT != s.Device.TFT {
 			t.Fatalf("device.DecodeParams reads another device")
 		}
 		var out bytes.Buffer
@@ -155,8 +162,53 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("cannot encode an accepted setup: %v", err)
 		}
 		back, err := Decode(&out)
-		if err != nil || back != s {
+		if err != nil || !back.Equal(s) {
 			t.Fatalf("round trip: %v", err)
 		}
 	})
+}
+
+// TestTable: a tabulated memristor is read, written back and refused with
+// errors naming the key and the row; a file without a table is unchanged.
+func TestTable(t *testing.T) {
+	in := `{"memristor": {"table": {"i_A": [1e-7, 1e-6, 5e-6], "v_V": [1.95, 1.68, 0.5], "source": "m.csv", "default_kinetics": ["tau_set_s", "v0_V"]}}}`
+	s, err := Decode(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tab := s.Device.Memristor.Table
+	if tab == nil || len(tab.I) != 3 || tab.V[2] != 0.5 || tab.Source != "m.csv" || len(tab.DefaultKinetics) != 2 {
+		t.Fatalf("table: %+v", tab)
+	}
+	if m := s.Margin(); math.Abs(m-(s.Neuron.VDD-s.Device.Memristor.Threshold())) > 1e-15 || m == s.Neuron.VDD-s.Device.Memristor.Vth {
+		t.Errorf("Margin %g does not use the table's threshold %g", m, s.Device.Memristor.Threshold())
+	}
+	var buf bytes.Buffer
+	if err := Encode(&buf, s, nil); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), `"table"`) || !strings.Contains(buf.String(), `"default_kinetics"`) {
+		t.Errorf("encoded file lacks the table:\n%s", buf.String())
+	}
+	back, err := Decode(&buf)
+	if err != nil || !back.Equal(s) || back.Equal(Default()) {
+		t.Errorf("round trip: %v", err)
+	}
+	buf.Reset()
+	if err := Encode(&buf, Default(), nil); err != nil || strings.Contains(buf.String(), "table") {
+		t.Errorf("a compact device's file mentions a table: %v", err)
+	}
+	for _, c := range []struct{ in, want string }{
+		{`{"memristor": {"table": {"i_A": [1e-7, 1e-6], "v_V": [1.9, -1]}}}`, "row 2: v_V"},
+		{`{"memristor": {"table": {"i_A": [1e-6, 1e-7], "v_V": [1.9, 1.8]}}}`, "row 2: i_A"},
+		{`{"memristor": {"table": {"i_A": [1e-6, 2e-6], "v_V": [1.0, 2.5]}}}`, "resistance rises"},
+		{`{"memristor": {"table": {"i_A": [1e-6, 2e-6], "v_V": [1, 1.5], "bogus": 1}}}`, "bogus"},
+		{`{"memristor": {"table": {"i_A": "x", "v_V": [1, 1.5]}}}`, "i_A"},
+		{`{"memristor": {"table": {"i_A": [1e-6, 2e-6], "v_V": [1, 1.5], "default_kinetics": ["g_max_S"]}}}`, "default_kinetics"},
+	} {
+		_, err := Decode(strings.NewReader(c.in))
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want an error naming %q", c.in, err, c.want)
+		}
+	}
 }

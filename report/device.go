@@ -542,7 +542,8 @@ func WriteDeviceSweep(dir string, r *experiment.DeviceSweepResult) (DeviceSweepS
 		is, rs, gs = append(is, p.I), append(rs, p.R), append(gs, p.G)
 		rows = append(rows, []string{F(p.I), F(p.R), F(p.G)})
 		if p.I >= 0.1e-6 {
-			d := math.Abs(p.V - (m.Vth - m.RD*p.I))
+			h, _ := m.HoldVoltage(p.I) // Vth − RD·I; a table's hold voltage
+			d := math.Abs(p.V - h)
 			if math.IsNaN(maxDev) || d > maxDev {
 				maxDev = d
 			}
@@ -570,8 +571,17 @@ func WriteDeviceSweep(dir string, r *experiment.DeviceSweepResult) (DeviceSweepS
 	for _, p := range r.Points {
 		ia, ra, ga = append(ia, p.I*1e6), append(ra, p.R), append(ga, p.G)
 		if p.I > 0 {
-			iref, rref = append(iref, p.I*1e6), append(rref, m.Vth/p.I-m.RD)
+			r := m.Vth/p.I - m.RD
+			if m.Tabulated() {
+				h, _ := m.HoldVoltage(p.I)
+				r = h / p.I
+			}
+			iref, rref = append(iref, p.I*1e6), append(rref, r)
 		}
+	}
+	refName := fmt.Sprintf("Vth/I − r_d (Vth = %.3g V, r_d = %s)", m.Vth, siOhm(m.RD))
+	if m.Tabulated() {
+		refName = fmt.Sprintf("Vhold(I)/I (tabulated, threshold %.3g V)", m.Threshold())
 	}
 	imax := r.Config.IMax * 1e6
 	ax := Axes{Title: fmt.Sprintf("Steady-state resistance vs current (R falls %.1f decades)", s.Decades), X: "current (µA)", Y: "R = V/I (Ω)", LogY: true}
@@ -580,7 +590,7 @@ func WriteDeviceSweep(dir string, r *experiment.DeviceSweepResult) (DeviceSweepS
 	}
 	if err := saveDevPlot(filepath.Join(dir, "r_vs_i"), ax, nil,
 		devLine{name: "model steady state", x: ia, y: ra, color: 0, glyphs: len(ia) <= 60},
-		devLine{name: fmt.Sprintf("Vth/I − r_d (Vth = %.3g V, r_d = %s)", m.Vth, siOhm(m.RD)), x: iref, y: rref, color: 1, dashed: true},
+		devLine{name: refName, x: iref, y: rref, color: 1, dashed: true},
 	); err != nil {
 		return s, err
 	}
@@ -1167,14 +1177,7 @@ func WriteDeviceFit(dir string, r *experiment.DeviceFitResult) (DeviceFitSummary
 	for _, f := range rep.Fixed {
 		s.Fixed[f.Key] = f.Value
 	}
-	var buf bytes.Buffer
-	if err := device.EncodeParams(&buf, r.Fitted); err != nil {
-		return s, err
-	}
-	if err := WriteFileAtomic(filepath.Join(dir, "params.json"), buf.Bytes()); err != nil {
-		return s, err
-	}
-	if err := WriteJSON(filepath.Join(dir, "fit.json"), s); err != nil {
+	if err := writeDeviceFile(dir, r.Fitted, "fit.json", s); err != nil {
 		return s, err
 	}
 	var rows [][]string
@@ -1234,6 +1237,20 @@ func WriteDeviceFit(dir string, r *experiment.DeviceFitResult) (DeviceFitSummary
 	)
 }
 
+// writeDeviceFile writes dir/params.json, the pure parameter file of p
+// (loadable by device.LoadParams and every --params), and the summary as
+// dir/name.
+func writeDeviceFile(dir string, p device.Params, name string, summary any) error {
+	var buf bytes.Buffer
+	if err := device.EncodeParams(&buf, p); err != nil {
+		return err
+	}
+	if err := WriteFileAtomic(filepath.Join(dir, "params.json"), buf.Bytes()); err != nil {
+		return err
+	}
+	return WriteJSON(filepath.Join(dir, name), summary)
+}
+
 func fmtNoise(v float64) string {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return "n/a"
@@ -1246,4 +1263,116 @@ func orNA(s string) string {
 		return "n/a"
 	}
 	return s
+}
+
+// DeviceTabulateSummary is tabulate.json of `mrelu device tabulate`.
+type DeviceTabulateSummary struct {
+	Data   string `json:"data"`
+	Points int    `json:"points"`
+	Rows   int    `json:"rows"`
+	// Merged points of equal current; Pooled rows (1-based) whose R was
+	// pooled to make R(I) non-increasing, by at most PooledMaxLog10.
+	Merged         int        `json:"merged_points"`
+	Pooled         []int      `json:"pooled_rows"`
+	PooledMaxLog10 float64    `json:"pooled_max_change_log10_r"`
+	IRangeA        [2]float64 `json:"i_range_A"`
+	RRangeOhm      [2]float64 `json:"r_range_ohm"`
+	// The table's threshold Vhold(0) and mean slope (device.Memristor.
+	// Threshold, EffectiveRD), also written as v_th_V / r_d_ohm (when
+	// positive) into params.json for readers; the model does not use
+	// those two keys with a table.
+	ThresholdV     float64  `json:"threshold_V"`
+	EffectiveRDOhm float64  `json:"effective_r_d_ohm"`
+	GMinS          float64  `json:"g_min_S"`
+	GMaxS          float64  `json:"g_max_S"`
+	Widened        []string `json:"widened"`
+	// DefaultKinetics are the kinetic keys left at their defaults.
+	DefaultKinetics []string `json:"default_kinetics"`
+	Kinetics        string   `json:"kinetics"`
+	// MaxRowError is the model's largest relative R error at the rows.
+	MaxRowError   float64  `json:"max_row_error"`
+	Extrapolation []string `json:"extrapolation"`
+	// Neuron is the verdict of the neuron check at VDD = 2 V.
+	NeuronViable bool   `json:"neuron_viable_at_2V"`
+	Neuron       string `json:"neuron_check"`
+}
+
+// WriteDeviceTabulate writes params.json (the tabulated device, loadable
+// with --params), tabulate.json, tabulate.csv (the rows), tabulate_curve.csv
+// (the model's steady state inside and outside the rows) and
+// tabulate.png/.svg (R(I): data, rows, the model) into dir.
+func WriteDeviceTabulate(dir string, r *experiment.DeviceTabulateResult) (DeviceTabulateSummary, error) {
+	m := r.Params.Memristor
+	rows := r.Prep.Rows
+	n := len(rows)
+	s := DeviceTabulateSummary{Data: r.Data, Points: len(r.Points), Rows: n, Merged: r.Prep.Merged, Pooled: r.Prep.Pooled,
+		PooledMaxLog10: r.Prep.PooledMaxLog10, IRangeA: [2]float64{rows[0].I, rows[n-1].I}, RRangeOhm: [2]float64{rows[n-1].R, rows[0].R},
+		ThresholdV: m.Threshold(), EffectiveRDOhm: m.EffectiveRD(), GMinS: m.GMin, GMaxS: m.GMax, Widened: r.Widened,
+		DefaultKinetics: r.DefaultKinetics, MaxRowError: r.MaxRowError,
+		Extrapolation: []string{
+			"between rows: monotone (Fritsch–Carlson) cubic of the hold voltage; the model's steady state passes through every row",
+			"below the first row: the first segment's tangent continued linearly to zero current (the threshold Vhold(0)); Vhold(i ≤ 0) = Vhold(0), no switching under negative bias",
+			"above the last row: the last tangent continued linearly; the conductance still saturates at g_max_S",
+		}}
+	if s.Pooled == nil {
+		s.Pooled = []int{}
+	}
+	if s.Widened == nil {
+		s.Widened = []string{}
+	}
+	if s.DefaultKinetics == nil {
+		s.DefaultKinetics = []string{}
+		s.Kinetics = "all kinetic parameters come from the start parameters (--params)"
+	} else {
+		s.Kinetics = "latency and energy of the tabulated device use the default kinetics " + fmt.Sprint(r.DefaultKinetics) + " (a steady state does not measure them; give them with --params)"
+	}
+	if v := r.Viability; v != nil {
+		s.NeuronViable, s.Neuron = v.Viable, v.Verdict()
+	}
+	if err := writeDeviceFile(dir, r.Params, "tabulate.json", s); err != nil {
+		return s, err
+	}
+	var csvRows [][]string
+	var ri, rr, di, dr []float64
+	for _, p := range rows {
+		h, _ := m.HoldVoltage(p.I)
+		csvRows = append(csvRows, []string{F(p.I), F(p.R), F(p.R * p.I), F(h)})
+		ri, rr = append(ri, p.I), append(rr, p.R)
+	}
+	if err := WriteCSV(filepath.Join(dir, "tabulate.csv"), []string{"i_A", "r_ohm", "v_V", "v_hold_V"}, csvRows); err != nil {
+		return s, err
+	}
+	csvRows = nil
+	var ci, cr, bi, br, ai, ar []float64
+	for k, p := range r.Curve {
+		csvRows = append(csvRows, []string{F(p.I), F(p.R), F(r.CurveV[k]), F(r.Hold[k]), r.Region[k]})
+		switch r.Region[k] {
+		case "below":
+			bi, br = append(bi, p.I), append(br, p.R)
+		case "above":
+			ai, ar = append(ai, p.I), append(ar, p.R)
+		default:
+			ci, cr = append(ci, p.I), append(cr, p.R)
+		}
+	}
+	if err := WriteCSV(filepath.Join(dir, "tabulate_curve.csv"), []string{"i_A", "r_ohm", "v_V", "v_hold_V", "region"}, csvRows); err != nil {
+		return s, err
+	}
+	for _, p := range r.Points {
+		di, dr = append(di, p.I), append(dr, p.R)
+	}
+	title := fmt.Sprintf("Tabulated memristor from %s: %d rows, threshold %.4g V", filepath.Base(r.Data), n, s.ThresholdV)
+	all := append(append(append([]float64(nil), r.Curve[0].I), di...), r.Curve[len(r.Curve)-1].I)
+	return s, saveDevPlot(filepath.Join(dir, "tabulate"), Axes{Title: title, X: "current (A)", Y: "R (Ω)", LogX: true, LogY: true},
+		func(p *plot.Plot) {
+			if lo, hi, ok := decades(all...); ok {
+				p.X.Min, p.X.Max = lo, hi
+			}
+		},
+		devLine{name: "data", x: di, y: dr, color: 0, scatter: true},
+		devLine{name: "table rows (sorted, pooled)", x: ri, y: rr, color: 1, glyphs: true, thin: true},
+		devLine{name: "model steady state (monotone interpolation)", x: ci, y: cr, color: 2},
+		devLine{name: "extrapolated below the rows", x: bi, y: br, color: 6, dashed: true},
+		devLine{name: "extrapolated above the rows", x: ai, y: ar, color: 3, dashed: true},
+	)
 }

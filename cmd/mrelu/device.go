@@ -18,7 +18,7 @@ import (
 )
 
 func init() {
-	register("device", "simulated device measurements: iv, sweep, pulse, tft, fit (Fig. 1f, 1h, 3a-f, S5)", runDevice)
+	register("device", "simulated device measurements: iv, sweep, pulse, tft, fit, tabulate (Fig. 1f, 1h, 3a-f, S5)", runDevice)
 }
 
 // deviceSubs lists the sub-commands in help order (a function, so the
@@ -30,6 +30,7 @@ func deviceSubs() []subcommand {
 		{"pulse", "current pulse train, rising voltage pulses, single-pulse latency/energy, relaxation (Fig. 3d-f)", runDevicePulse},
 		{"tft", "a-IGZO TFT transfer and output curves, threshold spread of sampled TFTs (Fig. S5)", runDeviceTFT},
 		{"fit", "fit the memristor model to measured R(I) or I-V data; writes a params.json for --params", runDeviceFit},
+		{"tabulate", "use measured R(I) or I-V data directly as the memristor's steady state; writes a params.json for --params", runDeviceTabulate},
 	}
 }
 
@@ -349,15 +350,26 @@ func runDeviceFit(args []string, stdout, stderr io.Writer) error {
 	for _, w := range s.Warnings {
 		outf(stdout, "warning: %s\n", w)
 	}
-	if v, err := experiment.CheckViability(params.Setup{Device: r.Fitted, Neuron: neuron.DefaultParams()}); err == nil {
+	v, err := experiment.CheckViability(params.Setup{Device: r.Fitted, Neuron: neuron.DefaultParams()})
+	if err != nil {
+		v = nil
+	}
+	printDeviceVerdict(stdout, v, dir)
+	return nil
+}
+
+// printDeviceVerdict ends fit and tabulate: the neuron check of the
+// written device (nil: none) and where its params.json is.
+func printDeviceVerdict(stdout io.Writer, v *experiment.Viability, dir string) {
+	pf := filepath.Join(dir, "params.json")
+	if v != nil {
 		if v.Viable {
 			outf(stdout, "neuron at VDD = %.3g V: %s\n", v.VDD, v.Verdict())
 		} else {
-			outf(stdout, "neuron at VDD = %.3g V: not a working ReLU (mrelu neuron check --params %s says why and what would)\n", v.VDD, filepath.Join(dir, "params.json"))
+			outf(stdout, "neuron at VDD = %.3g V: not a working ReLU (mrelu neuron check --params %s says why and what would)\n", v.VDD, pf)
 		}
 	}
-	outf(stdout, "wrote %s (use --params %s)\n", dir, filepath.Join(dir, "params.json"))
-	return nil
+	outf(stdout, "wrote %s (use --params %s)\n", dir, pf)
 }
 
 // sortedKeys returns the keys of m in order.
@@ -368,4 +380,53 @@ func sortedKeys(m map[string]float64) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+func runDeviceTabulate(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("device tabulate", "Makes a tabulated memristor from measured data, without the compact model's form: the\nsteady state passes through every measured R(I) point (monotone interpolation between them,\nlinear continuation outside, docs/device.md 1b). Reads the CSVs of 'device fit' (i_A,r_ohm, or\nan I-V sweep v_V,i_A; rows with I <= 0 skipped); points are sorted, equal currents merged and\nrises of R pooled (--strict: an error instead). The kinetics (tau_*, v0_V, v_acc_V) come from\n--params or stay at the defaults, and the outputs say which. Writes params.json (for --params\nof every command), tabulate.json, tabulate.csv, tabulate_curve.csv, tabulate.png/.svg.",
+		"mrelu device tabulate --data measured_r_vs_i.csv --params kinetics.json --out runs/tab", stdout)
+	data := fs.String("data", "", "measured data CSV `FILE` (columns i_A,r_ohm or v_V,i_A); required")
+	strict := fs.Bool("strict", false, "refuse data whose resistance rises with the current instead of pooling those points")
+	com := addDeviceCommon(fs, "device tabulate", "device-tabulate", false)
+	fs.Lookup("params").Usage = "device parameter JSON `FILE` with the conduction and kinetic parameters (default: the built-in ones)"
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *data == "" {
+		return usagef("device tabulate: --data FILE.csv is required (columns i_A,r_ohm or v_V,i_A)")
+	}
+	start, err := com.deviceParams()
+	if err != nil {
+		return err
+	}
+	pts, err := experiment.LoadRIData(*data)
+	if err != nil {
+		return fmt.Errorf("device tabulate: %w", err)
+	}
+	r, err := experiment.DeviceTabulate(pts, *data, start, *strict)
+	if err != nil {
+		return fmt.Errorf("device tabulate: %w", err)
+	}
+	dir, err := com.prepare()
+	if err != nil {
+		return err
+	}
+	s, err := report.WriteDeviceTabulate(dir, r)
+	if err != nil {
+		return err
+	}
+	outf(stdout, "table from %s: %d points -> %d rows, I from %.3g to %.3g A, R from %.4g to %.4g Ohm\n", s.Data, s.Points, s.Rows, s.IRangeA[0], s.IRangeA[1], s.RRangeOhm[1], s.RRangeOhm[0])
+	if s.Merged > 0 {
+		outf(stdout, "  %d points of equal current merged\n", s.Merged)
+	}
+	if len(s.Pooled) > 0 {
+		outf(stdout, "  %d rows pooled so that R does not rise with I (largest change %.3g decades; --strict refuses instead)\n", len(s.Pooled), s.PooledMaxLog10)
+	}
+	for _, w := range s.Widened {
+		outf(stdout, "  %s\n", w)
+	}
+	outf(stdout, "threshold Vhold(0) %.4g V, mean slope %.4g Ohm; model error at the rows %.2g (relative)\n", s.ThresholdV, s.EffectiveRDOhm, s.MaxRowError)
+	outf(stdout, "%s\n", s.Kinetics)
+	printDeviceVerdict(stdout, r.Viability, dir)
+	return nil
 }

@@ -131,6 +131,9 @@ func runNeuronCheck(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	outf(stdout, "VDD %.4g V, memristor Vth %.4g V, margin VDD - Vth %.4g V (the design's: 0.02 V), r_d %.4g Ohm\n", v.VDD, v.Vth, v.Margin, v.RD)
+	if v.Memristor != "" {
+		outf(stdout, "%s\n", v.Memristor)
+	}
 	for _, c := range v.Criteria {
 		mark := "ok  "
 		if !c.Pass {

@@ -103,22 +103,13 @@ func TestHostileDevices(t *testing.T) {
 				t.Errorf("check.json: viable %v, try %v", cj["viable"], cj["try"])
 			}
 
-			for _, args := range [][]string{
+			requireRefused(t, dir, dev.name, pf, verdict, [][]string{
 				{"paper", "--quick", "--data", data},
 				{"fig4", "--data", data, "--epochs", "1", "--hidden", "8"},
 				{"edges", "--plots=false"},
 				{"train", "--act", "mrelu", "--data", data, "--epochs", "1", "--hidden", "8"},
 				{"train", "--act", "mrelu-ideal", "--data", data, "--epochs", "1", "--hidden", "8"},
-			} {
-				o := filepath.Join(dir, dev.name+"-"+args[0])
-				code, so, se := runCode(append(args, "--params", pf, "--out", o)...)
-				if code != 1 || !strings.Contains(se, verdict) {
-					t.Errorf("%s: exit %d, want 1 with the verdict of neuron check; stderr %q stdout %q", args[0], code, se, so)
-				}
-				if _, err := os.Stat(o); !os.IsNotExist(err) {
-					t.Errorf("%s: the output folder exists: the run did work before refusing", args[0])
-				}
-			}
+			})
 		})
 	}
 	// A --vdd that matches neither suggestion: the default device at
@@ -234,6 +225,23 @@ func TestParamsFromEveryRun(t *testing.T) {
 		}
 	}
 	mustRun(t, append([]string{"train", "--act", "mrelu", "--params", files["paper"], "--out", filepath.Join(dir, "train-from-paper")}, tiny...)...)
+}
+
+// requireRefused runs each command line with --params pf and checks it
+// refuses (exit 1) with the verdict of neuron check, before creating its
+// output folder.
+func requireRefused(t *testing.T, dir, name, pf, verdict string, cmds [][]string) {
+	t.Helper()
+	for _, args := range cmds {
+		o := filepath.Join(dir, name+"-"+args[0])
+		code, so, se := runCode(append(args, "--params", pf, "--out", o)...)
+		if code != 1 || !strings.Contains(se, verdict) {
+			t.Errorf("%s: exit %d, want 1 with the verdict of neuron check; stderr %q stdout %q", args[0], code, se, so)
+		}
+		if _, err := os.Stat(o); !os.IsNotExist(err) {
+			t.Errorf("%s: the output folder exists: the run did work before refusing", args[0])
+		}
+	}
 }
 
 func copyFile(from, to string) error {
