@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"os/exec"
+	"reflect"
 	"time"
 
 	"github.com/mrelu/mrelu/device"
@@ -213,6 +214,12 @@ type PaperResult struct {
 	Energy      *EnergyResult
 	Table1      []Table1Row
 
+	// Default holds the default device's run of the device and neuron
+	// stages (DefaultStages; the other parts nil), for the report's
+	// "default" column; nil when the run's device is the default one
+	// (IsDefaultSetup).
+	Default *PaperResult
+
 	// Failed is the key of the stage that failed ("" when none did): the
 	// stages before it hold their results (Paper returns them with the
 	// error), the ones from it on are nil.
@@ -221,6 +228,34 @@ type PaperResult struct {
 	Seconds map[string]float64
 	Started time.Time
 	Total   float64
+}
+
+// DefaultStages are the stages a run with another device than the
+// default also runs with the default device, for comparison: the cheap
+// device and neuron experiments (no Monte Carlo, SPICE, training or
+// edges).
+var DefaultStages = []string{"device/iv", "device/sweep", "device/pulse", "device/tft", "neuron/transfer", "neuron/pulse"}
+
+// IsDefaultSetup reports whether d and np are the default device and
+// neuron (device.DefaultParams, neuron.DefaultParams; the settings record
+// of a parameter file does not count).
+func IsDefaultSetup(d device.Params, np neuron.Params) bool {
+	def := device.DefaultParams()
+	return reflect.DeepEqual(d.Memristor, def.Memristor) && reflect.DeepEqual(d.TFT, def.TFT) && reflect.DeepEqual(np, neuron.DefaultParams())
+}
+
+// paperDefault runs DefaultStages of cfg with the default device.
+func paperDefault(ctx context.Context, cfg PaperConfig) (*PaperResult, error) {
+	cfg.Device, cfg.Neuron = device.DefaultParams(), neuron.DefaultParams()
+	cfg = cfg.resolved()
+	r := &PaperResult{Config: cfg, Seconds: map[string]float64{}, Started: time.Now()}
+	for _, key := range DefaultStages {
+		if _, err := r.stage(ctx, key, cfg.Device, cfg.Neuron, cfg.Seed, PaperProgress{}); err != nil {
+			return nil, fmt.Errorf("%s: %w", key, err)
+		}
+	}
+	r.Total = time.Since(r.Started).Seconds()
+	return r, nil
 }
 
 // NgspiceAvailable reports whether ngspice is on PATH.
@@ -258,6 +293,12 @@ func Paper(ctx context.Context, cfg PaperConfig, prog PaperProgress) (*PaperResu
 		r.Seconds[st.Key] = sec
 		if prog.Done != nil {
 			prog.Done(st, sec, note)
+		}
+	}
+	if !IsDefaultSetup(d, np) {
+		var err error
+		if r.Default, err = paperDefault(ctx, cfg); err != nil {
+			return r, fmt.Errorf("paper: the default device, for comparison: %w", err)
 		}
 	}
 	r.Total = time.Since(r.Started).Seconds()

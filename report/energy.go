@@ -92,8 +92,14 @@ func shortEnergyName(r EnergyRow) string {
 }
 
 // logBars draws groups of bars on a log axis (gonum's bar chart starts at
-// 0, which a log axis cannot show): values[g][k] is bar g of category k.
+// 0, which a log axis cannot show): values[g][k] is bar g of category k,
+// each labelled as an energy.
 func logBars(base, title, ylabel string, names []string, groups []string, values [][]float64) error {
+	return logBarsFormat(base, title, ylabel, names, groups, values, experiment.FormatEnergy)
+}
+
+// logBarsFormat is logBars with the value labels written by format.
+func logBarsFormat(base, title, ylabel string, names []string, groups []string, values [][]float64, format func(float64) string) error {
 	lo, hi := math.Inf(1), math.Inf(-1)
 	for _, g := range values {
 		for _, v := range g {
@@ -142,7 +148,7 @@ func logBars(base, title, ylabel string, names []string, groups []string, values
 				labelY[k] = y
 			}
 			labels.XYs = append(labels.XYs, plotter.XY{X: x, Y: y})
-			labels.Labels = append(labels.Labels, experiment.FormatEnergy(v))
+			labels.Labels = append(labels.Labels, format(v))
 		}
 		if len(labels.XYs) > 0 {
 			l, err := plotter.NewLabels(labels)

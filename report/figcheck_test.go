@@ -31,6 +31,10 @@ var figureWriters = []figureWriter{
 		_, err := WritePaper(dir, r, PaperOptions{Command: "mrelu paper --quick"})
 		return err
 	}},
+	{"compare: the default device, a fitted one and one that is not viable", 5, func(t *testing.T, dir string) error {
+		_, err := WriteCompare(dir, tinyCompare(t), CompareOptions{Command: "mrelu compare --quick"})
+		return err
+	}},
 	{"sweep merge: one parameter with seeds, a trade-off", 3, func(t *testing.T, dir string) error {
 		_, err := WriteSweep(dir, tinySweep([]string{"memristor.r_d_ohm"}, 3), true)
 		return err

@@ -53,6 +53,11 @@ type PaperValue struct {
 	PaperText string   `json:"paper_text"`
 	// Source is the file (under the output folder) the number comes from.
 	Source string `json:"source"`
+	// Default is the default device's number (only in a run with another
+	// device, for the device and neuron quantities; its files are under
+	// default/), DefaultText as shown.
+	Default     *jsonNum `json:"default,omitempty"`
+	DefaultText string   `json:"default_text,omitempty"`
 }
 
 // PaperSummary is summary.json of `mrelu paper`.
@@ -77,8 +82,12 @@ type PaperSummary struct {
 		Ran       bool   `json:"ran"`
 		Note      string `json:"note,omitempty"`
 	} `json:"ngspice"`
-	// Headlines are the numbers of the paper-versus-ours table.
+	// Headlines are the numbers of the paper-versus-ours table; Columns
+	// names its value columns: "paper", "ours", or, in a run with another
+	// device than the default, "default", "yours", "paper" ("yours" is
+	// each headline's "ours").
 	Headlines []PaperValue `json:"headlines"`
+	Columns   []string     `json:"columns"`
 	// Parts hold each writer's own summary (also in its subfolder).
 	Parts struct {
 		DeviceIV       DeviceIVSummary       `json:"device_iv"`
@@ -250,10 +259,17 @@ func WritePaper(dir string, r *experiment.PaperResult, opt PaperOptions) (*Paper
 	cmds.seed = fmt.Sprint(cfg.Seed)
 
 	s.Headlines = paperHeadlines(r, s)
+	s.Columns = []string{"paper", "ours"}
+	if r.Default != nil {
+		if err := writePaperDefault(dir, r, s); err != nil {
+			return s, err
+		}
+		s.Columns = []string{"default", "yours", "paper"}
+	}
 	s.Notes = []string{
 		"ours: produced by this run; paper: the number the paper reports (null where it gives only a qualitative statement, in paper_text)",
 		"source: the file under the output folder the number was read from; every part's folder also holds params.json (the parameters and settings it ran with)",
-		"latency and energy are reported twice: device level (the memristor alone under the paper's kind of voltage pulse, Fig. 3f) and circuit level (the whole 2T-1M neuron at VDD = 2 V); docs/neuron.md section 5 explains why they differ",
+		fmt.Sprintf("latency and energy are reported twice: device level (the memristor alone under the paper's kind of voltage pulse, Fig. 3f) and circuit level (the whole 2T-1M neuron at VDD = %g V); docs/neuron.md section 5 explains why they differ", cfg.Neuron.VDD),
 	}
 	page, figs := paperPage(r, s, cmds)
 	s.Figures = figs
@@ -266,6 +282,53 @@ func WritePaper(dir string, r *experiment.PaperResult, opt PaperOptions) (*Paper
 	}
 	logf("wrote summary.json and report.html")
 	return s, nil
+}
+
+// writePaperDefault writes the default device's parts of a run with
+// another device into default/ and puts its numbers into the headlines:
+// the device and neuron quantities, computed as the run's own are
+// (paperHeadlines on the default device's parts).
+func writePaperDefault(dir string, r *experiment.PaperResult, s *PaperSummary) error {
+	def := r.Default
+	d := *s
+	p := &d.Parts
+	p.DeviceIV, p.DevicePulse = SummarizeDeviceIV(def.IV), SummarizeDevicePulse(def.Pulse)
+	// The parts without a summary function are written (without plots
+	// where the writer allows) into default/.
+	for _, w := range []struct {
+		key string
+		fn  func(dir string) error
+	}{
+		{"device/sweep", func(dir string) (err error) { p.DeviceSweep, err = WriteDeviceSweep(dir, def.Sweep); return }},
+		{"device/tft", func(dir string) (err error) { p.DeviceTFT, err = WriteDeviceTFT(dir, def.TFT); return }},
+		{"neuron/transfer", func(dir string) (err error) { p.Transfer, err = WriteNeuronTransfer(dir, def.Transfer, false); return }},
+		{"neuron/pulse", func(dir string) (err error) {
+			p.NeuronPulse, err = WriteNeuronPulse(dir, def.NeuronPulse, false)
+			return
+		}},
+	} {
+		sub := filepath.Join(dir, "default", filepath.FromSlash(w.key))
+		if err := os.MkdirAll(sub, 0o755); err != nil {
+			return fmt.Errorf("report: %w", err)
+		}
+		if err := w.fn(sub); err != nil {
+			return fmt.Errorf("report: paper: default/%s: %w", w.key, err)
+		}
+	}
+	vals := map[string]PaperValue{}
+	for _, h := range paperHeadlines(r, &d) {
+		if (strings.HasPrefix(h.Key, "device.") || strings.HasPrefix(h.Key, "neuron.")) &&
+			!strings.HasPrefix(h.Key, "neuron.mc") && !strings.HasPrefix(h.Key, "neuron.ngspice") {
+			vals[h.Key] = h
+		}
+	}
+	for k := range s.Headlines {
+		if v, ok := vals[s.Headlines[k].Key]; ok {
+			n := v.Ours
+			s.Headlines[k].Default, s.Headlines[k].DefaultText = &n, v.OursText
+		}
+	}
+	return nil
 }
 
 // paperHeadlines collects every headline number of the run.
@@ -429,6 +492,30 @@ func paperHeadlines(r *experiment.PaperResult, s *PaperSummary) []PaperValue {
 	return h.v
 }
 
+// calibrationText is the caption of the latency-versus-amplitude figure:
+// the amplitude of 650 ns and how the run's pulse amplitude relates to it.
+func calibrationText(cfg experiment.PaperConfig, pu DevicePulseSummary) string {
+	at := si(float64(pu.AmplitudeForPaperLatencyV), "V")
+	if experiment.IsDefaultSetup(cfg.Device, cfg.Neuron) {
+		return fmt.Sprintf("650 ns at %s; the default %g V is that calibration; energy_vs_amplitude.png shows the energy stays below the paper's 0.5 pJ wherever the latency is 650 ns or less", at, pu.AmplitudeV)
+	}
+	return fmt.Sprintf("this device reaches 650 ns at %s; the %g V pulse of Fig. 3f is the default device's calibration to 650 ns; energy_vs_amplitude.png shows this device's energy against the amplitude", at, pu.AmplitudeV)
+}
+
+// setupText states the device and supply of d and np in one line.
+func setupText(d device.Params, np neuron.Params) string {
+	m := d.Memristor
+	return fmt.Sprintf("memristor Vth %g V, r_d %s, VDD %g V, margin VDD − Vth %s", m.Vth, si(m.RD, "Ω"), np.VDD, si(np.VDD-m.Vth, "V"))
+}
+
+// paramsLabel names where a run's parameters came from.
+func paramsLabel(file string) string {
+	if file == "" {
+		return "the default device with --vdd"
+	}
+	return "from " + file
+}
+
 func isFig4Act(p experiment.Fig4Params, name string) bool {
 	for _, a := range p.Acts {
 		if a == name {
@@ -476,9 +563,13 @@ func paperPage(r *experiment.PaperResult, s *PaperSummary, c paperCommands) (HTM
 		Subtitle: "J. Oh, S. Kim et al., Preventing Vanishing Gradient Problem of Hardware Neuromorphic System by Implementing Imidazole-Based Memristive ReLU Activation Neuron, Adv. Mater. 2023 (DOI 10.1002/adma.202300023): from device physics to network accuracy.",
 		Footer:   fmt.Sprintf("Made by mrelu (%s, %d CPUs) on %s. Every number comes from this run; summary.json holds them, each part's folder its CSV/JSON data, PNG and SVG figures and params.json.", runtime.Version(), runtime.NumCPU(), s.Started)}
 	params := "built-in defaults (docs/device.md, docs/neuron.md)"
-	if s.ParamsFile != "" {
+	switch {
+	case s.ParamsFile != "":
 		params = s.ParamsFile + " (copied to params.json and device_params.json)"
+	case !experiment.IsDefaultSetup(cfg.Device, cfg.Neuron):
+		params = "the built-in device with the supply of --vdd (params.json)"
 	}
+	params += ": " + setupText(cfg.Device, cfg.Neuron)
 	page.Meta = []HTMLMeta{
 		{Key: "command", Value: s.Command, Code: true},
 		{Key: "mode", Value: map[bool]string{true: "quick (--quick)", false: "full (the paper's settings)"}[cfg.Quick]},
@@ -501,16 +592,32 @@ func paperPage(r *experiment.PaperResult, s *PaperSummary, c paperCommands) (HTM
 		page.Notices = append(page.Notices, "Your device: every experiment (device, neuron, Fig. 4's solved neuron, edges, energy) used the parameters of "+s.ParamsFile+".")
 	}
 
-	// Paper versus ours.
+	// Paper versus ours (a run with another device: default, yours, paper).
 	var rows [][]string
 	var emph []bool
+	withDefault := r.Default != nil
 	for _, h := range s.Headlines {
-		rows = append(rows, []string{h.Figure, h.Quantity, h.PaperText, h.OursText, h.Source})
+		if withDefault {
+			dt := h.DefaultText
+			if h.Default == nil {
+				dt = "–"
+			}
+			rows = append(rows, []string{h.Figure, h.Quantity, dt, h.OursText, h.PaperText, h.Source})
+		} else {
+			rows = append(rows, []string{h.Figure, h.Quantity, h.PaperText, h.OursText, h.Source})
+		}
 		emph = append(emph, h.Paper != nil)
 	}
-	page.Sections = append(page.Sections, HTMLSection{ID: "summary", Title: "Paper versus ours",
+	summary := HTMLSection{ID: "summary", Title: "Paper versus ours",
 		Intro:  []string{"Every number below was produced by this run (summary.json, \"headlines\"). Rows in bold are those where the paper gives a number; the others compare with its qualitative statement."},
-		Tables: []HTMLTable{{Header: []string{"figure", "quantity", "paper", "ours", "file"}, Rows: rows, Emphasis: emph}}})
+		Tables: []HTMLTable{{Header: []string{"figure", "quantity", "paper", "ours", "file"}, Rows: rows, Emphasis: emph}}}
+	if withDefault {
+		summary.Title = "Default device, yours and the paper"
+		summary.Intro = append(summary.Intro, fmt.Sprintf("yours: your device (%s; %s); default: the built-in device (%s), run with the same settings and seed for the device and neuron quantities (its files are in default/; \"–\" where it was not rerun: Monte Carlo, SPICE, Fig. 4, Fig. 5, energy per inference).",
+			paramsLabel(s.ParamsFile), setupText(cfg.Device, cfg.Neuron), setupText(device.DefaultParams(), neuron.DefaultParams())))
+		summary.Tables[0].Header = []string{"figure", "quantity", "default", "yours", "paper", "file"}
+	}
+	page.Sections = append(page.Sections, summary)
 
 	var figs []string
 	fig := func(id, label, title, img, paper, ours, cmd string, data ...string) HTMLFigure {
@@ -554,7 +661,7 @@ func paperPage(r *experiment.PaperResult, s *PaperSummary, c paperCommands) (HTM
 			c.device("pulse", seed), "device/pulse/single_pulse.csv", "device/pulse/pulse.json"),
 		fig("fig3famp", "Fig. 3f", "Latency against the pulse amplitude (the paper does not state it)", "device/pulse/latency_vs_amplitude.png",
 			"650 ns and 0.5 pJ at an unstated amplitude",
-			fmt.Sprintf("650 ns at %s; the default %g V is that calibration; energy_vs_amplitude.png shows the energy stays below the paper's 0.5 pJ wherever the latency is 650 ns or less", si(float64(pu.AmplitudeForPaperLatencyV), "V"), pu.AmplitudeV),
+			calibrationText(cfg, pu),
 			c.device("pulse", seed), "device/pulse/latency_vs_amplitude.csv", "device/pulse/energy_vs_amplitude.png"),
 		fig("relax", "Fig. 1f, 3d", "Relaxation after the pulse (volatility)", "device/pulse/relaxation.png",
 			"volatile: the device returns to its insulating state when the drive is removed",
@@ -570,7 +677,8 @@ func paperPage(r *experiment.PaperResult, s *PaperSummary, c paperCommands) (HTM
 	tr, np := p.Transfer, p.NeuronPulse
 	neu := HTMLSection{ID: "neuron", Title: "Fig. 3i: the 2T-1M mReLU neuron",
 		Intro: []string{"The neuron circuit solved by our MNA solver (docs/neuron.md): a current mirror copies the column current into the output TFT, which sinks it through the memristor from VDD; Vout = VDD − v_mem rises linearly with the current. " +
-			"Its DC behaviour is the paper's ReLU. Its switching in the circuit is slower and costs more than the device-level pulse of Fig. 3f, because at VDD = Vth the memristor gets no overdrive (docs/neuron.md, section 5): both are reported."}}
+			fmt.Sprintf("Its DC behaviour is the paper's ReLU. Its switching in the circuit is slower and costs more than the device-level pulse of Fig. 3f, because at VDD = %g V, only %s above the memristor's threshold Vth = %g V, the memristor gets almost no overdrive (docs/neuron.md, section 5): both are reported.",
+				cfg.Neuron.VDD, si(cfg.Neuron.VDD-cfg.Device.Memristor.Vth, "V"), cfg.Device.Memristor.Vth)}}
 	neu.Figures = append(neu.Figures,
 		fig("fig3i", "Fig. 3i", "Transfer curve: Vout/VDD against the mirror current", "neuron/transfer/transfer.png",
 			"0 for negative input, linear rise with the mirror current, bounded by VDD = 2 V; SPICE and measurement agree",
@@ -601,7 +709,7 @@ func paperPage(r *experiment.PaperResult, s *PaperSummary, c paperCommands) (HTM
 			"25 memristors: uniform volatile and incremental behaviour",
 			fmt.Sprintf("%d of %d never switch (their memristor threshold lies above VDD); %d off level ≥ 50 mV: no shared VDD fits a 2 %% threshold spread (docs/neuron.md §7)", mc.Dead, mc.Devices, mc.OffAbove50mV),
 			c.neuron("montecarlo", "montecarlo", seed+" --trim-vdd=false"), "neuron/montecarlo/montecarlo.csv", "neuron/montecarlo/montecarlo_devices.csv", "neuron/montecarlo/montecarlo.json"),
-		fig("mctrim", "Fig. S6", "The same population with each neuron's supply trimmed to its memristor's threshold + the 20 mV margin (the design)", "neuron/montecarlo-trim/montecarlo.png",
+		fig("mctrim", "Fig. S6", fmt.Sprintf("The same population with each neuron's supply trimmed to its memristor's threshold + the nominal margin VDD − Vth = %s (the design)", si(cfg.Neuron.VDD-cfg.Device.Memristor.Vth, "V")), "neuron/montecarlo-trim/montecarlo.png",
 			"–", fmt.Sprintf("%d of %d switch, %d off level ≥ 50 mV; I90 %s ± %s", mt.SwitchingDevices, mt.Devices, mt.OffAbove50mV, si(float64(mt.I90Median), "A"), si(float64(mt.I90Sigma), "A")),
 			c.neuron("montecarlo", "montecarlo-trim", seed), "neuron/montecarlo-trim/montecarlo.csv", "neuron/montecarlo-trim/montecarlo.json"),
 	)
@@ -736,7 +844,8 @@ func paperPage(r *experiment.PaperResult, s *PaperSummary, c paperCommands) (HTM
 		sec := HTMLSection{ID: "energy", Title: "Energy and latency: per activation and per inference",
 			Intro: []string{
 				fmt.Sprintf("Per inference of the %v network: %d hidden neurons × energy per activation + the synapses' read energy t·Σ V²·G over the %d crossbar arrays (crossbar.Network.ReadEnergy, %d test images, the %q network with its solved neuron), each array read for t = the neuron latency; latency = %d × t. Assumptions: docs/paper.md.", e.Sizes, e.Neurons, e.Arrays, e.Images, e.Run, e.Arrays),
-				"Device level: the memristor alone under a 2.4 V pulse through 1 MΩ reaches the paper's 650 ns and 0.5 pJ. Circuit level: in the 2T-1M neuron at VDD = 2 V = Vth the memristor gets no overdrive, so the whole circuit switches in hundreds of µs and nJ (docs/neuron.md §5). Both are reported; bold rows are ours.",
+				fmt.Sprintf("Device level: the memristor alone under a %g V pulse through %s: latency %s, energy %s (the paper: 650 ns, 0.5 pJ). Circuit level: in the 2T-1M neuron at VDD = %g V, %s above the memristor's threshold, the memristor gets almost no overdrive, so the whole circuit switches in %s with %s (docs/neuron.md §5). Both are reported; bold rows are ours.",
+					p.DevicePulse.AmplitudeV, si(p.DevicePulse.SeriesROhm, "Ω"), v("device.latency_s"), v("device.energy_J"), cfg.Neuron.VDD, si(cfg.Neuron.VDD-cfg.Device.Memristor.Vth, "V"), v("neuron.latency_s"), v("neuron.energy_J")),
 				strings.Join(arr, "; ") + fmt.Sprintf(". Test accuracy on the arrays: %.2f %%.", 100*e.CrossbarAccuracy),
 			},
 			Tables: []HTMLTable{{Header: []string{"neuron", "energy / activation", "latency", "neurons / inference", "array read time", "arrays / inference", "total / inference", "latency / inference"}, Rows: erows, Emphasis: em}}}

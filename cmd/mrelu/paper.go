@@ -90,24 +90,18 @@ func runPaper(args []string, stdout, stderr io.Writer) error {
 	if err := checkMemory("paper", maxMem, experiment.PaperMemory(cfg, shape)); err != nil {
 		return err
 	}
-	dir := *out
-	if dir == "" {
-		dir = defaultOut("paper")
-	}
-	if err := report.PrepareOut(dir, *force); err != nil {
+	dir, err := prepareOutDir(*out, "paper", *force)
+	if err != nil {
 		return err
 	}
-	command := "mrelu paper"
-	for _, a := range args {
-		command += " " + report.ShellQuote(a)
-	}
+	command := commandLine("paper", args)
 
 	bar := newProgress(stderr)
 	mode := "full (the paper's settings)"
 	if cfg.Quick {
 		mode = "quick"
 	}
-	bar.Line("mrelu paper: %s run, seed %d, writing %s", mode, cfg.Seed, dir)
+	bar.Line("mrelu paper: %s run, seed %d (Fig. 4: %d seed(s) per run), writing %s", mode, cfg.Seed, max(1, cfg.Fig4.Seeds), dir)
 	for _, q := range cfg.QuickDifferences() {
 		bar.Line("  note: %s", q)
 	}

@@ -310,6 +310,39 @@ func chromiumPath() string {
 // returns the image check and the console lines of the log.
 func renderInChromium(t *testing.T, bin, page string) (total, loaded int, failed string, console []string) {
 	t.Helper()
+	dom, se := dumpDOM(t, bin, page)
+	return readRender(t, dom, se)
+}
+
+// readRender reads the page's image check from the dumped DOM and the
+// console lines from Chromium's log.
+func readRender(t *testing.T, dom, se string) (total, loaded int, failed string, console []string) {
+	t.Helper()
+	for _, l := range strings.Split(se, "\n") {
+		if strings.Contains(l, "CONSOLE") || strings.Contains(l, "Uncaught") {
+			console = append(console, l)
+		}
+	}
+	tag := regexp.MustCompile(`<div[^>]*id="imgcheck"[^>]*>`).FindString(dom)
+	if tag == "" {
+		t.Fatalf("chromium: no image check in the dumped DOM (%d bytes); stderr:\n%s", len(dom), se)
+	}
+	attr := func(name string) string {
+		m := regexp.MustCompile(name + `="([^"]*)"`).FindStringSubmatch(tag)
+		if m == nil {
+			return ""
+		}
+		return m[1]
+	}
+	total, _ = strconv.Atoi(attr("data-total"))
+	loaded, _ = strconv.Atoi(attr("data-loaded"))
+	return total, loaded, attr("data-failed"), console
+}
+
+// dumpDOM loads page in headless Chromium and returns the DOM after load
+// (its scripts run) and Chromium's log (stderr).
+func dumpDOM(t *testing.T, bin, page string) (dom, log string) {
+	t.Helper()
 	abs, err := filepath.Abs(page)
 	if err != nil {
 		t.Fatal(err)
@@ -325,25 +358,7 @@ func renderInChromium(t *testing.T, bin, page string) (total, loaded int, failed
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("chromium: %v\n%s", err, se.String())
 	}
-	for _, l := range strings.Split(se.String(), "\n") {
-		if strings.Contains(l, "CONSOLE") || strings.Contains(l, "Uncaught") {
-			console = append(console, l)
-		}
-	}
-	tag := regexp.MustCompile(`<div[^>]*id="imgcheck"[^>]*>`).FindString(so.String())
-	if tag == "" {
-		t.Fatalf("chromium: no image check in the dumped DOM (%d bytes); stderr:\n%s", so.Len(), se.String())
-	}
-	attr := func(name string) string {
-		m := regexp.MustCompile(name + `="([^"]*)"`).FindStringSubmatch(tag)
-		if m == nil {
-			return ""
-		}
-		return m[1]
-	}
-	total, _ = strconv.Atoi(attr("data-total"))
-	loaded, _ = strconv.Atoi(attr("data-loaded"))
-	return total, loaded, attr("data-failed"), console
+	return so.String(), se.String()
 }
 
 // TestPaperBadParams: a bad parameter file fails before any work, naming
