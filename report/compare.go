@@ -24,6 +24,9 @@ import (
 type CompareOptions struct {
 	// Command is the command line of the run (shown in the page).
 	Command string
+	// NoPlots writes the data files only (compare.json, the CSVs and the
+	// params): no figures and no compare.html (--plots=false).
+	NoPlots bool
 }
 
 // CompareRow is one quantity of compare.json: a value (null where there
@@ -131,11 +134,16 @@ func WriteCompare(dir string, r *experiment.CompareResult, opt CompareOptions) (
 	if err := writeCompareData(dir, r, s); err != nil {
 		return s, err
 	}
-	if err := writeComparePlots(dir, r, s); err != nil {
-		return s, err
+	if !opt.NoPlots {
+		if err := writeComparePlots(dir, r, s); err != nil {
+			return s, err
+		}
 	}
 	if err := WriteJSON(filepath.Join(dir, "compare.json"), s); err != nil {
 		return s, err
+	}
+	if opt.NoPlots {
+		return s, nil
 	}
 	return s, WriteHTML(filepath.Join(dir, "compare.html"), comparePage(r, s))
 }

@@ -356,7 +356,7 @@ func ivPlotCycles(n int) []int {
 
 // WriteDeviceIV writes params.json, iv.csv, set_hold.csv, iv_summary.json,
 // iv.png/.svg and set_hold_cdf.png/.svg into dir.
-func WriteDeviceIV(dir string, r *experiment.DeviceIVResult) (DeviceIVSummary, error) {
+func WriteDeviceIV(dir string, r *experiment.DeviceIVResult, plots bool) (DeviceIVSummary, error) {
 	s := SummarizeDeviceIV(r)
 	seed := r.Seed
 	if err := WriteDeviceParams(dir, r.Params, DeviceSettings{Command: "device iv", Seed: &seed, Config: r.Config}); err != nil {
@@ -394,6 +394,9 @@ func WriteDeviceIV(dir string, r *experiment.DeviceIVResult) (DeviceIVSummary, e
 	}
 	if err := WriteJSON(filepath.Join(dir, "iv_summary.json"), s); err != nil {
 		return s, err
+	}
+	if !plots {
+		return s, nil
 	}
 	// iv.png: |I| on a log axis, a few cycles and the negative sweep.
 	var lines []devLine
@@ -519,7 +522,7 @@ type DeviceSweepSummary struct {
 
 // WriteDeviceSweep writes params.json, r_vs_i.csv, sweep.json,
 // r_vs_i.png/.svg and g_vs_i.png/.svg into dir.
-func WriteDeviceSweep(dir string, r *experiment.DeviceSweepResult) (DeviceSweepSummary, error) {
+func WriteDeviceSweep(dir string, r *experiment.DeviceSweepResult, plots bool) (DeviceSweepSummary, error) {
 	m := r.Params.Memristor
 	s := DeviceSweepSummary{Points: len(r.Points), G0S: device.G0, Monotone: true, MaxDevV: jsonNum(math.NaN()),
 		PaperFigures: "Fig. 1h, 3c (resistance set gradually by the current; inset R = Vth/I - r_d)",
@@ -565,6 +568,9 @@ func WriteDeviceSweep(dir string, r *experiment.DeviceSweepResult) (DeviceSweepS
 	}
 	if err := WriteJSON(filepath.Join(dir, "sweep.json"), s); err != nil {
 		return s, err
+	}
+	if !plots {
+		return s, nil
 	}
 	// Plots include the I = 0 point (the relaxed device).
 	var ia, ra, ga, iref, rref []float64
@@ -735,7 +741,7 @@ func waveRows(w []device.Sample) [][]string {
 // WriteDevicePulse writes params.json, pulse.json, the waveform CSVs
 // (pulse_train.csv, voltage_pulses.csv, single_pulse.csv, relaxation.csv),
 // the per-pulse readings and their plots into dir.
-func WriteDevicePulse(dir string, r *experiment.DevicePulseResult) (DevicePulseSummary, error) {
+func WriteDevicePulse(dir string, r *experiment.DevicePulseResult, plots bool) (DevicePulseSummary, error) {
 	s := SummarizeDevicePulse(r)
 	seed := r.Seed
 	if err := WriteDeviceParams(dir, r.Params, DeviceSettings{Command: "device pulse", Seed: &seed, Config: r.Config}); err != nil {
@@ -744,25 +750,25 @@ func WriteDevicePulse(dir string, r *experiment.DevicePulseResult) (DevicePulseS
 	if err := WriteJSON(filepath.Join(dir, "pulse.json"), s); err != nil {
 		return s, err
 	}
-	if err := writePulseTrain(dir, r); err != nil {
+	if err := writePulseTrain(dir, r, plots); err != nil {
 		return s, err
 	}
-	if err := writeVoltagePulses(dir, r); err != nil {
+	if err := writeVoltagePulses(dir, r, plots); err != nil {
 		return s, err
 	}
-	if err := writeSinglePulse(dir, r, s); err != nil {
+	if err := writeSinglePulse(dir, r, s, plots); err != nil {
 		return s, err
 	}
-	if err := writeRelaxation(dir, r); err != nil {
+	if err := writeRelaxation(dir, r, plots); err != nil {
 		return s, err
 	}
-	if err := writeLatencySweep(dir, r, true); err != nil {
+	if err := writeLatencySweep(dir, r, plots); err != nil {
 		return s, err
 	}
 	return s, nil
 }
 
-func writePulseTrain(dir string, r *experiment.DevicePulseResult) error {
+func writePulseTrain(dir string, r *experiment.DevicePulseResult, plots bool) error {
 	tr := r.Train
 	// pulse_train.csv: current source with compliance; source voltage is
 	// not meaningful, so the columns are the current and the device.
@@ -797,6 +803,9 @@ func writePulseTrain(dir string, r *experiment.DevicePulseResult) error {
 	if err := WriteCSV(filepath.Join(dir, "pulse_train_readings.csv"), []string{"pulse", "t_s", "i_A", "v_V", "r_ohm", "r_nominal_ohm"}, rows); err != nil {
 		return err
 	}
+	if !plots {
+		return nil
+	}
 	c := tr.Config
 	tend := float64(c.Pulses) * c.Period * 1e3
 	rax := Axes{Y: "R at pulse end (Ω)", LogY: true}
@@ -814,7 +823,7 @@ func writePulseTrain(dir string, r *experiment.DevicePulseResult) error {
 	})
 }
 
-func writeVoltagePulses(dir string, r *experiment.DevicePulseResult) error {
+func writeVoltagePulses(dir string, r *experiment.DevicePulseResult, plots bool) error {
 	vp := r.Voltage
 	if err := WriteCSV(filepath.Join(dir, "voltage_pulses.csv"), []string{"t_s", "v_source_V", "v_V", "i_A", "r_ohm", "x"}, waveRows(vp.Waveform)); err != nil {
 		return err
@@ -827,6 +836,9 @@ func writeVoltagePulses(dir string, r *experiment.DevicePulseResult) error {
 	}
 	if err := WriteCSV(filepath.Join(dir, "voltage_pulses_readings.csv"), []string{"pulse", "t_s", "amplitude_V", "v_V", "i_A", "r_ohm"}, rows); err != nil {
 		return err
+	}
+	if !plots {
+		return nil
 	}
 	var t, vs, v, i []float64
 	for _, p := range vp.Waveform {
@@ -845,7 +857,7 @@ func writeVoltagePulses(dir string, r *experiment.DevicePulseResult) error {
 		nil, devLine{x: amp, y: res, color: 0, glyphs: true})
 }
 
-func writeSinglePulse(dir string, r *experiment.DevicePulseResult, s DevicePulseSummary) error {
+func writeSinglePulse(dir string, r *experiment.DevicePulseResult, s DevicePulseSummary, plots bool) error {
 	sp := r.Single
 	w := sp.Waveform
 	rows := make([][]string, 0, len(w))
@@ -871,6 +883,9 @@ func writeSinglePulse(dir string, r *experiment.DevicePulseResult, s DevicePulse
 	if err := WriteCSV(filepath.Join(dir, "single_pulse.csv"), []string{"t_s", "v_source_V", "v_V", "i_A", "r_ohm", "x", "p_W", "e_J"}, rows); err != nil {
 		return err
 	}
+	if !plots {
+		return nil
+	}
 	lat := sp.Latency * 1e9
 	imax := 0.0
 	for _, a := range i {
@@ -889,7 +904,7 @@ func writeSinglePulse(dir string, r *experiment.DevicePulseResult, s DevicePulse
 	})
 }
 
-func writeRelaxation(dir string, r *experiment.DevicePulseResult) error {
+func writeRelaxation(dir string, r *experiment.DevicePulseResult, plots bool) error {
 	rl := r.Relaxation
 	rows := make([][]string, 0, len(rl.T))
 	var t []float64
@@ -900,7 +915,7 @@ func writeRelaxation(dir string, r *experiment.DevicePulseResult) error {
 	if err := WriteCSV(filepath.Join(dir, "relaxation.csv"), []string{"t_s", "r_ohm", "x"}, rows); err != nil {
 		return err
 	}
-	if len(t) == 0 {
+	if len(t) == 0 || !plots {
 		return nil
 	}
 	lines := []devLine{{name: "zero-bias R = 1/G(x)", x: t, y: rl.R, color: 0},
@@ -944,7 +959,7 @@ type DeviceTFTSummary struct {
 // WriteDeviceTFT writes params.json, tft_transfer.csv, tft_output.csv,
 // tft_vth.csv, tft.json and the plots tft_transfer, tft_transfer_devices,
 // tft_output and tft_vth into dir.
-func WriteDeviceTFT(dir string, r *experiment.DeviceTFTResult) (DeviceTFTSummary, error) {
+func WriteDeviceTFT(dir string, r *experiment.DeviceTFTResult, plots bool) (DeviceTFTSummary, error) {
 	t := r.Params.TFT
 	c := r.Config
 	s := DeviceTFTSummary{Devices: len(r.Devices), NominalVthV: t.Vth, NominalVthExtractedV: jsonNum(r.NominalVthExtracted),
@@ -995,6 +1010,9 @@ func WriteDeviceTFT(dir string, r *experiment.DeviceTFTResult) (DeviceTFTSummary
 	}
 	if err := WriteJSON(filepath.Join(dir, "tft.json"), s); err != nil {
 		return s, err
+	}
+	if !plots {
+		return s, nil
 	}
 	// Plots.
 	var lines []devLine
@@ -1140,7 +1158,7 @@ type DeviceFitSummary struct {
 // WriteDeviceFit writes params.json (the fitted parameters, loadable with
 // --params), fit.json (with the fit's quality), fit.csv, fit_curve.csv,
 // fit.png/.svg and fit_residuals.png/.svg into dir.
-func WriteDeviceFit(dir string, r *experiment.DeviceFitResult) (DeviceFitSummary, error) {
+func WriteDeviceFit(dir string, r *experiment.DeviceFitResult, plots bool) (DeviceFitSummary, error) {
 	rep := r.Report
 	s := DeviceFitSummary{Data: r.Data, Points: len(r.Points), RMSLog10: rep.RMSLog10, Start: map[string]float64{}, Fitted: map[string]float64{},
 		Evaluations: rep.Evaluations, Status: rep.Status,
@@ -1201,6 +1219,9 @@ func WriteDeviceFit(dir string, r *experiment.DeviceFitResult) (DeviceFitSummary
 	}
 	if err := WriteCSV(filepath.Join(dir, "fit_curve.csv"), []string{"i_A", "r_ohm", "r_start_ohm"}, rows); err != nil {
 		return s, err
+	}
+	if !plots {
+		return s, nil
 	}
 	m := r.Fitted.Memristor
 	// The residuals against the current, with the data's own scatter as a
@@ -1301,7 +1322,7 @@ type DeviceTabulateSummary struct {
 // with --params), tabulate.json, tabulate.csv (the rows), tabulate_curve.csv
 // (the model's steady state inside and outside the rows) and
 // tabulate.png/.svg (R(I): data, rows, the model) into dir.
-func WriteDeviceTabulate(dir string, r *experiment.DeviceTabulateResult) (DeviceTabulateSummary, error) {
+func WriteDeviceTabulate(dir string, r *experiment.DeviceTabulateResult, plots bool) (DeviceTabulateSummary, error) {
 	m := r.Params.Memristor
 	rows := r.Prep.Rows
 	n := len(rows)
@@ -1363,6 +1384,9 @@ func WriteDeviceTabulate(dir string, r *experiment.DeviceTabulateResult) (Device
 	}
 	title := fmt.Sprintf("Tabulated memristor from %s: %d rows, threshold %.4g V", filepath.Base(r.Data), n, s.ThresholdV)
 	all := append(append(append([]float64(nil), r.Curve[0].I), di...), r.Curve[len(r.Curve)-1].I)
+	if !plots {
+		return s, nil
+	}
 	return s, saveDevPlot(filepath.Join(dir, "tabulate"), Axes{Title: title, X: "current (A)", Y: "R (Ω)", LogX: true, LogY: true},
 		func(p *plot.Plot) {
 			if lo, hi, ok := decades(all...); ok {

@@ -50,7 +50,7 @@ func TestWriteDeviceSweepAndStack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := WriteDeviceSweep(dir, r)
+	s, err := WriteDeviceSweep(dir, r, true)
 	if err != nil {
 		t.Fatal(err)
 	}

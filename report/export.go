@@ -16,8 +16,8 @@ import (
 	"gonum.org/v1/plot/vg"
 )
 
-// ExportFiles lists what WriteTrainExport writes for a network of the
-// given number of synaptic layers, relative to the run folder.
+// ExportFiles lists what WriteTrainExport writes (with plots) for a network
+// of the given number of synaptic layers, relative to the run folder.
 func ExportFiles(layers int) []string {
 	var f []string
 	for l := 1; l <= layers; l++ {
@@ -39,7 +39,7 @@ func ExportFiles(layers int) []string {
 //     defaults);
 //   - confusion.csv (true class per row, predicted class per column, counts
 //     over the test set in the final evaluation) and confusion.png/.svg.
-func WriteTrainExport(dir string, r *experiment.TrainRun, xp crossbar.Params) error {
+func WriteTrainExport(dir string, r *experiment.TrainRun, xp crossbar.Params, plots bool) error {
 	if r == nil || r.Net == nil {
 		return fmt.Errorf("report: export: no network")
 	}
@@ -90,12 +90,12 @@ func WriteTrainExport(dir string, r *experiment.TrainRun, xp crossbar.Params) er
 			}
 		}
 	}
-	return writeConfusion(dir, r)
+	return writeConfusion(dir, r, plots)
 }
 
 // writeConfusion counts the test set's (true, predicted) pairs from the
 // output layer's pre-activations of the final evaluation.
-func writeConfusion(dir string, r *experiment.TrainRun) error {
+func writeConfusion(dir string, r *experiment.TrainRun, plots bool) error {
 	k := r.Sizes[len(r.Sizes)-1]
 	cm := make([][]int, k)
 	for i := range cm {
@@ -138,6 +138,9 @@ func writeConfusion(dir string, r *experiment.TrainRun) error {
 	}
 	if err := WriteCSV(filepath.Join(dir, "confusion.csv"), header, rows); err != nil {
 		return err
+	}
+	if !plots {
+		return nil
 	}
 	cmap := moreland.SmoothBlueRed()
 	hi := math.Max(floats.Max(z), 1)

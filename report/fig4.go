@@ -91,7 +91,7 @@ func WriteFig4(dir string, r *experiment.Fig4Result) (Fig4Summary, error) {
 		if err := os.MkdirAll(sub, 0o755); err != nil {
 			return s, fmt.Errorf("report: %w", err)
 		}
-		ts, err := WriteTrain(sub, run)
+		ts, err := WriteTrain(sub, run, true)
 		if err != nil {
 			return s, err
 		}

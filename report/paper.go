@@ -299,8 +299,8 @@ func writePaperDefault(dir string, r *experiment.PaperResult, s *PaperSummary) e
 		key string
 		fn  func(dir string) error
 	}{
-		{"device/sweep", func(dir string) (err error) { p.DeviceSweep, err = WriteDeviceSweep(dir, def.Sweep); return }},
-		{"device/tft", func(dir string) (err error) { p.DeviceTFT, err = WriteDeviceTFT(dir, def.TFT); return }},
+		{"device/sweep", func(dir string) (err error) { p.DeviceSweep, err = WriteDeviceSweep(dir, def.Sweep, false); return }},
+		{"device/tft", func(dir string) (err error) { p.DeviceTFT, err = WriteDeviceTFT(dir, def.TFT, false); return }},
 		{"neuron/transfer", func(dir string) (err error) { p.Transfer, err = WriteNeuronTransfer(dir, def.Transfer, false); return }},
 		{"neuron/pulse", func(dir string) (err error) {
 			p.NeuronPulse, err = WriteNeuronPulse(dir, def.NeuronPulse, false)
@@ -943,10 +943,10 @@ func writePaperParts(dir string, r *experiment.PaperResult, s *PaperSummary, log
 		fn  func(d string) error
 	}
 	steps := []step{
-		{"device/iv", func(d string) (err error) { s.Parts.DeviceIV, err = WriteDeviceIV(d, r.IV); return }},
-		{"device/sweep", func(d string) (err error) { s.Parts.DeviceSweep, err = WriteDeviceSweep(d, r.Sweep); return }},
-		{"device/pulse", func(d string) (err error) { s.Parts.DevicePulse, err = WriteDevicePulse(d, r.Pulse); return }},
-		{"device/tft", func(d string) (err error) { s.Parts.DeviceTFT, err = WriteDeviceTFT(d, r.TFT); return }},
+		{"device/iv", func(d string) (err error) { s.Parts.DeviceIV, err = WriteDeviceIV(d, r.IV, true); return }},
+		{"device/sweep", func(d string) (err error) { s.Parts.DeviceSweep, err = WriteDeviceSweep(d, r.Sweep, true); return }},
+		{"device/pulse", func(d string) (err error) { s.Parts.DevicePulse, err = WriteDevicePulse(d, r.Pulse, true); return }},
+		{"device/tft", func(d string) (err error) { s.Parts.DeviceTFT, err = WriteDeviceTFT(d, r.TFT, true); return }},
 		{"neuron/transfer", func(d string) (err error) { s.Parts.Transfer, err = WriteNeuronTransfer(d, r.Transfer, true); return }},
 		{"neuron/pulse", func(d string) (err error) {
 			s.Parts.NeuronPulse, err = WriteNeuronPulse(d, r.NeuronPulse, true)

@@ -153,7 +153,7 @@ func updateRatioReason(epoch int, first, last, lr float64) string {
 
 // WriteTrain writes summary.json, metrics.csv, the histogram CSVs and the
 // plots of a training run into dir.
-func WriteTrain(dir string, r *experiment.TrainRun) (TrainSummary, error) {
+func WriteTrain(dir string, r *experiment.TrainRun, plots bool) (TrainSummary, error) {
 	s := SummarizeTrain(r)
 	if err := WriteJSON(filepath.Join(dir, "summary.json"), s); err != nil {
 		return s, err
@@ -177,12 +177,16 @@ func WriteTrain(dir string, r *experiment.TrainRun) (TrainSummary, error) {
 		return s, err
 	}
 	name := r.Params.Act
-	if err := LinePlot(filepath.Join(dir, "accuracy"), Axes{Title: "Test accuracy per epoch", X: "epoch (–)", Y: "test accuracy (%)", XMin: 0, XMax: 1, IntX: true},
-		Series{Name: name, X: epochs, Y: scaled(s.TestAccuracyPerEpoch, 100)}); err != nil {
+	if err := plotIf(plots, func() error {
+		return LinePlot(filepath.Join(dir, "accuracy"), Axes{Title: "Test accuracy per epoch", X: "epoch (–)", Y: "test accuracy (%)", XMin: 0, XMax: 1, IntX: true},
+			Series{Name: name, X: epochs, Y: scaled(s.TestAccuracyPerEpoch, 100)})
+	}); err != nil {
 		return s, err
 	}
-	if err := LinePlot(filepath.Join(dir, "loss"), Axes{Title: "Normalised training loss per epoch", X: "epoch (–)", Y: "training loss / ln(classes) (–)", XMin: 0, XMax: 1, IntX: true},
-		Series{Name: name, X: epochs, Y: s.NormTrainLossPerEpoch}); err != nil {
+	if err := plotIf(plots, func() error {
+		return LinePlot(filepath.Join(dir, "loss"), Axes{Title: "Normalised training loss per epoch", X: "epoch (–)", Y: "training loss / ln(classes) (–)", XMin: 0, XMax: 1, IntX: true},
+			Series{Name: name, X: epochs, Y: s.NormTrainLossPerEpoch})
+	}); err != nil {
 		return s, err
 	}
 	// Neuron inputs (pre-activations) per layer.
@@ -205,7 +209,9 @@ func WriteTrain(dir string, r *experiment.TrainRun) (TrainSummary, error) {
 	if err := WriteCSV(filepath.Join(dir, "neuron_input_hist.csv"), []string{"layer", "lo", "hi", "count"}, preRows); err != nil {
 		return s, err
 	}
-	if err := HistPlot(filepath.Join(dir, "neuron_input_hist"), Axes{Title: "Neuron inputs (pre-activations) after training, test set", X: "neuron input z (–)", Y: "fraction of inputs (–)"}, preBars...); err != nil {
+	if err := plotIf(plots, func() error {
+		return HistPlot(filepath.Join(dir, "neuron_input_hist"), Axes{Title: "Neuron inputs (pre-activations) after training, test set", X: "neuron input z (–)", Y: "fraction of inputs (–)"}, preBars...)
+	}); err != nil {
 		return s, err
 	}
 	// Weight updates: every layer to CSV, first and last in the plot.
@@ -226,8 +232,19 @@ func WriteTrain(dir string, r *experiment.TrainRun) (TrainSummary, error) {
 	if err := WriteCSV(filepath.Join(dir, "weight_update_hist.csv"), []string{"layer", "abs_lo", "abs_hi", "count"}, updRows); err != nil {
 		return s, err
 	}
-	if err := HistPlot(filepath.Join(dir, "weight_update_hist"), Axes{Title: "|weight update| per step, final epoch: first vs last layer", X: "|ΔW| per step (–)", Y: "fraction of updates (1/decade)", LogX: true, LegendLeft: true}, updBars...); err != nil {
+	if err := plotIf(plots, func() error {
+		return HistPlot(filepath.Join(dir, "weight_update_hist"), Axes{Title: "|weight update| per step, final epoch: first vs last layer", X: "|ΔW| per step (–)", Y: "fraction of updates (1/decade)", LogX: true, LegendLeft: true}, updBars...)
+	}); err != nil {
 		return s, err
 	}
 	return s, nil
+}
+
+// plotIf draws a figure unless plots is false (--plots=false: data files
+// only).
+func plotIf(plots bool, draw func() error) error {
+	if !plots {
+		return nil
+	}
+	return draw()
 }

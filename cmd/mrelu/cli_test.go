@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
@@ -204,4 +205,59 @@ func TestUnitFlags(t *testing.T) {
 	if c := tj.Settings.Config; c["i_min_A"] != -1e-6 || c["i_max_A"] != 3e-6 {
 		t.Errorf("--imin -1uA --imax 3uA recorded as %v", c)
 	}
+}
+
+// TestPlotsFlag: every command that draws figures takes --plots, and
+// --plots=false writes the data files without a single PNG or SVG.
+func TestPlotsFlag(t *testing.T) {
+	for _, args := range cliCommands(t) {
+		cmd := strings.Join(args, " ")
+		switch cmd {
+		case "device", "neuron", "sweep", "sweep list", "sweep k8s", "neuron check", "fig4", "paper":
+			continue // sweep points draw nothing (their plots are the merged ones); fig4 and paper: see below
+		}
+		if _, ok := helpFlags(helpOf(t, args))["plots"]; !ok && (strings.HasPrefix(cmd, "device") || strings.HasPrefix(cmd, "neuron") ||
+			cmd == "train" || cmd == "edges" || cmd == "compare" || cmd == "sweep merge") {
+			t.Errorf("mrelu %s draws figures but has no --plots", cmd)
+		}
+	}
+	data := tinyData(t)
+	for _, c := range [][]string{
+		{"device", "sweep", "--points", "20"},
+		{"device", "tft", "--devices", "3"},
+		{"train", "--act", "relu", "--epochs", "1", "--hidden", "8", "--data", data},
+	} {
+		out := filepath.Join(t.TempDir(), "out")
+		var so, se bytes.Buffer
+		if code := run(append(c, "--plots=false", "--out", out), &so, &se); code != 0 {
+			t.Fatalf("mrelu %s --plots=false: exit %d: %s", strings.Join(c, " "), code, se.String())
+		}
+		var data, figs int
+		for _, f := range filesUnder(out) {
+			switch filepath.Ext(f) {
+			case ".png", ".svg":
+				figs++
+			case ".csv", ".json":
+				data++
+			}
+		}
+		if figs != 0 || data < 2 {
+			t.Errorf("mrelu %s --plots=false: %d figures, %d data files", strings.Join(c, " "), figs, data)
+		}
+	}
+}
+
+// filesUnder lists the files under dir (relative paths with /, sorted).
+func filesUnder(dir string) []string {
+	var files []string
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return nil
+		}
+		r, _ := filepath.Rel(dir, p)
+		files = append(files, filepath.ToSlash(r))
+		return nil
+	})
+	sort.Strings(files)
+	return files
 }

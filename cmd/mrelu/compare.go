@@ -51,6 +51,7 @@ func runCompare(args []string, stdout, stderr io.Writer) error {
 	data := fs.String("data", "", "folder with train-*/t10k-* IDX files (default: built-in MNIST)")
 	out := fs.String("out", "", "output folder `DIR` (default: a new mrelu-out/compare-<time>)")
 	force := fs.Bool("force", false, "write into a non-empty --out")
+	plots := fs.Bool("plots", true, "write the PNG/SVG figures and compare.html (--plots=false: compare.json and the CSVs only)")
 	files, err := parseFlagsAndFiles(fs, args)
 	if err != nil {
 		return err
@@ -127,7 +128,7 @@ func runCompare(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	s, err := report.WriteCompare(dir, res, report.CompareOptions{Command: command})
+	s, err := report.WriteCompare(dir, res, report.CompareOptions{Command: command, NoPlots: !*plots})
 	if err != nil {
 		return err
 	}

@@ -38,7 +38,7 @@ const deviceIntro = `Simulated measurements of the volatile Cu memristor and the
 and a fit of the memristor model to measured data. Each writes CSV, JSON and PNG/SVG files
 and params.json (device parameters and settings used) into --out.`
 
-const deviceNotes = `Every sub-command takes --out DIR, --force and --params FILE (device parameters as JSON,
+const deviceNotes = `Every sub-command takes --out DIR, --force, --plots and --params FILE (device parameters as JSON,
 replacing the built-in defaults; the params.json of any run is accepted); iv, pulse and
 tft take --seed N. Run 'mrelu device <sub-command> --help' for the flags.
 
@@ -135,7 +135,7 @@ func runDeviceIV(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	s, err := report.WriteDeviceIV(dir, r)
+	s, err := report.WriteDeviceIV(dir, r, *com.plots)
 	if err != nil {
 		return err
 	}
@@ -182,7 +182,7 @@ func runDeviceSweep(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	s, err := report.WriteDeviceSweep(dir, r)
+	s, err := report.WriteDeviceSweep(dir, r, *com.plots)
 	if err != nil {
 		return err
 	}
@@ -229,7 +229,7 @@ func runDevicePulse(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	s, err := report.WriteDevicePulse(dir, r)
+	s, err := report.WriteDevicePulse(dir, r, *com.plots)
 	if err != nil {
 		return err
 	}
@@ -276,7 +276,7 @@ func runDeviceTFT(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	s, err := report.WriteDeviceTFT(dir, r)
+	s, err := report.WriteDeviceTFT(dir, r, *com.plots)
 	if err != nil {
 		return err
 	}
@@ -321,7 +321,7 @@ func runDeviceFit(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	s, err := report.WriteDeviceFit(dir, r)
+	s, err := report.WriteDeviceFit(dir, r, *com.plots)
 	if err != nil {
 		return err
 	}
@@ -411,7 +411,7 @@ func runDeviceTabulate(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	s, err := report.WriteDeviceTabulate(dir, r)
+	s, err := report.WriteDeviceTabulate(dir, r, *com.plots)
 	if err != nil {
 		return err
 	}

@@ -54,13 +54,14 @@ func printGroupUsage(w io.Writer, group, intro, notes string, subs []subcommand)
 }
 
 // commonFlags holds the flags every sub-command of a group takes: --out,
-// --force, --params and, where randomness enters, --seed.
+// --force, --params, --plots and, where randomness enters, --seed.
 type commonFlags struct {
 	name   string // "device iv", prefixing errors
 	kind   string // "device-iv", for the default --out
 	out    *string
 	force  *bool
 	params *string
+	plots  *bool
 	seed   *uint64 // nil where no randomness enters
 }
 
@@ -71,6 +72,7 @@ func addCommonFlags(fs *flag.FlagSet, name, kind, paramsUsage, seedUsage string)
 	c.out = fs.String("out", "", "output folder `DIR` (default: a new mrelu-out/"+kind+"-<time>)")
 	c.force = fs.Bool("force", false, "write into a non-empty --out")
 	c.params = fs.String("params", "", paramsUsage)
+	c.plots = fs.Bool("plots", true, "write the PNG/SVG plots (--plots=false: data files only)")
 	if seedUsage != "" {
 		c.seed = fs.Uint64("seed", 1, seedUsage)
 	}

@@ -51,12 +51,11 @@ func runNeuron(args []string, stdout, stderr io.Writer) error {
 }
 
 // neuronCommon holds the flags every neuron sub-command takes: the common
-// flags, --vdd and --plots.
+// flags and --vdd.
 type neuronCommon struct {
 	*commonFlags
-	fs    *flag.FlagSet
-	vdd   *float64
-	plots *bool
+	fs  *flag.FlagSet
+	vdd *float64
 }
 
 func addNeuronCommon(fs *flag.FlagSet, name, kind string, withSeed bool) *neuronCommon {
@@ -66,7 +65,6 @@ func addNeuronCommon(fs *flag.FlagSet, name, kind string, withSeed bool) *neuron
 	}
 	c := &neuronCommon{commonFlags: addCommonFlags(fs, name, kind, paramsFlagUsage, seedUsage), fs: fs}
 	c.vdd = addVDDFlag(fs)
-	c.plots = fs.Bool("plots", true, "write the PNG/SVG plots (--plots=false: data files only)")
 	return c
 }
 

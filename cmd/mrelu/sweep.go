@@ -582,11 +582,11 @@ func (r *sweepRunner) runTrainPoint(flags map[string]string, paramsPath, runDir 
 	if run.Crossbar, err = experiment.CrossbarEval(run, xp); err != nil {
 		return err
 	}
-	s, err := report.WriteTrain(runDir, run)
+	s, err := report.WriteTrain(runDir, run, false) // a sweep's plots are the merged ones
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(log, "act %s: test accuracy %.4f after %d epochs\n", s.Act, s.TestAccuracy, s.Epochs)
+	fmt.Fprintf(log, "act %s: test accuracy %.2f%% after %d epochs\n", s.Act, 100*s.TestAccuracy, s.Epochs)
 	if withEnergy {
 		cfg := experiment.DefaultNeuronPulseConfig()
 		cfg.CapSearch = false

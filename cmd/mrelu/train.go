@@ -66,6 +66,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	data := fs.String("data", "", "`DIR` with train-*/t10k-* IDX files (default: built-in MNIST)")
 	out := fs.String("out", "", "output folder `DIR` (default: a new mrelu-out/train-<act>-<time>)")
 	force := fs.Bool("force", false, "write into a non-empty --out")
+	plots := fs.Bool("plots", true, "write the PNG/SVG plots (--plots=false: data files only)")
 	resume := fs.String("resume", "", "continue the run saved in `DIR` (an earlier run's --out) up to --epochs")
 	paramsFile := fs.String("params", "", paramsFlagUsage+"; the hardware of --act mrelu, mrelu-ideal (with --resume: default the resumed run's params.json)")
 	vdd := addVDDFlag(fs)
@@ -204,11 +205,11 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	if run.Crossbar, err = experiment.CrossbarEval(run, xp); err != nil {
 		return err
 	}
-	s, err := report.WriteTrain(dir, run)
+	s, err := report.WriteTrain(dir, run, *plots)
 	if err != nil {
 		return err
 	}
-	if err := report.WriteTrainExport(dir, run, xp); err != nil {
+	if err := report.WriteTrainExport(dir, run, xp, *plots); err != nil {
 		return err
 	}
 	outf(stdout, "act %s: test accuracy %.2f%% after %d epochs (on crossbar arrays: %.2f%%); mean |dW| first/last layer %.3g; median epoch %.3fs\n",
@@ -232,7 +233,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 			if err := os.MkdirAll(sub, 0o755); err != nil {
 				return err
 			}
-			if _, err := report.WriteTrain(sub, r); err != nil {
+			if _, err := report.WriteTrain(sub, r, *plots); err != nil {
 				return err
 			}
 			per = append(per, experiment.SeedAccuracy{Seed: sd, TestAccuracy: r.FinalAccuracy()})
