@@ -216,7 +216,7 @@ func TestPaperConfigResolves(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := c.QuickDifferences()
-	if len(d) != 3 || !strings.Contains(d[0], "3 training epochs") {
+	if len(d) != 5 || !strings.Contains(d[0], "3 training epochs") || !strings.Contains(d[2], "1 seed(s) per run instead of 3") || !strings.Contains(d[3], PaperSettingName) {
 		t.Errorf("quick differences %q", d)
 	}
 	if len(DefaultPaperConfig().QuickDifferences()) != 0 {

@@ -291,6 +291,8 @@ type normalTable struct {
 	// scale a of the last setOffset.
 	off      [1 << 12]float32
 	offScale float32
+	// idx holds the table indices of the elements being drawn (indices).
+	idx [noiseChunk]uint16
 }
 
 func newNormalTable(seed uint64) *normalTable {
@@ -343,29 +345,17 @@ func (t *normalTable) apply(y, d []float32, sigma, vdd float32) {
 	}
 	d = d[:len(y)]
 	fac := &t.factor
-	i := 0
-	for ; i+5 <= len(y); i += 5 {
-		r := t.next()
-		yy, dd := y[i:i+5:i+5], d[i:i+5:i+5]
-		for j := range 5 {
-			f := fac[(r>>(12*j))&(1<<12-1)]
-			v, g := yy[j]*f, dd[j]*f
+	t.chunks(len(y), func(lo int, idx []uint16) {
+		yy, dd := y[lo:lo+len(idx)], d[lo:lo+len(idx)]
+		for i, x := range idx {
+			f := fac[x&(1<<12-1)]
+			v, g := yy[i]*f, dd[i]*f
 			if v > vdd { // rare: only near saturation
 				v, g = vdd, 0
 			}
-			yy[j], dd[j] = v, g
+			yy[i], dd[i] = v, g
 		}
-	}
-	r := t.next()
-	for ; i < len(y); i++ {
-		f := fac[r&(1<<12-1)]
-		r >>= 12
-		v, g := y[i]*f, d[i]*f
-		if v > vdd {
-			v, g = vdd, 0
-		}
-		y[i], d[i] = v, g
-	}
+	})
 }
 
 func defaultDevice() device.Params { return device.DefaultParams() }

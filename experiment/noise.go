@@ -129,7 +129,9 @@ func NewNoisyMReLU(model *NeuronModel, c NoiseConfig) (*MReLU, error) {
 		if len(c.Hidden) == 0 {
 			return nil, fmt.Errorf("experiment: d2d noise needs the hidden layer widths")
 		}
-		m.bank = newD2DBank(curves, iunit, c.Hidden, c.Seed)
+		if m.bank, err = newD2DBank(curves, iunit, c.Hidden, c.Seed); err != nil {
+			return nil, err
+		}
 	}
 	return m, nil
 }
@@ -200,75 +202,145 @@ type neuronParams struct {
 
 // d2dBank holds the per-neuron transfer curves of the d2d model: each
 // hidden neuron (layer, index) evaluates curve assign[layer][index],
-// fixed for the network's life.
+// fixed for the network's life. The curves share their knots (one
+// current sweep), so they live in one multi-curve table that evaluates a
+// row-major batch in place.
 type d2dBank struct {
-	evals           []*neuron.Evaluator // network units in, V out
-	assign          [][]uint16
-	col, colY, colD []float32 // one neuron's inputs, outputs, derivatives
+	multi  *neuron.MultiEvaluator // all curves, network units in, V out
+	assign [][]int32
+	cols   []int32   // a layer's columns when the batch's width is not its own
+	fac    []float32 // a block's temporal factors
 }
 
-func newD2DBank(curves []*neuron.Evaluator, iunit float64, hidden []int, seed uint64) *d2dBank {
-	b := &d2dBank{}
-	for _, c := range curves {
-		b.evals = append(b.evals, c.Scaled(iunit))
+func newD2DBank(curves []*neuron.Evaluator, iunit float64, hidden []int, seed uint64) (*d2dBank, error) {
+	scaled := make([]*neuron.Evaluator, len(curves))
+	for k, c := range curves {
+		scaled[k] = c.Scaled(iunit)
 	}
+	multi, err := neuron.NewMultiEvaluator(scaled)
+	if err != nil {
+		return nil, fmt.Errorf("experiment: d2d curves: %w", err)
+	}
+	b := &d2dBank{multi: multi}
 	rng := rand.New(rand.NewPCG(seed, 0xa551))
 	for _, w := range hidden {
-		a := make([]uint16, w)
+		a := make([]int32, w)
 		for j := range a {
-			a[j] = uint16(rng.IntN(len(b.evals)))
+			a[j] = int32(rng.IntN(len(curves)))
 		}
 		b.assign = append(b.assign, a)
 	}
-	return b
+	return b, nil
 }
 
-// curve returns the evaluator of neuron j of layer l.
-func (b *d2dBank) curve(l, j int) *neuron.Evaluator {
+// columns returns the curve of each of the width neurons of layer l
+// (width 0: the layer's own; a batch wider than the layer repeats its
+// assignment).
+func (b *d2dBank) columns(l, width int) []int32 {
 	a := b.assign[l%len(b.assign)]
-	return b.evals[a[j%len(a)]]
+	if width <= 0 || width == len(a) {
+		return a
+	}
+	if cap(b.cols) < width {
+		b.cols = make([]int32, width)
+	}
+	c := b.cols[:width]
+	for j := range c {
+		c[j] = a[j%len(a)]
+	}
+	return c
 }
 
 // evalDeriv evaluates the row-major batch z (rows of width neurons of
-// layer l; width 0: the layer's own) column by column, each with its
-// neuron's curve, and applies the temporal noise t (σ > 0, proportional)
-// to the column while it is in cache: y and its derivative d. It works on
-// blocks of d2dRows rows; within a block, gathering a column, evaluating
-// it with the vectorised evaluator and scattering it back measured faster
-// than a tiled transpose or gathering several columns per pass.
+// layer l; width 0: the layer's own), each neuron with its own curve, and
+// applies the temporal noise t (σ > 0, proportional): y and its
+// derivative d. The noise factors are drawn a block of d2dRows rows at a
+// time, column by column, in the order of the earlier column-by-column
+// evaluation (so a seed gives the same outputs as it did), then the
+// multi-curve evaluator runs over the block's rows with them.
 func (b *d2dBank) evalDeriv(l, width int, y, d, z []float32, t *normalTable, sigma, vdd float32) {
-	if width <= 0 {
-		width = len(b.assign[l%len(b.assign)])
-	}
+	cols := b.columns(l, width)
+	width = len(cols)
 	y, d = y[:len(z)], d[:len(z)]
-	if cap(b.col) < d2dRows {
-		b.col, b.colY, b.colD = make([]float32, d2dRows), make([]float32, d2dRows), make([]float32, d2dRows)
+	if sigma == 0 {
+		b.multi.EvalDerivRows(y, d, z, cols)
+		return
 	}
-	// Blocks of d2dRows rows, so that the block's inputs and outputs stay
-	// in cache while its columns are gathered and scattered.
+	if cap(b.fac) < d2dRows*width {
+		b.fac = make([]float32, d2dRows*width)
+	}
 	for b0 := 0; b0 < len(z); b0 += d2dRows * width {
 		zb := z[b0:min(b0+d2dRows*width, len(z))]
-		yb, db := y[b0:b0+len(zb)], d[b0:b0+len(zb)]
-		for j := 0; j < width && j < len(zb); j++ {
-			n := (len(zb) - j + width - 1) / width
-			col, cy, cd := b.col[:n], b.colY[:n], b.colD[:n]
-			for r := range col {
-				col[r] = zb[j+r*width]
-			}
-			b.curve(l, j).EvalDeriv(cy, cd, col)
-			if sigma != 0 {
-				t.apply(cy, cd, sigma, vdd)
-			}
-			for r, v := range cy {
-				k := j + r*width
-				yb[k], db[k] = v, cd[r]
+		fac := b.fac[:len(zb)]
+		t.columnFactors(fac, width, sigma)
+		b.multi.EvalDerivRowsVaried(y[b0:b0+len(zb)], d[b0:b0+len(zb)], zb, fac, cols, vdd)
+	}
+}
+
+// d2dRows is the number of rows d2dBank.evalDeriv draws the noise of at
+// a time (part of the draw order: changing it changes a seed's outputs).
+const d2dRows = 64
+
+// columnFactors fills the row-major block fac (rows of width) with
+// factors max(1 + σε, 0), drawn column after column as apply would draw
+// them for each column on its own.
+func (t *normalTable) columnFactors(fac []float32, width int, sigma float32) {
+	if sigma != t.sigma {
+		t.setSigma(sigma)
+	}
+	tab := &t.factor
+	for j := 0; j < width && j < len(fac); j++ {
+		n := (len(fac) - j + width - 1) / width
+		for n0 := 0; n0 < n; n0 += len(t.idx) {
+			idx := t.indices(min(len(t.idx), n-n0), n0+len(t.idx) >= n)
+			k := j + n0*width
+			for _, x := range idx {
+				fac[k] = tab[x&(1<<12-1)]
+				k += width
 			}
 		}
 	}
 }
 
-// d2dRows is the number of rows d2dBank.evalDeriv converts at a time.
-const d2dRows = 64
+// The noise passes draw the table index of each element from the xorshift
+// stream in one order: five 12-bit fields per 64-bit number, low bits
+// first, and at the end of a pass one more number for the n mod 5
+// elements left (taken even when none are left). indices and chunks
+// produce that order; apply, applyAdd, shift and columnFactors consume it.
+
+// noiseChunk is the number of indices drawn at a time (a multiple of 5).
+const noiseChunk = 1000
+
+// indices draws the table indices of the next n ≤ noiseChunk elements
+// into t.idx: n must be a multiple of 5 unless last (the pass's end).
+func (t *normalTable) indices(n int, last bool) []uint16 {
+	idx := t.idx[:n]
+	i := 0
+	for ; i+5 <= n; i += 5 {
+		r := t.next()
+		x := idx[i : i+5 : i+5]
+		x[0], x[1], x[2] = uint16(r&(1<<12-1)), uint16(r>>12&(1<<12-1)), uint16(r>>24&(1<<12-1))
+		x[3], x[4] = uint16(r>>36&(1<<12-1)), uint16(r>>48&(1<<12-1))
+	}
+	if last {
+		r := t.next()
+		for ; i < n; i++ {
+			idx[i] = uint16(r & (1<<12 - 1))
+			r >>= 12
+		}
+	}
+	return idx
+}
+
+// chunks runs a noise pass over n elements: f gets each chunk's first
+// element and its table indices.
+func (t *normalTable) chunks(n int, f func(lo int, idx []uint16)) {
+	lo := 0
+	for ; lo+noiseChunk < n; lo += noiseChunk {
+		f(lo, t.indices(noiseChunk, false))
+	}
+	f(lo, t.indices(n-lo, true))
+}
 
 // setOffset fills the additive table a·ε for a scale a.
 func (t *normalTable) setOffset(a float32) {
@@ -286,23 +358,14 @@ func (t *normalTable) applyAdd(y, d []float32, a, vdd float32) {
 	}
 	d = d[:len(y)]
 	off := &t.off
-	i := 0
-	for ; i+5 <= len(y); i += 5 {
-		r := t.next()
-		yy, dd := y[i:i+5:i+5], d[i:i+5:i+5]
-		for j := range 5 {
-			v := yy[j] + off[(r>>(12*j))&(1<<12-1)]
-			yy[j] = min(max(v, 0), vdd)
-			dd[j] = math.Float32frombits(math.Float32bits(dd[j]) & insideMask(v, vdd))
+	t.chunks(len(y), func(lo int, idx []uint16) {
+		yy, dd := y[lo:lo+len(idx)], d[lo:lo+len(idx)]
+		for i, x := range idx {
+			v := yy[i] + off[x&(1<<12-1)]
+			yy[i] = min(max(v, 0), vdd)
+			dd[i] = math.Float32frombits(math.Float32bits(dd[i]) & insideMask(v, vdd))
 		}
-	}
-	r := t.next()
-	for ; i < len(y); i++ {
-		v := y[i] + off[r&(1<<12-1)]
-		r >>= 12
-		y[i] = min(max(v, 0), vdd)
-		d[i] = math.Float32frombits(math.Float32bits(d[i]) & insideMask(v, vdd))
-	}
+	})
 }
 
 // insideMask is all ones when 0 < v < vdd and 0 otherwise (also for
@@ -321,19 +384,12 @@ func (t *normalTable) shift(dst, src []float32, a float32) {
 	}
 	dst = dst[:len(src)]
 	off := &t.off
-	i := 0
-	for ; i+5 <= len(src); i += 5 {
-		r := t.next()
-		ss, dd := src[i:i+5:i+5], dst[i:i+5:i+5]
-		for j := range 5 {
-			dd[j] = ss[j] + off[(r>>(12*j))&(1<<12-1)]
+	t.chunks(len(src), func(lo int, idx []uint16) {
+		ss, dd := src[lo:lo+len(idx)], dst[lo:lo+len(idx)]
+		for i, x := range idx {
+			dd[i] = ss[i] + off[x&(1<<12-1)]
 		}
-	}
-	r := t.next()
-	for ; i < len(src); i++ {
-		dst[i] = src[i] + off[r&(1<<12-1)]
-		r >>= 12
-	}
+	})
 }
 
 // NoisyMReLUForRun returns the hardware activation of a training run with

@@ -1,6 +1,12 @@
 package experiment
 
-import "testing"
+import (
+	"math"
+	"testing"
+	"time"
+
+	"github.com/mrelu/mrelu/nn"
+)
 
 // BenchmarkNoiseApply times the temporal-variation pass over one
 // 500 x 100 layer.
@@ -37,6 +43,48 @@ func BenchmarkEpochMReLUNoise(b *testing.B) {
 			}
 			benchEpoch(b, act)
 		})
+	}
+}
+
+// BenchmarkEpochNoiseRatio trains software ReLU and the mReLU under each
+// noise model (9.9 %) side by side, one epoch each in turn, b.N rounds,
+// and reports each model's fastest epoch over ReLU's fastest
+// ("<model>/relu"; issue 14: at most 1.3 for d2d) and ReLU's fastest
+// epoch. Alternating at epoch granularity and taking the fastest epoch
+// keeps a shared machine's changing load from favouring one activation.
+// Run with
+// go test -run '^$' -bench EpochNoiseRatio -benchtime 5x -count 3 ./experiment/
+func BenchmarkEpochNoiseRatio(b *testing.B) {
+	train := benchMNIST(b)
+	m, err := SolveNeuron(defaultDevice(), defaultNeuron())
+	if err != nil {
+		b.Fatal(err)
+	}
+	names := append([]string{"relu"}, NoiseModels()...)
+	trainers := []*nn.Trainer{epochTrainer(b, nn.ReLU{}, train)}
+	for _, model := range NoiseModels() {
+		act, err := NewNoisyMReLU(m, NoiseConfig{Model: model, Sigma: DefaultVariation, Hidden: []int{100, 100, 100}, Seed: 1})
+		if err != nil {
+			b.Fatal(err)
+		}
+		trainers = append(trainers, epochTrainer(b, act, train))
+	}
+	best := make([]float64, len(trainers))
+	for k := range best {
+		best[k] = math.Inf(1)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for k, tr := range trainers {
+			t0 := time.Now()
+			tr.Epoch(i+2, train, false)
+			best[k] = min(best[k], time.Since(t0).Seconds())
+		}
+	}
+	b.StopTimer()
+	b.ReportMetric(best[0], "s/epoch-relu")
+	for k := 1; k < len(best); k++ {
+		b.ReportMetric(best[k]/best[0], names[k]+"/relu")
 	}
 }
 

@@ -2,7 +2,10 @@ package experiment
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
+
+	"github.com/mrelu/mrelu/neuron"
 )
 
 // noiseStats evaluates n copies of the input z through act (one row of
@@ -125,6 +128,79 @@ func TestNoiseD2D(t *testing.T) {
 	for i := range n1 {
 		if n1[i] != n2[i] {
 			t.Fatalf("seed 5 twice with noise: element %d differs", i)
+		}
+	}
+}
+
+// TestD2DMatchesColumnByColumn: the multi-curve d2d evaluation gives,
+// bit for bit, what the earlier column-by-column one gave for the same
+// seed (kept here as the reference: per block of d2dRows rows, each
+// column gathered, evaluated with its neuron's own evaluator, varied by
+// normalTable.apply and scattered back), values and cached derivatives,
+// over successive calls, several blocks, a partial last block and a
+// partial last row, with and without temporal noise.
+func TestD2DMatchesColumnByColumn(t *testing.T) {
+	m := solvedNeuron(t)
+	curves, err := m.D2D()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const seed = 9
+	for _, sigma := range []float64{0, 0.099, 0.3} {
+		hidden := []int{100, 37}
+		act, err := NewNoisyMReLU(m, NoiseConfig{Model: NoiseD2D, Sigma: sigma, Hidden: hidden, Seed: seed})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ref := newNormalTable(seed)
+		rng := rand.New(rand.NewPCG(seed, 0xa551))
+		var evals [][]*neuron.Evaluator // [layer][neuron]
+		for _, w := range hidden {
+			var l []*neuron.Evaluator
+			for range w {
+				l = append(l, curves[rng.IntN(len(curves))].Scaled(m.IUnit))
+			}
+			evals = append(evals, l)
+		}
+		reference := func(l, width int, y, d, z []float32) {
+			col, cy, cd := make([]float32, d2dRows), make([]float32, d2dRows), make([]float32, d2dRows)
+			for b0 := 0; b0 < len(z); b0 += d2dRows * width {
+				zb := z[b0:min(b0+d2dRows*width, len(z))]
+				for j := 0; j < width && j < len(zb); j++ {
+					n := (len(zb) - j + width - 1) / width
+					for r := range n {
+						col[r] = zb[j+r*width]
+					}
+					evals[l][j].EvalDeriv(cy[:n], cd[:n], col[:n])
+					if sigma != 0 {
+						ref.apply(cy[:n], cd[:n], float32(sigma), act.vdd)
+					}
+					for r := range n {
+						y[b0+j+r*width], d[b0+j+r*width] = cy[r], cd[r]
+					}
+				}
+			}
+		}
+		zr := rand.New(rand.NewPCG(2, 4))
+		for call, c := range []struct{ l, rows, extra int }{{0, 500, 0}, {1, 130, 0}, {0, 64, 0}, {1, 3, 11}, {0, 200, 0}} {
+			width := hidden[c.l]
+			z := make([]float32, c.rows*width+c.extra)
+			for i := range z {
+				z[i] = float32(1.2 * zr.NormFloat64())
+			}
+			y, wantY, wantD := make([]float32, len(z)), make([]float32, len(z)), make([]float32, len(z))
+			act.ForwardLayer(c.l, width, y, z)
+			d, ok := act.cached(y, len(z))
+			if !ok {
+				t.Fatal("no cached derivative")
+			}
+			reference(c.l, width, wantY, wantD, z)
+			for i := range z {
+				if math.Float32bits(y[i]) != math.Float32bits(wantY[i]) || math.Float32bits(d[i]) != math.Float32bits(wantD[i]) {
+					t.Fatalf("σ %g, call %d, element %d (neuron %d of layer %d): %g, %g; column by column %g, %g",
+						sigma, call, i, i%width, c.l, y[i], d[i], wantY[i], wantD[i])
+				}
+			}
 		}
 	}
 }

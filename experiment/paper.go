@@ -61,7 +61,7 @@ func DefaultPaperConfig() PaperConfig {
 		IV: DefaultDeviceIVConfig(), Sweep: DefaultDeviceSweepConfig(), Pulse: DefaultDevicePulseConfig(), TFT: DefaultDeviceTFTConfig(),
 		Transfer: DefaultNeuronTransferConfig(), NeuronPulse: DefaultNeuronPulseConfig(), Spice: DefaultNeuronSpiceConfig(),
 		Ngspice: true, MonteCarlo: DefaultNeuronMonteCarloConfig(),
-		Fig4: DefaultFig4Params(), Edges: DefaultEdgesConfig(), EdgesVariation: DefaultVariation,
+		Fig4: paperFig4Params(), Edges: DefaultEdgesConfig(), EdgesVariation: DefaultVariation,
 		Energy: DefaultEnergyConfig(),
 	}
 }
@@ -71,13 +71,16 @@ const QuickEpochs = 3
 
 // QuickPaperConfig returns the reduced setting of `mrelu paper --quick`:
 // 3 epochs instead of 30, the variation sweep 0, 9.9, 30 % instead of five
-// points, 50 DC cycles instead of 200; everything else as the paper.
+// points, one seed instead of PaperSeeds, no paper-setting run
+// (PaperSettingConfig), 50 DC cycles instead of 200; everything else as
+// the paper.
 func QuickPaperConfig() PaperConfig {
 	c := DefaultPaperConfig()
 	c.Quick = true
 	c.IV.Cycles = 50
 	c.Fig4.Base.Epochs = QuickEpochs
 	c.Fig4.Sweep = []float64{0, DefaultVariation, 0.3}
+	c.Fig4.Seeds, c.Fig4.Configs = 1, nil
 	return c
 }
 
@@ -92,6 +95,7 @@ func (c PaperConfig) QuickDifferences() []string {
 	if fmt.Sprint(c.Fig4.Sweep) != fmt.Sprint(d.Fig4.Sweep) {
 		out = append(out, fmt.Sprintf("Fig. 4i: variation sweep %s instead of %s", percents(c.Fig4.Sweep), percents(d.Fig4.Sweep)))
 	}
+	out = append(out, fig4Differences(c.Fig4, d.Fig4)...)
 	if c.IV.Cycles != d.IV.Cycles {
 		out = append(out, fmt.Sprintf("Fig. 3a-b: %d DC cycles instead of %d", c.IV.Cycles, d.IV.Cycles))
 	}
@@ -124,6 +128,7 @@ func (c PaperConfig) resolved() PaperConfig {
 	c.Energy.Crossbar.Seed = c.Seed
 	c.Fig4.Sweep = append([]float64(nil), c.Fig4.Sweep...)
 	c.Fig4.Acts = append([]string(nil), c.Fig4.Acts...)
+	c.Fig4.Configs = append([]Fig4Config(nil), c.Fig4.Configs...)
 	c.Fig4.Base.Hidden = append([]int(nil), c.Fig4.Base.Hidden...)
 	return c
 }

@@ -421,6 +421,11 @@ func paperHeadlines(r *experiment.PaperResult, s *PaperSummary) []PaperValue {
 			label = fmt.Sprintf("mrelu, %.1f %% temporal variation", 100*run.Variation)
 		}
 		h.add("fig4.accuracy."+name, "Fig. 4c", fmt.Sprintf("test accuracy after %d epochs, %s", epochs, label), "fraction", run.TestAccuracy, paper, "", src)
+		fig4SeedsText(&h, run)
+	}
+	if ps := f4.PaperSetting; ps != nil {
+		h.add("fig4.accuracy."+ps.Run, "Fig. 4c", fmt.Sprintf("test accuracy after %d epochs, %s (mean of %d seed(s))", epochs, ps.Label, len(ps.PerSeed)), "fraction", ps.Mean, ps.PaperAccuracy, "", src)
+		h.text(fmt.Sprintf("%.2f ± %.2f %%", 100*ps.Mean, 100*ps.SD))
 	}
 	for _, run := range f4.Runs {
 		name := strings.TrimPrefix(run.Folder, "runs/")
@@ -740,6 +745,7 @@ func paperPage(r *experiment.PaperResult, s *PaperSummary, c paperCommands) (HTM
 	if cfg.Quick {
 		sys.Intro = append(sys.Intro, fmt.Sprintf("Quick run: %d epochs instead of 30, so the accuracies are below the paper's 30-epoch values; run without --quick for the paper's settings.", fc.Base.Epochs))
 	}
+	sys.Tables = append(sys.Tables, Fig4Table(f4, cfg.Quick))
 	if h := f4.HardwareAware; h != nil {
 		sys.Intro = append(sys.Intro, fmt.Sprintf("Hardware-aware training (%s noise, σ = %.3g %%, %d seed(s)): trained with the ideal mReLU and tested with the noisy one %.2f ± %.2f %%; trained and tested with the noisy one %.2f ± %.2f %% (ideal on ideal %.2f %%).",
 			h.Noise, 100*h.Variation, len(h.TrainedNoisyTestedNoisy.PerSeed), 100*h.TrainedIdealTestedNoisy.Mean, 100*h.TrainedIdealTestedNoisy.SD,

@@ -56,6 +56,7 @@ func runFig4(args []string, stdout, stderr io.Writer) error {
 	seeds := fs.Int("seeds", 1, "train every run with seeds --seed, --seed+1, ...: accuracies as mean ± s.d., error bars in Fig. 4c and 4i")
 	sweep := fs.String("sweep", "0,0.05,0.099,0.2,0.3", "variations of the accuracy-vs-variation curve (fractions)")
 	acts := fs.String("acts", strings.Join(def.Acts, ","), "neurons compared")
+	paperSetting := fs.Bool("paper-setting", true, "also train "+experiment.PaperSettingName+": the mReLU under the stated assumptions that reproduce the paper's 95.4 % (fullscale noise of 9.9 % of VDD, 3.333 µA per unit, same seeds; docs/system.md), a row of its own beside the best hardware-aware result")
 	data := fs.String("data", "", "`DIR` with train-*/t10k-* IDX files (default: built-in MNIST)")
 	out := fs.String("out", "", "output folder `DIR` (default: a new mrelu-out/fig4-<time>)")
 	force := fs.Bool("force", false, "write into a non-empty --out")
@@ -72,6 +73,9 @@ func runFig4(args []string, stdout, stderr io.Writer) error {
 	p := def
 	p.Base.Epochs, p.Base.Batch, p.Base.LR, p.Base.Seed, p.Base.Variation, p.Base.Data = *epochs, *batch, *lr, *seed, *variation, *data
 	p.Base.Noise, p.Base.InputScale, p.Seeds = *noise, *inputScale, *seeds
+	if !*paperSetting {
+		p.Configs = nil
+	}
 	if *seeds < 1 || *seeds > experiment.MaxSeeds {
 		return usagef("fig4: --seeds %d out of range 1..%d", *seeds, experiment.MaxSeeds)
 	}
@@ -109,7 +113,7 @@ func runFig4(args []string, stdout, stderr io.Writer) error {
 	if err := p.Validate(); err != nil {
 		return usagef("%v", err)
 	}
-	if slices.ContainsFunc(p.Acts, experiment.IsHardware) {
+	if slices.ContainsFunc(p.Acts, experiment.IsHardware) || len(p.Configs) > 0 {
 		if err := requireViable(params.Setup{Device: p.Device, Neuron: p.Neuron}); err != nil {
 			return err
 		}
@@ -213,6 +217,14 @@ func runFig4(args []string, stdout, stderr io.Writer) error {
 			outf(stdout, "%-14s over %d seeds: %6.2f ± %.2f %%\n", "", s.Seeds, 100*r.Mean, 100*r.SD)
 		}
 	}
+	if ps, b := s.PaperSetting, s.BestHardwareAware; ps != nil {
+		best := ""
+		if b != nil {
+			best = outs("; our best hardware-aware result (%s, %s noise) %.2f ± %.2f %%", b.Run, b.NoiseModel, 100*b.Mean, 100*b.SD)
+		}
+		outf(stdout, "%s (%s noise σ %.1f %% of VDD, %.4g µA per unit): %.2f ± %.2f %% over %d seed(s) (paper 95.4 %%)%s\n",
+			ps.Label, ps.NoiseModel, 100*ps.Variation, 1e6*ps.InputScale, 100*ps.Mean, 100*ps.SD, len(ps.PerSeed), best)
+	}
 	if h := s.HardwareAware; h != nil {
 		outf(stdout, "hardware-aware (%s noise, σ %.1f %%): trained ideal, tested noisy %.2f ± %.2f %%; trained and tested noisy %.2f ± %.2f %%\n",
 			h.Noise, 100*h.Variation, 100*h.TrainedIdealTestedNoisy.Mean, 100*h.TrainedIdealTestedNoisy.SD, 100*h.TrainedNoisyTestedNoisy.Mean, 100*h.TrainedNoisyTestedNoisy.SD)
@@ -269,6 +281,7 @@ func resumeFig4Params(fs *flag.FlagSet, p, saved experiment.Fig4Params) (experim
 		{"seeds", max(1, p.Seeds) == max(1, saved.Seeds), func() { p.Seeds = saved.Seeds }, p.Seeds, saved.Seeds},
 		{"sweep", slices.Equal(p.Sweep, saved.Sweep), func() { p.Sweep = slices.Clone(saved.Sweep) }, p.Sweep, saved.Sweep},
 		{"acts", slices.Equal(p.Acts, saved.Acts), func() { p.Acts = slices.Clone(saved.Acts) }, strings.Join(p.Acts, ","), strings.Join(saved.Acts, ",")},
+		{"paper-setting", slices.Equal(p.Configs, saved.Configs), func() { p.Configs = slices.Clone(saved.Configs) }, len(p.Configs) > 0, len(saved.Configs) > 0},
 	} {
 		switch {
 		case !set[c.flag]:

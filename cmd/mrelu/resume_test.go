@@ -273,7 +273,7 @@ func TestFig4Resume(t *testing.T) {
 		p.Acts, p.Sweep = []string{"relu", "mrelu"}, []float64{0.099, 0.3}
 		return p
 	}())
-	if !slices.Equal(names, []string{"relu", "mrelu", "mrelu-var30"}) {
+	if !slices.Equal(names, []string{"relu", "mrelu", "mrelu-var30", experiment.PaperSettingName}) {
 		t.Fatalf("run names %v", names)
 	}
 	var sum struct {

@@ -6,7 +6,10 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/mrelu/mrelu/experiment"
 )
 
 // TestTrainSeedsAndNoise runs `train --seeds` with each noise model on a
@@ -116,6 +119,15 @@ func itoa(n int) string {
 	return string(b)
 }
 
+// fig4Setting is what the tests read of a fig4 summary's paper_setting
+// and best_hardware_aware.
+type fig4Setting struct {
+	Run        string  `json:"run"`
+	Noise      string  `json:"noise_model"`
+	InputScale float64 `json:"input_scale_A"`
+	PerSeed    []any   `json:"test_accuracy_per_seed"`
+}
+
 // TestFig4SeedsHardwareAware: fig4 --seeds 2 --noise fullscale records the
 // seeds per run, the hardware-aware comparison and the saturation plot.
 func TestFig4SeedsHardwareAware(t *testing.T) {
@@ -147,6 +159,8 @@ func TestFig4SeedsHardwareAware(t *testing.T) {
 				Mean float64 `json:"test_accuracy_mean"`
 			} `json:"trained_noisy_tested_noisy"`
 		} `json:"hardware_aware"`
+		Paper *fig4Setting `json:"paper_setting"`
+		Best  *fig4Setting `json:"best_hardware_aware"`
 	}
 	b, err := os.ReadFile(filepath.Join(out, "summary.json"))
 	if err != nil {
@@ -155,8 +169,16 @@ func TestFig4SeedsHardwareAware(t *testing.T) {
 	if err := json.Unmarshal(b, &s); err != nil {
 		t.Fatal(err)
 	}
-	if s.NoiseModel != "fullscale" || s.Seeds != 2 || len(s.Runs) != 3 {
+	if s.NoiseModel != "fullscale" || s.Seeds != 2 || len(s.Runs) != 4 {
 		t.Fatalf("summary: %s", b)
+	}
+	// The paper-setting run, its own row beside the best hardware-aware one.
+	if s.Paper == nil || s.Paper.Run != experiment.PaperSettingName || s.Paper.Noise != "fullscale" || s.Paper.InputScale != experiment.PaperSettingInputScale ||
+		len(s.Paper.PerSeed) != 2 || s.Best == nil || s.Best.Run != "mrelu" || !strings.Contains(so.String(), "reproducing the paper's setting") {
+		t.Errorf("paper_setting %+v, best_hardware_aware %+v, stdout %s", s.Paper, s.Best, so.String())
+	}
+	if csv, err := os.ReadFile(filepath.Join(out, "fig4_accuracy.csv")); err != nil || !strings.Contains(string(csv), experiment.PaperSettingName+",reproducing the paper's setting,mrelu,fullscale,") {
+		t.Errorf("fig4_accuracy.csv: %v\n%s", err, csv)
 	}
 	for _, r := range s.Runs {
 		if len(r.PerSeed) != 2 || len(r.SDs) != 2 {
