@@ -90,7 +90,7 @@ var fig4Targets = map[string]float64{"relu": 0.97, experiment.ActMReLU: 0.965, e
 
 // WriteFig4 writes the study: summary.json, CSVs, the Fig. 4 plots, and
 // each run's own training report in runs/<name>/.
-func WriteFig4(dir string, r *experiment.Fig4Result) (Fig4Summary, error) {
+func WriteFig4(dir string, r *experiment.Fig4Result, plots bool) (Fig4Summary, error) {
 	s := Fig4Summary{Accuracy: map[string]float64{}, Sweep: r.Sweep, Params: r.Params,
 		Notes: []string{
 			"update_ratio_first_last = mean |dW| of the first synaptic layer / the last one, over all weights and steps of the epoch",
@@ -115,7 +115,7 @@ func WriteFig4(dir string, r *experiment.Fig4Result) (Fig4Summary, error) {
 		if err := os.MkdirAll(sub, 0o755); err != nil {
 			return s, fmt.Errorf("report: %w", err)
 		}
-		ts, err := WriteTrain(sub, run, true)
+		ts, err := WriteTrain(sub, run, plots)
 		if err != nil {
 			return s, err
 		}
@@ -183,10 +183,12 @@ func WriteFig4(dir string, r *experiment.Fig4Result) (Fig4Summary, error) {
 	if err := writeFig4Accuracy(filepath.Join(dir, "fig4_accuracy.csv"), s.Runs); err != nil {
 		return s, err
 	}
-	if err := fig4Accuracy(filepath.Join(dir, "fig4c_accuracy"), accSeries); err != nil {
+	if err := plotIf(plots, func() error { return fig4Accuracy(filepath.Join(dir, "fig4c_accuracy"), accSeries) }); err != nil {
 		return s, err
 	}
-	if err := LinePlot(filepath.Join(dir, "fig4d_loss"), Axes{Title: "Normalised training loss per epoch (Fig. 4d)", X: "epoch (–)", Y: "training loss / ln 10 (–)", LogY: true, XMin: 0, XMax: 1, IntX: true}, lossSeries...); err != nil {
+	if err := plotIf(plots, func() error {
+		return LinePlot(filepath.Join(dir, "fig4d_loss"), Axes{Title: "Normalised training loss per epoch (Fig. 4d)", X: "epoch (–)", Y: "training loss / ln 10 (–)", LogY: true, XMin: 0, XMax: 1, IntX: true}, lossSeries...)
+	}); err != nil {
 		return s, err
 	}
 	// Neuron inputs (summation currents) per layer, per neuron type.
@@ -214,7 +216,9 @@ func WriteFig4(dir string, r *experiment.Fig4Result) (Fig4Summary, error) {
 			b.Edges = append(b.Edges, h.Hi)
 			bars = append(bars, b)
 		}
-		if err := HistPlot(filepath.Join(dir, "fig4ef_neuron_inputs_"+name), Axes{Title: "Neuron input currents after training, " + name + " (Fig. 4e,f)", X: "summation current at the neuron (µA)", Y: "fraction of inputs (–)"}, bars...); err != nil {
+		if err := plotIf(plots, func() error {
+			return HistPlot(filepath.Join(dir, "fig4ef_neuron_inputs_"+name), Axes{Title: "Neuron input currents after training, " + name + " (Fig. 4e,f)", X: "summation current at the neuron (µA)", Y: "fraction of inputs (–)"}, bars...)
+		}); err != nil {
 			return s, err
 		}
 	}
@@ -245,7 +249,9 @@ func WriteFig4(dir string, r *experiment.Fig4Result) (Fig4Summary, error) {
 				updRows = append(updRows, []string{name, strconv.Itoa(l + 1), F(b.Edges[k]), F(b.Edges[k+1]), F(b.Counts[k])})
 			}
 		}
-		if err := HistPlot(filepath.Join(dir, which.base), Axes{Title: "|weight update| per step, final epoch, " + which.title, X: "|ΔW| per step (–)", Y: "fraction of updates (1/decade)", LogX: true, LegendLeft: true}, upd...); err != nil {
+		if err := plotIf(plots, func() error {
+			return HistPlot(filepath.Join(dir, which.base), Axes{Title: "|weight update| per step, final epoch, " + which.title, X: "|ΔW| per step (–)", Y: "fraction of updates (1/decade)", LogX: true, LegendLeft: true}, upd...)
+		}); err != nil {
 			return s, err
 		}
 	}
@@ -270,10 +276,12 @@ func WriteFig4(dir string, r *experiment.Fig4Result) (Fig4Summary, error) {
 		varSeries.Name = fmt.Sprintf("mReLU, mean ± s.d. over %d seeds", s.Seeds)
 		varSeries.Lo, varSeries.Hi = vlo, vhi
 	}
-	if err := LinePlot(filepath.Join(dir, "fig4i_variation"), Axes{Title: "Test accuracy vs mReLU " + s.NoiseModel + " variation (Fig. 4i)", X: "variation σ (%)", Y: "test accuracy (%)"}, varSeries); err != nil {
+	if err := plotIf(plots, func() error {
+		return LinePlot(filepath.Join(dir, "fig4i_variation"), Axes{Title: "Test accuracy vs mReLU " + s.NoiseModel + " variation (Fig. 4i)", X: "variation σ (%)", Y: "test accuracy (%)"}, varSeries)
+	}); err != nil {
 		return s, err
 	}
-	if err := fig4Saturation(dir, r); err != nil {
+	if err := plotIf(plots, func() error { return fig4Saturation(dir, r) }); err != nil {
 		return s, err
 	}
 	return s, WriteJSON(filepath.Join(dir, "summary.json"), s)

@@ -967,7 +967,7 @@ func writePaperParts(dir string, r *experiment.PaperResult, s *PaperSummary, log
 			s.Parts.MonteCarloTrim, err = WriteNeuronMonteCarlo(d, r.MonteCarloTrim, true)
 			return
 		}},
-		{"fig4", func(d string) (err error) { s.Parts.Fig4, err = WriteFig4(d, r.Fig4); return }},
+		{"fig4", func(d string) (err error) { s.Parts.Fig4, err = WriteFig4(d, r.Fig4, true); return }},
 		{"edges", func(d string) (err error) { s.Parts.Edges, err = WriteEdges(d, r.Edges, true); return }},
 		{"edges/variation", func(d string) (err error) {
 			if r.EdgesVaried == nil {

@@ -60,6 +60,7 @@ func runFig4(args []string, stdout, stderr io.Writer) error {
 	data := fs.String("data", "", "`DIR` with train-*/t10k-* IDX files (default: built-in MNIST)")
 	out := fs.String("out", "", "output folder `DIR` (default: a new mrelu-out/fig4-<time>)")
 	force := fs.Bool("force", false, "write into a non-empty --out")
+	plots := fs.Bool("plots", true, "write the PNG/SVG figures (--plots=false: CSV and JSON only)")
 	resume := fs.String("resume", "", "continue the study saved in `DIR` (an earlier fig4 --out) up to --epochs")
 	paramsFile := fs.String("params", "", paramsFlagUsage+"; the hardware of the solved mReLU")
 	vdd := addVDDFlag(fs)
@@ -202,7 +203,7 @@ func runFig4(args []string, stdout, stderr io.Writer) error {
 		}
 		return trainError("fig4", dir, err, last)
 	}
-	s, err := report.WriteFig4(dir, res)
+	s, err := report.WriteFig4(dir, res, *plots)
 	if err != nil {
 		return err
 	}
