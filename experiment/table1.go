@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/mrelu/mrelu/internal/quantity"
 	"github.com/mrelu/mrelu/neuron"
 )
 
@@ -46,39 +47,17 @@ var PaperTable1 = []Table1Row{
 	{Neuron: "Cu/p(V3D3-co-VI)/Al2O3 (mReLU, the paper)", Mechanism: "diffusive dynamics", Structure: "2T-1M", Model: "ReLU", Energy: "0.5 pJ", EnergyJ: joule(PaperEnergy)},
 }
 
-// FormatEnergy prints an energy in J with an SI prefix (fJ ... µJ).
-func FormatEnergy(e float64) string {
-	a := math.Abs(e)
-	switch {
-	case math.IsNaN(e) || math.IsInf(e, 0):
-		return "-"
-	case a >= 1e-6:
-		return fmt.Sprintf("%.3g µJ", e*1e6)
-	case a >= 1e-9:
-		return fmt.Sprintf("%.3g nJ", e*1e9)
-	case a >= 0.1e-12:
-		return fmt.Sprintf("%.3g pJ", e*1e12)
-	default:
-		return fmt.Sprintf("%.3g fJ", e*1e15)
-	}
-}
+// FormatEnergy prints an energy in J with an SI prefix (fJ ... µJ), in
+// picojoules down to 0.1 pJ as the paper writes "0.5 pJ"; "-" for NaN.
+func FormatEnergy(e float64) string { return quantity.SI(e, "J", energyScale, "-") }
 
-// FormatTime prints a time in s with an SI prefix (ns ... s).
-func FormatTime(t float64) string {
-	a := math.Abs(t)
-	switch {
-	case math.IsNaN(t) || math.IsInf(t, 0):
-		return "-"
-	case a >= 1:
-		return fmt.Sprintf("%.3g s", t)
-	case a >= 1e-3:
-		return fmt.Sprintf("%.3g ms", t*1e3)
-	case a >= 1e-6:
-		return fmt.Sprintf("%.3g µs", t*1e6)
-	default:
-		return fmt.Sprintf("%.3g ns", t*1e9)
-	}
-}
+// FormatTime prints a time in s with an SI prefix (ns ... s); "-" for NaN.
+func FormatTime(t float64) string { return quantity.SI(t, "s", timeScale, "-") }
+
+var (
+	energyScale = append(quantity.Scale("µ", "n", 1), quantity.Prefix{Symbol: "p", Factor: 1e-12, From: 0.1e-12}, quantity.Prefix{Symbol: "f", Factor: 1e-15})
+	timeScale   = quantity.Scale("", "n", 1)
+)
 
 // Table1 returns the paper's Table 1 with our row appended, computed from
 // this run: the circuit's structure (np), the shape of its solved transfer

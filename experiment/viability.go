@@ -7,6 +7,7 @@ import (
 	"math"
 	"strings"
 
+	"github.com/mrelu/mrelu/internal/quantity"
 	"github.com/mrelu/mrelu/neuron"
 	"github.com/mrelu/mrelu/params"
 )
@@ -178,25 +179,16 @@ func orInf(c float64) string {
 	return si(c, "F")
 }
 
-// si formats v with an SI prefix and unit ("0.16 V", "93 nA").
+// si formats v with an SI prefix and unit ("0.16 V", "93 nA"); 0 as
+// "0 V", NaN as "n/a".
 func si(v float64, unit string) string {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return "n/a"
+	if v == 0 {
+		return "0 " + unit
 	}
-	a := math.Abs(v)
-	for _, p := range []struct {
-		f float64
-		s string
-	}{{1e6, "M"}, {1e3, "k"}, {1, ""}, {1e-3, "m"}, {1e-6, "µ"}, {1e-9, "n"}, {1e-12, "p"}, {1e-15, "f"}} {
-		if a >= p.f || p.f == 1e-15 {
-			if a == 0 {
-				return "0 " + unit
-			}
-			return fmt.Sprintf("%.3g %s%s", v/p.f, p.s, unit)
-		}
-	}
-	return fmt.Sprintf("%.3g %s", v, unit)
+	return quantity.SI(v, unit, viabilityScale, "n/a")
 }
+
+var viabilityScale = quantity.Scale("M", "f", 1)
 
 func (v *Viability) failed(key string) bool {
 	for _, c := range v.Criteria {

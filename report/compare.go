@@ -32,11 +32,11 @@ type CompareOptions struct {
 // CompareRow is one quantity of compare.json: a value (null where there
 // is none) or a text per column.
 type CompareRow struct {
-	Key    string    `json:"key"`
-	Label  string    `json:"quantity"`
-	Unit   string    `json:"unit"`
-	Values []jsonNum `json:"values,omitempty"`
-	Texts  []string  `json:"texts,omitempty"`
+	Key    string   `json:"key"`
+	Label  string   `json:"quantity"`
+	Unit   string   `json:"unit"`
+	Values []Num    `json:"values,omitempty"`
+	Texts  []string `json:"texts,omitempty"`
 }
 
 // CompareDeviceSummary is one device of compare.json.
@@ -50,7 +50,7 @@ type CompareDeviceSummary struct {
 	Viability  *experiment.Viability `json:"viability"`
 	// AccuracyPerEpoch is the test accuracy after each epoch (empty when
 	// the device was not trained: Errors["train"] says why).
-	AccuracyPerEpoch []jsonNum         `json:"test_accuracy_per_epoch"`
+	AccuracyPerEpoch []Num             `json:"test_accuracy_per_epoch"`
 	Errors           map[string]string `json:"errors,omitempty"`
 	Params           struct {
 		Memristor device.Memristor `json:"memristor"`
@@ -101,7 +101,7 @@ func WriteCompare(dir string, r *experiment.CompareResult, opt CompareOptions) (
 	for _, q := range r.Quantities() {
 		row := CompareRow{Key: q.Key, Label: q.Label, Unit: q.Unit, Texts: q.Text}
 		for _, v := range q.Value {
-			row.Values = append(row.Values, jsonNum(v))
+			row.Values = append(row.Values, Num(v))
 		}
 		s.Quantities = append(s.Quantities, row)
 	}
@@ -110,13 +110,13 @@ func WriteCompare(dir string, r *experiment.CompareResult, opt CompareOptions) (
 	}
 	for _, c := range r.Columns {
 		d := CompareDeviceSummary{Name: c.Device.Name, Source: c.Device.Source, ParamsFile: "params/" + fileSafe(c.Device.Name) + ".json",
-			Viable: c.Viable(), Viability: c.Viability, Errors: c.Errors, AccuracyPerEpoch: []jsonNum{}}
+			Viable: c.Viable(), Viability: c.Viability, Errors: c.Errors, AccuracyPerEpoch: []Num{}}
 		if c.Viability != nil {
 			d.Verdict = c.Viability.Verdict()
 		}
 		if c.Train != nil && c.Train.Result != nil {
 			for _, e := range c.Train.Result.Epochs {
-				d.AccuracyPerEpoch = append(d.AccuracyPerEpoch, jsonNum(e.TestAccuracy))
+				d.AccuracyPerEpoch = append(d.AccuracyPerEpoch, Num(e.TestAccuracy))
 			}
 		}
 		d.Params.Memristor, d.Params.TFT, d.Params.Neuron = c.Device.Setup.Device.Memristor, c.Device.Setup.Device.TFT, c.Device.Setup.Neuron
@@ -243,7 +243,7 @@ func writeComparePlots(dir string, r *experiment.CompareResult, s *CompareSummar
 		}
 		col := Palette[k%len(Palette)]
 		if c.Transfer != nil {
-			tr = append(tr, Series{Name: name, X: neuronScale(c.Transfer.Curve.I, 1e6), Y: c.Transfer.Curve.Vout, Dashed: !c.Viable(), Color: col})
+			tr = append(tr, Series{Name: name, X: scaled(c.Transfer.Curve.I, 1e6), Y: c.Transfer.Curve.Vout, Dashed: !c.Viable(), Color: col})
 		}
 		if c.Sweep != nil {
 			var x, y []float64

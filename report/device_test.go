@@ -15,8 +15,8 @@ import (
 
 func TestJSONNumWritesNullForNaN(t *testing.T) {
 	b, err := json.Marshal(struct {
-		A, B, C jsonNum
-	}{jsonNum(math.NaN()), jsonNum(math.Inf(-1)), 1.5})
+		A, B, C Num
+	}{Num(math.NaN()), Num(math.Inf(-1)), 1.5})
 	if err != nil || string(b) != `{"A":null,"B":null,"C":1.5}` {
 		t.Errorf("got %s, %v", b, err)
 	}
@@ -75,13 +75,10 @@ func TestWriteDeviceSweepAndStack(t *testing.T) {
 		t.Errorf("params.json keys: %v", err)
 	}
 	// A stacked plot renders as a PNG of the expected size.
-	pr, err := devPlot(Axes{Title: "a", Y: "y"}, devLine{x: []float64{0, 1}, y: []float64{1, 2}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	pr2, _ := devPlot(Axes{Y: "y", LogY: true}, devLine{x: []float64{0, 1}, y: []float64{1, 0}, scatter: true})
 	base := filepath.Join(dir, "stack")
-	if err := saveStack(base, 0.5, pr, pr2); err != nil {
+	if err := StackPlot(base, 0.5, "x",
+		Lines{Axes{Title: "a", Y: "y"}, []Series{{X: []float64{0, 1}, Y: []float64{1, 2}}}},
+		Lines{Axes{Y: "y", LogY: true}, []Series{{X: []float64{0, 1}, Y: []float64{1, 0}, Marks: MarksScatter}}}); err != nil {
 		t.Fatal(err)
 	}
 	pf, err := os.Open(base + ".png")

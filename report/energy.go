@@ -25,16 +25,16 @@ type EnergyRow struct {
 	Ours bool `json:"ours"`
 	// PerActivation (J) and Latency (s) of one activation (latency NaN
 	// where not known).
-	PerActivation jsonNum `json:"energy_per_activation_J"`
-	Latency       jsonNum `json:"latency_per_activation_s"`
+	PerActivation Num `json:"energy_per_activation_J"`
+	Latency       Num `json:"latency_per_activation_s"`
 	// NeuronsPerInference is hidden neurons × PerActivation; Crossbar the
 	// arrays' read energy per inference at ReadTime; Total their sum;
 	// InferenceLatency arrays × ReadTime.
-	NeuronsPerInference jsonNum `json:"neurons_energy_per_inference_J"`
-	ReadTime            jsonNum `json:"read_time_s"`
-	Crossbar            jsonNum `json:"crossbar_energy_per_inference_J"`
-	Total               jsonNum `json:"total_energy_per_inference_J"`
-	InferenceLatency    jsonNum `json:"latency_per_inference_s"`
+	NeuronsPerInference Num `json:"neurons_energy_per_inference_J"`
+	ReadTime            Num `json:"read_time_s"`
+	Crossbar            Num `json:"crossbar_energy_per_inference_J"`
+	Total               Num `json:"total_energy_per_inference_J"`
+	InferenceLatency    Num `json:"latency_per_inference_s"`
 }
 
 // EnergySummary is energy.json.
@@ -50,9 +50,9 @@ func EnergyRows(e *experiment.EnergyResult) []EnergyRow {
 	var rows []EnergyRow
 	for _, s := range e.Scenarios {
 		rows = append(rows, EnergyRow{Key: s.Name, Label: s.Label, Ours: s.Name != "paper",
-			PerActivation: jsonNum(s.NeuronEnergy), Latency: jsonNum(s.NeuronLatency),
-			NeuronsPerInference: jsonNum(s.NeuronsEnergy), ReadTime: jsonNum(s.ReadTime), Crossbar: jsonNum(s.Crossbar),
-			Total: jsonNum(s.Total), InferenceLatency: jsonNum(s.Latency)})
+			PerActivation: Num(s.NeuronEnergy), Latency: Num(s.NeuronLatency),
+			NeuronsPerInference: Num(s.NeuronsEnergy), ReadTime: Num(s.ReadTime), Crossbar: Num(s.Crossbar),
+			Total: Num(s.Total), InferenceLatency: Num(s.Latency)})
 	}
 	var ref float64
 	for _, p := range e.ReadPower {
@@ -63,9 +63,9 @@ func EnergyRows(e *experiment.EnergyResult) []EnergyRow {
 			continue // the "paper" scenario above
 		}
 		rows = append(rows, EnergyRow{Key: fmt.Sprintf("alternative%d", k+1), Label: a.Name + " (" + a.Source + ")",
-			PerActivation: jsonNum(a.PerActivation), Latency: jsonNum(math.NaN()),
-			NeuronsPerInference: jsonNum(a.NeuronsPerInf), ReadTime: jsonNum(experiment.PaperLatency), Crossbar: jsonNum(ref),
-			Total: jsonNum(a.WithCrossbarPerI), InferenceLatency: jsonNum(float64(e.Arrays) * experiment.PaperLatency)})
+			PerActivation: Num(a.PerActivation), Latency: Num(math.NaN()),
+			NeuronsPerInference: Num(a.NeuronsPerInf), ReadTime: Num(experiment.PaperLatency), Crossbar: Num(ref),
+			Total: Num(a.WithCrossbarPerI), InferenceLatency: Num(float64(e.Arrays) * experiment.PaperLatency)})
 	}
 	return rows
 }

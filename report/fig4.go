@@ -29,8 +29,8 @@ type Fig4Run struct {
 	Target               float64   `json:"target_accuracy"`
 	TestAccuracyPerEpoch []float64 `json:"test_accuracy_per_epoch"`
 	NormLossPerEpoch     []float64 `json:"normalized_train_loss_per_epoch"`
-	UpdateRatioEpoch1    jsonNum   `json:"update_ratio_first_last_epoch1"`
-	UpdateRatioFinal     jsonNum   `json:"update_ratio_first_last_final"`
+	UpdateRatioEpoch1    Num       `json:"update_ratio_first_last_epoch1"`
+	UpdateRatioFinal     Num       `json:"update_ratio_first_last_final"`
 	MedianEpochSeconds   float64   `json:"median_epoch_seconds"`
 	Folder               string    `json:"folder"`
 	// NoiseModel is the hardware neuron's noise model (act mrelu; "none"

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/mrelu/mrelu/internal/atomicfile"
+	"github.com/mrelu/mrelu/internal/quantity"
 	"math"
 	"os"
 	"reflect"
@@ -67,7 +68,7 @@ func WriteFileAtomic(path string, data []byte) error {
 
 // WriteJSON writes v as indented JSON, atomically. It never fails on a
 // NaN or ±Inf (JSON has no such numbers): summaries declare the values
-// that may be missing as jsonNum, written as null, and any other
+// that may be missing as Num, written as null, and any other
 // non-finite float is written as null too, with its path and value listed
 // under the key "non_finite_values" when v encodes as an object.
 func WriteJSON(path string, v any) error {
@@ -244,6 +245,20 @@ func replaceNonFinite(v reflect.Value, path string, paths *[][2]string, depth in
 	return v
 }
 
+// Num is a float64 that encodes NaN and ±Inf as null (JSON has no such
+// numbers), so a summary with a missing value still writes. Every summary
+// field that may be missing is a Num.
+type Num float64
+
+// MarshalJSON implements json.Marshaler.
+func (v Num) MarshalJSON() ([]byte, error) {
+	f := float64(v)
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return []byte("null"), nil
+	}
+	return json.Marshal(f)
+}
+
 // WriteCSV writes a header and rows, atomically.
 func WriteCSV(path string, header []string, rows [][]string) error {
 	var buf bytes.Buffer
@@ -259,6 +274,14 @@ func WriteCSV(path string, header []string, rows [][]string) error {
 
 // F formats a float for CSV with enough digits to round-trip float64.
 func F(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+
+// si formats v with three significant digits, an SI prefix (G … f) and
+// unit ("19.5 MΩ", "650 ns"); NaN and ±Inf as "–". The report's one
+// engineering formatter (quantity.SI with the widest scale); fmtValue
+// picks it or the Table 1 scales of experiment.FormatEnergy/FormatTime.
+func si(v float64, unit string) string { return quantity.SI(v, unit, siScale, "–") }
+
+var siScale = quantity.Scale("G", "f", 0.9995)
 
 // Table builds CSV rows from equal-length numeric columns.
 func Table(cols ...[]float64) [][]string {

@@ -25,7 +25,7 @@ func TestWriteJSONNonFinite(t *testing.T) {
 		S   []float64          `json:"s"`
 		M   map[string]any     `json:"m"`
 		P   *inner             `json:"p"`
-		N   jsonNum            `json:"n"`
+		N   Num                `json:"n"`
 		Map map[string]float64 `json:"map"`
 		OK  float64            `json:"ok"`
 	}
@@ -38,7 +38,7 @@ func TestWriteJSONNonFinite(t *testing.T) {
 		{"field", outer{A: nan, OK: 1}, []string{"a"}, []string{"a"}},
 		{"float32 and slice", outer{F32: float32(inf), S: []float64{1, nan}}, []string{"f32"}, []string{"f32", "s.1"}},
 		{"map of any and pointer", outer{M: map[string]any{"x": -inf, "y": 2.0}, P: &inner{V: nan}}, nil, []string{"m.x", "p.v"}},
-		{"jsonNum needs no fallback", outer{N: jsonNum(nan)}, []string{"n"}, nil},
+		{"Num needs no fallback", outer{N: Num(nan)}, []string{"n"}, nil},
 		{"map of floats", outer{Map: map[string]float64{"r": nan}}, nil, []string{"map.r"}},
 		{"slice at the top", []float64{nan, 1}, nil, nil},
 	}

@@ -21,9 +21,37 @@ type Series struct {
 	// as error bars (up to 30 points) or as a band (more points, or Band).
 	Lo, Hi []float64
 	Band   bool
-	// Dashed draws the line dashed; Color overrides the palette colour.
-	Dashed bool
-	Color  color.Color
+	// Dashed draws the line dashed, Thin thinner (many overlaid curves);
+	// Color overrides the palette colour (pal(k) picks one by index).
+	Dashed, Thin bool
+	Color        color.Color
+	// Marks says how the points show: glyphs up to 60 points (the zero
+	// value), a line only, a line with glyphs, or glyphs only.
+	Marks Marks
+}
+
+// Marks is how a series shows its points.
+type Marks int
+
+// The ways a series shows its points.
+const (
+	MarksAuto    Marks = iota // a line, with glyphs when it has up to 60 points
+	MarksNone                 // a line only
+	MarksAll                  // a line with a glyph at every point
+	MarksScatter              // glyphs only, no line
+)
+
+// pal is the palette colour k (cycling).
+func pal(k int) color.Color { return Palette[k%len(Palette)] }
+
+// vline is a dashed vertical marker at x from y0 to y1 in colour k.
+func vline(name string, x, y0, y1 float64, k int) Series {
+	return Series{Name: name, X: []float64{x, x}, Y: []float64{y0, y1}, Color: pal(k), Dashed: true, Marks: MarksNone}
+}
+
+// hline is a dashed horizontal marker at y from x0 to x1 in colour k.
+func hline(name string, y, x0, x1 float64, k int) Series {
+	return Series{Name: name, X: []float64{x0, x1}, Y: []float64{y, y}, Color: pal(k), Dashed: true, Marks: MarksNone}
 }
 
 // Axes describes a plot's labels and scales.
@@ -39,7 +67,8 @@ type Axes struct {
 	// LegendLeft puts the legend in the top-left corner (default top-right).
 	// It is a preference: Save moves a legend that would cover data to the
 	// emptiest corner, or outside the axes (see placeLegend).
-	LegendLeft bool
+	// LegendBottom prefers a bottom corner.
+	LegendLeft, LegendBottom bool
 }
 
 // Palette is the colour cycle of all plots (colour-blind friendly,
@@ -74,7 +103,7 @@ func newPlot(ax Axes) *plot.Plot {
 		p.X.Min, p.X.Max = ax.XMin, ax.XMax
 	}
 	p.Add(plotter.NewGrid())
-	p.Legend.Top = true
+	p.Legend.Top = !ax.LegendBottom
 	p.Legend.Left = ax.LegendLeft
 	applyStyle(p)
 	if ax.IntX {
@@ -87,21 +116,51 @@ func newPlot(ax Axes) *plot.Plot {
 // base.svg. A series with Lo and Hi (as long as X) also shows its spread:
 // error bars when it has few points, a shaded band otherwise.
 func LinePlot(base string, ax Axes, series ...Series) error {
-	p := newPlot(ax)
-	if err := addSeries(p, ax, 0, series...); err != nil {
+	p, err := seriesPlot(ax, series...)
+	if err != nil {
 		return fmt.Errorf("report: plot %s: %w", base, err)
 	}
 	return Save(p, base)
 }
 
-// addSeries adds series to p as lines (with glyphs up to 60 points), their
-// spreads as error bars or bands; colours start at Palette[color0].
+// Lines is one panel of a stacked figure: its axes and its series.
+type Lines struct {
+	Axes   Axes
+	Series []Series
+}
+
+// StackPlot saves panels top to bottom with aligned axes as base.png and
+// base.svg, each PlotHeight·panelHeight high and each with the x label
+// xLabel (a panel read on its own still says what its axis is).
+func StackPlot(base string, panelHeight float64, xLabel string, panels ...Lines) error {
+	f := Figure{W: PlotWidth, H: vg.Length(float64(PlotHeight) * panelHeight * float64(len(panels))), Stack: true}
+	for _, pn := range panels {
+		ax := pn.Axes
+		ax.X = xLabel
+		p, err := seriesPlot(ax, pn.Series...)
+		if err != nil {
+			return fmt.Errorf("report: plot %s: %w", base, err)
+		}
+		f.Panels = append(f.Panels, Panel{Plot: p})
+	}
+	return SaveFigure(base, f)
+}
+
+// seriesPlot is a new plot with series added (addSeries).
+func seriesPlot(ax Axes, series ...Series) (*plot.Plot, error) {
+	p := newPlot(ax)
+	return p, addSeries(p, ax, 0, series...)
+}
+
+// addSeries adds series to p as lines and glyphs (Series.Marks), their
+// spreads as error bars or bands; points that cannot be drawn (NaN, ±Inf,
+// ≤ 0 on a log axis) are dropped. Colours start at Palette[color0].
 func addSeries(p *plot.Plot, ax Axes, color0 int, series ...Series) error {
 	keep := func(x, y float64) bool {
 		return !(math.IsNaN(x) || math.IsNaN(y) || math.IsInf(x, 0) || math.IsInf(y, 0) || (ax.LogX && x <= 0) || (ax.LogY && y <= 0))
 	}
 	for i, s := range series {
-		c := Palette[(color0+i)%len(Palette)]
+		c := pal(color0 + i)
 		if s.Color != nil {
 			c = s.Color
 		}
@@ -125,21 +184,44 @@ func addSeries(p *plot.Plot, ax Axes, color0 int, series ...Series) error {
 		if len(xy) == 0 {
 			continue
 		}
-		l, pts, err := plotter.NewLinePoints(xy)
-		if err != nil {
-			return err
+		var thumb plot.Thumbnailer
+		if s.Marks != MarksScatter {
+			l, err := plotter.NewLine(xy)
+			if err != nil {
+				return err
+			}
+			l.Color, l.Width = c, vg.Points(1.5)
+			if s.Thin {
+				l.Width = vg.Points(0.8)
+			}
+			if s.Dashed {
+				l.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
+			}
+			p.Add(l)
+			thumb = l
 		}
-		l.Color, l.Width = c, vg.Points(1.5)
-		if s.Dashed {
-			l.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
+		var radius vg.Length
+		switch s.Marks {
+		case MarksAuto:
+			if len(xy) <= 60 {
+				radius = vg.Points(2)
+			}
+		case MarksAll, MarksScatter:
+			radius = vg.Points(2.5)
 		}
-		pts.Color, pts.Shape, pts.Radius = c, draw.CircleGlyph{}, vg.Points(2)
-		if len(xy) > 60 {
-			pts.Radius = 0
+		if radius > 0 {
+			pts, err := plotter.NewScatter(xy)
+			if err != nil {
+				return err
+			}
+			pts.Color, pts.Shape, pts.Radius = c, draw.CircleGlyph{}, radius
+			p.Add(pts)
+			if thumb == nil {
+				thumb = pts
+			}
 		}
-		p.Add(l, pts)
 		if s.Name != "" {
-			p.Legend.Add(s.Name, l)
+			p.Legend.Add(s.Name, thumb)
 		}
 	}
 	return nil
@@ -154,7 +236,11 @@ type Bars struct {
 
 // HistPlot draws histograms as outlined steps (several overlay readably)
 // and saves base.png and base.svg. With ax.LogX the edges must be > 0.
-func HistPlot(base string, ax Axes, hs ...Bars) error {
+func HistPlot(base string, ax Axes, hs ...Bars) error { return HistLinePlot(base, ax, hs) }
+
+// HistLinePlot is HistPlot with series drawn over the bars (an expected
+// distribution, a marker); their colours follow the bars'.
+func HistLinePlot(base string, ax Axes, hs []Bars, lines ...Series) error {
 	p := newPlot(ax)
 	for i, h := range hs {
 		if len(h.Counts) == 0 || len(h.Edges) != len(h.Counts)+1 {
@@ -184,19 +270,36 @@ func HistPlot(base string, ax Axes, hs ...Bars) error {
 		if err != nil {
 			return fmt.Errorf("report: plot %s: %w", base, err)
 		}
-		c := Palette[i%len(Palette)]
+		c := pal(i)
 		l.Color, l.Width = c, vg.Points(1.5)
-		r, g, b, _ := c.RGBA()
-		l.FillColor = color.NRGBA{uint8(r >> 8), uint8(g >> 8), uint8(b >> 8), 50}
+		l.FillColor = withAlpha(c, 50)
 		p.Add(l)
 		if h.Name != "" {
 			p.Legend.Add(h.Name, swatch{Fill: l.FillColor, Line: l.LineStyle})
 		}
 	}
+	if err := addSeries(p, ax, len(hs), lines...); err != nil {
+		return fmt.Errorf("report: plot %s: %w", base, err)
+	}
 	if !ax.LogY && p.Y.Max > 0 && !(ax.YMax > ax.YMin) {
 		p.Y.Max *= 1.05 // the highest bar off the frame
 	}
 	return Save(p, base)
+}
+
+// decades returns the powers of ten enclosing the positive finite values
+// of v (for a log axis with labelled ends); ok is false if there are none.
+func decades(v ...float64) (lo, hi float64, ok bool) {
+	lo, hi = math.Inf(1), 0
+	for _, x := range v {
+		if x > 0 && !math.IsInf(x, 0) {
+			lo, hi = math.Min(lo, x), math.Max(hi, x)
+		}
+	}
+	if hi == 0 {
+		return 0, 0, false
+	}
+	return math.Pow(10, math.Floor(math.Log10(lo)+1e-9)), math.Pow(10, math.Ceil(math.Log10(hi)-1e-9)), true
 }
 
 // Size of saved plots.

@@ -38,8 +38,8 @@ type TrainSummary struct {
 	EpochSeconds          []float64   `json:"epoch_seconds"`
 	EvalSeconds           []float64   `json:"eval_seconds"`
 	MeanAbsUpdatePerLayer [][]float64 `json:"mean_abs_update_per_layer"`
-	UpdateRatioFirstLast  jsonNum     `json:"update_ratio_first_last"`
-	UpdateRatioPerEpoch   []jsonNum   `json:"update_ratio_first_last_per_epoch"`
+	UpdateRatioFirstLast  Num         `json:"update_ratio_first_last"`
+	UpdateRatioPerEpoch   []Num       `json:"update_ratio_first_last_per_epoch"`
 	// UpdateRatioNullReason says why an update ratio is null (empty when
 	// every ratio is a number).
 	UpdateRatioNullReason string                     `json:"update_ratio_null_reason,omitempty"`
@@ -92,15 +92,15 @@ func SummarizeTrain(r *experiment.TrainRun) TrainSummary {
 			s.MeanAbsUpdatePerLayer[l] = append(s.MeanAbsUpdatePerLayer[l], e.MeanAbsUpdate[l])
 		}
 		ratio := e.MeanAbsUpdate[0] / e.MeanAbsUpdate[nl-1]
-		s.UpdateRatioPerEpoch = append(s.UpdateRatioPerEpoch, jsonNum(ratio))
+		s.UpdateRatioPerEpoch = append(s.UpdateRatioPerEpoch, Num(ratio))
 		if math.IsNaN(ratio) || math.IsInf(ratio, 0) {
 			s.UpdateRatioNullReason = updateRatioReason(e.Epoch, e.MeanAbsUpdate[0], e.MeanAbsUpdate[nl-1], r.Params.LR)
 		}
 	}
-	s.UpdateRatioFirstLast = jsonNum(math.NaN())
+	s.UpdateRatioFirstLast = Num(math.NaN())
 	if len(eps) > 0 {
 		s.TestAccuracy = eps[len(eps)-1].TestAccuracy
-		s.UpdateRatioFirstLast = jsonNum(r.UpdateRatio(len(eps)))
+		s.UpdateRatioFirstLast = Num(r.UpdateRatio(len(eps)))
 	}
 	s.SaturatedFractionPerLayer = experiment.SaturatedPerLayer(eps)
 	if s.SaturatedFractionPerLayer != nil {

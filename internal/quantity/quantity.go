@@ -12,6 +12,9 @@
 // voltage. The prefixes are f p n u µ m k M G (SI: m is milli, M mega).
 // Non-finite values (NaN, Inf) are refused.
 //
+// SI (si.go) is the project's one engineering formatter ("650 ns",
+// "19.5 MΩ"); each caller picks its prefix scale.
+//
 // The package owns parsing and printing only; it imports nothing of the
 // project.
 package quantity

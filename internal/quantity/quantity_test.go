@@ -89,3 +89,31 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestSI(t *testing.T) {
+	wide := Scale("G", "f", 0.9995)
+	energy := append(Scale("µ", "n", 1), Prefix{"p", 1e-12, 0.1e-12}, Prefix{"f", 1e-15, 0})
+	for _, c := range []struct {
+		v     float64
+		unit  string
+		scale []Prefix
+		want  string
+	}{
+		{650e-9, "s", wide, "650 ns"},
+		{0.9999e-6, "A", wide, "1 µA"},
+		{1.95e7, "Ω", wide, "19.5 MΩ"},
+		{0, "A", wide, "0 fA"},
+		{-2.5e-3, "V", wide, "-2.5 mV"},
+		{5e-13, "J", energy, "0.5 pJ"},
+		{5e-14, "J", energy, "50 fJ"},
+		{2e-7, "J", energy, "200 nJ"},
+		{2, "J", energy, "2e+06 µJ"},
+		{math.NaN(), "J", energy, "-"},
+		{1, "V", nil, "1 V"},
+	} {
+		nan := "-"
+		if got := SI(c.v, c.unit, c.scale, nan); got != c.want {
+			t.Errorf("SI(%g, %q) = %q, want %q", c.v, c.unit, got, c.want)
+		}
+	}
+}
