@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 
+	"github.com/mrelu/mrelu/dataset"
 	"github.com/mrelu/mrelu/nn"
 )
 
@@ -64,6 +65,7 @@ type Network struct {
 
 	volts [][]float32 // volts[l]: input voltages of array l > 0, evalBatch×In (volts[0] is nil)
 	cur   [][]float32 // cur[l]: neuron input currents (last: column currents), evalBatch×Out
+	xbuf  []float32   // SetAccuracy's batch of input images
 }
 
 // New programs every synaptic layer of net into an array under p (the
@@ -79,26 +81,10 @@ func New(net *nn.Network, neurons []Neuron, p Params) (*Network, error) {
 	if net == nil || len(net.Layers) == 0 {
 		return nil, errors.New("crossbar: network has no layers")
 	}
-	hidden := len(net.Layers) - 1
 	nw := &Network{}
-	switch {
-	case neurons == nil:
-		for range hidden {
-			nw.Neurons = append(nw.Neurons, IdealNeuron{UnitCurrent: float32(p.UnitCurrent), VMax: VDD})
-		}
-	case len(neurons) == 1:
-		for range hidden {
-			nw.Neurons = append(nw.Neurons, neurons[0])
-		}
-	case len(neurons) == hidden:
-		nw.Neurons = append(nw.Neurons, neurons...)
-	default:
-		return nil, fmt.Errorf("crossbar: %d neurons for %d hidden layers (want 1 or %d)", len(neurons), hidden, hidden)
-	}
-	for l, n := range nw.Neurons {
-		if n == nil {
-			return nil, fmt.Errorf("crossbar: neuron of hidden layer %d is nil", l)
-		}
+	var err error
+	if nw.Neurons, err = expandNeurons(neurons, len(net.Layers)-1, p, "hidden layer"); err != nil {
+		return nil, err
 	}
 	rng := rand.New(rand.NewPCG(p.Seed, streamNetwork))
 	for l, d := range net.Layers {
@@ -217,26 +203,59 @@ func (nw *Network) Accuracy(images []float32, labels []uint8, n int) float64 {
 	if n == 0 {
 		return 0
 	}
-	k, dim := nw.Classes(), nw.Inputs()
+	dim := nw.Inputs()
 	correct := 0
 	for lo := 0; lo < n; lo += evalBatch {
 		b := min(evalBatch, n-lo)
 		nw.pass(images[lo*dim:], b, 0)
-		out := nw.cur[len(nw.cur)-1]
-		for r := 0; r < b; r++ {
-			row := out[r*k : (r+1)*k]
-			best := 0
-			for j := 1; j < k; j++ {
-				if row[j] > row[best] {
-					best = j
-				}
-			}
-			if best == int(labels[lo+r]) {
-				correct++
-			}
-		}
+		correct += nw.countCorrect(labels[lo:lo+b], b)
 	}
 	return float64(correct) / float64(n)
+}
+
+// SetAccuracy is Accuracy over the images of a data set, copied (and a
+// byte set's pixels converted) one batch at a time into a buffer of the
+// network's, so that a byte set is never held as float32 whole.
+func (nw *Network) SetAccuracy(set *dataset.Set) float64 {
+	if set.Dim() != nw.Inputs() {
+		panic(fmt.Sprintf("crossbar: images of %d pixels for %d inputs", set.Dim(), nw.Inputs()))
+	}
+	if set.N == 0 {
+		return 0
+	}
+	dim := nw.Inputs()
+	if len(nw.xbuf) < evalBatch*dim {
+		nw.xbuf = make([]float32, evalBatch*dim)
+	}
+	correct := 0
+	for lo := 0; lo < set.N; lo += evalBatch {
+		b := min(evalBatch, set.N-lo)
+		set.CopyRange(nw.xbuf, lo, lo+b)
+		nw.pass(nw.xbuf, b, 0)
+		correct += nw.countCorrect(set.Labels[lo:lo+b], b)
+	}
+	return float64(correct) / float64(set.N)
+}
+
+// countCorrect counts the b rows of the last pass whose largest output
+// column current is at the index of their label.
+func (nw *Network) countCorrect(labels []uint8, b int) int {
+	k := nw.Classes()
+	out := nw.cur[len(nw.cur)-1]
+	correct := 0
+	for r := 0; r < b; r++ {
+		row := out[r*k : (r+1)*k]
+		best := 0
+		for j := 1; j < k; j++ {
+			if row[j] > row[best] {
+				best = j
+			}
+		}
+		if best == int(labels[r]) {
+			correct++
+		}
+	}
+	return correct
 }
 
 // ReadEnergy returns the synapses' mean read energy per inference in J

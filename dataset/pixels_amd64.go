@@ -30,3 +30,15 @@ func pixelsToFloat32(dst []float32, src []uint8) {
 	}
 	pixelsToFloat32Go(dst, src)
 }
+
+//go:noescape
+func prefetchBytes(p *uint8, n int)
+
+// prefetch asks the CPU to bring b into the cache (a minibatch's next
+// image, whose random place in the set the hardware prefetchers cannot
+// guess).
+func prefetch(b []uint8) {
+	if len(b) > 0 {
+		prefetchBytes(&b[0], len(b))
+	}
+}

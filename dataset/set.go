@@ -83,9 +83,17 @@ func (s *Set) CopyImage(dst []float32, i int) {
 func (s *Set) Gather(dst []float32, idx []int) {
 	d := s.Dim()
 	for r, i := range idx {
+		if s.Pixels != nil && r+prefetchAhead < len(idx) {
+			j := idx[r+prefetchAhead]
+			prefetch(s.Pixels[j*d : (j+1)*d])
+		}
 		s.CopyImage(dst[r*d:(r+1)*d], i)
 	}
 }
+
+// prefetchAhead is how many images ahead Gather asks for a byte set's
+// pixels to be brought into the cache.
+const prefetchAhead = 4
 
 // Float32s returns the first n images as float32 values (n*Dim() values):
 // a slice of Images for a float32 set, a new converted slice of capacity
@@ -226,4 +234,16 @@ func LoadDir(dir string) (train, test *Set, err error) {
 	c := max(train.Classes, test.Classes)
 	train.Classes, test.Classes = c, c
 	return train, test, nil
+}
+
+// CopyRange writes the images lo..hi−1, one after another, into
+// dst[:(hi−lo)·Dim()], converting a byte set's pixels in one pass.
+func (s *Set) CopyRange(dst []float32, lo, hi int) {
+	d := s.Dim()
+	dst = dst[:(hi-lo)*d]
+	if s.Pixels != nil {
+		pixelsToFloat32(dst, s.Pixels[lo*d:hi*d])
+		return
+	}
+	copy(dst, s.Images[lo*d:hi*d])
 }

@@ -95,7 +95,7 @@ func CrossbarEval(r *TrainRun, xp crossbar.Params) (*CrossbarResult, error) {
 	for _, l := range nw.Layers {
 		res.Clipped += l.Clipped()
 	}
-	res.TestAccuracy = nw.Accuracy(crossbarImages(r.Test, r.Test.N, r.Sizes), r.Test.Labels, r.Test.N)
+	res.TestAccuracy = nw.SetAccuracy(r.Test)
 	res.Note = "inference only: the network trained in network units is written into the arrays once (programming noise), then read (read noise per evaluation)"
 	return res, nil
 }

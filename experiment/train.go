@@ -152,6 +152,12 @@ type TrainOptions struct {
 	// Data, when set, is the Fingerprint of the sets, to save computing
 	// it again (it is needed by Checkpoint and Resume).
 	Data *DataFingerprint
+	// Threads is the number of threads of the run's training steps (0:
+	// kernel.Threads()). The results do not depend on it. A run of one
+	// thread stays on its goroutine, so independent runs (the seeds and
+	// configurations of a study) can go side by side, one per core, which
+	// beats one two-threaded run after another when the steps are small.
+	Threads int
 }
 
 // TrainWith is TrainWithNeuron with checkpoints, resumption and
@@ -210,10 +216,14 @@ func TrainWith(p TrainParams, train, test *dataset.Set, model *NeuronModel, o Tr
 	if err != nil {
 		return nil, err
 	}
+	threads := kernel.Threads()
+	if o.Threads > 0 {
+		threads = min(threads, o.Threads)
+	}
 	run := &TrainRun{Params: p, Sizes: sizes, TrainN: train.N, TestN: test.N, Net: net,
-		Threads: kernel.Threads(), GoVersion: runtime.Version(), Started: time.Now(), Neuron: model, Test: test}
+		Threads: threads, GoVersion: runtime.Version(), Started: time.Now(), Neuron: model, Test: test}
 	cfg := nn.Config{Epochs: p.Epochs, Batch: p.Batch, LR: p.LR, Seed: p.Seed ^ 0x9e3779b97f4a7c15,
-		OnStep: prog.Step, OnEpoch: prog.Epoch, Context: o.Context}
+		OnStep: prog.Step, OnEpoch: prog.Epoch, Context: o.Context, Threads: o.Threads}
 	if o.Resume != nil {
 		cfg.Resume = o.Resume.State
 	}

@@ -5,6 +5,8 @@ import (
 	"math"
 	"sort"
 	"strings"
+
+	"github.com/mrelu/mrelu/internal/kernel"
 )
 
 // Activation is a neuron's transfer function, applied element-wise to a
@@ -91,14 +93,9 @@ func (ReLU) Name() string { return "relu" }
 
 // Forward implements Activation. It is branch-free (the sign bit masks
 // the value), since pre-activations are positive or negative at random and
-// a branch would mispredict half the time.
-func (ReLU) Forward(y, z []float32) {
-	y = y[:len(z)]
-	for i, v := range z {
-		b := math.Float32bits(v)
-		y[i] = math.Float32frombits(b &^ uint32(int32(b)>>31))
-	}
-}
+// a branch would mispredict half the time; kernel.ReLU runs it 16 lanes
+// at a time with AVX-512.
+func (ReLU) Forward(y, z []float32) { kernel.ReLU(y, z) }
 
 // Derivative implements Activation: 1 for z > 0, else 0, branch-free.
 func (ReLU) Derivative(d, z, y []float32) {
@@ -109,15 +106,8 @@ func (ReLU) Derivative(d, z, y []float32) {
 }
 
 // MulDerivative implements DerivativeMultiplier: g is kept where z > 0 and
-// zeroed elsewhere, by masking bits.
-func (ReLU) MulDerivative(g, z, y []float32) {
-	g = g[:len(z)]
-	for i, v := range z {
-		b := math.Float32bits(v)
-		keep := uint32(int32(((-b)>>31)&^(b>>31)) << 31 >> 31) // all ones when z > 0
-		g[i] = math.Float32frombits(math.Float32bits(g[i]) & keep)
-	}
-}
+// zeroed elsewhere, by masking bits (kernel.ReLUMask).
+func (ReLU) MulDerivative(g, z, y []float32) { kernel.ReLUMask(g, z) }
 
 // MulDerivative implements DerivativeMultiplier.
 func (Sigmoid) MulDerivative(g, z, y []float32) {

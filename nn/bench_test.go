@@ -19,7 +19,7 @@ func benchEpoch(b *testing.B, act Activation, threads int) {
 	kernel.SetThreads(threads)
 	defer kernel.SetThreads(prev)
 	net, _ := New([]int{784, 100, 100, 100, 10}, act, rand.New(rand.NewPCG(1, 1)))
-	tr, err := NewTrainer(net, Config{Epochs: 1, Batch: 500, LR: 0.1, Seed: 1})
+	tr, err := NewTrainer(net, Config{Epochs: 1, Batch: 500, LR: 0.1, Seed: 1, Threads: threads})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -54,4 +54,60 @@ func BenchmarkStep(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		tr.Step(x, y, 500)
 	}
+}
+
+// benchInference times Evaluate on the 10,000 MNIST test images (pixel
+// bytes converted inside, forward, loss and accuracy) with a trained-shape
+// network and reports images per second.
+func benchInference(b *testing.B, threads int) {
+	train, test, err := dataset.LoadMNIST()
+	if err != nil {
+		b.Skip("MNIST not available:", err)
+	}
+	net, _ := New([]int{784, 100, 100, 100, 10}, ReLU{}, rand.New(rand.NewPCG(1, 1)))
+	tr, err := newTrainer(net, Config{Epochs: 1, Batch: 500, LR: 0.1, Seed: 1, Threads: threads}, min(500, max(train.N, test.N)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	tr.Evaluate(test, nil) // warm-up
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		tr.Evaluate(test, nil)
+	}
+	b.ReportMetric(float64(test.N)*float64(b.N)/b.Elapsed().Seconds(), "images/s")
+}
+
+func BenchmarkInference1Thread(b *testing.B)  { benchInference(b, 1) }
+func BenchmarkInference2Threads(b *testing.B) { benchInference(b, 2) }
+
+// BenchmarkEpochReLUSideBySide trains two networks at once, one thread
+// each (Config.Threads = 1), and reports the wall time divided by the
+// epochs done (two per op): the throughput of independent runs of a study
+// scheduled side by side, to compare with BenchmarkEpochReLU2Threads (one
+// run on both cores at a time).
+func BenchmarkEpochReLUSideBySide(b *testing.B) {
+	train, _, err := dataset.LoadMNIST()
+	if err != nil {
+		b.Skip("MNIST not available:", err)
+	}
+	var trs [2]*Trainer
+	for k := range trs {
+		net, _ := New([]int{784, 100, 100, 100, 10}, ReLU{}, rand.New(rand.NewPCG(uint64(k+1), 1)))
+		trs[k], err = NewTrainer(net, Config{Epochs: 1, Batch: 500, LR: 0.1, Seed: uint64(k + 1), Threads: 1})
+		if err != nil {
+			b.Fatal(err)
+		}
+		trs[k].Epoch(1, train, false) // warm-up
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		done := make(chan struct{})
+		go func() {
+			trs[1].Epoch(i+2, train, false)
+			close(done)
+		}()
+		trs[0].Epoch(i+2, train, false)
+		<-done
+	}
+	b.ReportMetric(b.Elapsed().Seconds()/float64(2*b.N), "s/epoch")
 }

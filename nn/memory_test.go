@@ -52,14 +52,14 @@ func TestMemoryOf(t *testing.T) {
 	if want := int64((785*300 + 301*200 + 201*10)); m.Params != want {
 		t.Fatalf("params %d, want %d", m.Params, want)
 	}
-	if m.Activations != 4*400*(784+3*510+300)+8*1000 {
+	if m.Activations != 4*400*(784+3*510+300+320+224+32)+8*1000 {
 		t.Errorf("activations %d", m.Activations)
 	}
 	if m.Checkpoint != CheckpointBytesPerParam*m.Params || m.PreActivations != 4*500*510 || m.Histograms != 8*500*300 {
 		t.Errorf("memory %+v", m)
 	}
 	// Rows: min(batch, larger set).
-	if small := MemoryOf(sizes, 400, 50, 20); small.Activations != 4*50*(784+3*510+300)+8*50 {
+	if small := MemoryOf(sizes, 400, 50, 20); small.Activations != 4*50*(784+3*510+300+320+224+32)+8*50 {
 		t.Errorf("activations with 50 images: %d", small.Activations)
 	}
 	runtime.GC()

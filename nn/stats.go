@@ -34,6 +34,15 @@ func (h *LogHistogram) Add(v float32) {
 	}
 }
 
+// merge adds the counts of o.
+func (h *LogHistogram) merge(o *LogHistogram) {
+	h.Zero += o.Zero
+	for i := range h.Pos {
+		h.Pos[i] += o.Pos[i]
+		h.Neg[i] += o.Neg[i]
+	}
+}
+
 // Total is the number of values counted.
 func (h *LogHistogram) Total() int64 {
 	t := h.Zero

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"sync/atomic"
 	"time"
 
 	"github.com/mrelu/mrelu/dataset"
@@ -36,6 +37,12 @@ type Config struct {
 	// the saved run's was (same sizes and activation), and Batch, LR and
 	// Seed must be the saved ones.
 	Resume *Checkpoint
+	// Threads is the number of threads a step uses (0: kernel.Threads(),
+	// capped by GOMAXPROCS). The results do not depend on it. A trainer of
+	// one thread runs on the calling goroutine only, so several can train
+	// side by side (independent runs of a study).
+	Threads int
+
 	// Context, when set, is checked after every SGD step: once it is done,
 	// Train stops mid-epoch and returns an error wrapping ErrInterrupted
 	// and the context's error. The state saved by the last OnCheckpoint
@@ -50,6 +57,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("nn: epochs must be >= 1, got %d", c.Epochs)
 	case c.Batch < 1:
 		return fmt.Errorf("nn: batch must be >= 1, got %d", c.Batch)
+	case c.Threads < 0:
+		return fmt.Errorf("nn: threads must be >= 0, got %d", c.Threads)
 	case !(c.LR > 0) || math.IsInf(c.LR, 0):
 		return fmt.Errorf("nn: learning rate must be a positive finite number, got %v", c.LR)
 	}
@@ -106,6 +115,39 @@ type Trainer struct {
 	dB     [][]float32
 	perm   []int
 
+	// The parallel step (parallel.go).
+	elementwise bool              // the activation's element-wise work may be split by rows
+	team        *kernel.Team      // the team of the current run; nil: the caller alone
+	own         *kernel.Serial    // the GEMM of single-threaded runs
+	wk          []*trainWorker    // per-thread counters
+	n           int               // rows of the current step
+	data        *dataset.Set      // the set phase A gathers rows from (nil: x is filled)
+	dataIdx     []int             // the images of the step's rows
+	rowLoss     []float64         // per row: ln p(label)
+	evalLoss    []float64         // per evaluated sample: ln p(label)
+	chunkAbs    [][]float64       // per layer and chunk of updChunk weights: Σ|ΔW| of the step
+	update      bool              // phase B applies the update (else it forms the gradients only)
+	packF       []*kernel.PackedB // per layer: W packed as the B of z = x·W
+	packT       []*kernel.PackedB // per layer > 0: W packed as the B of dz·Wᵀ
+	nextRows    atomic.Int64      // phase A: the next block of rows to claim
+	packDZ      []*kernel.PackedB // per layer: ∂L/∂z packed as the B of aᵀ·dz (full batches)
+	parts       []gradPart        // phase B's parts for partsFor threads
+	partsFor    int
+	nextPart    atomic.Int64 // phase B: the next part to claim
+	dzPacked    bool         // phase A packed every row of ∂L/∂z into packDZ
+	zeroSet     *dataset.Set // the set whose fraction of zero inputs is zeroFrac
+	zeroN       int
+	zeroFrac    float64
+	blockRows   int // phase A: rows per block
+	eval        evalState
+	layer       int // the layer of fnFwdGemm and fnBwdGemm
+	fnA, fnB    func(w, nw int)
+	fnEval      func(w, nw int)
+	fnGather    func(w, nw int)
+	fnFwdAll    func(w, nw int)
+	fnFwdGemm   func(w, nw int)
+	fnBwdGemm   func(w, nw int)
+
 	// per-epoch accumulators
 	absUpd    []float64
 	updCount  []float64
@@ -144,34 +186,93 @@ func newTrainer(net *Network, cfg Config, rows int) (*Trainer, error) {
 		widest = max(widest, d.Out)
 	}
 	t.deriv = make([]float32, b*widest)
+	t.rowLoss = make([]float64, b)
+	for _, d := range net.Layers {
+		t.chunkAbs = append(t.chunkAbs, make([]float64, (d.In*d.Out+updChunk-1)/updChunk))
+	}
+	t.elementwise = isElementwise(net.Act)
+	for l, d := range net.Layers {
+		t.packF = append(t.packF, kernel.NewPackedB(false, false, d.In, d.Out, d.W, d.Out))
+		var pt *kernel.PackedB
+		if l > 0 {
+			pt = kernel.NewPackedB(false, true, d.Out, d.In, d.W, d.Out)
+		}
+		t.packT = append(t.packT, pt)
+		t.packDZ = append(t.packDZ, kernel.NewPackedB(true, false, b, d.Out, t.dz[l], d.Out))
+	}
+	t.own = kernel.NewSerial()
+	t.fnA, t.fnB, t.fnEval, t.fnGather = t.phaseA, t.phaseB, t.phaseEval, t.gatherRows
+	t.fnFwdGemm, t.fnBwdGemm, t.fnFwdAll = t.forwardGemm, t.backwardGemm, t.forwardAll
 	t.absUpd = make([]float64, len(net.Layers))
 	t.updCount = make([]float64, len(net.Layers))
 	return t, nil
 }
 
-// forward runs n rows of t.x through the network. When keep is non-nil,
-// the pre-activations of layer l are appended to keep[l].
+// forward runs n rows of t.x through the network.
 func (t *Trainer) forward(n int) {
+	t.n = n
+	if t.elementwise {
+		t.repack()
+		t.startBlocks()
+		t.run(t.fnFwdAll)
+		return
+	}
 	net := t.Net
-	last := len(net.Layers) - 1
-	in := t.x
 	for l, d := range net.Layers {
-		z := t.z[l][:n*d.Out]
-		// z = b (broadcast over rows, a fast copy) then z += x·W in the GEMM.
-		for r := 0; r < n; r++ {
-			copy(z[r*d.Out:(r+1)*d.Out], d.B)
+		t.layer = l
+		t.run(t.fnFwdGemm)
+		t.activate(l, t.a[l][:n*d.Out], t.z[l][:n*d.Out])
+	}
+}
+
+// forwardGemm is thread w's share of z = b + in·W of layer t.layer.
+func (t *Trainer) forwardGemm(w, nw int) {
+	r0, r1 := kernel.Span(w, nw, t.n)
+	if r1 <= r0 {
+		return
+	}
+	d := t.Net.Layers[t.layer]
+	in := t.x
+	if t.layer > 0 {
+		in = t.a[t.layer-1]
+	}
+	in = in[r0*d.In : r1*d.In]
+	z := t.z[t.layer][r0*d.Out : r1*d.Out]
+	for r := 0; r < r1-r0; r++ {
+		copy(z[r*d.Out:(r+1)*d.Out], d.B)
+	}
+	t.gemm(w).Sgemm(false, false, r1-r0, d.Out, d.In, 1, in, d.In, d.W, d.Out, 1, z, d.Out)
+}
+
+// backwardGemm is thread w's share of ∂L/∂a = dz·Wᵀ below layer t.layer.
+func (t *Trainer) backwardGemm(w, nw int) {
+	r0, r1 := kernel.Span(w, nw, t.n)
+	if r1 <= r0 {
+		return
+	}
+	d, prev := t.Net.Layers[t.layer], t.Net.Layers[t.layer-1]
+	t.gemm(w).Sgemm(false, true, r1-r0, prev.Out, d.Out, 1, t.dz[t.layer][r0*d.Out:r1*d.Out], d.Out,
+		d.W, d.Out, 0, t.dz[t.layer-1][r0*prev.Out:r1*prev.Out], prev.Out)
+}
+
+// forwardAll is thread w's share of forward for an Elementwise activation.
+func (t *Trainer) forwardAll(w, nw int) {
+	for {
+		r0, r1, ok := t.claimRows()
+		if !ok {
+			return
 		}
-		kernel.Sgemm(false, false, n, d.Out, d.In, 1, in, d.In, d.W, d.Out, 1, z, d.Out)
-		if l < last {
-			if lf, ok := net.Act.(LayerForwarder); ok {
-				lf.ForwardLayer(l, d.Out, t.a[l][:n*d.Out], z)
-			} else {
-				net.Act.Forward(t.a[l][:n*d.Out], z)
-			}
-		} else {
-			softmax(t.a[l][:n*d.Out], z, d.Out)
-		}
-		in = t.a[l]
+		t.forwardRows(t.gemm(w), r0, r1, nil, 0, nil, false)
+	}
+}
+
+// gatherRows is thread w's share of gathering the step's rows from t.data.
+func (t *Trainer) gatherRows(w, nw int) {
+	r0, r1 := kernel.Span(w, nw, t.n)
+	d := t.Net.Inputs()
+	t.data.Gather(t.x[r0*d:r1*d], t.dataIdx[r0:r1])
+	for r, i := range t.dataIdx[r0:r1] {
+		t.labels[r0+r] = t.data.Labels[i]
 	}
 }
 
@@ -199,21 +300,9 @@ func softmax(p, z []float32, k int) {
 // lossAndCorrect returns the summed cross-entropy and the number of correct
 // argmax predictions of the n rows of the softmax output.
 func (t *Trainer) lossAndCorrect(n int) (loss float64, correct int) {
-	k := t.Net.Classes()
-	p := t.a[len(t.a)-1]
-	for r := 0; r < n; r++ {
-		pr := p[r*k : (r+1)*k]
-		y := int(t.labels[r])
-		loss -= math.Log(math.Max(float64(pr[y]), 1e-30))
-		best := 0
-		for j := 1; j < k; j++ {
-			if pr[j] > pr[best] {
-				best = j
-			}
-		}
-		if best == y {
-			correct++
-		}
+	correct = t.lossRows(t.rowLoss[:n], 0, n, t.labels[:n])
+	for _, v := range t.rowLoss[:n] {
+		loss -= v
 	}
 	return loss, correct
 }
@@ -227,86 +316,99 @@ func (t *Trainer) Step(x []float32, y []uint8, n int) float64 {
 	}
 	copy(t.x, x[:n*t.Net.Inputs()])
 	copy(t.labels, y[:n])
+	t.data = nil
+	t.repack()
 	return t.step(n)
 }
 
+// step runs one SGD step on n rows: those of t.data at t.dataIdx, or the
+// workspace's when t.data is nil.
 func (t *Trainer) step(n int) float64 {
+	t.update = true
 	loss := t.gradients(n)
-	if s, ok := t.Net.Act.(Saturating); ok && t.satCount != nil {
-		thr := s.SaturationInput()
-		for l, d := range t.Net.Layers[:len(t.Net.Layers)-1] {
-			t.satCount[l] += int64(CountAtOrAbove(t.z[l][:n*d.Out], thr))
-			t.satTotal[l] += int64(n * d.Out)
-		}
-	}
-	lr := float32(t.cfg.LR)
+	t.update = false
 	for l, d := range t.Net.Layers {
-		t.absUpd[l] += applyUpdate(d.W, t.dW[l], lr, t.recordUpd, t.updHist[l])
+		var s float64
+		for _, v := range t.chunkAbs[l] {
+			s += v
+		}
+		t.absUpd[l] += s
 		t.updCount[l] += float64(len(d.W))
-		for j, g := range t.dB[l] {
-			d.B[j] -= lr * g
+	}
+	if t.satCount != nil {
+		if _, ok := t.Net.Act.(Saturating); ok {
+			for l, d := range t.Net.Layers[:len(t.Net.Layers)-1] {
+				for _, wk := range t.wk {
+					t.satCount[l] += wk.sat[l]
+					wk.sat[l] = 0
+				}
+				t.satTotal[l] += int64(n * d.Out)
+			}
 		}
 	}
 	return loss
 }
 
-// gradients runs the first n rows of the workspace forward and back,
-// leaving ∂L/∂W and ∂L/∂b of the mean batch loss in t.dW and t.dB, and
-// returns that mean loss.
+// gradients runs n rows forward and back and, when t.update is set,
+// applies the SGD update (phase B); ∂L/∂W and ∂L/∂b of the mean batch loss are
+// left in t.dW and t.dB. It returns that mean loss.
 func (t *Trainer) gradients(n int) float64 {
-	net := t.Net
-	t.forward(n)
-	loss, _ := t.lossAndCorrect(n)
-	last := len(net.Layers) - 1
-	k := net.Classes()
-	// ∂L/∂z of softmax cross-entropy averaged over the batch: (p - onehot)/n.
-	inv := 1 / float32(n)
-	dz := t.dz[last][:n*k]
-	p := t.a[last]
-	for r := 0; r < n; r++ {
-		for j := 0; j < k; j++ {
-			dz[r*k+j] = p[r*k+j] * inv
-		}
-		dz[r*k+int(t.labels[r])] -= inv
+	t.n = n
+	if t.elementwise {
+		t.startBlocks()
+		t.run(t.fnA)
+		t.dzPacked = n == t.rows
+	} else {
+		t.stepSerialAct(n)
+		t.dzPacked = false
 	}
-	for l := last; l >= 0; l-- {
-		d := net.Layers[l]
-		in := t.x
-		if l > 0 {
-			in = t.a[l-1]
-		}
-		dzl := t.dz[l][:n*d.Out]
-		kernel.Sgemm(true, false, d.In, d.Out, n, 1, in, d.In, dzl, d.Out, 0, t.dW[l], d.Out)
-		db := t.dB[l]
-		clear(db)
-		for r := 0; r < n; r++ {
-			for j, v := range dzl[r*d.Out : (r+1)*d.Out] {
-				db[j] += v
-			}
-		}
-		if l > 0 {
-			// ∂L/∂a of the layer below, then through its activation.
-			prev := net.Layers[l-1]
-			da := t.dz[l-1][:n*prev.Out]
-			kernel.Sgemm(false, true, n, prev.Out, d.Out, 1, dzl, d.Out, d.W, d.Out, 0, da, prev.Out)
-			zp, ap := t.z[l-1][:n*prev.Out], t.a[l-1][:n*prev.Out]
-			if m, ok := net.Act.(DerivativeMultiplier); ok {
-				m.MulDerivative(da, zp, ap)
-			} else {
-				der := t.deriv[:n*prev.Out]
-				net.Act.Derivative(der, zp, ap)
-				for i, g := range der {
-					da[i] *= g
-				}
-			}
-		}
+	var loss float64
+	for _, v := range t.rowLoss[:n] {
+		loss -= v
 	}
+	t.planParts(t.threadCount())
+	t.nextPart.Store(0)
+	t.run(t.fnB)
 	return loss / float64(n)
 }
 
-// applyUpdate does w -= lr·g and returns Σ|lr·g|; with record it also
-// counts every update in h.
+// stepSerialAct is phase A for an activation that is not Elementwise: the
+// GEMMs on the team, the activation on the whole batch on the caller.
+func (t *Trainer) stepSerialAct(n int) {
+	if t.data != nil {
+		t.run(t.fnGather)
+	}
+	t.forward(n)
+	net := t.Net
+	last := len(net.Layers) - 1
+	t.lossRows(t.rowLoss[:n], 0, n, t.labels[:n])
+	t.ensureWorkers(1)
+	t.countSaturated(t.wk[0], 0, n)
+	t.outputGradient(0, n)
+	for l := last; l > 0; l-- {
+		t.layer = l
+		t.run(t.fnBwdGemm)
+		prev := net.Layers[l-1]
+		m := n * prev.Out
+		t.mulDerivative(t.dz[l-1][:m], t.z[l-1][:m], t.a[l-1][:m], t.deriv[:m])
+	}
+}
+
+// applyUpdate does w -= lr·g and returns Σ|lr·g|, summed in float32 over
+// chunks of updChunk weights and over the chunks in float64 (the sum
+// applyUpdateChunks splits); with record it also counts every update in h.
 func applyUpdate(w, g []float32, lr float32, record bool, h *LogHistogram) float64 {
+	var s float64
+	for lo := 0; lo < len(w); lo += updChunk {
+		hi := min(lo+updChunk, len(w))
+		s += updateChunk(w[lo:hi], g[lo:hi], lr, record, h)
+	}
+	return s
+}
+
+// updateChunk does w -= lr·g and returns Σ|lr·g|, with four float32
+// partial sums; with record it also counts every update in h.
+func updateChunk(w, g []float32, lr float32, record bool, h *LogHistogram) float64 {
 	g = g[:len(w)]
 	var s0, s1, s2, s3 float32
 	i := 0
@@ -357,15 +459,6 @@ func applyUpdate(w, g []float32, lr float32, record bool, h *LogHistogram) float
 
 func abs32(x float32) float32 { return math.Float32frombits(math.Float32bits(x) &^ (1 << 31)) }
 
-// gather copies the rows idx of set into the input workspace, converting
-// a byte set's pixels to float32 on the way (dataset.Set.Gather).
-func (t *Trainer) gather(set *dataset.Set, idx []int) {
-	set.Gather(t.x, idx)
-	for r, i := range idx {
-		t.labels[r] = set.Labels[i]
-	}
-}
-
 func (t *Trainer) checkData(set *dataset.Set, what string) error {
 	if set == nil || set.N == 0 {
 		return fmt.Errorf("nn: %s set is empty", what)
@@ -409,16 +502,25 @@ func (t *Trainer) epoch(epoch int, set *dataset.Set, recordUpdates bool) (loss f
 	}
 	t.recordUpd = recordUpdates
 	if recordUpdates {
-		for _, h := range t.updHist {
+		t.ensureWorkers(1)
+		for l, h := range t.updHist {
 			h.Reset()
+			for _, wk := range t.wk {
+				wk.hist[l].Reset()
+			}
 		}
 	}
+	for _, wk := range t.wk {
+		clear(wk.sat)
+	}
+	t.repack()
+	defer func() { t.data, t.dataIdx = nil, nil }()
 	steps := (set.N + t.batch - 1) / t.batch
 	start := time.Now()
 	var total float64
 	for s := 0; s < steps; s++ {
 		lo, hi := s*t.batch, min((s+1)*t.batch, set.N)
-		t.gather(set, t.perm[lo:hi])
+		t.data, t.dataIdx = set, t.perm[lo:hi]
 		total += t.step(hi-lo) * float64(hi-lo)
 		if t.cfg.OnStep != nil {
 			t.cfg.OnStep(epoch, s+1, steps)
@@ -429,6 +531,13 @@ func (t *Trainer) epoch(epoch int, set *dataset.Set, recordUpdates bool) (loss f
 		}
 	}
 	secs = time.Since(start).Seconds()
+	if t.recordUpd {
+		for l, h := range t.updHist {
+			for _, wk := range t.wk {
+				h.merge(wk.hist[l])
+			}
+		}
+	}
 	t.recordUpd = false
 	meanAbs = make([]float64, len(t.absUpd))
 	for l := range meanAbs {
@@ -467,26 +576,69 @@ func CountAtOrAbove(z []float32, thr float32) int {
 // Evaluate returns the mean loss and accuracy on set. When keep is non-nil
 // it must have one slice per layer with room for set.N × width values; the
 // pre-activations of every layer are stored there.
+//
+// With an Elementwise activation the threads claim chunks of the set and
+// run each through the whole network in their own rows of the workspace
+// (the pre-activations written straight into keep); the losses are summed
+// afterwards in the order of a serial pass of minibatches, so the result
+// does not depend on the thread count. When at least half of the set's
+// inputs are 0 (MNIST: 81 %) on a CPU with AVX-512, the first layer sums
+// only the nonzero inputs' rows of W (a byte set's pixels read where they
+// are, with no float32 copy; kernel.SparseBytesGemm and SparseGemm: the
+// same sums in another order than the GEMM's, so the evaluation differs
+// from a dense one by rounding only, and a byte set and its float32 copy
+// evaluate identically); otherwise the bytes are converted as they are
+// copied in and the first layer is a GEMM.
 func (t *Trainer) Evaluate(set *dataset.Set, keep [][]float32) (loss, acc float64) {
+	if cap(t.evalLoss) < set.N {
+		t.evalLoss = make([]float64, set.N)
+	}
+	t.evalLoss = t.evalLoss[:set.N]
 	correct := 0
-	idx := make([]int, 0, t.batch)
-	for lo := 0; lo < set.N; lo += t.batch {
-		hi := min(lo+t.batch, set.N)
-		idx = idx[:0]
-		for i := lo; i < hi; i++ {
-			idx = append(idx, i)
+	if t.elementwise {
+		t.repack()
+		nw := t.threadCount()
+		t.ensureWorkers(nw)
+		for _, wk := range t.wk {
+			wk.correct = 0
 		}
-		t.gather(set, idx)
-		n := hi - lo
-		t.forward(n)
-		l, c := t.lossAndCorrect(n)
-		loss += l
-		correct += c
-		if keep != nil {
-			for li, d := range t.Net.Layers {
-				copy(keep[li][lo*d.Out:hi*d.Out], t.z[li][:n*d.Out])
+		t.data = set
+		t.eval.keep = keep
+		t.eval.chunk = max(1, t.rows/nw)
+		t.eval.next.Store(0)
+		t.eval.sparse = t.useSparse(set)
+		t.run(t.fnEval)
+		t.data, t.eval.keep = nil, nil
+		for _, wk := range t.wk {
+			correct += wk.correct
+		}
+	} else {
+		idx := make([]int, 0, t.batch)
+		for lo := 0; lo < set.N; lo += t.batch {
+			hi := min(lo+t.batch, set.N)
+			idx = idx[:0]
+			for i := lo; i < hi; i++ {
+				idx = append(idx, i)
+			}
+			n := hi - lo
+			t.n, t.data, t.dataIdx = n, set, idx
+			t.run(t.fnGather)
+			t.data, t.dataIdx = nil, nil
+			t.forward(n)
+			correct += t.lossRows(t.evalLoss[lo:hi], 0, n, t.labels[:n])
+			if keep != nil {
+				for li, d := range t.Net.Layers {
+					copy(keep[li][lo*d.Out:hi*d.Out], t.z[li][:n*d.Out])
+				}
 			}
 		}
+	}
+	for lo := 0; lo < set.N; lo += t.batch {
+		var l float64
+		for _, v := range t.evalLoss[lo:min(lo+t.batch, set.N)] {
+			l -= v
+		}
+		loss += l
 	}
 	return loss / float64(set.N), float64(correct) / float64(set.N)
 }

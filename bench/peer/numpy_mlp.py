@@ -178,9 +178,13 @@ def main():
                                        other[-1]),
                   flush=True)
 
+    def infer():
+        return np.argmax(net.forward(vx, vx.shape[0]), axis=1)
+
+    inf = peercommon.infer_bench(infer, vx.shape[0], args.infer_repeats)
     versions = {"python": sys.version.split()[0], "numpy": np.__version__}
     print(peercommon.result("numpy", args, epoch_s, accs, losses, eval_s, versions,
-                            other), flush=True)
+                            other, inf), flush=True)
     return 0
 
 

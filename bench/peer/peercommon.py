@@ -29,6 +29,9 @@ def parse_args(peer, argv=None):
     p.add_argument("--seed", type=int, default=1,
                    help="seeds the He-normal init and the per-epoch shuffle (default 1)")
     p.add_argument("--quiet", action="store_true", help="print only the final JSON line")
+    p.add_argument("--infer-repeats", type=int, default=20,
+                   help="after training, time this many inference passes over the test set "
+                        "(forward and argmax, no gradients; default 20, 0: none)")
     # mnist.py imports numpy, so its --data helper cannot be used here.
     p.add_argument("--data", metavar="DIR", default=None,
                    help="directory holding the four MNIST *-ubyte.gz files "
@@ -134,6 +137,23 @@ class CpuMeter:
         return max(0.0, (end[0] - self._start[0]) - (end[1] - self._start[1]))
 
 
+def infer_bench(fn, n, repeats):
+    """Times repeats calls of fn() (one inference pass over n images) after
+    one warm-up call; returns the JSON fields of the inference throughput."""
+    import time
+    if repeats < 1:
+        return {}
+    fn()
+    secs = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        secs.append(time.perf_counter() - t0)
+    med = statistics.median(secs)
+    return {"infer_seconds": [round(s, 6) for s in secs], "infer_median_s": round(med, 6),
+            "infer_images": n, "infer_images_per_s": round(n / med, 1)}
+
+
 def env_snapshot():
     keys = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_WAIT_POLICY",
             "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
@@ -146,7 +166,8 @@ def epoch_line(epoch, epochs, secs, loss, acc, eval_secs, other_cpu=None):
             f"test acc {acc:.4f}  (eval {eval_secs:.3f} s{noise})")
 
 
-def result(peer, args, epoch_seconds, accs, losses, eval_seconds, versions, other_cpu=None):
+def result(peer, args, epoch_seconds, accs, losses, eval_seconds, versions, other_cpu=None,
+           infer=None):
     """The final JSON line. The first eight keys are the agreed schema."""
     out = {
         "peer": peer,
@@ -167,4 +188,5 @@ def result(peer, args, epoch_seconds, accs, losses, eval_seconds, versions, othe
         "env": env_snapshot(),
         "versions": versions,
     }
+    out.update(infer or {})
     return json.dumps(out)

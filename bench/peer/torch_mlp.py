@@ -103,12 +103,20 @@ def main():
                                        other[-1]),
                   flush=True)
 
+    model.eval()
+
+    @torch.no_grad()
+    def infer():
+        return model(vx).argmax(dim=1)
+
+    inf = peercommon.infer_bench(infer, vx.shape[0], args.infer_repeats)
+    model.train()
     versions = {"python": sys.version.split()[0], "numpy": np.__version__,
                 "torch": torch.__version__,
                 "torch_num_threads": torch.get_num_threads(),
                 "torch_parallel_backend": "openmp" if torch.backends.openmp.is_available() else "?"}
     print(peercommon.result("torch", args, epoch_s, accs, losses, eval_s, versions,
-                            other), flush=True)
+                            other, inf), flush=True)
     return 0
 
 

@@ -16,6 +16,7 @@ import (
 	"github.com/mrelu/mrelu/internal/quantity"
 	"io"
 	"os"
+	"runtime/debug"
 	"sort"
 	"strings"
 
@@ -50,6 +51,15 @@ type exitError struct {
 func (e exitError) Error() string { return e.msg }
 
 func main() {
+	// The heap may grow by half its live size between collections instead
+	// of Go's default doubling: a training run's live heap is mostly the
+	// data sets (MNIST as bytes, 55 MB), and the garbage of the report's
+	// plots would otherwise double it (peak RSS of a 30-epoch train: 163
+	// MB with GOGC=100, 131 MB with 50; BENCHMARKS.md). GOGC in the
+	// environment still decides when set.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(50)
+	}
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 

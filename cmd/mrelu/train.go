@@ -24,7 +24,7 @@ import (
 )
 
 func init() {
-	register("train", "train the 784-100-100-100-10 MLP on MNIST (or --data) with a chosen neuron", runTrain)
+	register("train", "train the 784-100-100-100-10 MLP (or --model lenet5) on MNIST (or --data) with a chosen neuron", runTrain)
 }
 
 // parseHidden reads "100,100,100" (empty: no hidden layer).
@@ -73,8 +73,14 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	maxMem := addMaxMemoryFlag(fs)
 	xp := crossbar.DefaultParams()
 	xp.AddFlags(fs)
+	netModel := fs.String("model", experiment.ModelMLP, "network: mlp (784-100-100-100-10, --hidden) or lenet5 (LeNet-5, 20 epochs unless --epochs; no --resume)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if *netModel != experiment.ModelMLP {
+		return runTrainCNN(fs, cnnFlags{model: *netModel, act: *act, variation: *variation, noise: *noise, inputScale: *inputScale,
+			seeds: *seeds, epochs: *epochs, batch: *batch, lr: *lr, seed: *seed, data: *data, out: *out, force: *force,
+			resume: *resume, paramsFile: *paramsFile, vdd: *vdd, xp: xp}, stdout, stderr)
 	}
 	xp.Seed = *seed
 	if err := xp.Validate(); err != nil {
@@ -117,18 +123,9 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 			pf = filepath.Join(*resume, "params.json") // the resumed run's hardware
 		}
 	}
-	setup, err := loadSetup(pf, *vdd, vddGiven(fs))
+	setup, model, err := trainSetup(fs, pf, *vdd, p.Act)
 	if err != nil {
 		return err
-	}
-	var model *experiment.NeuronModel
-	if experiment.IsHardware(p.Act) {
-		if err := requireViable(setup); err != nil {
-			return err
-		}
-		if model, err = experiment.SolveNeuron(setup.Device, setup.Neuron); err != nil {
-			return fmt.Errorf("train: %w", err)
-		}
 	}
 	var from *experiment.TrainCheckpoint
 	if saved != nil {

@@ -47,6 +47,22 @@
 // Sgemm may be called from several goroutines at once; calls are
 // serialized by a mutex.
 //
+// # Training-step helpers
+//
+// A [Team] runs a function on Threads() goroutines at once, each with its
+// own single-threaded GEMM ([Serial]): the parallel-for of a training
+// step, which splits a minibatch by rows and a weight update by rows of
+// the weight matrix instead of splitting each small product. A
+// [PackedB] holds an operand packed once for many products (a layer's
+// weights, used by every row block of a step on every thread;
+// [PackedB.Update] re-packs the rows an update changed) and
+// [Serial.SgemmPacked] multiplies with it, with Sgemm's results bit for
+// bit. [SparseBytesGemm] and [SparseGemm] multiply a matrix of mostly
+// zero inputs (pixel bytes read where they are, or float32 values) by a
+// weight matrix, summing only the nonzero inputs' rows (AVX-512, with a
+// Go fallback). [ReLU] and [ReLUMask] are the rectifier and its backward
+// mask, 16 lanes at a time.
+//
 // # Allocation
 //
 // Sgemm allocates nothing once its per-thread packing buffers (at most

@@ -7,7 +7,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-	"unsafe"
 )
 
 // impl describes a micro-kernel.
@@ -99,6 +98,8 @@ type job struct {
 	lda, ldb, ldc  int
 	jc, nc, kb, kl int
 
+	packed []float32 // op(B) packed by a PackedB (nil: each thread packs)
+
 	rowPanels int
 	colPanels int
 	dotPanel  int   // column panel computed with impl.dot, or -1
@@ -113,7 +114,6 @@ type worker struct {
 	pool     *pool
 	sleeping atomic.Int32
 	wake     chan struct{}
-	bbuf     []float32 // backing store of bp
 	bp       []float32 // packed B panels of the current job, 64-byte aligned
 	stamp    []uint64  // stamp[jr] == job.id if panel jr is packed in bp
 	apack    []float32 // packed A micro-panel for the pure-Go kernels
@@ -299,12 +299,7 @@ func (p *pool) ensureWorkers(n, bFloats, nPanels int) {
 	}
 	for _, w := range p.workers[:n] {
 		if len(w.bp) < bFloats {
-			w.bbuf = make([]float32, bFloats+16)
-			off := 0
-			for uintptr(unsafe.Pointer(&w.bbuf[off]))%64 != 0 {
-				off++
-			}
-			w.bp = w.bbuf[off : off+bFloats]
+			w.bp = alignedFloats(bFloats)
 		}
 		if len(w.stamp) < nPanels {
 			w.stamp = make([]uint64, nPanels)
@@ -376,6 +371,10 @@ func (p *pool) work(w *worker) {
 func (p *pool) compute(w *worker, r0, r1, c0, c1 int) {
 	j := &p.job
 	im := p.impl
+	if j.packed != nil {
+		p.computeOn(w, j.packed, r0, r1, c0, c1)
+		return
+	}
 	for jr := c0; jr < c1; jr++ {
 		if w.stamp[jr] == j.id {
 			continue
@@ -391,6 +390,14 @@ func (p *pool) compute(w *worker, r0, r1, c0, c1 int) {
 		}
 		w.stamp[jr] = j.id
 	}
+	p.computeOn(w, w.bp, r0, r1, c0, c1)
+}
+
+// computeOn runs the micro-tiles of row panels [r0, r1) and column panels
+// [c0, c1) of the current job on the packed op(B) bp.
+func (p *pool) computeOn(w *worker, bp []float32, r0, r1, c0, c1 int) {
+	j := &p.job
+	im := p.impl
 	// Split kl into equal chunks of at most kcBlock.
 	kcStep := ceilDiv(j.kl, ceilDiv(j.kl, kcBlock))
 	for ir := r0; ir < r1; ir++ {
@@ -419,9 +426,9 @@ func (p *pool) compute(w *worker, r0, r1, c0, c1 int) {
 				boff := j0*j.kl + pc*width
 				coff := i0*j.ldc + j.jc + j0
 				if im.asm != nil {
-					im.asm(kc, mr, nr, &j.a[aoff], j.lda, j.transA, &w.bp[boff], &j.c[coff], j.ldc, j.alpha, beta)
+					im.asm(kc, mr, nr, &j.a[aoff], j.lda, j.transA, &bp[boff], &j.c[coff], j.ldc, j.alpha, beta)
 				} else {
-					im.gen(kc, mr, nr, w.apack, w.bp[boff:], j.c[coff:], j.ldc, j.alpha, beta)
+					im.gen(kc, mr, nr, w.apack, bp[boff:], j.c[coff:], j.ldc, j.alpha, beta)
 				}
 			}
 		}
@@ -431,7 +438,7 @@ func (p *pool) compute(w *worker, r0, r1, c0, c1 int) {
 			for i := i0; i < i0+mr; i += im.dotRows {
 				rows := min(im.dotRows, i0+mr-i)
 				for g := 0; g < nr; g += 4 {
-					im.dot(j.kl, rows, &j.a[i*j.lda+j.kb], j.lda, &w.bp[j0*j.kl+g*j.kl], j.kl,
+					im.dot(j.kl, rows, &j.a[i*j.lda+j.kb], j.lda, &bp[j0*j.kl+g*j.kl], j.kl,
 						&j.c[i*j.ldc+j.jc+j0+g], j.ldc, j.alpha, j.beta, min(4, nr-g))
 				}
 			}

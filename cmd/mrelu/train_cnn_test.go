@@ -1,0 +1,85 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/mrelu/mrelu/dataset"
+)
+
+// writeStripes writes n 12x12 images in three classes (a bright vertical,
+// horizontal or diagonal line at a random place) as prefix-*-ubyte IDX
+// files: big enough for LeNet-5, learnt in a few epochs.
+func writeStripes(t *testing.T, dir, prefix string, n int, seed uint64) {
+	t.Helper()
+	rng := rand.New(rand.NewPCG(seed, 5))
+	img := &dataset.IDX{Type: dataset.TypeU8, Dims: []int{n, 12, 12}, U8: make([]uint8, n*144)}
+	lab := &dataset.IDX{Type: dataset.TypeU8, Dims: []int{n}, U8: make([]uint8, n)}
+	for i := 0; i < n; i++ {
+		c, at := rng.IntN(3), 2+rng.IntN(8)
+		lab.U8[i] = uint8(c)
+		px := img.U8[i*144 : (i+1)*144]
+		for p := range px {
+			px[p] = uint8(rng.IntN(50))
+		}
+		for k := 0; k < 12; k++ {
+			px[[3]int{k*12 + at, at*12 + k, k*12 + k}[c]] = 255
+		}
+	}
+	if err := dataset.WriteIDX(filepath.Join(dir, prefix+"-images-idx3-ubyte"), img, false); err != nil {
+		t.Fatal(err)
+	}
+	if err := dataset.WriteIDX(filepath.Join(dir, prefix+"-labels-idx1-ubyte"), lab, false); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestTrainLeNet5EndToEnd(t *testing.T) {
+	data := t.TempDir()
+	writeStripes(t, data, "train", 300, 1)
+	writeStripes(t, data, "t10k", 90, 2)
+	out := filepath.Join(t.TempDir(), "run")
+	var so, se bytes.Buffer
+	args := []string{"train", "--model", "lenet5", "--data", data, "--act", "relu", "--epochs", "3", "--batch", "20", "--seeds", "2", "--out", out}
+	if code := run(args, &so, &se); code != 0 {
+		t.Fatalf("exit %d: %s", code, se.String())
+	}
+	var s cnnSummary
+	b, err := os.ReadFile(filepath.Join(out, "summary.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &s); err != nil {
+		t.Fatal(err)
+	}
+	if s.Params.Model != "lenet5" || s.Params.Epochs != 3 || len(s.Epochs) != 3 || len(s.Layers) != 12 || s.Crossbar == nil {
+		t.Fatalf("summary: %+v", s)
+	}
+	if s.TestAccuracy < 0.8 || s.Crossbar.TestAccuracy < s.TestAccuracy-0.02 || !(s.Crossbar.Energy > 0) || !(s.Crossbar.Latency > 0) {
+		t.Errorf("accuracy %.3f, on arrays %.3f, %g J, %g s", s.TestAccuracy, s.Crossbar.TestAccuracy, s.Crossbar.Energy, s.Crossbar.Latency)
+	}
+	if s.SeedStats == nil || len(s.SeedStats.PerSeed) != 2 || len(s.SeedsCrossbar) != 1 {
+		t.Errorf("seed statistics %+v", s.SeedStats)
+	}
+	if _, err := os.Stat(filepath.Join(out, "params.json")); err != nil {
+		t.Error(err)
+	}
+	if !strings.Contains(so.String(), "lenet5 act relu seed 1") {
+		t.Errorf("stdout: %s", so.String())
+	}
+	for _, bad := range [][]string{
+		{"train", "--model", "resnet", "--data", data},
+		{"train", "--model", "lenet5", "--hidden", "10", "--data", data},
+		{"train", "--model", "lenet5", "--resume", out, "--data", data},
+		{"train", "--model", "lenet5", "--act", "tanh", "--data", data},
+	} {
+		if code := run(bad, &so, &se); code != 2 {
+			t.Errorf("%v: exit %d, want 2", bad, code)
+		}
+	}
+}

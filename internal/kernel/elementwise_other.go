@@ -1,0 +1,8 @@
+// Copyright 2026 The mrelu Authors.
+
+//go:build noasm || !amd64
+
+package kernel
+
+func reluAsm(y, z []float32) int     { return 0 }
+func reluMaskAsm(g, z []float32) int { return 0 }
