@@ -173,7 +173,7 @@ type ComparePaper struct {
 
 // PaperComparison returns the paper's reference values.
 func PaperComparison() ComparePaper {
-	p := ComparePaper{VDD: 2, Latency: PaperLatency, Energy: PaperEnergy, Accuracy: Fig4Paper[ActMReLU],
+	p := ComparePaper{VDD: PaperVDD, Latency: PaperLatency, Energy: PaperEnergy, Accuracy: Fig4Paper[ActMReLU],
 		Variation: DefaultVariation, Epochs: DefaultTrainParams().Epochs}
 	for _, r := range PaperTable1 {
 		if r.Structure == "2T-1M" {

@@ -1,6 +1,7 @@
 package experiment
 
 import (
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -172,5 +173,13 @@ func TestDeviceFitReadsAndFits(t *testing.T) {
 	}
 	if _, err := ReadRIData(strings.NewReader("i_A,r_ohm\n1,2\nx,3\n"), "bad.csv"); err == nil || !strings.Contains(err.Error(), "bad.csv:3") {
 		t.Errorf("bad CSV: %v", err)
+	}
+}
+
+func TestIVPlotCycles(t *testing.T) {
+	for n, want := range map[int]string{1: "[0]", 2: "[0 1]", 3: "[0 1 2]", 200: "[0 50 100 149 199]"} {
+		if got := fmt.Sprint(ivPlotCycles(n)); got != want {
+			t.Errorf("ivPlotCycles(%d) = %s, want %s", n, got, want)
+		}
 	}
 }

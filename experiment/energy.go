@@ -20,17 +20,6 @@ import (
 	"github.com/mrelu/mrelu/dataset"
 )
 
-// Per-activation energies of other analog neurons that the paper compares
-// the mReLU with (J).
-const (
-	// CMOSSigmoidEnergy is the analog CMOS sigmoid neuron (> 3 op-amps) of
-	// the paper's Table 1.
-	CMOSSigmoidEnergy = 3410e-12
-	// MottVO2Energy is the Mott VO2 ReLU neuron the paper's text compares
-	// with (~400x the mReLU's 0.5 pJ).
-	MottVO2Energy = 199.5e-12
-)
-
 // EnergyConfig is the setting of the system-level estimate.
 type EnergyConfig struct {
 	// Run names the Fig. 4 run whose trained network is mapped onto the
@@ -115,6 +104,26 @@ type EnergyAlternative struct {
 	RatioToCircuitMemristor   float64 `json:"ratio_to_ours_circuit_memristor"`
 	RatioToCircuit            float64 `json:"ratio_to_ours_circuit_total"`
 }
+
+// PaperRatio is the alternative's energy per activation over the paper's
+// mReLU (the paper's own comparison: ~400x for the Mott VO2 ReLU, 6820x
+// for the analog CMOS sigmoid).
+func (a EnergyAlternative) PaperRatio() float64 { return a.PerActivation / PaperEnergy }
+
+// PaperReadEnergy is the arrays' read energy per inference when each is
+// read for the paper's latency (J): the crossbar part of an alternative's
+// total.
+func (r *EnergyResult) PaperReadEnergy() float64 {
+	var e float64
+	for _, p := range r.ReadPower {
+		e += p * PaperLatency
+	}
+	return e
+}
+
+// PaperInferenceLatency is the latency per inference with every array
+// read for the paper's latency, one after another (s).
+func (r *EnergyResult) PaperInferenceLatency() float64 { return float64(r.Arrays) * PaperLatency }
 
 // EnergyResult is the system-level estimate.
 type EnergyResult struct {
@@ -327,7 +336,7 @@ func SystemEnergy(cfg EnergyConfig, dev *DevicePulseResult, neu *NeuronPulseResu
 		s.Latency = float64(r.Arrays) * t
 		r.Scenarios = append(r.Scenarios, s)
 	}
-	add("paper", "the paper's neuron: 0.5 pJ per activation, 650 ns latency (Fig. 3f)", PaperEnergy, PaperLatency)
+	add("paper", "the paper's neuron: "+PaperEnergyText+" per activation, "+PaperLatencyText+" latency (Fig. 3f)", PaperEnergy, PaperLatency)
 	ours := math.NaN()
 	if dev != nil {
 		sp := dev.Single
@@ -357,7 +366,7 @@ func SystemEnergy(cfg EnergyConfig, dev *DevicePulseResult, neu *NeuronPulseResu
 		e         float64
 	}{
 		{"analog CMOS sigmoid neuron (> 3 op-amps)", "paper, Table 1", CMOSSigmoidEnergy},
-		{"Mott VO2 ReLU neuron", "paper, text (~400x the mReLU)", MottVO2Energy},
+		{"Mott VO2 ReLU neuron", "paper, text (" + PaperMottText + " the mReLU)", MottVO2Energy},
 		{"mReLU, the paper (Cu/p(V3D3-co-VI)/Al2O3, 2T-1M)", "paper, Fig. 3f and Table 1", PaperEnergy},
 	} {
 		over := func(name string) float64 {
@@ -376,7 +385,7 @@ func SystemEnergy(cfg EnergyConfig, dev *DevicePulseResult, neu *NeuronPulseResu
 		"crossbar energy per inference = t * sum over arrays of sum_i V_i^2 * sum_j (G+_ij + G-_ij), bias rows included, averaged over the test images; read noise and periphery (drivers, mirrors, sensing) not included",
 		"each array is read for t = the neuron latency of the scenario (its column currents must last until the neuron after it has settled; the output array for the same time); latency per inference = arrays * t, layer after layer without pipelining",
 		"neuron energy per inference = hidden neurons * energy per activation: every hidden neuron is activated once per inference, at its full-activation energy (an upper bound: most neurons see far less than the 90 % VDD pulse current)",
-		"alternatives: per activation from the paper; per inference neurons only, and with our arrays read for the paper's 650 ns",
+		"alternatives: per activation from the paper; per inference neurons only, and with our arrays read for the paper's " + PaperLatencyText,
 	}
 	return r, nil
 }

@@ -419,6 +419,59 @@ func Fig4With(p Fig4Params, o Fig4Options) (*Fig4Result, error) {
 	return res, nil
 }
 
-// Fig4Paper holds the paper's reported test accuracies (Fig. 4), for the
-// side-by-side table.
-var Fig4Paper = map[string]float64{"sigmoid": 0.912, "relu": 0.97, ActMReLU: 0.954}
+// Fig4Targets are the accuracies the project aims at (issue 5): software
+// ReLU and sigmoid the paper's (Fig. 4c), the hardware mReLU with and
+// without variation 96.5 %.
+var Fig4Targets = map[string]float64{"relu": PaperAccuracyReLU, ActMReLU: 0.965, ActMReLUIdeal: 0.965, "sigmoid": PaperAccuracySigmoid}
+
+// IsMain reports whether name is one of the compared neurons (not an
+// extra variation-sweep run).
+func (r *Fig4Result) IsMain(name string) bool {
+	for _, a := range r.Params.Acts {
+		if a == name {
+			return true
+		}
+	}
+	return false
+}
+
+// PerEpochMeanSD returns, per epoch, the mean and sample s.d. of the named
+// run's seeds' test accuracies (over the epochs every seed has).
+func (r *Fig4Result) PerEpochMeanSD(name string) (mean, sd []float64) {
+	seeds := r.Seeds[name]
+	if len(seeds) == 0 {
+		return nil, nil
+	}
+	n := len(seeds[0].TestAccuracyPerEpoch)
+	for _, s := range seeds {
+		n = min(n, len(s.TestAccuracyPerEpoch))
+	}
+	v := make([]float64, len(seeds))
+	for e := range n {
+		for i, s := range seeds {
+			v[i] = s.TestAccuracyPerEpoch[e]
+		}
+		m, d := MeanSD(v)
+		mean, sd = append(mean, m), append(sd, d)
+	}
+	return mean, sd
+}
+
+// SettingRuns names the paper-setting run and our best hardware-aware one
+// (the act mrelu run at the study's variation, not a configuration, with
+// the highest mean accuracy over its seeds), each "" when absent.
+func (r *Fig4Result) SettingRuns() (paper, best string) {
+	bestMean := 0.0
+	for _, name := range r.Names {
+		run := r.Runs[name]
+		switch c := r.Params.Config(name); {
+		case c != nil && name == PaperSettingName:
+			paper = name
+		case c == nil && run.Params.Act == ActMReLU && run.Params.Variation == r.Params.Base.Variation:
+			if m := r.SeedStats(name).Mean; best == "" || m > bestMean {
+				best, bestMean = name, m
+			}
+		}
+	}
+	return paper, best
+}

@@ -404,3 +404,62 @@ func NeuronMonteCarlo(d device.Params, np neuron.Params, cfg NeuronMonteCarloCon
 	}
 	return r, nil
 }
+
+// MedianSigma is the median and standard deviation of a sample (NaN when
+// it has no finite value).
+type MedianSigma struct{ Median, Sigma float64 }
+
+// medianSigma summarises the non-NaN values of v.
+func medianSigma(v []float64) MedianSigma {
+	var ok []float64
+	for _, x := range v {
+		if !math.IsNaN(x) {
+			ok = append(ok, x)
+		}
+	}
+	if len(ok) == 0 {
+		return MedianSigma{math.NaN(), math.NaN()}
+	}
+	s := device.Summarize(ok)
+	return MedianSigma{s.Median, s.Std}
+}
+
+// NeuronMCStats are the numbers derived from a Monte Carlo run.
+type NeuronMCStats struct {
+	// Status is each sample's verdict: "ok", "failed: <why>" or "never
+	// reaches VDD/2".
+	Status []string
+	// Switching counts the samples whose output reaches VDD/2, and
+	// SwitchingFraction and OffAboveFraction are that count and OffAbove
+	// as fractions of the samples.
+	Switching                           int
+	SwitchingFraction, OffAboveFraction float64
+	// VDDMargin is the nominal VDD − Vth (V) that a trimmed neuron keeps.
+	VDDMargin float64
+	// The switching samples' metrics.
+	Threshold, I90, MaxVout, Slope MedianSigma
+}
+
+// Stats derives the Monte Carlo run's summary numbers.
+func (r *NeuronMonteCarloResult) Stats() NeuronMCStats {
+	s := NeuronMCStats{VDDMargin: r.Setup.Neuron.VDD - r.Setup.Device.Memristor.Vth}
+	var th, i90, mx, sl []float64
+	for _, smp := range r.Samples {
+		status := "ok"
+		if smp.Err != nil {
+			status = "failed: " + smp.Err.Error()
+		} else if m := smp.Metrics; m.MaxVout >= 0.5*smp.Curve.VDD {
+			th, i90, mx, sl = append(th, m.ThresholdCurrent), append(i90, m.I90), append(mx, m.MaxVout), append(sl, m.Slope)
+		} else {
+			status = "never reaches VDD/2"
+		}
+		s.Status = append(s.Status, status)
+	}
+	s.Switching = len(mx)
+	if n := len(r.Samples); n > 0 {
+		s.SwitchingFraction = float64(len(mx)) / float64(n)
+		s.OffAboveFraction = float64(r.OffAbove) / float64(n)
+	}
+	s.Threshold, s.I90, s.MaxVout, s.Slope = medianSigma(th), medianSigma(i90), medianSigma(mx), medianSigma(sl)
+	return s
+}

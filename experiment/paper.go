@@ -328,7 +328,7 @@ func (r *PaperResult) stage(ctx context.Context, key string, d device.Params, np
 		if r.Pulse, err = DevicePulse(d, cfg.Pulse, seed); err != nil {
 			return "", err
 		}
-		return fmt.Sprintf("latency %s, energy %s (paper 650 ns, 0.5 pJ)", FormatTime(r.Pulse.Single.Latency), FormatEnergy(r.Pulse.Single.Energy)), nil
+		return fmt.Sprintf("latency %s, energy %s (paper %s)", FormatTime(r.Pulse.Single.Latency), FormatEnergy(r.Pulse.Single.Energy), PaperPulseText), nil
 	case "device/tft":
 		r.TFT, err = DeviceTFT(d, cfg.TFT, seed)
 		return "", err

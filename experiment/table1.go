@@ -32,21 +32,6 @@ type Table1Row struct {
 	Source string `json:"source"`
 }
 
-func joule(v float64) *float64 { return &v }
-
-// PaperTable1 is the paper's Table 1 as printed.
-var PaperTable1 = []Table1Row{
-	{Neuron: "Pt/SiOxNy:Ag/Pt", Mechanism: "diffusive", Structure: "1M1C", Model: "LIF", Energy: "-"},
-	{Neuron: "GeSb2Te5", Mechanism: "phase change", Structure: "1M", Model: "IF", Energy: "5 pJ", EnergyJ: joule(5e-12)},
-	{Neuron: "TiN/NbOx/TiN", Mechanism: "insulator-metal transition", Structure: "1M", Model: "LIF", Energy: "0.5 pJ", EnergyJ: joule(0.5e-12)},
-	{Neuron: "Si NpN junction", Mechanism: "baristor", Structure: "1T", Model: "LIF", Energy: "6 pJ", EnergyJ: joule(6e-12)},
-	{Neuron: "MTJ", Mechanism: "magnetic tunnel junction", Structure: "1T", Model: "LIF", Energy: "7.1 fJ", EnergyJ: joule(7.1e-15)},
-	{Neuron: "Hf0.5Zr0.5O2", Mechanism: "ferroelectric", Structure: "1F-1T1R", Model: "LIF", Energy: "-"},
-	{Neuron: "analog CMOS", Mechanism: "> 3 op-amps", Structure: "-", Model: "sigmoid", Energy: "3410 pJ", EnergyJ: joule(CMOSSigmoidEnergy)},
-	{Neuron: "TiN/NbOx/a-Si", Mechanism: "insulator-metal transition", Structure: "1T-1M", Model: "frequency ReLU", Energy: "-"},
-	{Neuron: "Cu/p(V3D3-co-VI)/Al2O3 (mReLU, the paper)", Mechanism: "diffusive dynamics", Structure: "2T-1M", Model: "ReLU", Energy: "0.5 pJ", EnergyJ: joule(PaperEnergy)},
-}
-
 // FormatEnergy prints an energy in J with an SI prefix (fJ ... µJ), in
 // picojoules down to 0.1 pJ as the paper writes "0.5 pJ"; "-" for NaN.
 func FormatEnergy(e float64) string { return quantity.SI(e, "J", energyScale, "-") }

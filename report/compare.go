@@ -399,7 +399,7 @@ func comparePage(r *experiment.CompareResult, s *CompareSummary) HTMLPage {
 		Intro: []string{"Devices that are not a working ReLU are drawn dashed; their curves show why."}}
 	if has["transfer.png"] {
 		sec.Figures = append(sec.Figures, fig("transfer", "Fig. 3i", "Transfer curves Vout(I), solved by the MNA solver", "transfer.png",
-			"0 for negative input, a linear rise, bounded by VDD = 2 V", "90 % of VDD at: "+perDevice("i90_A"), "mrelu neuron transfer --params FILE", "transfer.csv"))
+			"0 for negative input, a linear rise, bounded by "+experiment.PaperVDDText, "90 % of VDD at: "+perDevice("i90_A"), "mrelu neuron transfer --params FILE", "transfer.csv"))
 	}
 	if has["r_of_i.png"] {
 		sec.Figures = append(sec.Figures, fig("rofi", "Fig. 1h, 3c", "Steady-state R(I) of each memristor", "r_of_i.png",
@@ -416,9 +416,9 @@ func comparePage(r *experiment.CompareResult, s *CompareSummary) HTMLPage {
 	}
 	sec.Figures = append(sec.Figures,
 		fig("latency", "Fig. 3f", "Latency per activation: device level and in the 2T-1M circuit", "latency.png",
-			"650 ns", "device level: "+perDevice("device_latency_s")+"; circuit: "+perDevice("latency_s"), "mrelu neuron pulse --params FILE", "compare.csv"),
+			experiment.PaperLatencyText, "device level: "+perDevice("device_latency_s")+"; circuit: "+perDevice("latency_s"), "mrelu neuron pulse --params FILE", "compare.csv"),
 		fig("energy", "Fig. 3f, Table 1", "Energy per activation: device level and in the 2T-1M circuit", "energy.png",
-			"0.5 pJ", "device level: "+perDevice("device_energy_J")+"; memristor in the circuit: "+perDevice("energy_memristor_J"), "mrelu neuron pulse --params FILE", "compare.csv"))
+			experiment.PaperEnergyText, "device level: "+perDevice("device_energy_J")+"; memristor in the circuit: "+perDevice("energy_memristor_J"), "mrelu neuron pulse --params FILE", "compare.csv"))
 	page.Sections = append(page.Sections, sec)
 
 	// Table 1, one column per device.

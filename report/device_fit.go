@@ -63,10 +63,7 @@ func WriteDeviceFit(dir string, r *experiment.DeviceFitResult, plots bool) (Devi
 	if rep.Note != "" {
 		s.Notes = append(s.Notes, rep.Note)
 	}
-	s.IRangeA = [2]float64{math.Inf(1), 0}
-	for _, p := range r.Points {
-		s.IRangeA[0], s.IRangeA[1] = math.Min(s.IRangeA[0], p.I), math.Max(s.IRangeA[1], p.I)
-	}
+	s.IRangeA = r.CurrentRange()
 	s.Uncertainty, s.Bounds, s.AtBound, s.Fixed = map[string]Num{}, map[string][2]float64{}, map[string]string{}, map[string]float64{}
 	s.NoiseLog10, s.Verdict, s.Warnings = Num(rep.NoiseLog10), rep.Verdict, rep.Warnings
 	if s.Warnings == nil {
@@ -212,9 +209,9 @@ func WriteDeviceTabulate(dir string, r *experiment.DeviceTabulateResult, plots b
 	}
 	var csvRows [][]string
 	var ri, rr, di, dr []float64
-	for _, p := range rows {
-		h, _ := m.HoldVoltage(p.I)
-		csvRows = append(csvRows, []string{F(p.I), F(p.R), F(p.R * p.I), F(h)})
+	hold := r.RowHold()
+	for k, p := range rows {
+		csvRows = append(csvRows, []string{F(p.I), F(p.R), F(p.R * p.I), F(hold[k])})
 		ri, rr = append(ri, p.I), append(rr, p.R)
 	}
 	if err := WriteCSV(filepath.Join(dir, "tabulate.csv"), []string{"i_A", "r_ohm", "v_V", "v_hold_V"}, csvRows); err != nil {

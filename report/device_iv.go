@@ -48,13 +48,16 @@ type DeviceIVSummary struct {
 	Notes           []string `json:"notes"`
 }
 
-// SummarizeDeviceIV builds iv_summary.json.
+// SummarizeDeviceIV builds iv_summary.json from the run and its derived
+// numbers (experiment.DeviceIVResult.Stats).
 func SummarizeDeviceIV(r *experiment.DeviceIVResult) DeviceIVSummary {
-	sw := r.Sweep
-	s := DeviceIVSummary{Cycles: len(sw.Cycles), IccA: r.Config.Icc, Set: deviceStats(sw.Set), Hold: deviceStats(sw.Hold),
-		Overlap: sw.Hold.Max >= sw.Set.Min, GapV: Num(sw.Set.Min - sw.Hold.Max),
-		NegativeVNegV: r.Config.VNeg, NegativeMaxI: sw.NegativeMaxCurrent, NegativeMaxIcc: sw.NegativeMaxCurrent / r.Config.Icc,
+	sw, st := r.Sweep, r.Stats()
+	return DeviceIVSummary{Cycles: len(sw.Cycles), IccA: r.Config.Icc, Set: deviceStats(sw.Set), Hold: deviceStats(sw.Hold),
+		Overlap: st.Overlap, GapV: Num(st.Gap), NullReason: st.NullReason,
+		SetAboveHold: st.SetAboveHold, CyclesNoSet: st.NoSet, CyclesNoHold: st.NoHold, MaxFinalState: st.MaxFinalState,
+		NegativeVNegV: r.Config.VNeg, NegativeMaxI: sw.NegativeMaxCurrent, NegativeMaxIcc: st.NegativeMaxOverIcc,
 		NegativeMaxX: sw.NegativeMaxState, NegativeSwitch: sw.NegativeSwitched,
+		PlottedCycles:   st.PlottedCycles,
 		PaperFigures:    "Fig. 1f (I-V loop, negative sweep), 3a (cycles), 3b (set/hold distributions)",
 		SeedOfVariation: r.Seed,
 		Notes: []string{
@@ -63,48 +66,6 @@ func SummarizeDeviceIV(r *experiment.DeviceIVResult) DeviceIVSummary {
 			"max_state_after_cycle: largest state x at 0 V after a backward sweep (volatility: relaxes to ~0)",
 			"negative sweep: nominal device from the relaxed state, 0 to v_neg and back to 0",
 		}}
-	if math.IsNaN(sw.Hold.Max) || math.IsNaN(sw.Set.Min) {
-		s.Overlap = false
-	}
-	for _, c := range sw.Cycles {
-		switch {
-		case math.IsNaN(c.Set):
-			s.CyclesNoSet++
-		case math.IsNaN(c.Hold):
-			s.CyclesNoHold++
-		case c.Set > c.Hold:
-			s.SetAboveHold++
-		}
-		if n := len(c.Backward); n > 0 {
-			s.MaxFinalState = math.Max(s.MaxFinalState, c.Backward[n-1].X)
-		}
-	}
-	switch {
-	case len(sw.Cycles) == 0:
-	case sw.Set.N == 0:
-		s.NullReason = fmt.Sprintf("no cycle reached Icc/2 = %g A on the way up to v_max = %g V: the device never switched, so set_V and hold_V have no values",
-			0.5*r.Config.Icc, r.Config.VMax)
-	case sw.Hold.N == 0:
-		s.NullReason = fmt.Sprintf("in no cycle did |I| drop below Icc/2 = %g A on the way back to 0 V: the device never released, so hold_V has no values",
-			0.5*r.Config.Icc)
-	}
-	s.PlottedCycles = ivPlotCycles(len(sw.Cycles))
-	return s
-}
-
-// ivPlotCycles picks up to five evenly spread cycles (0-based) to overlay.
-func ivPlotCycles(n int) []int {
-	var out []int
-	for k := 0; k < 5 && k < n; k++ {
-		c := 0
-		if n > 1 {
-			c = int(math.Round(float64(k) * float64(n-1) / float64(min(4, n-1))))
-		}
-		if len(out) == 0 || out[len(out)-1] != c {
-			out = append(out, c)
-		}
-	}
-	return out
 }
 
 // WriteDeviceIV writes params.json, iv.csv, set_hold.csv, iv_summary.json,

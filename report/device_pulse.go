@@ -83,21 +83,20 @@ type DevicePulseSummary struct {
 	Notes         []string             `json:"notes"`
 }
 
-func ratio(a, b float64) Num { return Num(a / b) }
-
-func pulseLevel(i float64, s, nominal device.Stats) DevicePulseLevel {
-	return DevicePulseLevel{CurrentA: i, Pulses: s.N, R: deviceStats(s), CV: Num(s.Std / s.Mean), RelSpread: Num(s.RelativeSpread()),
-		NominalROhm: Num(nominal.Median), NominalRelSpread: Num(nominal.RelativeSpread())}
+func pulseLevel(l experiment.PulseLevelStats) DevicePulseLevel {
+	return DevicePulseLevel{CurrentA: l.Current, Pulses: l.R.N, R: deviceStats(l.R), CV: Num(l.CV), RelSpread: Num(l.RelSpread),
+		NominalROhm: Num(l.NominalR), NominalRelSpread: Num(l.NominalRelSpread)}
 }
 
-// SummarizeDevicePulse builds pulse.json.
+// SummarizeDevicePulse builds pulse.json from the run and its derived
+// numbers (experiment.DevicePulseResult.Stats).
 func SummarizeDevicePulse(r *experiment.DevicePulseResult) DevicePulseSummary {
-	sp, rl := r.Single, r.Relaxation
+	sp, rl, st := r.Single, r.Relaxation, r.Stats()
 	s := DevicePulseSummary{AmplitudeV: sp.Config.Amplitude, WidthS: sp.Config.Width, SeriesROhm: sp.Config.SeriesR,
 		LatencyS: Num(sp.Latency), PaperLatencyS: experiment.PaperLatency, EnergyJ: Num(sp.Energy), PaperEnergyJ: experiment.PaperEnergy,
-		LatencyRatio: ratio(sp.Latency, experiment.PaperLatency), EnergyRatio: ratio(sp.Energy, experiment.PaperEnergy),
+		LatencyRatio: Num(st.LatencyRatio), EnergyRatio: Num(st.EnergyRatio),
 		SteadyA: sp.SteadyCurrent, FinalA: sp.FinalCurrent, Saturated: sp.Saturated, EnergyPulseJ: sp.EnergyPulse, SourceEnergyJ: sp.SourceEnergy, ROnOhm: sp.ROn,
-		RelaxationS: Num(rl.RelaxationTime), StateTauS: Num(rl.StateTimeConstant), RSetOhm: rl.RSet, RInsulatingOhm: rl.RInsulating,
+		Switched: st.Switched, RelaxationS: Num(st.Relaxation), StateTauS: Num(rl.StateTimeConstant), RSetOhm: rl.RSet, RInsulatingOhm: rl.RInsulating,
 		RelaxSpanS: r.Config.Single.RelaxSpan, AmplitudeForPaperLatencyV: Num(r.AmplitudeForPaperLatency),
 		Notes: []string{
 			"latency_s: pulse onset until the device current first reaches 90 % of its saturated value (Fig. 3f)",
@@ -106,14 +105,9 @@ func SummarizeDevicePulse(r *experiment.DevicePulseResult) DevicePulseSummary {
 			"pulse_train: R = V/I at the end of each pulse; parameters redrawn at each pulse (cycle_variation); nominal_* without variation",
 			"voltage_pulses: R = V/I of the device at the end of each pulse through the series resistor (Fig. 3e)",
 		}}
-	s.Switched = rl.RSet < 0.9*rl.RInsulating
-	if !s.Switched {
-		s.RelaxationS = 0
-	}
 	tc := r.Train.Config
 	s.Train.WidthS, s.Train.PeriodS, s.Train.Pulses = tc.Width, tc.Period, tc.Pulses
-	s.Train.Low = pulseLevel(tc.ILow, r.Train.Low, r.TrainNominal.Low)
-	s.Train.High = pulseLevel(tc.IHigh, r.Train.High, r.TrainNominal.High)
+	s.Train.Low, s.Train.High = pulseLevel(st.Low), pulseLevel(st.High)
 	for _, p := range r.Voltage.Readings {
 		s.VoltagePulses = append(s.VoltagePulses, DeviceVoltagePulse{AmplitudeV: p.Drive, VV: p.V, IA: p.I, ROhm: Num(p.R)})
 	}
@@ -291,8 +285,8 @@ func writeSinglePulse(dir string, r *experiment.DevicePulseResult, s DevicePulse
 	for _, a := range e {
 		emax = math.Max(emax, a)
 	}
-	title := fmt.Sprintf("Single %g V pulse through %s: latency %.0f ns, energy %.2f pJ (paper 650 ns, 0.5 pJ)",
-		sp.Config.Amplitude, si(sp.Config.SeriesR, "Ω"), lat, sp.Energy*1e12)
+	title := fmt.Sprintf("Single %g V pulse through %s: latency %.0f ns, energy %.2f pJ (paper %s)",
+		sp.Config.Amplitude, si(sp.Config.SeriesR, "Ω"), lat, sp.Energy*1e12, experiment.PaperPulseText)
 	return StackPlot(filepath.Join(dir, "single_pulse"), 0.55, "time from pulse onset (ns)",
 		Lines{Axes{Title: title, Y: "voltage (V)", LegendBottom: true}, []Series{{Name: "source", X: t, Y: vs, Color: pal(0), Marks: MarksNone}, {Name: "device", X: t, Y: v, Color: pal(1), Marks: MarksNone}, vline("", lat, 0, sp.Config.Amplitude, 6)}},
 		Lines{Axes{Y: "I (µA)", LegendBottom: true}, []Series{{X: t, Y: i, Color: pal(2), Marks: MarksNone}, hline("90 % of saturation", 0.9*sp.SteadyCurrent*1e6, t[0], t[len(t)-1], 4), vline("latency", lat, 0, imax, 6)}},

@@ -5,7 +5,6 @@ package report
 
 import (
 	"fmt"
-	"math"
 	"path/filepath"
 
 	"github.com/mrelu/mrelu/device"
@@ -44,7 +43,9 @@ type DeviceSweepSummary struct {
 // r_vs_i.png/.svg and g_vs_i.png/.svg into dir.
 func WriteDeviceSweep(dir string, r *experiment.DeviceSweepResult, plots bool) (DeviceSweepSummary, error) {
 	m := r.Params.Memristor
-	s := DeviceSweepSummary{Points: len(r.Points), G0S: device.G0, Monotone: true, MaxDevV: Num(math.NaN()),
+	st := r.Stats()
+	s := DeviceSweepSummary{Points: len(r.Points), G0S: device.G0, Monotone: st.Monotone, MaxDevV: Num(st.MaxDev),
+		R0Ohm: st.R0, GMaxS: st.GMax, GMaxOver: st.GMaxOverG0, Decades: st.Decades,
 		PaperFigures: "Fig. 1h, 3c (resistance set gradually by the current; inset R = Vth/I - r_d)",
 		Notes: []string{
 			"r_vs_i.csv holds the non-zero currents (R = V/I of the steady state); the I = 0 point is r0_ohm, the zero-bias resistance of the relaxed device",
@@ -52,32 +53,16 @@ func WriteDeviceSweep(dir string, r *experiment.DeviceSweepResult, plots bool) (
 		}}
 	var is, rs, gs []float64
 	var rows [][]string
-	maxDev := math.NaN()
-	for k, p := range r.Points {
-		s.GMaxS = math.Max(s.GMaxS, p.G)
-		if k > 0 && !(p.R < r.Points[k-1].R) {
-			s.Monotone = false
-		}
+	for _, p := range r.Points {
 		if p.I == 0 {
-			s.R0Ohm = p.R
 			continue
 		}
 		is, rs, gs = append(is, p.I), append(rs, p.R), append(gs, p.G)
 		rows = append(rows, []string{F(p.I), F(p.R), F(p.G)})
-		if p.I >= 0.1e-6 {
-			h, _ := m.HoldVoltage(p.I) // Vth − RD·I; a table's hold voltage
-			d := math.Abs(p.V - h)
-			if math.IsNaN(maxDev) || d > maxDev {
-				maxDev = d
-			}
-		}
 	}
-	s.MaxDevV = Num(maxDev)
-	s.GMaxOver = s.GMaxS / device.G0
 	if n := len(is); n > 0 {
 		s.RFirst = DeviceRI{is[0], rs[0]}
 		s.RLast = DeviceRI{is[n-1], rs[n-1]}
-		s.Decades = math.Log10(rs[0] / rs[n-1])
 	}
 	seedless := RunSettings{Command: "device sweep", Config: r.Config}
 	if err := WriteDeviceParams(dir, r.Params, seedless); err != nil {

@@ -35,15 +35,6 @@ func TestDecades(t *testing.T) {
 	}
 }
 
-func TestIVPlotCycles(t *testing.T) {
-	for n, want := range map[int]string{1: "[0]", 2: "[0 1]", 3: "[0 1 2]", 200: "[0 50 100 149 199]"} {
-		got, _ := json.Marshal(ivPlotCycles(n))
-		if strings.ReplaceAll(string(got), ",", " ") != want {
-			t.Errorf("ivPlotCycles(%d) = %s, want %s", n, got, want)
-		}
-	}
-}
-
 func TestWriteDeviceSweepAndStack(t *testing.T) {
 	dir := t.TempDir()
 	r, err := experiment.DeviceSweep(device.DefaultParams(), experiment.DeviceSweepConfig{IMax: 5e-6, Points: 6})

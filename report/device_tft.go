@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/mrelu/mrelu/device"
 	"github.com/mrelu/mrelu/experiment"
 )
 
@@ -43,19 +42,14 @@ func WriteDeviceTFT(dir string, r *experiment.DeviceTFTResult, plots bool) (Devi
 		CoxFPerM2: t.Cox(), BetaAPerV2: t.Beta(), IdealityFactor: t.IdealityFactor(),
 		OnOffBias:    [3]float64{c.VgsMax, c.VgsMin, c.VdsVth},
 		SigmaTargetV: c.Variation.TFTVthSigma, PaperSigmaV: experiment.PaperTFTVthSigma,
-		PaperFigures: "Fig. S5 (20 a-IGZO TFTs, threshold spread 0.038 V)",
+		PaperFigures: fmt.Sprintf("Fig. S5 (%d a-IGZO TFTs, threshold spread %s)", experiment.PaperTFTCount, experiment.PaperTFTText),
 		Notes: []string{
 			"v_th_V: the sampled model parameter; v_th_extracted_V: from each transfer curve at vds_vth by the sqrt(Id) extrapolation at the steepest point",
 			"id_on_A / id_off_A: nominal TFT at (vgs_max, vds_vth) and (vgs_min, vds_vth)",
 		}}
-	s.IdOnA, _, _ = t.Ids(c.VgsMax, c.VdsVth)
-	s.IdOffA, _, _ = t.Ids(c.VgsMin, c.VdsVth)
-	vths := make([]float64, len(r.Devices))
-	for k, d := range r.Devices {
-		vths[k] = d.Vth
-	}
-	s.Vth = deviceStats(device.Summarize(vths))
-	s.VthExtracted = deviceStats(device.Summarize(r.VthExtracted))
+	st := r.Stats()
+	s.IdOnA, s.IdOffA = st.IdOn, st.IdOff
+	s.Vth, s.VthExtracted = deviceStats(st.Vth), deviceStats(st.VthExtracted)
 	seed := r.Seed
 	if err := WriteDeviceParams(dir, r.Params, RunSettings{Command: "device tft", Seed: &seed, Config: r.Config}); err != nil {
 		return s, err
@@ -104,7 +98,7 @@ func WriteDeviceTFT(dir string, r *experiment.DeviceTFTResult, plots bool) (Devi
 	for k, cv := range r.DeviceTransfer {
 		lines = append(lines, Series{X: cv.V, Y: cv.Id, Color: pal(k), Thin: true, Marks: MarksNone})
 	}
-	title := fmt.Sprintf("%d sampled TFTs at Vds = %g V: σ(Vth) = %.3f V (paper 0.038 V)", len(r.Devices), c.VdsVth, float64(s.VthExtracted.Sigma))
+	title := fmt.Sprintf("%d sampled TFTs at Vds = %g V: σ(Vth) = %.3f V (paper %s)", len(r.Devices), c.VdsVth, float64(s.VthExtracted.Sigma), experiment.PaperTFTText)
 	if err := LinePlot(filepath.Join(dir, "tft_transfer_devices"), Axes{Title: title, X: "Vgs (V)", Y: "Id (A)", LogY: true}, lines...); err != nil {
 		return s, err
 	}
@@ -154,7 +148,7 @@ func WriteDeviceTFT(dir string, r *experiment.DeviceTFTResult, plots bool) (Devi
 			gy = append(gy, float64(len(ext))*w*math.Exp(-z*z/2)/(sg*math.Sqrt(2*math.Pi)))
 		}
 	}
-	title = fmt.Sprintf("Threshold voltage of %d TFTs: σ = %.3f V (paper 0.038 V)", len(r.Devices), float64(s.VthExtracted.Sigma))
+	title = fmt.Sprintf("Threshold voltage of %d TFTs: σ = %.3f V (paper %s)", len(r.Devices), float64(s.VthExtracted.Sigma), experiment.PaperTFTText)
 	if err := HistLinePlot(filepath.Join(dir, "tft_vth"), Axes{Title: title, X: "extracted Vth (V)", Y: "devices per bin (–)"}, bars,
 		Series{Name: fmt.Sprintf("expected, normal σ = %.3g V", c.Variation.TFTVthSigma), X: gx, Y: gy, Color: pal(1), Marks: MarksNone}); err != nil {
 		return s, err

@@ -54,10 +54,7 @@ func EnergyRows(e *experiment.EnergyResult) []EnergyRow {
 			NeuronsPerInference: Num(s.NeuronsEnergy), ReadTime: Num(s.ReadTime), Crossbar: Num(s.Crossbar),
 			Total: Num(s.Total), InferenceLatency: Num(s.Latency)})
 	}
-	var ref float64
-	for _, p := range e.ReadPower {
-		ref += p * experiment.PaperLatency
-	}
+	ref := e.PaperReadEnergy()
 	for k, a := range e.Alternatives {
 		if strings.HasPrefix(a.Name, "mReLU, the paper") {
 			continue // the "paper" scenario above
@@ -65,7 +62,7 @@ func EnergyRows(e *experiment.EnergyResult) []EnergyRow {
 		rows = append(rows, EnergyRow{Key: fmt.Sprintf("alternative%d", k+1), Label: a.Name + " (" + a.Source + ")",
 			PerActivation: Num(a.PerActivation), Latency: Num(math.NaN()),
 			NeuronsPerInference: Num(a.NeuronsPerInf), ReadTime: Num(experiment.PaperLatency), Crossbar: Num(ref),
-			Total: Num(a.WithCrossbarPerI), InferenceLatency: Num(float64(e.Arrays) * experiment.PaperLatency)})
+			Total: Num(a.WithCrossbarPerI), InferenceLatency: Num(e.PaperInferenceLatency())})
 	}
 	return rows
 }
@@ -211,7 +208,7 @@ func WriteEnergy(dir string, e *experiment.EnergyResult) (*EnergySummary, error)
 	}
 	title := fmt.Sprintf("Energy per inference, %d hidden neurons + %d crossbar arrays", e.Neurons, e.Arrays)
 	if err := logBars(filepath.Join(dir, "energy_per_inference"), title, "energy (J)", names,
-		[]string{"neurons only", "neurons + arrays (read for the neuron latency; 650 ns for the others)"}, [][]float64{neu, tot}); err != nil {
+		[]string{"neurons only", "neurons + arrays (read for the neuron latency; " + experiment.PaperLatencyText + " for the others)"}, [][]float64{neu, tot}); err != nil {
 		return s, err
 	}
 	return s, nil

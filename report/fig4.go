@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -84,10 +83,6 @@ type Fig4Setting struct {
 	PaperAccuracy *float64 `json:"paper_test_accuracy,omitempty"`
 }
 
-// fig4Targets are the accuracies the project aims at (issue 5): software
-// ReLU 97 %, the hardware mReLU with variation 96.5 %.
-var fig4Targets = map[string]float64{"relu": 0.97, experiment.ActMReLU: 0.965, experiment.ActMReLUIdeal: 0.965, "sigmoid": 0.912}
-
 // WriteFig4 writes the study: summary.json, CSVs, the Fig. 4 plots, and
 // each run's own training report in runs/<name>/.
 func WriteFig4(dir string, r *experiment.Fig4Result, plots bool) (Fig4Summary, error) {
@@ -121,15 +116,15 @@ func WriteFig4(dir string, r *experiment.Fig4Result, plots bool) (Fig4Summary, e
 		}
 		fr := Fig4Run{Act: run.Params.Act, Variation: run.Params.Variation, TestAccuracy: ts.TestAccuracy,
 			TestAccuracyPerEpoch: ts.TestAccuracyPerEpoch, NormLossPerEpoch: ts.NormTrainLossPerEpoch,
-			UpdateRatioFinal: ts.UpdateRatioFirstLast, MedianEpochSeconds: medianOf(ts.EpochSeconds),
-			Folder: filepath.Join("runs", name), Target: fig4Targets[name]}
+			UpdateRatioFinal: ts.UpdateRatioFirstLast, MedianEpochSeconds: experiment.Median(ts.EpochSeconds),
+			Folder: filepath.Join("runs", name), Target: experiment.Fig4Targets[name]}
 		if run.Params.Act != experiment.ActMReLU {
 			fr.Variation = 0
 		}
 		fr.NoiseModel = ts.NoiseModel
 		fr.SaturatedFractionPerLayer = ts.SaturatedFractionPerLayer
 		fr.SeedStats = r.SeedStats(name)
-		fr.TestAccuracyPerEpochMean, fr.TestAccuracyPerEpochSD = perEpochMeanSD(r.Seeds[name])
+		fr.TestAccuracyPerEpochMean, fr.TestAccuracyPerEpochSD = r.PerEpochMeanSD(name)
 		if len(ts.UpdateRatioPerEpoch) > 0 {
 			fr.UpdateRatioEpoch1 = ts.UpdateRatioPerEpoch[0]
 		}
@@ -146,12 +141,8 @@ func WriteFig4(dir string, r *experiment.Fig4Result, plots bool) (Fig4Summary, e
 				fr.PaperAccuracy = &v
 			}
 		}
-		for i, a := range ts.TestAccuracyPerEpoch {
-			fr.BestAccuracy = max(fr.BestAccuracy, a)
-			if fr.FirstEpochAtTarget == 0 && fr.Target > 0 && a >= fr.Target {
-				fr.FirstEpochAtTarget = i + 1
-			}
-		}
+		fr.BestAccuracy = experiment.BestAccuracy(ts.TestAccuracyPerEpoch)
+		fr.FirstEpochAtTarget = experiment.FirstEpochAtTarget(ts.TestAccuracyPerEpoch, fr.Target)
 		s.Runs = append(s.Runs, fr)
 		s.Accuracy[name] = ts.TestAccuracy
 		epochs := make([]float64, len(ts.TestAccuracyPerEpoch))
@@ -159,7 +150,7 @@ func WriteFig4(dir string, r *experiment.Fig4Result, plots bool) (Fig4Summary, e
 			epochs[i] = float64(i + 1)
 			rows = append(rows, []string{name, strconv.Itoa(i + 1), F(ts.TrainLossPerEpoch[i]), F(ts.NormTrainLossPerEpoch[i]), F(ts.TestAccuracyPerEpoch[i])})
 		}
-		if isMain(r, name) {
+		if r.IsMain(name) {
 			acc := Series{Name: name, X: epochs, Y: scaled(ts.TestAccuracyPerEpoch, 100)}
 			if len(r.Seeds[name]) > 1 && len(fr.TestAccuracyPerEpochMean) == len(epochs) {
 				acc.Name = fmt.Sprintf("%s (mean ± s.d., %d seeds)", name, len(r.Seeds[name]))
@@ -178,7 +169,7 @@ func WriteFig4(dir string, r *experiment.Fig4Result, plots bool) (Fig4Summary, e
 	}
 	s.PaperSetting, s.BestHardwareAware = fig4Settings(r, s.Runs)
 	if s.PaperSetting != nil {
-		s.Notes = append(s.Notes, "paper_setting: the run under the stated assumptions that reproduce the paper's 95.4 % (docs/system.md, \"The paper's 95.4 %\"); best_hardware_aware: our best run trained and tested with the noisy neuron at the study's variation")
+		s.Notes = append(s.Notes, "paper_setting: the run under the stated assumptions that reproduce the paper's "+experiment.PaperMReLUText+" (docs/system.md, \"The paper's "+experiment.PaperMReLUText+"\"); best_hardware_aware: our best run trained and tested with the noisy neuron at the study's variation")
 	}
 	if err := writeFig4Accuracy(filepath.Join(dir, "fig4_accuracy.csv"), s.Runs); err != nil {
 		return s, err
@@ -194,7 +185,7 @@ func WriteFig4(dir string, r *experiment.Fig4Result, plots bool) (Fig4Summary, e
 	// Neuron inputs (summation currents) per layer, per neuron type.
 	var inRows [][]string
 	for _, name := range r.Names {
-		if !isMain(r, name) {
+		if !r.IsMain(name) {
 			continue
 		}
 		run := r.Runs[name]
@@ -234,7 +225,7 @@ func WriteFig4(dir string, r *experiment.Fig4Result, plots bool) (Fig4Summary, e
 	}{{"fig4g_weight_updates_first", "first synaptic layer", false}, {"fig4h_weight_updates_last", "last synaptic layer", true}} {
 		var upd []Bars
 		for _, name := range r.Names {
-			if !isMain(r, name) {
+			if !r.IsMain(name) {
 				continue
 			}
 			run := r.Runs[name]
@@ -357,7 +348,7 @@ func fig4Saturation(dir string, r *experiment.Fig4Result) error {
 	var rows [][]string
 	k := 0
 	for _, name := range r.Names {
-		if !isMain(r, name) {
+		if !r.IsMain(name) {
 			continue
 		}
 		sat := experiment.SaturatedPerLayer(r.Runs[name].Result.Epochs)
@@ -384,38 +375,6 @@ func fig4Saturation(dir string, r *experiment.Fig4Result) error {
 	return LinePlot(filepath.Join(dir, "fig4j_saturation"), Axes{Title: "Neuron inputs at or above 90 % of VDD, per hidden layer", X: "epoch (–)", Y: "inputs at ≥ 90 % VDD (%)", XMin: 0, XMax: 1, IntX: true, LegendLeft: true}, series...)
 }
 
-// perEpochMeanSD returns, per epoch, the mean and sample s.d. of the
-// seeds' test accuracies (over the epochs every seed has).
-func perEpochMeanSD(seeds []experiment.SeedRun) (mean, sd []float64) {
-	if len(seeds) == 0 {
-		return nil, nil
-	}
-	n := len(seeds[0].TestAccuracyPerEpoch)
-	for _, s := range seeds {
-		n = min(n, len(s.TestAccuracyPerEpoch))
-	}
-	v := make([]float64, len(seeds))
-	for e := range n {
-		for i, s := range seeds {
-			v[i] = s.TestAccuracyPerEpoch[e]
-		}
-		m, d := experiment.MeanSD(v)
-		mean, sd = append(mean, m), append(sd, d)
-	}
-	return mean, sd
-}
-
-// isMain reports whether name is one of the compared neurons (not an
-// extra variation-sweep run).
-func isMain(r *experiment.Fig4Result, name string) bool {
-	for _, a := range r.Params.Acts {
-		if a == name {
-			return true
-		}
-	}
-	return false
-}
-
 // octaveBars turns a log histogram into whole-octave bars, as a density
 // per decade, from its 0.1 % quantile up (the tail below holds the rare
 // near-zero updates and would stretch the axis over many empty decades).
@@ -439,27 +398,19 @@ func octaveBars(h *nn.LogHistogram) Bars {
 	return b
 }
 
-func medianOf(v []float64) float64 {
-	if len(v) == 0 {
-		return 0
-	}
-	s := append([]float64(nil), v...)
-	sort.Float64s(s)
-	return s[len(s)/2]
-}
-
-// fig4Settings returns the paper-setting run and our best hardware-aware
-// one (the act mrelu run at the study's variation, not a configuration,
-// with the highest mean accuracy), each nil when absent.
+// fig4Settings returns the lines of the paper-setting run and our best
+// hardware-aware one (experiment.Fig4Result.SettingRuns), each nil when
+// absent.
 func fig4Settings(r *experiment.Fig4Result, runs []Fig4Run) (paper, best *Fig4Setting) {
+	paperRun, bestRun := r.SettingRuns()
 	for _, fr := range runs {
 		name := strings.TrimPrefix(fr.Folder, "runs/")
 		st := &Fig4Setting{Run: name, Label: fr.Label, NoiseModel: fr.NoiseModel, Variation: fr.Variation, InputScale: fr.InputScale,
 			SeedStats: fr.SeedStats, PaperAccuracy: fr.PaperAccuracy}
-		switch c := r.Params.Config(name); {
-		case c != nil && name == experiment.PaperSettingName:
+		switch name {
+		case paperRun:
 			paper = st
-		case c == nil && fr.Act == experiment.ActMReLU && fr.Variation == r.Params.Base.Variation && (best == nil || st.Mean > best.Mean):
+		case bestRun:
 			st.Label = "our best hardware-aware result"
 			best = st
 		}

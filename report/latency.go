@@ -37,11 +37,11 @@ func writeLatencySweep(dir string, r *experiment.DevicePulseResult, plots bool) 
 	if err := LinePlot(filepath.Join(dir, "latency_vs_amplitude"),
 		Axes{Title: "Fig. 3f over the pulse amplitude (1 MΩ series)", X: "pulse amplitude (V)", Y: "latency (ns)", LogY: true},
 		Series{Name: "latency", X: amp, Y: ns},
-		Series{Name: "paper 650 ns", X: ends, Y: line(experiment.PaperLatency * 1e9), Dashed: true}); err != nil {
+		Series{Name: "paper " + experiment.PaperLatencyText, X: ends, Y: line(experiment.PaperLatency * 1e9), Dashed: true}); err != nil {
 		return err
 	}
 	return LinePlot(filepath.Join(dir, "energy_vs_amplitude"),
 		Axes{Title: "Energy per activation over the pulse amplitude", X: "pulse amplitude (V)", Y: "energy over the latency (pJ)", LogY: true},
 		Series{Name: "energy", X: amp, Y: pj},
-		Series{Name: "paper 0.5 pJ", X: ends, Y: line(experiment.PaperEnergy * 1e12), Dashed: true})
+		Series{Name: "paper " + experiment.PaperEnergyText, X: ends, Y: line(experiment.PaperEnergy * 1e12), Dashed: true})
 }

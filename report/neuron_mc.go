@@ -6,12 +6,10 @@ package report
 import (
 	"fmt"
 	"image/color"
-	"math"
 	"path/filepath"
 	"slices"
 	"strconv"
 
-	"github.com/mrelu/mrelu/device"
 	"github.com/mrelu/mrelu/experiment"
 )
 
@@ -41,46 +39,23 @@ type NeuronMCSummary struct {
 	Seconds              float64 `json:"solve_seconds"`
 }
 
-func neuronStats(v []float64) (median, sigma float64) {
-	var ok []float64
-	for _, x := range v {
-		if !math.IsNaN(x) {
-			ok = append(ok, x)
-		}
-	}
-	if len(ok) == 0 {
-		return math.NaN(), math.NaN()
-	}
-	s := device.Summarize(ok)
-	return s.Median, s.Std
-}
-
 // WriteNeuronMonteCarlo writes montecarlo.csv (device,i_in_A,vout_V),
 // montecarlo_spread.csv, montecarlo_devices.csv, montecarlo.json,
 // montecarlo.png/.svg (every curve), montecarlo_spread.png/.svg and
 // params.json.
 func WriteNeuronMonteCarlo(dir string, r *experiment.NeuronMonteCarloResult, plots bool) (NeuronMCSummary, error) {
 	var rows [][]string
-	var th, i90, mx, sl []float64
 	var drows [][]string
+	st := r.Stats()
 	for k, s := range r.Samples {
 		d := s.Devices
-		status := "ok"
-		if s.Err != nil {
-			status = "failed: " + s.Err.Error()
-		} else {
+		if s.Err == nil {
 			for j := range s.Curve.I {
 				rows = append(rows, []string{strconv.Itoa(k), F(s.Curve.I[j]), F(s.Curve.Vout[j])})
 			}
-			m := s.Metrics
-			if m.MaxVout >= 0.5*s.Curve.VDD {
-				th, i90, mx, sl = append(th, m.ThresholdCurrent), append(i90, m.I90), append(mx, m.MaxVout), append(sl, m.Slope)
-			} else {
-				status = "never reaches VDD/2"
-			}
 		}
 		m := s.Metrics
-		drows = append(drows, []string{strconv.Itoa(k), status, F(d.Memristor.Vth), F(d.Memristor.RD), F(d.Memristor.GMin), F(d.Memristor.GMax),
+		drows = append(drows, []string{strconv.Itoa(k), st.Status[k], F(d.Memristor.Vth), F(d.Memristor.RD), F(d.Memristor.GMin), F(d.Memristor.GMax),
 			F(d.Diode.Vth), F(d.Output.Vth), F(d.Clamp.Vth), F(m.ThresholdCurrent), F(m.I90), F(m.MaxVout), F(m.MaxVoutNonPositive), F(m.Slope)})
 	}
 	if err := WriteCSV(filepath.Join(dir, "montecarlo.csv"), []string{"device", "i_in_A", "vout_V"}, rows); err != nil {
@@ -98,20 +73,12 @@ func WriteNeuronMonteCarlo(dir string, r *experiment.NeuronMonteCarloResult, plo
 		return NeuronMCSummary{}, err
 	}
 	s := NeuronMCSummary{Devices: len(r.Samples), Seed: r.Seed, TrimVDD: r.Config.TrimVDD, Failed: r.Failed, Dead: r.Dead,
-		OffAbove50mV: r.OffAbove, SwitchingDevices: len(mx), Seconds: r.Seconds,
-		VDDMargin: r.Setup.Neuron.VDD - r.Setup.Device.Memristor.Vth}
-	if n := len(r.Samples); n > 0 {
-		s.SwitchingFraction = float64(len(mx)) / float64(n)
-		s.OffAbove50mVFraction = float64(r.OffAbove) / float64(n)
-	}
-	a, b := neuronStats(th)
-	s.ThresholdMedian, s.ThresholdSigma = Num(a), Num(b)
-	a, b = neuronStats(i90)
-	s.I90Median, s.I90Sigma = Num(a), Num(b)
-	a, b = neuronStats(mx)
-	s.MaxVoutMedian, s.MaxVoutSigma = Num(a), Num(b)
-	a, b = neuronStats(sl)
-	s.SlopeMedian, s.SlopeSigma = Num(a), Num(b)
+		OffAbove50mV: r.OffAbove, SwitchingDevices: st.Switching, Seconds: r.Seconds, VDDMargin: st.VDDMargin,
+		SwitchingFraction: st.SwitchingFraction, OffAbove50mVFraction: st.OffAboveFraction,
+		ThresholdMedian: Num(st.Threshold.Median), ThresholdSigma: Num(st.Threshold.Sigma),
+		I90Median: Num(st.I90.Median), I90Sigma: Num(st.I90.Sigma),
+		MaxVoutMedian: Num(st.MaxVout.Median), MaxVoutSigma: Num(st.MaxVout.Sigma),
+		SlopeMedian: Num(st.Slope.Median), SlopeSigma: Num(st.Slope.Sigma)}
 	if err := WriteJSON(filepath.Join(dir, "montecarlo.json"), s); err != nil {
 		return s, err
 	}

@@ -82,13 +82,3 @@ func TestWriteJSONNonFinite(t *testing.T) {
 		t.Errorf("WriteJSON changed its argument: %+v", v)
 	}
 }
-
-// TestUpdateRatioReason: an undefined first/last update ratio comes with a
-// reason.
-func TestUpdateRatioReason(t *testing.T) {
-	for _, tc := range []struct{ first, last float64 }{{0, 0}, {1e-9, 0}, {math.NaN(), 1}} {
-		if r := updateRatioReason(1, tc.first, tc.last, 1e-50); r == "" {
-			t.Errorf("no reason for %g/%g", tc.first, tc.last)
-		}
-	}
-}

@@ -201,7 +201,7 @@ func paperHeadlines(r *experiment.PaperResult, s *PaperSummary) []PaperValue {
 			if e.suffix == "" {
 				h.add("edges.pearson."+f.Name, "Fig. 5", "correlation of the output map with software ReLU, "+f.Name+" filter", "", float64(f.PearsonIdeal), nil, "edges extracted", e.src)
 				h.add("edges.max_vout_negative_V."+f.Name, "Fig. 5", "largest Vout of a negative-current pixel, "+f.Name, "V", float64(f.MaxVoutNegative), fp(0), "0 V (rectified)", e.src)
-				h.add("edges.vout_max_V."+f.Name, "Fig. 5", "largest Vout, "+f.Name, "V", float64(f.VoutMax), nil, "bounded by VDD = 2 V", e.src)
+				h.add("edges.vout_max_V."+f.Name, "Fig. 5", "largest Vout, "+f.Name, "V", float64(f.VoutMax), nil, "bounded by "+experiment.PaperVDDText, e.src)
 			} else {
 				h.add("edges.pearson_variation."+f.Name, "Fig. 5", fmt.Sprintf("correlation with software ReLU, %s filter, %.3g %% variation", f.Name, 100*float64(e.sum.Variation)), "", float64(f.PearsonVaried), nil, "–", e.src)
 			}
@@ -214,7 +214,7 @@ func paperHeadlines(r *experiment.PaperResult, s *PaperSummary) []PaperValue {
 		for _, sc := range e.Scenarios {
 			var paperN *float64
 			pt := "– (the paper gives energy per activation only)"
-			who := map[string]string{"paper": "the paper's neuron (0.5 pJ, 650 ns)", "device": "our device-level neuron", "circuit": "our 2T-1M circuit (VDD + input)",
+			who := map[string]string{"paper": "the paper's neuron (" + experiment.PaperEnergyText + ", " + experiment.PaperLatencyText + ")", "device": "our device-level neuron", "circuit": "our 2T-1M circuit (VDD + input)",
 				"circuit-memristor": "the memristor in our 2T-1M circuit", "circuit-quasistatic": "the memristor in our 2T-1M circuit without parasitics"}[sc.Name]
 			h.add("energy."+sc.Name+".neurons_per_inference_J", "energy", fmt.Sprintf("%d hidden neurons per inference, %s", sc.Neurons, who), "J", sc.NeuronsEnergy, paperN, pt, src)
 			h.add("energy."+sc.Name+".crossbar_per_inference_J", "energy", fmt.Sprintf("crossbar read energy per inference, arrays read %s each (%s)", experiment.FormatTime(sc.ReadTime), who), "J", sc.Crossbar, nil, pt, src)
@@ -224,15 +224,15 @@ func paperHeadlines(r *experiment.PaperResult, s *PaperSummary) []PaperValue {
 		for _, a := range e.Alternatives {
 			switch {
 			case strings.Contains(a.Name, "VO2"):
-				h.add("energy.ratio_vo2_over_ours", "text", "Mott VO2 ReLU (199.5 pJ) / our device-level energy per activation", "x", a.RatioToOurs, fp(a.PerActivation/experiment.PaperEnergy), "~400x (199.5 pJ / 0.5 pJ)", src)
-				h.add("energy.ratio_vo2_over_circuit_quasistatic", "text", "Mott VO2 ReLU / the memristor's energy per activation in our circuit without parasitics", "x", a.RatioToCircuitQuasiStatic, fp(a.PerActivation/experiment.PaperEnergy), "~400x", src)
-				h.add("energy.ratio_vo2_over_circuit_memristor", "text", "Mott VO2 ReLU / the memristor's energy per activation in our circuit with parasitics", "x", a.RatioToCircuitMemristor, fp(a.PerActivation/experiment.PaperEnergy), "~400x", src)
-				h.add("energy.ratio_vo2_over_circuit_total", "text", "Mott VO2 ReLU / our whole circuit's energy per activation (VDD + input)", "x", a.RatioToCircuit, fp(a.PerActivation/experiment.PaperEnergy), "~400x", src)
+				h.add("energy.ratio_vo2_over_ours", "text", "Mott VO2 ReLU ("+experiment.PaperMottEText+") / our device-level energy per activation", "x", a.RatioToOurs, fp(a.PaperRatio()), experiment.PaperMottText+" ("+experiment.PaperMottEText+" / "+experiment.PaperEnergyText+")", src)
+				h.add("energy.ratio_vo2_over_circuit_quasistatic", "text", "Mott VO2 ReLU / the memristor's energy per activation in our circuit without parasitics", "x", a.RatioToCircuitQuasiStatic, fp(a.PaperRatio()), experiment.PaperMottText, src)
+				h.add("energy.ratio_vo2_over_circuit_memristor", "text", "Mott VO2 ReLU / the memristor's energy per activation in our circuit with parasitics", "x", a.RatioToCircuitMemristor, fp(a.PaperRatio()), experiment.PaperMottText, src)
+				h.add("energy.ratio_vo2_over_circuit_total", "text", "Mott VO2 ReLU / our whole circuit's energy per activation (VDD + input)", "x", a.RatioToCircuit, fp(a.PaperRatio()), experiment.PaperMottText, src)
 			case strings.Contains(a.Name, "CMOS"):
-				h.add("energy.ratio_cmos_over_ours", "Table 1", "analog CMOS sigmoid (3410 pJ) / our device-level energy per activation", "x", a.RatioToOurs, fp(a.PerActivation/experiment.PaperEnergy), "6820x (3410 pJ / 0.5 pJ)", src)
-				h.add("energy.ratio_cmos_over_circuit_quasistatic", "Table 1", "analog CMOS sigmoid / the memristor's energy per activation in our circuit without parasitics", "x", a.RatioToCircuitQuasiStatic, fp(a.PerActivation/experiment.PaperEnergy), "6820x", src)
-				h.add("energy.ratio_cmos_over_circuit_memristor", "Table 1", "analog CMOS sigmoid / the memristor's energy per activation in our circuit with parasitics", "x", a.RatioToCircuitMemristor, fp(a.PerActivation/experiment.PaperEnergy), "6820x", src)
-				h.add("energy.ratio_cmos_over_circuit_total", "Table 1", "analog CMOS sigmoid / our whole circuit's energy per activation (VDD + input)", "x", a.RatioToCircuit, fp(a.PerActivation/experiment.PaperEnergy), "6820x", src)
+				h.add("energy.ratio_cmos_over_ours", "Table 1", "analog CMOS sigmoid ("+experiment.PaperCMOSEText+") / our device-level energy per activation", "x", a.RatioToOurs, fp(a.PaperRatio()), experiment.PaperCMOSText+" ("+experiment.PaperCMOSEText+" / "+experiment.PaperEnergyText+")", src)
+				h.add("energy.ratio_cmos_over_circuit_quasistatic", "Table 1", "analog CMOS sigmoid / the memristor's energy per activation in our circuit without parasitics", "x", a.RatioToCircuitQuasiStatic, fp(a.PaperRatio()), experiment.PaperCMOSText, src)
+				h.add("energy.ratio_cmos_over_circuit_memristor", "Table 1", "analog CMOS sigmoid / the memristor's energy per activation in our circuit with parasitics", "x", a.RatioToCircuitMemristor, fp(a.PaperRatio()), experiment.PaperCMOSText, src)
+				h.add("energy.ratio_cmos_over_circuit_total", "Table 1", "analog CMOS sigmoid / our whole circuit's energy per activation (VDD + input)", "x", a.RatioToCircuit, fp(a.PaperRatio()), experiment.PaperCMOSText, src)
 			}
 		}
 		h.add("energy.crossbar_accuracy", "Fig. 4 (arrays)", fmt.Sprintf("test accuracy of the %s network on crossbar arrays (%d images)", e.Run, e.Images), "fraction", e.CrossbarAccuracy, nil, "–", src)

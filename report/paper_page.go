@@ -18,9 +18,9 @@ import (
 func calibrationText(cfg experiment.PaperConfig, pu DevicePulseSummary) string {
 	at := si(float64(pu.AmplitudeForPaperLatencyV), "V")
 	if experiment.IsDefaultSetup(cfg.Device, cfg.Neuron) {
-		return fmt.Sprintf("650 ns at %s; the default %g V is that calibration; energy_vs_amplitude.png shows the energy stays below the paper's 0.5 pJ wherever the latency is 650 ns or less", at, pu.AmplitudeV)
+		return fmt.Sprintf("%s at %s; the default %g V is that calibration; energy_vs_amplitude.png shows the energy stays below the paper's %s wherever the latency is %s or less", experiment.PaperLatencyText, at, pu.AmplitudeV, experiment.PaperEnergyText, experiment.PaperLatencyText)
 	}
-	return fmt.Sprintf("this device reaches 650 ns at %s; the %g V pulse of Fig. 3f is the default device's calibration to 650 ns; energy_vs_amplitude.png shows this device's energy against the amplitude", at, pu.AmplitudeV)
+	return fmt.Sprintf("this device reaches %s at %s; the %g V pulse of Fig. 3f is the default device's calibration to %s; energy_vs_amplitude.png shows this device's energy against the amplitude", experiment.PaperLatencyText, at, pu.AmplitudeV, experiment.PaperLatencyText)
 }
 
 // setupText states the device and supply of d and np in one line.
@@ -211,11 +211,11 @@ func (b *paperPageBuilder) device(page *HTMLPage) {
 			fmt.Sprintf("%s → %s", v("device.voltage_pulse_r_first_ohm"), v("device.voltage_pulse_r_last_ohm")),
 			c.device("pulse", seed), "device/pulse/voltage_pulses.csv", "device/pulse/voltage_pulses_readings.csv"),
 		fig("fig3f", "Fig. 3f", "One voltage pulse resolved in time: latency and energy per activation", "device/pulse/single_pulse.png",
-			"650 ns from pulse to saturated output; 0.5 pJ per activation",
+			experiment.PaperLatencyText+" from pulse to saturated output; "+experiment.PaperEnergyText+" per activation",
 			fmt.Sprintf("latency %s, energy %s (%g V through %s)", v("device.latency_s"), v("device.energy_J"), pu.AmplitudeV, si(pu.SeriesROhm, "Ω")),
 			c.device("pulse", seed), "device/pulse/single_pulse.csv", "device/pulse/pulse.json"),
 		fig("fig3famp", "Fig. 3f", "Latency against the pulse amplitude (the paper does not state it)", "device/pulse/latency_vs_amplitude.png",
-			"650 ns and 0.5 pJ at an unstated amplitude",
+			experiment.PaperLatencyText+" and "+experiment.PaperEnergyText+" at an unstated amplitude",
 			calibrationText(cfg, pu),
 			c.device("pulse", seed), "device/pulse/latency_vs_amplitude.csv", "device/pulse/energy_vs_amplitude.png"),
 		fig("relax", "Fig. 1f, 3d", "Relaxation after the pulse (volatility)", "device/pulse/relaxation.png",
@@ -223,7 +223,7 @@ func (b *paperPageBuilder) device(page *HTMLPage) {
 			fmt.Sprintf("back within 10 %% of the insulating resistance after %s", v("device.relaxation_s")),
 			c.device("pulse", seed), "device/pulse/relaxation.csv"),
 		fig("figs5", "Fig. S5", "a-IGZO TFTs: transfer curves of the sampled devices", "device/tft/tft_transfer_devices.png",
-			"threshold voltage spread 0.038 V over 20 TFTs",
+			fmt.Sprintf("threshold voltage spread %s over %d TFTs", experiment.PaperTFTText, experiment.PaperTFTCount),
 			fmt.Sprintf("σ(Vth) = %s over %d sampled TFTs (nominal Vth %.2f V)", v("device.tft_vth_sigma_V"), tft.Devices, tft.NominalVthV),
 			c.device("tft", seed), "device/tft/tft_transfer.csv", "device/tft/tft_vth.csv", "device/tft/tft.json"),
 	)
@@ -240,11 +240,11 @@ func (b *paperPageBuilder) neuron(page *HTMLPage) {
 				cfg.Neuron.VDD, si(cfg.Neuron.VDD-cfg.Device.Memristor.Vth, "V"), cfg.Device.Memristor.Vth)}}
 	neu.Figures = append(neu.Figures,
 		fig("fig3i", "Fig. 3i", "Transfer curve: Vout/VDD against the mirror current", "neuron/transfer/transfer.png",
-			"0 for negative input, linear rise with the mirror current, bounded by VDD = 2 V; SPICE and measurement agree",
+			"0 for negative input, linear rise with the mirror current, bounded by "+experiment.PaperVDDText+"; SPICE and measurement agree",
 			fmt.Sprintf("off level %s, threshold %s, 90 %% VDD at %s, slope %s, R² %.5f, max %s", v("neuron.off_level_V"), v("neuron.threshold_current_A"), v("neuron.i90_A"), v("neuron.slope_V_per_A"), float64(tr.R2), v("neuron.max_vout_V")),
 			c.neuron("transfer", "transfer", ""), "neuron/transfer/transfer.csv", "neuron/transfer/transfer_detail.csv", "neuron/transfer/transfer.json"),
 		fig("npulse", "Fig. 3f (circuit)", "The whole neuron's activation transient", "neuron/pulse/pulse.png",
-			"650 ns, 0.5 pJ per activation (device-level pulse)",
+			experiment.PaperPulseText+" per activation (device-level pulse)",
 			fmt.Sprintf("%s: latency %s, energy %s (VDD %s, input %s)", np.Status, v("neuron.latency_s"), v("neuron.energy_J"), experiment.FormatEnergy(float64(np.EnergySupply)), experiment.FormatEnergy(float64(np.EnergyInput))),
 			c.neuron("pulse", "pulse", ""), "neuron/pulse/pulse.csv", "neuron/pulse/pulse.json", "neuron/pulse/cap_sweep.csv"),
 		fig("stab", "Stability", "Critical output capacitance along the curve (above it the neuron oscillates)", "neuron/transfer/stability.png",
@@ -316,7 +316,7 @@ func (b *paperPageBuilder) fig4(page *HTMLPage) {
 		}
 	}
 	f4c := fig("fig4c", "Fig. 4c", "Test accuracy per epoch, and a zoom on the last epochs", "fig4/fig4c_accuracy.png",
-		"sigmoid 91.2 %, ReLU 97 %, mReLU with 9.9 % variation 95.4 %", acc, fig4Cmd, "fig4/fig4_metrics.csv", "fig4/summary.json")
+		fmt.Sprintf("sigmoid %s, ReLU %s, mReLU with %s variation %s", experiment.PaperSigmoidText, experiment.PaperReLUText, experiment.PaperVarText, experiment.PaperMReLUText), acc, fig4Cmd, "fig4/fig4_metrics.csv", "fig4/summary.json")
 	f4c.Wide = true // two panels
 	sys.Figures = append(sys.Figures, f4c,
 		fig("fig4d", "Fig. 4d", "Normalised training loss per epoch", "fig4/fig4d_loss.png",
@@ -335,7 +335,7 @@ func (b *paperPageBuilder) fig4(page *HTMLPage) {
 			"the last layer is updated alike with every neuron; the first is not",
 			fmt.Sprintf("mean |ΔW| first / last layer, epoch %d: %s", fc.Base.Epochs, strings.Join(ratioFinal, ", ")), fig4Cmd, "fig4/fig4_weight_updates.csv"),
 		fig("fig4i", "Fig. 4i", "Test accuracy against the mReLU's temporal variation", "fig4/fig4i_variation.png",
-			"95.4 % at 9.9 % variation (ideal mReLU: no variation)", sweepText(f4), fig4Cmd, "fig4/fig4_variation.csv"),
+			experiment.PaperMReLUText+" at "+experiment.PaperVarText+" variation (ideal mReLU: no variation)", sweepText(f4), fig4Cmd, "fig4/fig4_variation.csv"),
 	)
 	if t := saturationText(f4); t != "" {
 		sys.Figures = append(sys.Figures, fig("fig4j", "Fig. 4 (ours)", "Neuron inputs at or above 90 % of VDD, per hidden layer and epoch (the bound made visible)", "fig4/fig4j_saturation.png",
@@ -416,15 +416,15 @@ func (b *paperPageBuilder) energy(page *HTMLPage) {
 		sec := HTMLSection{ID: "energy", Title: "Energy and latency: per activation and per inference",
 			Intro: []string{
 				fmt.Sprintf("Per inference of the %v network: %d hidden neurons × energy per activation + the synapses' read energy t·Σ V²·G over the %d crossbar arrays (crossbar.Network.ReadEnergy, %d test images, the %q network with its solved neuron), each array read for t = the neuron latency; latency = %d × t. Assumptions: docs/paper.md.", e.Sizes, e.Neurons, e.Arrays, e.Images, e.Run, e.Arrays),
-				fmt.Sprintf("Device level: the memristor alone under a %g V pulse through %s: latency %s, energy %s (the paper: 650 ns, 0.5 pJ). Circuit level: in the 2T-1M neuron at VDD = %g V, %s above the memristor's threshold, the memristor gets almost no overdrive, so the whole circuit switches in %s with %s (docs/neuron.md §5). Both are reported; bold rows are ours.",
-					p.DevicePulse.AmplitudeV, si(p.DevicePulse.SeriesROhm, "Ω"), v("device.latency_s"), v("device.energy_J"), cfg.Neuron.VDD, si(cfg.Neuron.VDD-cfg.Device.Memristor.Vth, "V"), v("neuron.latency_s"), v("neuron.energy_J")),
+				fmt.Sprintf("Device level: the memristor alone under a %g V pulse through %s: latency %s, energy %s (the paper: %s). Circuit level: in the 2T-1M neuron at VDD = %g V, %s above the memristor's threshold, the memristor gets almost no overdrive, so the whole circuit switches in %s with %s (docs/neuron.md §5). Both are reported; bold rows are ours.",
+					p.DevicePulse.AmplitudeV, si(p.DevicePulse.SeriesROhm, "Ω"), v("device.latency_s"), v("device.energy_J"), experiment.PaperPulseText, cfg.Neuron.VDD, si(cfg.Neuron.VDD-cfg.Device.Memristor.Vth, "V"), v("neuron.latency_s"), v("neuron.energy_J")),
 				strings.Join(arr, "; ") + fmt.Sprintf(". Test accuracy on the arrays: %.2f %%.", 100*e.CrossbarAccuracy),
 			},
 			Tables: []HTMLTable{{Header: []string{"neuron", "energy / activation", "latency", "neurons / inference", "array read time", "arrays / inference", "total / inference", "latency / inference"}, Rows: erows, Emphasis: em}}}
 		cmd := s.Command
 		sec.Figures = append(sec.Figures,
 			fig("eact", "Energy", "Energy per activation: ours against the paper and Table 1's alternatives", "energy/energy_per_activation.png",
-				"mReLU 0.5 pJ; Mott VO2 ReLU 199.5 pJ (~400x); analog CMOS sigmoid 3410 pJ",
+				fmt.Sprintf("mReLU %s; Mott VO2 ReLU %s (%s); analog CMOS sigmoid %s", experiment.PaperEnergyText, experiment.PaperMottEText, experiment.PaperMottText, experiment.PaperCMOSEText),
 				fmt.Sprintf("device level %s, circuit level %s", v("device.energy_J"), v("neuron.energy_J")), cmd, "energy/energy.csv", "energy/energy.json"),
 			fig("einf", "Energy", "Energy per inference: neurons alone and with the crossbar arrays", "energy/energy_per_inference.png",
 				"– (per activation only)",

@@ -10,20 +10,9 @@ import (
 	"github.com/mrelu/mrelu/nn"
 )
 
-// LayerStats summarises one synaptic layer after training.
-type LayerStats struct {
-	Layer  int    `json:"layer"` // 1-based synaptic layer
-	Shape  string `json:"shape"` // "784x100"
-	Inputs struct {
-		Mean         float64 `json:"mean"`
-		Std          float64 `json:"std"`
-		Min          float64 `json:"min"`
-		Max          float64 `json:"max"`
-		FracNegative float64 `json:"frac_negative"`
-	} `json:"neuron_inputs"` // pre-activations on the test set after training
-	MedianAbsUpdate float64 `json:"median_abs_update_final_epoch"`
-	P90AbsUpdate    float64 `json:"p90_abs_update_final_epoch"`
-}
+// LayerStats summarises one synaptic layer after training
+// (experiment.TrainRun.LayerStats).
+type LayerStats = experiment.TrainLayerStats
 
 // TrainSummary is summary.json of `mrelu train`.
 type TrainSummary struct {
@@ -80,23 +69,22 @@ func SummarizeTrain(r *experiment.TrainRun) TrainSummary {
 			"epoch_seconds is the training pass only; eval_seconds the test evaluation",
 		}}
 	s.MeanAbsUpdatePerLayer = make([][]float64, nl)
-	lnC := math.Log(float64(r.Sizes[nl]))
 	for _, e := range eps {
 		s.TestAccuracyPerEpoch = append(s.TestAccuracyPerEpoch, e.TestAccuracy)
 		s.TrainLossPerEpoch = append(s.TrainLossPerEpoch, e.TrainLoss)
-		s.NormTrainLossPerEpoch = append(s.NormTrainLossPerEpoch, e.TrainLoss/lnC)
 		s.TestLossPerEpoch = append(s.TestLossPerEpoch, e.TestLoss)
 		s.EpochSeconds = append(s.EpochSeconds, e.Seconds)
 		s.EvalSeconds = append(s.EvalSeconds, e.EvalSeconds)
 		for l := range nl {
 			s.MeanAbsUpdatePerLayer[l] = append(s.MeanAbsUpdatePerLayer[l], e.MeanAbsUpdate[l])
 		}
-		ratio := e.MeanAbsUpdate[0] / e.MeanAbsUpdate[nl-1]
-		s.UpdateRatioPerEpoch = append(s.UpdateRatioPerEpoch, Num(ratio))
-		if math.IsNaN(ratio) || math.IsInf(ratio, 0) {
-			s.UpdateRatioNullReason = updateRatioReason(e.Epoch, e.MeanAbsUpdate[0], e.MeanAbsUpdate[nl-1], r.Params.LR)
-		}
 	}
+	s.NormTrainLossPerEpoch = r.NormTrainLoss()
+	ratios, reason := r.UpdateRatios()
+	for _, v := range ratios {
+		s.UpdateRatioPerEpoch = append(s.UpdateRatioPerEpoch, Num(v))
+	}
+	s.UpdateRatioNullReason = reason
 	s.UpdateRatioFirstLast = Num(math.NaN())
 	if len(eps) > 0 {
 		s.TestAccuracy = eps[len(eps)-1].TestAccuracy
@@ -109,46 +97,15 @@ func SummarizeTrain(r *experiment.TrainRun) TrainSummary {
 	if len(eps) > 0 {
 		s.SeedStats = experiment.NewSeedStats([]experiment.SeedAccuracy{{Seed: r.Params.Seed, TestAccuracy: eps[len(eps)-1].TestAccuracy}})
 	}
+	s.NoiseModel, s.InputScaleA = r.HardwareSetting()
 	if r.Neuron != nil {
-		s.NoiseModel = "none"
-		if r.Params.Act == experiment.ActMReLU {
-			s.NoiseModel = experiment.NoiseName(r.Params.Noise)
-		}
-		s.InputScaleA = r.Neuron.IUnit
-		if r.Params.InputScale != 0 {
-			s.InputScaleA = r.Params.InputScale
-		}
 		m := r.Neuron.Metrics
 		s.Neuron = map[string]any{"iunit_A": r.Neuron.IUnit, "vdd_V": m.VDD, "threshold_A": m.ThresholdCurrent,
 			"i90_A": m.I90, "r2": m.R2, "max_vout_V": m.MaxVout, "variation": r.Params.Variation,
 			"note": "network unit z drives the neuron with I = z*iunit_A; outputs are volts"}
 	}
-	for l := range nl {
-		ls := LayerStats{Layer: l + 1, Shape: fmt.Sprintf("%dx%d", r.Sizes[l], r.Sizes[l+1])}
-		if l < len(r.Result.PreActivations) {
-			m := nn.Summarize(r.Result.PreActivations[l])
-			ls.Inputs.Mean, ls.Inputs.Std, ls.Inputs.Min, ls.Inputs.Max, ls.Inputs.FracNegative = m.Mean, m.Std, m.Min, m.Max, m.FracNegative
-		}
-		if l < len(r.Result.UpdateHist) {
-			ls.MedianAbsUpdate = r.Result.UpdateHist[l].Quantile(0.5)
-			ls.P90AbsUpdate = r.Result.UpdateHist[l].Quantile(0.9)
-		}
-		s.Layers = append(s.Layers, ls)
-	}
+	s.Layers = r.LayerStats()
 	return s
-}
-
-// updateRatioReason explains a first/last update ratio that is not a
-// number: the mean |dW| of the first and last layer in epoch are first and
-// last.
-func updateRatioReason(epoch int, first, last, lr float64) string {
-	switch {
-	case last == 0 && first == 0:
-		return fmt.Sprintf("epoch %d: no weight of the first or last layer changed (mean |dW| = 0; lr = %g), so the first/last update ratio 0/0 is undefined", epoch, lr)
-	case last == 0:
-		return fmt.Sprintf("epoch %d: no weight of the last layer changed (mean |dW| = 0; lr = %g), so the first/last update ratio is infinite", epoch, lr)
-	}
-	return fmt.Sprintf("epoch %d: mean |dW| of the first layer %g, of the last %g: the ratio is not a number", epoch, first, last)
 }
 
 // WriteTrain writes summary.json, metrics.csv, the histogram CSVs and the

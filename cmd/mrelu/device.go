@@ -255,7 +255,7 @@ func runDevicePulse(args []string, stdout, stderr io.Writer) error {
 
 func runDeviceTFT(args []string, stdout, stderr io.Writer) error {
 	def := experiment.DefaultDeviceTFTConfig()
-	fs := newFlags("device tft", "a-IGZO TFT characteristics: transfer curves (log Id vs Vgs at Vds = 0.1 and 2 V), output curves\n(Id vs Vds at several Vgs), and the threshold voltages of --devices sampled TFTs (paper Fig. S5:\nsigma 0.038 V). Writes tft_transfer.csv, tft_output.csv, tft_vth.csv, tft.json, plots, params.json.",
+	fs := newFlags("device tft", "a-IGZO TFT characteristics: transfer curves (log Id vs Vgs at Vds = 0.1 and 2 V), output curves\n(Id vs Vds at several Vgs), and the threshold voltages of --devices sampled TFTs (paper Fig. S5:\nsigma "+experiment.PaperTFTText+"). Writes tft_transfer.csv, tft_output.csv, tft_vth.csv, tft.json, plots, params.json.",
 		"mrelu device tft --devices 20 --seed 1 --out runs/tft", stdout)
 	devices := fs.Int("devices", def.Devices, "number of sampled TFTs")
 	sigma := quantity.Float(fs, "tft-vth-sigma", def.Variation.TFTVthSigma, quantity.Volt, "device-to-device threshold sigma in `V`")

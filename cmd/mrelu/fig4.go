@@ -56,7 +56,7 @@ func runFig4(args []string, stdout, stderr io.Writer) error {
 	seeds := fs.Int("seeds", 1, "train every run with seeds --seed, --seed+1, ...: accuracies as mean ± s.d., error bars in Fig. 4c and 4i")
 	sweep := fs.String("sweep", "0,0.05,0.099,0.2,0.3", "variations of the accuracy-vs-variation curve (fractions)")
 	acts := fs.String("acts", strings.Join(def.Acts, ","), "neurons compared")
-	paperSetting := fs.Bool("paper-setting", true, "also train "+experiment.PaperSettingName+": the mReLU under the stated assumptions that reproduce the paper's 95.4 % (fullscale noise of 9.9 % of VDD, 3.333 µA per unit, same seeds; docs/system.md), a row of its own beside the best hardware-aware result")
+	paperSetting := fs.Bool("paper-setting", true, "also train "+experiment.PaperSettingName+": the mReLU under the stated assumptions that reproduce the paper's "+experiment.PaperMReLUText+" (fullscale noise of "+experiment.PaperVarText+" of VDD, 3.333 µA per unit, same seeds; docs/system.md), a row of its own beside the best hardware-aware result")
 	data := fs.String("data", "", "`DIR` with train-*/t10k-* IDX files (default: built-in MNIST)")
 	out := fs.String("out", "", "output folder `DIR` (default: a new mrelu-out/fig4-<time>)")
 	force := fs.Bool("force", false, "write into a non-empty --out")
@@ -223,8 +223,8 @@ func runFig4(args []string, stdout, stderr io.Writer) error {
 		if b != nil {
 			best = outs("; our best hardware-aware result (%s, %s noise) %.2f ± %.2f %%", b.Run, b.NoiseModel, 100*b.Mean, 100*b.SD)
 		}
-		outf(stdout, "%s (%s noise σ %.1f %% of VDD, %.4g µA per unit): %.2f ± %.2f %% over %d seed(s) (paper 95.4 %%)%s\n",
-			ps.Label, ps.NoiseModel, 100*ps.Variation, 1e6*ps.InputScale, 100*ps.Mean, 100*ps.SD, len(ps.PerSeed), best)
+		outf(stdout, "%s (%s noise σ %.1f %% of VDD, %.4g µA per unit): %.2f ± %.2f %% over %d seed(s) (paper %s)%s\n",
+			ps.Label, ps.NoiseModel, 100*ps.Variation, 1e6*ps.InputScale, 100*ps.Mean, 100*ps.SD, len(ps.PerSeed), experiment.PaperMReLUText, best)
 	}
 	if h := s.HardwareAware; h != nil {
 		outf(stdout, "hardware-aware (%s noise, σ %.1f %%): trained ideal, tested noisy %.2f ± %.2f %%; trained and tested noisy %.2f ± %.2f %%\n",

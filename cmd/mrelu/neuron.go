@@ -34,8 +34,8 @@ func neuronSubs() []subcommand {
 	}
 }
 
-const neuronIntro = `The 2T-1M memristive ReLU neuron: a current mirror of two a-IGZO TFTs copies the input current
-into the output TFT, which sinks it through the memristor from VDD = 2 V (docs/neuron.md).
+var neuronIntro = `The 2T-1M memristive ReLU neuron: a current mirror of two a-IGZO TFTs copies the input current
+into the output TFT, which sinks it through the memristor from ` + experiment.PaperVDDText + ` (docs/neuron.md).
 Each sub-command writes CSV, JSON, PNG/SVG files and params.json into --out.`
 
 const neuronNotes = `Every sub-command takes --out DIR, --force, --params FILE (device and circuit parameters as
@@ -293,7 +293,7 @@ func runNeuronSpice(args []string, stdout, stderr io.Writer) error {
 
 func runNeuronMonteCarlo(args []string, stdout, stderr io.Writer) error {
 	def := experiment.DefaultNeuronMonteCarloConfig()
-	fs := newFlags("neuron montecarlo", "Transfer curves of --devices neurons whose memristor and TFTs are drawn with device-to-device\nvariation (TFT threshold sigma 0.038 V from the paper, memristor spreads from the device model).\nWrites montecarlo.csv (device,i_in_A,vout_V), montecarlo_spread.csv, montecarlo_devices.csv,\nmontecarlo.json, montecarlo.png/.svg, montecarlo_spread.png/.svg, params.json.",
+	fs := newFlags("neuron montecarlo", "Transfer curves of --devices neurons whose memristor and TFTs are drawn with device-to-device\nvariation (TFT threshold sigma "+experiment.PaperTFTText+" from the paper, memristor spreads from the device model).\nWrites montecarlo.csv (device,i_in_A,vout_V), montecarlo_spread.csv, montecarlo_devices.csv,\nmontecarlo.json, montecarlo.png/.svg, montecarlo_spread.png/.svg, params.json.",
 		"mrelu neuron montecarlo --devices 25 --seed 1 --out runs/mc", stdout)
 	n := fs.Int("devices", def.Devices, "number of sampled neurons")
 	imin := quantity.Float(fs, "imin", def.IMin, quantity.Ampere, "lowest input current in `A`")

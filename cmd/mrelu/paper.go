@@ -16,19 +16,19 @@ func init() {
 	register("paper", "the whole paper in one run: device, neuron, Fig. 4, Fig. 5, energy, Table 1, report.html", runPaper)
 }
 
-const paperSynopsis = `mrelu paper [--quick] [--params FILE] [--vdd V] [--seed N] --out DIR [--force]
+var paperSynopsis = `mrelu paper [--quick] [--params FILE] [--vdd V] [--seed N] --out DIR [--force]
 
 Runs every experiment of the paper with one parameter set and one seed, each written by its own
 writer into its own folder: device/{iv,sweep,pulse,tft} (Fig. 1f, 1h, 3a-f, S5),
 neuron/{transfer,pulse,spice,montecarlo,montecarlo-trim} (Fig. 3i; the ngspice cross-check runs
-when ngspice is on PATH), fig4/ (Fig. 4: sigmoid, ReLU, ideal mReLU and mReLU with 9.9 % variation
+when ngspice is on PATH), fig4/ (Fig. 4: sigmoid, ReLU, ideal mReLU and mReLU with ` + experiment.PaperVarText + ` variation
 on MNIST, accuracy vs variation), edges/ and edges/variation/ (Fig. 5), energy/ (energy and latency
 per activation and per inference), table1/ (Table 1 with our row). Then DIR/summary.json (every
 headline number, ours beside the paper's), DIR/params.json and DIR/device_params.json (the
 parameters used) and DIR/report.html (one self-contained page with every figure embedded).
 
 The full run uses the paper's settings (30 epochs, 5-point variation sweep, 200 DC cycles) with
-3 seeds per Fig. 4 run (--seeds) and the run reproducing the paper's 95.4 % under stated
+3 seeds per Fig. 4 run (--seeds) and the run reproducing the paper's ` + experiment.PaperMReLUText + ` under stated
 assumptions (mrelu-paper-setting, docs/system.md); about 4 minutes on 2 cores. --quick trains
 3 epochs with 1 seed, sweeps 3 variations, skips the paper-setting run and runs 50 DC cycles
 (about 15 s); the output and the report say so.
