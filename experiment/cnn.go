@@ -39,10 +39,12 @@ type CNNParams struct {
 	InputScale float64 `json:"input_scale_A,omitempty"`
 }
 
-// DefaultCNNParams is issue 15's recipe: LeNet-5, ReLU, batch 500, lr 0.1
+// DefaultCNNParams is issue 15's recipe: LeNet-5, ReLU, batch 100 (the
+// documented batch: at 500, 20 epochs of plain SGD stop short of the
+// targets, BENCHMARKS.md), lr 0.1
 // plain SGD, 20 epochs, seed 1, 9.9 % variation for the mReLU.
 func DefaultCNNParams() CNNParams {
-	return CNNParams{Model: ModelLeNet5, Act: "relu", Epochs: 20, Batch: 500, LR: 0.1, Seed: 1, Variation: DefaultVariation}
+	return CNNParams{Model: ModelLeNet5, Act: "relu", Epochs: 20, Batch: 100, LR: 0.1, Seed: 1, Variation: DefaultVariation}
 }
 
 // trainParams is p as TrainParams with the activation widths of the

@@ -119,7 +119,7 @@ func TestCNNParamsValidate(t *testing.T) {
 //	  go test -run TestCNNStudy -timeout 0 ./experiment/
 //
 // MRELU_CNN_EPOCHS, MRELU_CNN_BATCH and MRELU_CNN_LR override the 20
-// epochs, batch 500 and lr 0.1. Each run is then evaluated on
+// epochs, batch 100 and lr 0.1. Each run is then evaluated on
 // crossbar arrays with the default parameters (CNNCrossbarEval).
 func TestCNNStudy(t *testing.T) {
 	out := os.Getenv("MRELU_CNN_STUDY")

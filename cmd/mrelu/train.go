@@ -73,7 +73,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	maxMem := addMaxMemoryFlag(fs)
 	xp := crossbar.DefaultParams()
 	xp.AddFlags(fs)
-	netModel := fs.String("model", experiment.ModelMLP, "network: mlp (784-100-100-100-10, --hidden) or lenet5 (LeNet-5, 20 epochs unless --epochs; no --resume)")
+	netModel := fs.String("model", experiment.ModelMLP, "network: mlp (784-100-100-100-10, --hidden) or lenet5 (LeNet-5, 20 epochs and batch 100 unless --epochs, --batch; no --resume)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}

@@ -51,7 +51,10 @@ func runTrainCNN(fs *flag.FlagSet, f cnnFlags, stdout, stderr io.Writer) error {
 		return usagef("train: --model %s takes neither --resume nor --hidden", f.model)
 	}
 	p := experiment.DefaultCNNParams()
-	p.Act, p.Batch, p.LR, p.Seed, p.Data = f.act, f.batch, f.lr, f.seed, f.data
+	p.Act, p.LR, p.Seed, p.Data = f.act, f.lr, f.seed, f.data
+	if set["batch"] {
+		p.Batch = f.batch
+	}
 	p.Variation, p.Noise, p.InputScale = f.variation, f.noise, f.inputScale
 	if set["epochs"] {
 		p.Epochs = f.epochs
