@@ -210,7 +210,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	outf(stdout, "act %s: test accuracy %.2f%% after %d epochs (on crossbar arrays: %.2f%%); mean |dW| first/last layer %.3g; median epoch %.3fs\n",
-		s.Act, 100*s.TestAccuracy, s.Epochs, 100*run.Crossbar.TestAccuracy, float64(s.UpdateRatioFirstLast), median(s.EpochSeconds))
+		s.Act, 100*s.TestAccuracy, s.Epochs, 100*run.Crossbar.TestAccuracy, float64(s.UpdateRatioFirstLast), experiment.Median(s.EpochSeconds))
 	if *seeds > 1 {
 		per := []experiment.SeedAccuracy{{Seed: p.Seed, TestAccuracy: s.TestAccuracy}}
 		for _, sd := range experiment.SeedList(p.Seed, *seeds)[1:] {
@@ -447,19 +447,4 @@ func interruptContext(stderr io.Writer) (context.Context, func()) {
 		close(done)
 		cancel()
 	}
-}
-
-func median(v []float64) float64 {
-	if len(v) == 0 {
-		return 0
-	}
-	s := append([]float64(nil), v...)
-	for i := range s {
-		for j := i + 1; j < len(s); j++ {
-			if s[j] < s[i] {
-				s[i], s[j] = s[j], s[i]
-			}
-		}
-	}
-	return s[len(s)/2]
 }
