@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/mrelu/mrelu/device"
 	"github.com/mrelu/mrelu/neuron"
@@ -107,26 +108,35 @@ func SolveNeuron(d device.Params, np neuron.Params) (*NeuronModel, error) {
 // the others (fullscale, input, d2d: see NoiseModels) and another input
 // scale.
 //
+// The noise of an evaluation is a function of the seed, the step (a
+// counter that BeginStep, and each Forward or ForwardLayer call, advance),
+// the hidden layer and the element's place in the batch (normalTable), so
+// that the trainer may evaluate a batch's rows from several goroutines
+// (nn.RowActivation: ForwardRows returns the derivative of the same draw)
+// and get the same result on any number of threads.
+//
 // Forward remembers the derivative of its last evaluation per output
 // buffer, so Derivative and MulDerivative called with that buffer reuse
-// the same noise draw. An MReLU is not safe for concurrent use.
+// the same noise draw. An MReLU is not safe for concurrent use, except
+// for ForwardRows calls between BeginSteps.
 type MReLU struct {
-	name   string
-	model  *NeuronModel
-	sigma  float32
-	vdd    float32
-	noise  *normalTable
-	derivs map[*float32][]float32
-	tmp    []float32
+	name    string
+	model   *NeuronModel
+	sigma   float32
+	vdd     float32
+	noise   *normalTable
+	stepKey uint64 // the key of the current step (BeginStep)
+	derivs  map[*float32][]float32
+	tmp     []float32
+	scratch sync.Pool // *[]float32: ForwardRows' noisy inputs (input) or factors (d2d)
 
 	// The noise model (NewNoisyMReLU; NewMReLU: proportional).
 	noiseModel string
 	kind       int
 	eval       *neuron.Evaluator // network units in (I = z·iunit), V out
 	iunit      float64
-	addScale   float32   // fullscale: σ·VDD (V); input: σ·I90/iunit (network units)
-	bank       *d2dBank  // d2d: the per-neuron curves
-	zin        []float32 // input: the noisy inputs
+	addScale   float32  // fullscale: σ·VDD (V); input: σ·I90/iunit (network units)
+	bank       *d2dBank // d2d: the per-neuron curves
 	satInput   float32
 }
 
@@ -141,10 +151,12 @@ func NewMReLU(model *NeuronModel, sigma float64, seed uint64) (*MReLU, error) {
 	if sigma == 0 {
 		name = ActMReLUIdeal
 	}
-	return &MReLU{name: name, model: model, sigma: float32(sigma), vdd: float32(model.Curve.VDD),
+	m := &MReLU{name: name, model: model, sigma: float32(sigma), vdd: float32(model.Curve.VDD),
 		noise: newNormalTable(seed), derivs: map[*float32][]float32{},
 		noiseModel: NoiseProportional, kind: kindProportional, eval: model.Eval, iunit: model.IUnit,
-		satInput: float32(model.Metrics.I90 / model.IUnit)}, nil
+		satInput: float32(model.Metrics.I90 / model.IUnit)}
+	m.noise.setSigma(m.sigma)
+	return m, nil
 }
 
 // Name implements nn.Named.
@@ -171,15 +183,44 @@ func (m *MReLU) Forward(y, z []float32) { m.ForwardLayer(0, 0, y, z) }
 
 // ForwardLayer implements nn.LayerForwarder: z is a row-major batch of
 // hidden layer layer, width neurons per row (0: the layer's own width).
-// Only the d2d model, whose neurons differ, uses layer and width.
+// Only the d2d model, whose neurons differ, uses width. Each call is a
+// new step (BeginStep) whose batch starts at row 0.
 func (m *MReLU) ForwardLayer(layer, width int, y, z []float32) {
 	y = y[:len(z)]
 	d := m.derivBuf(y)
+	m.BeginStep()
+	if width <= 0 && m.kind != kindD2D {
+		width = len(z) // one row: only the element's place matters
+	}
+	m.ForwardRows(layer, width, 0, y, d, z)
+}
+
+// BeginStep implements nn.RowActivation: it advances the step counter
+// (the state that MarshalBinary saves) and makes the step's key.
+func (m *MReLU) BeginStep() {
+	m.noise.state++
+	if m.noise.state == 0 { // after 2⁶⁴ steps; 0 marks no state
+		m.noise.state = 1
+	}
+	m.stepKey = m.noise.stepKey(m.noise.state)
+}
+
+// ForwardRows implements nn.RowActivation: y = f(z) and d = dy/dz for
+// rows of hidden layer layer (width neurons each; d2d: 0 is the layer's
+// own width), the first being row row0 of the batch, with the noise of
+// the current step for those elements.
+func (m *MReLU) ForwardRows(layer, width, row0 int, y, d, z []float32) {
+	y, d = y[:len(z)], d[:len(z)]
+	if m.kind == kindD2D && width <= 0 {
+		width = len(m.bank.columns(layer, 0))
+	}
+	key := layerKey(m.stepKey, layer)
+	p0 := uint64(row0) * uint64(width)
 	switch m.kind {
 	case kindFullScale:
 		m.eval.EvalDeriv(y, d, z)
 		if m.sigma != 0 {
-			m.noise.applyAdd(y, d, m.addScale, m.vdd)
+			m.noise.applyAddAt(y, d, key, p0, m.vdd)
 		}
 		return
 	case kindInput:
@@ -187,15 +228,19 @@ func (m *MReLU) ForwardLayer(layer, width int, y, z []float32) {
 			m.eval.EvalDeriv(y, d, z)
 			return
 		}
-		if cap(m.zin) < len(z) {
-			m.zin = make([]float32, len(z))
+		buf := m.buffer()
+		if cap(*buf) < len(z) {
+			*buf = make([]float32, len(z))
 		}
-		zin := m.zin[:len(z)]
-		m.noise.shift(zin, z, m.addScale)
+		zin := (*buf)[:len(z)]
+		m.noise.shiftAt(zin, z, key, p0)
 		m.eval.EvalDeriv(y, d, zin)
+		m.scratch.Put(buf)
 		return
 	case kindD2D:
-		m.bank.evalDeriv(layer, width, y, d, z, m.noise, m.sigma, m.vdd)
+		buf := m.buffer()
+		m.bank.evalDeriv(layer, width, y, d, z, m.noise, key, p0, m.vdd, buf)
+		m.scratch.Put(buf)
 		return
 	default:
 		m.eval.EvalDeriv(y, d, z)
@@ -203,7 +248,15 @@ func (m *MReLU) ForwardLayer(layer, width int, y, z []float32) {
 	if m.sigma == 0 {
 		return
 	}
-	m.noise.apply(y, d, m.sigma, m.vdd)
+	m.noise.applyAt(y, d, key, p0, m.vdd)
+}
+
+// buffer returns a scratch buffer of the pool (put it back after use).
+func (m *MReLU) buffer() *[]float32 {
+	if b, ok := m.scratch.Get().(*[]float32); ok {
+		return b
+	}
+	return new([]float32)
 }
 
 // Derivative implements nn.Activation.
@@ -278,21 +331,22 @@ func (m *MReLU) cached(y []float32, n int) ([]float32, bool) {
 // normalTable draws the variation factors 1 + σ·ε fast: 4,096 standard
 // normal values ε, made once from the seed and standardised to mean 0 and
 // variance 1 exactly, turned into factors max(1 + σε, 0) for the neuron's
-// σ, and picked at random by a 64-bit xorshift generator, five 12-bit
-// indices per draw. About 1 ns per neuron evaluation instead of ~8 ns for
+// σ, and picked by 12-bit indices from a counter-based hash of the seed,
+// the step, the layer and the element's place (indexAt), five per
+// 64-bit hash. About 1 ns per neuron evaluation instead of ~8 ns for
 // rand.NormFloat64, which matters because every neuron of every layer
-// draws one per step; the table (16 kB) stays in the L1 cache.
+// draws one per step; the table (16 kB) stays in the L1 cache. The
+// tables are only read while drawing, so draws may run concurrently.
 type normalTable struct {
 	v      [1 << 12]float32 // standard normal values
 	factor [1 << 12]float32 // max(1 + σ·v, 0) for the σ of the last setSigma
 	sigma  float32
-	state  uint64
+	// seedKey keys the draws of the table's seed; state counts the steps.
+	seedKey, state uint64
 	// off holds a·v for the additive models (fullscale, input), for the
 	// scale a of the last setOffset.
 	off      [1 << 12]float32
 	offScale float32
-	// idx holds the table indices of the elements being drawn (indices).
-	idx [noiseChunk]uint16
 }
 
 func newNormalTable(seed uint64) *normalTable {
@@ -313,7 +367,8 @@ func newNormalTable(seed uint64) *normalTable {
 	for i := range raw {
 		t.v[i] = float32(raw[i] * scale)
 	}
-	t.state = rng.Uint64() | 1
+	t.seedKey = rng.Uint64()
+	t.state = 1
 	t.setSigma(0)
 	return t
 }
@@ -326,36 +381,49 @@ func (t *normalTable) setSigma(sigma float32) {
 	}
 }
 
-// next advances the xorshift64* state and returns 64 random bits.
-func (t *normalTable) next() uint64 {
-	x := t.state
-	x ^= x >> 12
-	x ^= x << 25
-	x ^= x >> 27
-	t.state = x
-	return x * 2685821657736338717
-}
-
 // apply multiplies y[i] (>= 0) by a random factor 1 + sigma·ε_i (itself
 // clipped at 0, so the product stays >= 0), clips it at vdd, and scales
-// d[i] by the same factor (0 where the output was clipped).
+// d[i] by the same factor (0 where the output was clipped): a new step of
+// the table's stream, layer 0, from element 0.
 func (t *normalTable) apply(y, d []float32, sigma, vdd float32) {
 	if sigma != t.sigma {
 		t.setSigma(sigma)
 	}
+	t.state++
+	t.applyAt(y, d, layerKey(t.stepKey(t.state), 0), 0, vdd)
+}
+
+// applyAt is apply with the table's σ for elements p0, p0+1, … of key.
+func (t *normalTable) applyAt(y, d []float32, key, p0 uint64, vdd float32) {
+	const mask = 1<<12 - 1
 	d = d[:len(y)]
 	fac := &t.factor
-	t.chunks(len(y), func(lo int, idx []uint16) {
-		yy, dd := y[lo:lo+len(idx)], d[lo:lo+len(idx)]
-		for i, x := range idx {
-			f := fac[x&(1<<12-1)]
-			v, g := yy[i]*f, dd[i]*f
-			if v > vdd { // rare: only near saturation
-				v, g = vdd, 0
-			}
-			yy[i], dd[i] = v, g
+	head, body, g := groups(len(y), p0)
+	for i := 0; i < head; i++ {
+		y[i], d[i] = mulClip(y[i], d[i], fac[indexAt(key, p0+uint64(i))], vdd)
+	}
+	for i := head; i < head+body; i += 5 {
+		r := mix64(key + g*golden)
+		g++
+		yy, dd := y[i:i+5:i+5], d[i:i+5:i+5]
+		for k := range 5 {
+			f := fac[r&mask]
+			r >>= 12
+			yy[k], dd[k] = mulClip(yy[k], dd[k], f, vdd)
 		}
-	})
+	}
+	for i := head + body; i < len(y); i++ {
+		y[i], d[i] = mulClip(y[i], d[i], fac[indexAt(key, p0+uint64(i))], vdd)
+	}
+}
+
+// mulClip returns y·f and d·f, or vdd and 0 when y·f > vdd.
+func mulClip(y, d, f, vdd float32) (float32, float32) {
+	v, g := y*f, d*f
+	if v > vdd { // rare: only near saturation
+		v, g = vdd, 0
+	}
+	return v, g
 }
 
 func defaultDevice() device.Params { return device.DefaultParams() }

@@ -133,6 +133,7 @@ func NewNoisyMReLU(model *NeuronModel, c NoiseConfig) (*MReLU, error) {
 			return nil, err
 		}
 	}
+	m.noise.setOffset(m.addScale) // the draws only read the tables
 	return m, nil
 }
 
@@ -204,12 +205,10 @@ type neuronParams struct {
 // hidden neuron (layer, index) evaluates curve assign[layer][index],
 // fixed for the network's life. The curves share their knots (one
 // current sweep), so they live in one multi-curve table that evaluates a
-// row-major batch in place.
+// row-major batch in place. A bank is safe for concurrent use.
 type d2dBank struct {
 	multi  *neuron.MultiEvaluator // all curves, network units in, V out
 	assign [][]int32
-	cols   []int32   // a layer's columns when the batch's width is not its own
-	fac    []float32 // a block's temporal factors
 }
 
 func newD2DBank(curves []*neuron.Evaluator, iunit float64, hidden []int, seed uint64) (*d2dBank, error) {
@@ -241,10 +240,7 @@ func (b *d2dBank) columns(l, width int) []int32 {
 	if width <= 0 || width == len(a) {
 		return a
 	}
-	if cap(b.cols) < width {
-		b.cols = make([]int32, width)
-	}
-	c := b.cols[:width]
+	c := make([]int32, width)
 	for j := range c {
 		c[j] = a[j%len(a)]
 	}
@@ -253,93 +249,97 @@ func (b *d2dBank) columns(l, width int) []int32 {
 
 // evalDeriv evaluates the row-major batch z (rows of width neurons of
 // layer l; width 0: the layer's own), each neuron with its own curve, and
-// applies the temporal noise t (σ > 0, proportional): y and its
-// derivative d. The noise factors are drawn a block of d2dRows rows at a
-// time, column by column, in the order of the earlier column-by-column
-// evaluation (so a seed gives the same outputs as it did), then the
-// multi-curve evaluator runs over the block's rows with them.
-func (b *d2dBank) evalDeriv(l, width int, y, d, z []float32, t *normalTable, sigma, vdd float32) {
+// applies the proportional temporal noise of σ = t.sigma when it is not
+// 0: y and its derivative d. The noise factors of elements p0, p0+1, …
+// are those of key (normalTable.factors), made d2dRows rows at a time
+// into fac (scratch) before the multi-curve evaluator runs over the
+// block's rows with them.
+func (b *d2dBank) evalDeriv(l, width int, y, d, z []float32, t *normalTable, key, p0 uint64, vdd float32, fac *[]float32) {
 	cols := b.columns(l, width)
 	width = len(cols)
 	y, d = y[:len(z)], d[:len(z)]
-	if sigma == 0 {
+	if t.sigma == 0 {
 		b.multi.EvalDerivRows(y, d, z, cols)
 		return
 	}
-	if cap(b.fac) < d2dRows*width {
-		b.fac = make([]float32, d2dRows*width)
+	if cap(*fac) < d2dRows*width {
+		*fac = make([]float32, d2dRows*width)
 	}
 	for b0 := 0; b0 < len(z); b0 += d2dRows * width {
 		zb := z[b0:min(b0+d2dRows*width, len(z))]
-		fac := b.fac[:len(zb)]
-		t.columnFactors(fac, width, sigma)
-		b.multi.EvalDerivRowsVaried(y[b0:b0+len(zb)], d[b0:b0+len(zb)], zb, fac, cols, vdd)
+		f := (*fac)[:len(zb)]
+		t.factors(f, key, p0+uint64(b0))
+		b.multi.EvalDerivRowsVaried(y[b0:b0+len(zb)], d[b0:b0+len(zb)], zb, f, cols, vdd)
 	}
 }
 
-// d2dRows is the number of rows d2dBank.evalDeriv draws the noise of at
-// a time (part of the draw order: changing it changes a seed's outputs).
+// d2dRows is the number of rows d2dBank.evalDeriv makes the noise
+// factors of at a time.
 const d2dRows = 64
 
-// columnFactors fills the row-major block fac (rows of width) with
-// factors max(1 + σε, 0), drawn column after column as apply would draw
-// them for each column on its own.
-func (t *normalTable) columnFactors(fac []float32, width int, sigma float32) {
-	if sigma != t.sigma {
-		t.setSigma(sigma)
-	}
+// The noise draw is counter based: the table index of element p (its
+// place in the row-major batch, row·width + column, counted from the
+// first row of the batch) in hidden layer l at step s is the (p mod 5)th
+// 12-bit field, low bits first, of mix64(layerKey(s, l) + (p/5 + 1)·γ),
+// a pure function of (seed, s, l, p). So the noise of any row range can
+// be drawn on its own, from any goroutine, and a batch gives the same
+// draws however it is split into rows. stepKey and layerKey make the
+// keys, indexAt an element's index; the passes (factors, applyAddAt,
+// shiftAt, applyAt) make them five at a time from each hash.
+
+// golden is 2⁶⁴/φ, the increment of the splitmix64 sequence.
+const golden = 0x9e3779b97f4a7c15
+
+// mix64 is the splitmix64 output function: a bijective 64-bit mix.
+func mix64(x uint64) uint64 {
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	return x ^ x>>31
+}
+
+// stepKey returns the key of step s of the table's stream.
+func (t *normalTable) stepKey(s uint64) uint64 { return mix64(t.seedKey ^ mix64(s*golden)) }
+
+// layerKey returns the key of hidden layer l in the step of key sk.
+func layerKey(sk uint64, l int) uint64 { return mix64(sk + uint64(l+1)*0xd1b54a32d192ed03) }
+
+// indexAt is the table index of element p of key.
+func indexAt(key, p uint64) uint64 {
+	return mix64(key+(p/5+1)*golden) >> (12 * (p % 5)) & (1<<12 - 1)
+}
+
+// groups splits n elements from element p0 into a head of elements
+// drawn one at a time up to the first whole hash (p a multiple of 5), a
+// body of whole hashes of five elements (the first being hash g, its
+// elements p = 5(g−1) …), and the tail after them (elements drawn one at a
+// time, indexAt).
+func groups(n int, p0 uint64) (head, body int, g uint64) {
+	head = min(n, int((5-p0%5)%5))
+	body = (n - head) / 5 * 5
+	return head, body, (p0+uint64(head))/5 + 1
+}
+
+// factors fills fac with the factors max(1 + σε, 0) of elements p0, p0+1,
+// … of key, for the table's σ.
+func (t *normalTable) factors(fac []float32, key, p0 uint64) {
+	const mask = 1<<12 - 1
 	tab := &t.factor
-	for j := 0; j < width && j < len(fac); j++ {
-		n := (len(fac) - j + width - 1) / width
-		for n0 := 0; n0 < n; n0 += len(t.idx) {
-			idx := t.indices(min(len(t.idx), n-n0), n0+len(t.idx) >= n)
-			k := j + n0*width
-			for _, x := range idx {
-				fac[k] = tab[x&(1<<12-1)]
-				k += width
-			}
-		}
+	head, body, g := groups(len(fac), p0)
+	for i := 0; i < head; i++ {
+		fac[i] = tab[indexAt(key, p0+uint64(i))]
 	}
-}
-
-// The noise passes draw the table index of each element from the xorshift
-// stream in one order: five 12-bit fields per 64-bit number, low bits
-// first, and at the end of a pass one more number for the n mod 5
-// elements left (taken even when none are left). indices and chunks
-// produce that order; apply, applyAdd, shift and columnFactors consume it.
-
-// noiseChunk is the number of indices drawn at a time (a multiple of 5).
-const noiseChunk = 1000
-
-// indices draws the table indices of the next n ≤ noiseChunk elements
-// into t.idx: n must be a multiple of 5 unless last (the pass's end).
-func (t *normalTable) indices(n int, last bool) []uint16 {
-	idx := t.idx[:n]
-	i := 0
-	for ; i+5 <= n; i += 5 {
-		r := t.next()
-		x := idx[i : i+5 : i+5]
-		x[0], x[1], x[2] = uint16(r&(1<<12-1)), uint16(r>>12&(1<<12-1)), uint16(r>>24&(1<<12-1))
-		x[3], x[4] = uint16(r>>36&(1<<12-1)), uint16(r>>48&(1<<12-1))
+	for i := head; i < head+body; i += 5 {
+		r := mix64(key + g*golden)
+		g++
+		ff := fac[i : i+5 : i+5]
+		ff[0], ff[1], ff[2] = tab[r&mask], tab[r>>12&mask], tab[r>>24&mask]
+		ff[3], ff[4] = tab[r>>36&mask], tab[r>>48&mask]
 	}
-	if last {
-		r := t.next()
-		for ; i < n; i++ {
-			idx[i] = uint16(r & (1<<12 - 1))
-			r >>= 12
-		}
+	for i := head + body; i < len(fac); i++ {
+		fac[i] = tab[indexAt(key, p0+uint64(i))]
 	}
-	return idx
-}
-
-// chunks runs a noise pass over n elements: f gets each chunk's first
-// element and its table indices.
-func (t *normalTable) chunks(n int, f func(lo int, idx []uint16)) {
-	lo := 0
-	for ; lo+noiseChunk < n; lo += noiseChunk {
-		f(lo, t.indices(noiseChunk, false))
-	}
-	f(lo, t.indices(n-lo, true))
 }
 
 // setOffset fills the additive table a·ε for a scale a.
@@ -350,22 +350,36 @@ func (t *normalTable) setOffset(a float32) {
 	}
 }
 
-// applyAdd adds a random a·ε_i to y[i], clips it to [0, vdd] and sets
-// d[i] to 0 where it clipped (the fullscale model).
-func (t *normalTable) applyAdd(y, d []float32, a, vdd float32) {
-	if a != t.offScale {
-		t.setOffset(a)
-	}
+// applyAddAt adds a random a·ε_i to y[i] (element p0+i of key), clips it
+// to [0, vdd] and sets d[i] to 0 where it clipped (the fullscale model;
+// a: the table's offset scale).
+func (t *normalTable) applyAddAt(y, d []float32, key, p0 uint64, vdd float32) {
+	const mask = 1<<12 - 1
 	d = d[:len(y)]
 	off := &t.off
-	t.chunks(len(y), func(lo int, idx []uint16) {
-		yy, dd := y[lo:lo+len(idx)], d[lo:lo+len(idx)]
-		for i, x := range idx {
-			v := yy[i] + off[x&(1<<12-1)]
-			yy[i] = min(max(v, 0), vdd)
-			dd[i] = math.Float32frombits(math.Float32bits(dd[i]) & insideMask(v, vdd))
+	head, body, g := groups(len(y), p0)
+	for i := 0; i < head; i++ {
+		y[i], d[i] = addClip(y[i], d[i], off[indexAt(key, p0+uint64(i))], vdd)
+	}
+	for i := head; i < head+body; i += 5 {
+		r := mix64(key + g*golden)
+		g++
+		yy, dd := y[i:i+5:i+5], d[i:i+5:i+5]
+		for k := range 5 {
+			yy[k], dd[k] = addClip(yy[k], dd[k], off[r&mask], vdd)
+			r >>= 12
 		}
-	})
+	}
+	for i := head + body; i < len(y); i++ {
+		y[i], d[i] = addClip(y[i], d[i], off[indexAt(key, p0+uint64(i))], vdd)
+	}
+}
+
+// addClip returns y + a clipped to [0, vdd] and d, or 0 where it
+// clipped.
+func addClip(y, d, a, vdd float32) (float32, float32) {
+	v := y + a
+	return min(max(v, 0), vdd), math.Float32frombits(math.Float32bits(d) & insideMask(v, vdd))
 }
 
 // insideMask is all ones when 0 < v < vdd and 0 otherwise (also for
@@ -377,19 +391,26 @@ func insideMask(v, vdd float32) uint32 {
 	return -in
 }
 
-// shift writes dst[i] = src[i] + a·ε_i (the input model).
-func (t *normalTable) shift(dst, src []float32, a float32) {
-	if a != t.offScale {
-		t.setOffset(a)
-	}
+// shiftAt writes dst[i] = src[i] + a·ε_i (element p0+i of key; the input
+// model, a: the table's offset scale).
+func (t *normalTable) shiftAt(dst, src []float32, key, p0 uint64) {
+	const mask = 1<<12 - 1
 	dst = dst[:len(src)]
 	off := &t.off
-	t.chunks(len(src), func(lo int, idx []uint16) {
-		ss, dd := src[lo:lo+len(idx)], dst[lo:lo+len(idx)]
-		for i, x := range idx {
-			dd[i] = ss[i] + off[x&(1<<12-1)]
-		}
-	})
+	head, body, g := groups(len(src), p0)
+	for i := 0; i < head; i++ {
+		dst[i] = src[i] + off[indexAt(key, p0+uint64(i))]
+	}
+	for i := head; i < head+body; i += 5 {
+		r := mix64(key + g*golden)
+		g++
+		ss, dd := src[i:i+5:i+5], dst[i:i+5:i+5]
+		dd[0], dd[1], dd[2] = ss[0]+off[r&mask], ss[1]+off[r>>12&mask], ss[2]+off[r>>24&mask]
+		dd[3], dd[4] = ss[3]+off[r>>36&mask], ss[4]+off[r>>48&mask]
+	}
+	for i := head + body; i < len(src); i++ {
+		dst[i] = src[i] + off[indexAt(key, p0+uint64(i))]
+	}
 }
 
 // NoisyMReLUForRun returns the hardware activation of a training run with

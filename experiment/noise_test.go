@@ -3,9 +3,12 @@ package experiment
 import (
 	"math"
 	"math/rand/v2"
+	"sync"
 	"testing"
 
+	"github.com/mrelu/mrelu/dataset"
 	"github.com/mrelu/mrelu/neuron"
+	"github.com/mrelu/mrelu/nn"
 )
 
 // noiseStats evaluates n copies of the input z through act (one row of
@@ -133,12 +136,16 @@ func TestNoiseD2D(t *testing.T) {
 }
 
 // TestD2DMatchesColumnByColumn: the multi-curve d2d evaluation gives,
-// bit for bit, what the earlier column-by-column one gave for the same
-// seed (kept here as the reference: per block of d2dRows rows, each
-// column gathered, evaluated with its neuron's own evaluator, varied by
-// normalTable.apply and scattered back), values and cached derivatives,
-// over successive calls, several blocks, a partial last block and a
-// partial last row, with and without temporal noise.
+// bit for bit, what a column-by-column one gives for the same seed (kept
+// here as the reference: each column gathered, evaluated with its
+// neuron's own evaluator, varied by the factor of each element's noise
+// index, computed here one element at a time from the definition, and
+// scattered back), values and cached derivatives, over successive calls,
+// several blocks, a partial last block and a partial last row, with and
+// without temporal noise. (The reference used to replay the sequential
+// generator's column order; the noise is now counter based, a function of
+// the step, layer and element, so that it does not depend on how the
+// trainer splits a batch between threads.)
 func TestD2DMatchesColumnByColumn(t *testing.T) {
 	m := solvedNeuron(t)
 	curves, err := m.D2D()
@@ -153,6 +160,7 @@ func TestD2DMatchesColumnByColumn(t *testing.T) {
 			t.Fatal(err)
 		}
 		ref := newNormalTable(seed)
+		ref.setSigma(float32(sigma))
 		rng := rand.New(rand.NewPCG(seed, 0xa551))
 		var evals [][]*neuron.Evaluator // [layer][neuron]
 		for _, w := range hidden {
@@ -163,21 +171,26 @@ func TestD2DMatchesColumnByColumn(t *testing.T) {
 			evals = append(evals, l)
 		}
 		reference := func(l, width int, y, d, z []float32) {
-			col, cy, cd := make([]float32, d2dRows), make([]float32, d2dRows), make([]float32, d2dRows)
-			for b0 := 0; b0 < len(z); b0 += d2dRows * width {
-				zb := z[b0:min(b0+d2dRows*width, len(z))]
-				for j := 0; j < width && j < len(zb); j++ {
-					n := (len(zb) - j + width - 1) / width
-					for r := range n {
-						col[r] = zb[j+r*width]
-					}
-					evals[l][j].EvalDeriv(cy[:n], cd[:n], col[:n])
+			ref.state++
+			key := layerKey(ref.stepKey(ref.state), l)
+			col, cy, cd := make([]float32, len(z)), make([]float32, len(z)), make([]float32, len(z))
+			for j := 0; j < width && j < len(z); j++ {
+				n := (len(z) - j + width - 1) / width
+				for r := range n {
+					col[r] = z[j+r*width]
+				}
+				evals[l][j].EvalDeriv(cy[:n], cd[:n], col[:n])
+				for r := range n {
+					p := uint64(j + r*width)
+					v, g := cy[r], cd[r]
 					if sigma != 0 {
-						ref.apply(cy[:n], cd[:n], float32(sigma), act.vdd)
+						f := ref.factor[mix64(key+(p/5+1)*golden)>>(12*(p%5))&(1<<12-1)]
+						v, g = v*f, g*f
+						if v > act.vdd {
+							v, g = act.vdd, 0
+						}
 					}
-					for r := range n {
-						y[b0+j+r*width], d[b0+j+r*width] = cy[r], cd[r]
-					}
+					y[j+r*width], d[j+r*width] = v, g
 				}
 			}
 		}
@@ -272,7 +285,8 @@ func TestNoiseDerivativeFiniteDifference(t *testing.T) {
 			for i := range z {
 				fd := float64(yp[i]-ym[i]) / (2 * h)
 				// Skip points where a clip falls between z-h and z+h.
-				if (yp[i] <= 0 || ym[i] <= 0 || yp[i] >= act.vdd || ym[i] >= act.vdd) && y[i] != yp[i] {
+				clip := func(v float32) bool { return v <= 0 || v >= act.vdd }
+				if (clip(y[i]) || clip(yp[i]) || clip(ym[i])) && (y[i] != yp[i] || y[i] != ym[i]) {
 					continue
 				}
 				checked++
@@ -325,6 +339,95 @@ func TestSaturationInput(t *testing.T) {
 		z := act.SaturationInput()
 		if got := m.EvalA.At(float64(z) * s); math.Abs(got-0.9*m.Curve.VDD) > 0.01 {
 			t.Errorf("scale %g: output at the saturation input %v is %v V, want %v", scale, z, got, 0.9*m.Curve.VDD)
+		}
+	}
+}
+
+// TestNoiseRowsSplit: ForwardRows gives, bit for bit, the outputs and
+// derivatives of one call over the whole batch when the batch is split
+// into row ranges evaluated at once from several goroutines.
+func TestNoiseRowsSplit(t *testing.T) {
+	m := solvedNeuron(t)
+	const width, rows = 37, 53
+	zr := rand.New(rand.NewPCG(3, 5))
+	z := make([]float32, width*rows)
+	for i := range z {
+		z[i] = float32(1.2 * zr.NormFloat64())
+	}
+	for _, model := range NoiseModels() {
+		act, err := NewNoisyMReLU(m, NoiseConfig{Model: model, Sigma: 0.099, Hidden: []int{50, width}, Seed: 4})
+		if err != nil {
+			t.Fatal(err)
+		}
+		act.BeginStep()
+		y, d := make([]float32, len(z)), make([]float32, len(z))
+		act.ForwardRows(1, width, 0, y, d, z)
+		ys, ds := make([]float32, len(z)), make([]float32, len(z))
+		var wg sync.WaitGroup
+		for _, r := range [][2]int{{0, 1}, {1, 14}, {14, 15}, {15, 40}, {40, rows}} {
+			wg.Add(1)
+			go func(r0, r1 int) {
+				defer wg.Done()
+				lo, hi := r0*width, r1*width
+				act.ForwardRows(1, width, r0, ys[lo:hi], ds[lo:hi], z[lo:hi])
+			}(r[0], r[1])
+		}
+		wg.Wait()
+		for i := range z {
+			if math.Float32bits(y[i]) != math.Float32bits(ys[i]) || math.Float32bits(d[i]) != math.Float32bits(ds[i]) {
+				t.Fatalf("%s: element %d: %v, %v whole; %v, %v split", model, i, y[i], d[i], ys[i], ds[i])
+			}
+		}
+	}
+}
+
+// TestNoisyTrainingThreads: a trainer on 1 and on 2 threads gives bit
+// for bit the same weights, losses and test loss with the noisy mReLU
+// under every noise model (the noise does not depend on the row split).
+func TestNoisyTrainingThreads(t *testing.T) {
+	m := solvedNeuron(t)
+	const dim, classes, n = 64, 10, 700
+	r := rand.New(rand.NewPCG(8, 8))
+	set := &dataset.Set{N: n, Rows: 8, Cols: 8, Classes: classes, Images: make([]float32, n*dim), Labels: make([]uint8, n)}
+	for i := range set.Labels {
+		set.Labels[i] = uint8(r.IntN(classes))
+		for j := 0; j < dim; j++ {
+			v := r.Float32()
+			if j%classes == int(set.Labels[i]) {
+				v += 0.5
+			}
+			set.Images[i*dim+j] = v
+		}
+	}
+	for _, model := range NoiseModels() {
+		train := func(threads int) (*nn.Network, *nn.Result) {
+			act, err := NewNoisyMReLU(m, NoiseConfig{Model: model, Sigma: 0.099, Hidden: []int{40, 30}, Seed: 6})
+			if err != nil {
+				t.Fatal(err)
+			}
+			net, err := nn.New([]int{dim, 40, 30, classes}, act, rand.New(rand.NewPCG(1, 2)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := nn.Train(net, set, set, nn.Config{Epochs: 2, Batch: 100, LR: 0.1, Seed: 3, Threads: threads})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return net, res
+		}
+		n1, r1 := train(1)
+		n2, r2 := train(2)
+		for l := range n1.Layers {
+			for i, w := range n1.Layers[l].W {
+				if math.Float32bits(w) != math.Float32bits(n2.Layers[l].W[i]) {
+					t.Fatalf("%s: layer %d weight %d: %v on 1 thread, %v on 2", model, l, i, w, n2.Layers[l].W[i])
+				}
+			}
+		}
+		for e := range r1.Epochs {
+			if a, b := r1.Epochs[e], r2.Epochs[e]; a.TrainLoss != b.TrainLoss || a.TestLoss != b.TestLoss {
+				t.Errorf("%s: epoch %d: losses %v, %v on 1 thread, %v, %v on 2", model, e+1, a.TrainLoss, a.TestLoss, b.TrainLoss, b.TestLoss)
+			}
 		}
 	}
 }

@@ -442,8 +442,9 @@ func (m *MReLU) MarshalBinary() ([]byte, error) {
 }
 
 // UnmarshalBinary implements encoding.BinaryUnmarshaler, restoring the
-// noise generator's state saved by MarshalBinary from a neuron with the
-// same σ and seed.
+// noise's step counter (the draws are a hash of the seed, the step and the
+// element's position) saved by MarshalBinary from a neuron with the same σ
+// and seed.
 func (m *MReLU) UnmarshalBinary(b []byte) error {
 	n := len(mreluStateTag)
 	if len(b) != n+12 || string(b[:n]) != mreluStateTag {
@@ -454,8 +455,8 @@ func (m *MReLU) UnmarshalBinary(b []byte) error {
 	if sigma != m.sigma {
 		return fmt.Errorf("experiment: mrelu state: saved variation %g, this neuron has %g", sigma, m.sigma)
 	}
-	if state == 0 { // the xorshift generator's fixed point: never reached
-		return errors.New("experiment: mrelu state: zero generator state")
+	if state == 0 { // the step counter starts at 1 and skips 0 when it wraps
+		return errors.New("experiment: mrelu state: zero step counter")
 	}
 	m.noise.state = state
 	return nil

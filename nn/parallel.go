@@ -37,11 +37,17 @@ import (
 // the caller in order), so the weights, losses and statistics are the same
 // bit for bit on 1 or 2 threads.
 //
-// An activation that keeps state between calls (a hardware neuron drawing
-// noise from one generator) is not Elementwise: its Forward and
-// MulDerivative then run on the whole batch on the calling goroutine,
-// between team runs of each layer's GEMM, in the order of the serial
-// trainer, so its draws are those of a one-thread run.
+// An activation that draws noise is not Elementwise. When it is a
+// RowActivation (its draw for an element is a function of the step, the
+// layer and the element's place in the batch only), phase A calls its
+// ForwardRows on the threads' row blocks like an Elementwise activation,
+// after one BeginStep per step on the calling goroutine, and keeps the
+// derivatives it returns for the backward pass; the draws, and so the
+// weights, are again the same on 1 or 2 threads. Any other activation that
+// keeps state between calls has its Forward and MulDerivative run on the
+// whole batch on the calling goroutine, between team runs of each layer's
+// GEMM, in the order of the serial trainer, so its draws are those of a
+// one-thread run.
 
 // Elementwise is an optional interface of an Activation whose Forward,
 // Derivative and MulDerivative compute each element from its own inputs
@@ -64,6 +70,33 @@ func (ClippedReLU) Elementwise() bool { return true }
 func isElementwise(a Activation) bool {
 	e, ok := a.(Elementwise)
 	return ok && e.Elementwise()
+}
+
+// RowActivation is an optional interface of a stochastic Activation (a
+// hardware neuron with temporal noise) whose draw for an element depends
+// only on the activation's step, the hidden layer and the element's place
+// in the batch, so that the trainer may evaluate disjoint row ranges of a
+// batch at once from several goroutines and get the same outputs however
+// it splits them.
+type RowActivation interface {
+	// BeginStep starts a new draw: the trainer calls it once on the
+	// calling goroutine before the rows of each training step or
+	// evaluation (checkpointed activations save the step count).
+	BeginStep()
+	// ForwardRows writes y = f(z) and d = dy/dz (of that same draw) for
+	// rows of hidden layer layer (0-based), width neurons per row, whose
+	// first row is row row0 of the batch (or of the evaluated set).
+	// Calls on disjoint rows may run concurrently between BeginSteps.
+	ForwardRows(layer, width, row0 int, y, d, z []float32)
+}
+
+// rowActivation returns a as a RowActivation, or nil.
+func rowActivation(a Activation) RowActivation {
+	if isElementwise(a) {
+		return nil
+	}
+	r, _ := a.(RowActivation)
+	return r
 }
 
 // updChunk is the number of weights whose |ΔW| are summed in float32
@@ -185,7 +218,7 @@ func (t *Trainer) rowsForwardBack(w, r0, r1 int) {
 		}
 	}
 	sg := t.gemm(w)
-	t.forwardRows(sg, r0, r1, nil, 0, nil, false)
+	t.forwardRows(sg, r0, r1, r0, nil, 0, nil, false)
 	t.lossRows(t.rowLoss[r0:r1], r0, r1, t.labels[r0:r1])
 	t.countSaturated(t.wk[w], r0, r1)
 	t.backwardRows(sg, r0, r1)
@@ -197,13 +230,14 @@ func (t *Trainer) rowsForwardBack(w, r0, r1 int) {
 }
 
 // forwardRows runs rows [r0, r1) of the input workspace through the
-// network. The pre-activations of layer l go to keep[l] from sample k0 on
+// network; row0 is the place of row r0 in the batch or the evaluated set
+// (for a RowActivation). The pre-activations of layer l go to keep[l] from sample k0 on
 // when keep is not nil, else to the workspace. When pix is not nil, the
 // first layer reads the rows' pixel bytes from it instead of the input
 // workspace, skipping the zero pixels (kernel.SparseBytesGemm); when
 // sparse is set it skips the zero inputs of the workspace's rows
 // (kernel.SparseGemm, the same sums).
-func (t *Trainer) forwardRows(sg *kernel.Serial, r0, r1 int, keep [][]float32, k0 int, pix []uint8, sparse bool) {
+func (t *Trainer) forwardRows(sg *kernel.Serial, r0, r1, row0 int, keep [][]float32, k0 int, pix []uint8, sparse bool) {
 	net := t.Net
 	m := r1 - r0
 	in := t.x[r0*net.Inputs() : r1*net.Inputs()]
@@ -224,7 +258,11 @@ func (t *Trainer) forwardRows(sg *kernel.Serial, r0, r1 int, keep [][]float32, k
 			}
 			sg.SgemmPacked(m, 1, in, d.In, t.packF[l], 1, z, d.Out)
 		}
-		t.activate(l, a, z)
+		if t.rowAct != nil && l < len(net.Layers)-1 {
+			t.rowAct.ForwardRows(l, d.Out, row0, a, t.dact[l][r0*d.Out:r1*d.Out], z)
+		} else {
+			t.activate(l, a, z)
+		}
 		in = a
 	}
 }
@@ -278,6 +316,12 @@ func (t *Trainer) backwardRows(sg *kernel.Serial, r0, r1 int) {
 		dzl := t.dz[l][r0*d.Out : r1*d.Out]
 		da := t.dz[l-1][r0*prev.Out : r1*prev.Out]
 		sg.SgemmPacked(m, 1, dzl, d.Out, t.packT[l], 0, da, prev.Out)
+		if t.rowAct != nil {
+			for i, v := range t.dact[l-1][r0*prev.Out : r1*prev.Out] {
+				da[i] *= v
+			}
+			continue
+		}
 		t.mulDerivative(da, t.z[l-1][r0*prev.Out:r1*prev.Out], t.a[l-1][r0*prev.Out:r1*prev.Out], t.deriv[r0*prev.Out:r1*prev.Out])
 	}
 }
@@ -516,7 +560,7 @@ func (t *Trainer) phaseEval(w, nw int) {
 		} else {
 			set.CopyRange(t.x[R0*d:(R0+m)*d], lo, hi)
 		}
-		t.forwardRows(sg, R0, R0+m, e.keep, lo, pix, e.sparse)
+		t.forwardRows(sg, R0, R0+m, lo, e.keep, lo, pix, e.sparse)
 		wk.correct += t.lossRows(t.evalLoss[lo:hi], R0, R0+m, set.Labels[lo:hi])
 	}
 }

@@ -117,6 +117,8 @@ type Trainer struct {
 
 	// The parallel step (parallel.go).
 	elementwise bool              // the activation's element-wise work may be split by rows
+	rowAct      RowActivation     // the activation as a RowActivation, or nil
+	dact        [][]float32       // per hidden layer with rowAct: batch × out, dy/dz
 	team        *kernel.Team      // the team of the current run; nil: the caller alone
 	own         *kernel.Serial    // the GEMM of single-threaded runs
 	wk          []*trainWorker    // per-thread counters
@@ -191,6 +193,12 @@ func newTrainer(net *Network, cfg Config, rows int) (*Trainer, error) {
 		t.chunkAbs = append(t.chunkAbs, make([]float64, (d.In*d.Out+updChunk-1)/updChunk))
 	}
 	t.elementwise = isElementwise(net.Act)
+	if t.rowAct = rowActivation(net.Act); t.rowAct != nil {
+		t.elementwise = true // split by rows too
+		for _, d := range net.Layers[:len(net.Layers)-1] {
+			t.dact = append(t.dact, make([]float32, b*d.Out))
+		}
+	}
 	for l, d := range net.Layers {
 		t.packF = append(t.packF, kernel.NewPackedB(false, false, d.In, d.Out, d.W, d.Out))
 		var pt *kernel.PackedB
@@ -213,6 +221,7 @@ func (t *Trainer) forward(n int) {
 	t.n = n
 	if t.elementwise {
 		t.repack()
+		t.beginStep()
 		t.startBlocks()
 		t.run(t.fnFwdAll)
 		return
@@ -222,6 +231,13 @@ func (t *Trainer) forward(n int) {
 		t.layer = l
 		t.run(t.fnFwdGemm)
 		t.activate(l, t.a[l][:n*d.Out], t.z[l][:n*d.Out])
+	}
+}
+
+// beginStep starts a new draw of a RowActivation.
+func (t *Trainer) beginStep() {
+	if t.rowAct != nil {
+		t.rowAct.BeginStep()
 	}
 }
 
@@ -262,7 +278,7 @@ func (t *Trainer) forwardAll(w, nw int) {
 		if !ok {
 			return
 		}
-		t.forwardRows(t.gemm(w), r0, r1, nil, 0, nil, false)
+		t.forwardRows(t.gemm(w), r0, r1, r0, nil, 0, nil, false)
 	}
 }
 
@@ -355,6 +371,7 @@ func (t *Trainer) step(n int) float64 {
 func (t *Trainer) gradients(n int) float64 {
 	t.n = n
 	if t.elementwise {
+		t.beginStep()
 		t.startBlocks()
 		t.run(t.fnA)
 		t.dzPacked = n == t.rows
@@ -607,6 +624,7 @@ func (t *Trainer) Evaluate(set *dataset.Set, keep [][]float32) (loss, acc float6
 		t.eval.chunk = max(1, t.rows/nw)
 		t.eval.next.Store(0)
 		t.eval.sparse = t.useSparse(set)
+		t.beginStep()
 		t.run(t.fnEval)
 		t.data, t.eval.keep = nil, nil
 		for _, wk := range t.wk {
