@@ -88,20 +88,20 @@ func checkFinite(name, unit string, v float64, positive bool) error {
 // SweepConfig describes bidirectional staircase DC voltage sweeps with a
 // current compliance, as done with a semiconductor parameter analyser.
 type SweepConfig struct {
+	// Cycles is the number of positive sweep cycles. Default 200 (Fig. 3b).
+	Cycles int `json:"cycles"`
+	// Icc is the compliance current, A. Default 1e-6 A (paper).
+	Icc float64 `json:"icc_A"`
 	// VMax is the turning point of the positive sweep, V. Default 3 V.
-	VMax float64
+	VMax float64 `json:"v_max_V"`
 	// VNeg is the turning point of the negative sweep, V. Default −2 V.
-	VNeg float64
+	VNeg float64 `json:"v_neg_V"`
 	// Step is the voltage step, V. Default 0.01 V.
-	Step float64
+	Step float64 `json:"step_V"`
 	// Dwell is the time spent at each step before the current is read, s.
 	// Default 1e-3 s (sweep rate 10 V/s; the device is quasi-static since
 	// TauRelax ≪ Dwell·Vth/Step).
-	Dwell float64
-	// Icc is the compliance current, A. Default 1e-6 A (paper).
-	Icc float64
-	// Cycles is the number of positive sweep cycles. Default 200 (Fig. 3b).
-	Cycles int
+	Dwell float64 `json:"dwell_s"`
 }
 
 // DefaultSweepConfig returns the sweep of Fig. 1f and 3a–b.

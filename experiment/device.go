@@ -44,21 +44,17 @@ func finiteNonNegative(key, unit string, v float64) error {
 // DeviceIVConfig is the setting of the bidirectional DC sweeps with
 // compliance. JSON keys carry the unit.
 type DeviceIVConfig struct {
-	Cycles    int                   `json:"cycles"`          // positive sweep cycles (Fig. 3b: 200)
-	Icc       float64               `json:"icc_A"`           // current compliance (paper: 1 µA)
-	VMax      float64               `json:"v_max_V"`         // turning point of the positive sweeps
-	VNeg      float64               `json:"v_neg_V"`         // turning point of the negative sweep (≤ 0)
-	Step      float64               `json:"step_V"`          // staircase step
-	Dwell     float64               `json:"dwell_s"`         // time per step
+	// SweepConfig is the sweep (device.SweepConfig: cycles, compliance,
+	// turning points, step, dwell; Fig. 3b: 200 cycles at 1 µA), its JSON
+	// keys at this level.
+	device.SweepConfig
 	Variation device.CycleVariation `json:"cycle_variation"` // redrawn every cycle
 }
 
 // DefaultDeviceIVConfig returns the sweeps of Fig. 1f and 3a–b: 200 cycles
 // 0 → 3 V → 0 with 1 µA compliance, then 0 → −2 V → 0.
 func DefaultDeviceIVConfig() DeviceIVConfig {
-	s := device.DefaultSweepConfig()
-	return DeviceIVConfig{Cycles: s.Cycles, Icc: s.Icc, VMax: s.VMax, VNeg: s.VNeg, Step: s.Step, Dwell: s.Dwell,
-		Variation: device.DefaultCycleVariation()}
+	return DeviceIVConfig{SweepConfig: device.DefaultSweepConfig(), Variation: device.DefaultCycleVariation()}
 }
 
 // Validate names the first invalid field.
@@ -90,9 +86,7 @@ func (c DeviceIVConfig) Validate() error {
 	return c.Variation.Validate()
 }
 
-func (c DeviceIVConfig) sweep() device.SweepConfig {
-	return device.SweepConfig{VMax: c.VMax, VNeg: c.VNeg, Step: c.Step, Dwell: c.Dwell, Icc: c.Icc, Cycles: c.Cycles}
-}
+func (c DeviceIVConfig) sweep() device.SweepConfig { return c.SweepConfig }
 
 // DeviceIVResult is the outcome of DeviceIV.
 type DeviceIVResult struct {
