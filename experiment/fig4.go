@@ -4,8 +4,11 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/mrelu/mrelu/device"
 	"github.com/mrelu/mrelu/neuron"
@@ -323,92 +326,177 @@ func Fig4With(p Fig4Params, o Fig4Options) (*Fig4Result, error) {
 		f := Fingerprint(train, test)
 		fp = &f
 	}
-	run := func(name string, q TrainParams) error {
-		act := q.Act
-		var prog Progress
-		if label != nil {
-			prog = label(name)
-		}
-		to := TrainOptions{Progress: prog, Context: o.Context, Data: fp}
-		if o.Checkpoint != nil {
-			to.Checkpoint = func(c *TrainCheckpoint) error { return o.Checkpoint(name, c) }
-		}
-		if o.Resume != nil {
-			to.Resume = o.Resume(name)
-		}
-		for k, seed := range seeds {
-			q.Seed = seed
-			if k > 0 {
-				if label != nil {
-					prog = label(fmt.Sprintf("%s seed %d", name, seed))
-				}
-				to = TrainOptions{Progress: prog, Context: o.Context, Data: fp}
-			}
-			r, err := TrainWith(q, train, test, model, to)
-			if err != nil {
-				return fmt.Errorf("fig4 run %s (seed %d): %w", name, seed, err)
-			}
-			if k == 0 {
-				res.Names = append(res.Names, name)
-				res.Runs[name] = r
-			}
-			sr := SeedRun{Seed: seed, TestAccuracy: r.FinalAccuracy(), SaturatedFraction: SaturatedPerLayer(r.Result.Epochs)}
-			for _, e := range r.Result.Epochs {
-				sr.TestAccuracyPerEpoch = append(sr.TestAccuracyPerEpoch, e.TestAccuracy)
-			}
-			res.Seeds[name] = append(res.Seeds[name], sr)
-			if name == ActMReLUIdeal && act == ActMReLUIdeal && hasNoisy {
-				// Trained with the ideal neuron, tested with the noisy one.
-				nq := p.Base
-				nq.Act, nq.Seed = ActMReLU, seed
-				noisy, err := NoisyMReLUForRun(nq, model)
-				if err != nil {
-					return err
-				}
-				acc, err := TestWith(r.Net, noisy, test, q.Batch)
-				if err != nil {
-					return err
-				}
-				idealNoisy = append(idealNoisy, SeedAccuracy{Seed: seed, TestAccuracy: acc})
-			}
-		}
-		return nil
+	// The runs, in order: the compared neurons, the sweep's extra
+	// variations, the configurations; each with every seed.
+	type call struct {
+		name string
+		q    TrainParams
 	}
+	var calls []call
+	have := map[string]bool{}
 	for _, a := range p.Acts {
 		q := p.Base
 		q.Act = a
-		if err := run(a, q); err != nil {
-			return res, err
-		}
+		calls = append(calls, call{a, q})
+		have[a] = true
 	}
 	sweep := append([]float64(nil), p.Sweep...)
 	sort.Float64s(sweep)
-	for _, v := range sweep {
+	sweepRun := make([]string, len(sweep))
+	for k, v := range sweep {
 		name := fmt.Sprintf("mrelu-var%g", 100*v)
 		switch {
-		case v == 0 && res.Runs[ActMReLUIdeal] != nil:
+		case v == 0 && have[ActMReLUIdeal]:
 			name = ActMReLUIdeal
-		case v == p.Base.Variation && res.Runs[ActMReLU] != nil:
+		case v == p.Base.Variation && have[ActMReLU]:
 			name = ActMReLU
-		case res.Runs[name] != nil:
+		case have[name]:
 		default:
 			q := p.Base
 			q.Act, q.Variation = ActMReLU, v
 			if v == 0 {
 				q.Act = ActMReLUIdeal
 			}
-			if err := run(name, q); err != nil {
-				return res, err
+			calls = append(calls, call{name, q})
+			have[name] = true
+		}
+		sweepRun[k] = name
+	}
+	for _, c := range p.Configs {
+		calls = append(calls, call{c.Name, c.params(p.Base)})
+	}
+	// Every (run, seed) is an independent training: with two or more
+	// cores two run side by side on one thread each, which is faster
+	// than one after another on two threads (a two-thread epoch costs
+	// about 0.7 of a one-thread one). The results do not depend on it
+	// (a run gives the same bits on any thread count).
+	type job struct {
+		call int
+		k    int
+		run  *TrainRun
+		// noisy is the accuracy of the mrelu-ideal network tested with
+		// the noisy neuron (hardware-aware comparison), when measured.
+		noisy *SeedAccuracy
+		err   error
+	}
+	var jobs []*job
+	for c := range calls {
+		for k := range seeds {
+			jobs = append(jobs, &job{call: c, k: k})
+		}
+	}
+	workers := min(2, runtime.GOMAXPROCS(0), len(jobs))
+	threads := 0
+	if workers > 1 {
+		threads = 1
+	}
+	var mu sync.Mutex // serialises the callers' hooks (labels, progress, checkpoints)
+	locked := func(f func()) {
+		mu.Lock()
+		defer mu.Unlock()
+		f()
+	}
+	do := func(jb *job) {
+		c := calls[jb.call]
+		q := c.q
+		q.Seed = seeds[jb.k]
+		var prog Progress
+		if label != nil {
+			name := c.name
+			if jb.k > 0 {
+				name = fmt.Sprintf("%s seed %d", c.name, q.Seed)
+			}
+			locked(func() { prog = label(name) })
+		}
+		if prog.Step != nil {
+			step := prog.Step
+			prog.Step = func(epoch, st, steps int) { locked(func() { step(epoch, st, steps) }) }
+		}
+		if prog.Epoch != nil {
+			ep := prog.Epoch
+			prog.Epoch = func(e nn.EpochStats) { locked(func() { ep(e) }) }
+		}
+		to := TrainOptions{Progress: prog, Context: o.Context, Data: fp, Threads: threads}
+		if jb.k == 0 {
+			if o.Checkpoint != nil {
+				to.Checkpoint = func(cp *TrainCheckpoint) (err error) {
+					locked(func() { err = o.Checkpoint(c.name, cp) })
+					return err
+				}
+			}
+			if o.Resume != nil {
+				locked(func() { to.Resume = o.Resume(c.name) })
 			}
 		}
+		r, err := TrainWith(q, train, test, model, to)
+		if err != nil {
+			jb.err = fmt.Errorf("fig4 run %s (seed %d): %w", c.name, q.Seed, err)
+			return
+		}
+		jb.run = r
+		if c.name == ActMReLUIdeal && q.Act == ActMReLUIdeal && hasNoisy {
+			// Trained with the ideal neuron, tested with the noisy one.
+			nq := p.Base
+			nq.Act, nq.Seed = ActMReLU, q.Seed
+			noisy, err := NoisyMReLUForRun(nq, model)
+			if err != nil {
+				jb.err = err
+				return
+			}
+			acc, err := TestWith(r.Net, noisy, test, q.Batch)
+			if err != nil {
+				jb.err = err
+				return
+			}
+			jb.noisy = &SeedAccuracy{Seed: q.Seed, TestAccuracy: acc}
+		}
+	}
+	var next atomic.Int64
+	var failed atomic.Bool
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for !failed.Load() {
+				n := int(next.Add(1)) - 1
+				if n >= len(jobs) {
+					return
+				}
+				if do(jobs[n]); jobs[n].err != nil {
+					failed.Store(true)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	// Assemble in order, up to the first run that failed or did not run.
+	for _, jb := range jobs {
+		if jb.err != nil {
+			return res, jb.err
+		}
+		if jb.run == nil {
+			return res, fmt.Errorf("fig4 run %s: not run", calls[jb.call].name)
+		}
+		name, r := calls[jb.call].name, jb.run
+		if jb.k == 0 {
+			res.Names = append(res.Names, name)
+			res.Runs[name] = r
+		}
+		sr := SeedRun{Seed: seeds[jb.k], TestAccuracy: r.FinalAccuracy(), SaturatedFraction: SaturatedPerLayer(r.Result.Epochs)}
+		for _, e := range r.Result.Epochs {
+			sr.TestAccuracyPerEpoch = append(sr.TestAccuracyPerEpoch, e.TestAccuracy)
+		}
+		res.Seeds[name] = append(res.Seeds[name], sr)
+		if jb.noisy != nil {
+			idealNoisy = append(idealNoisy, *jb.noisy)
+		}
+	}
+	for k, v := range sweep {
+		name := sweepRun[k]
 		st := res.SeedStats(name)
 		res.Sweep = append(res.Sweep, SweepPoint{Variation: v, TestAccuracy: res.Runs[name].FinalAccuracy(), Run: name,
 			TestAccuracyMean: st.Mean, TestAccuracySD: st.SD})
-	}
-	for _, c := range p.Configs {
-		if err := run(c.Name, c.params(p.Base)); err != nil {
-			return res, err
-		}
 	}
 	if idealNoisy != nil && res.Runs[ActMReLU] != nil {
 		res.HardwareAware = &HardwareAware{Noise: NoiseName(p.Base.Noise), Variation: p.Base.Variation,
