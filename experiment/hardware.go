@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/mrelu/mrelu/device"
+	"github.com/mrelu/mrelu/internal/kernel"
 	"github.com/mrelu/mrelu/neuron"
 	"github.com/mrelu/mrelu/nn"
 )
@@ -220,7 +221,9 @@ func (m *MReLU) ForwardRows(layer, width, row0 int, y, d, z []float32) {
 	case kindFullScale:
 		m.eval.EvalDeriv(y, d, z)
 		if m.sigma != 0 {
-			m.noise.applyAddAt(y, d, key, p0, m.vdd)
+			buf := m.buffer(len(z))
+			m.noise.applyAddAt(y, d, *buf, key, p0, m.vdd)
+			m.scratch.Put(buf)
 		}
 		return
 	case kindInput:
@@ -228,17 +231,14 @@ func (m *MReLU) ForwardRows(layer, width, row0 int, y, d, z []float32) {
 			m.eval.EvalDeriv(y, d, z)
 			return
 		}
-		buf := m.buffer()
-		if cap(*buf) < len(z) {
-			*buf = make([]float32, len(z))
-		}
+		buf := m.buffer(len(z))
 		zin := (*buf)[:len(z)]
 		m.noise.shiftAt(zin, z, key, p0)
 		m.eval.EvalDeriv(y, d, zin)
 		m.scratch.Put(buf)
 		return
 	case kindD2D:
-		buf := m.buffer()
+		buf := m.buffer(0)
 		m.bank.evalDeriv(layer, width, y, d, z, m.noise, key, p0, m.vdd, buf)
 		m.scratch.Put(buf)
 		return
@@ -248,15 +248,22 @@ func (m *MReLU) ForwardRows(layer, width, row0 int, y, d, z []float32) {
 	if m.sigma == 0 {
 		return
 	}
-	m.noise.applyAt(y, d, key, p0, m.vdd)
+	buf := m.buffer(len(z))
+	m.noise.applyAt(y, d, *buf, key, p0, m.vdd)
+	m.scratch.Put(buf)
 }
 
-// buffer returns a scratch buffer of the pool (put it back after use).
-func (m *MReLU) buffer() *[]float32 {
-	if b, ok := m.scratch.Get().(*[]float32); ok {
-		return b
+// buffer returns a scratch buffer of the pool with room for n elements
+// (put it back after use).
+func (m *MReLU) buffer(n int) *[]float32 {
+	b, ok := m.scratch.Get().(*[]float32)
+	if !ok {
+		b = new([]float32)
 	}
-	return new([]float32)
+	if cap(*b) < n {
+		*b = make([]float32, n)
+	}
+	return b
 }
 
 // Derivative implements nn.Activation.
@@ -384,46 +391,22 @@ func (t *normalTable) setSigma(sigma float32) {
 // apply multiplies y[i] (>= 0) by a random factor 1 + sigma·ε_i (itself
 // clipped at 0, so the product stays >= 0), clips it at vdd, and scales
 // d[i] by the same factor (0 where the output was clipped): a new step of
-// the table's stream, layer 0, from element 0.
-func (t *normalTable) apply(y, d []float32, sigma, vdd float32) {
+// the table's stream, layer 0, from element 0; buf is scratch of at
+// least len(y).
+func (t *normalTable) apply(y, d, buf []float32, sigma, vdd float32) {
 	if sigma != t.sigma {
 		t.setSigma(sigma)
 	}
 	t.state++
-	t.applyAt(y, d, layerKey(t.stepKey(t.state), 0), 0, vdd)
+	t.applyAt(y, d, buf, layerKey(t.stepKey(t.state), 0), 0, vdd)
 }
 
-// applyAt is apply with the table's σ for elements p0, p0+1, … of key.
-func (t *normalTable) applyAt(y, d []float32, key, p0 uint64, vdd float32) {
-	const mask = 1<<12 - 1
-	d = d[:len(y)]
-	fac := &t.factor
-	head, body, g := groups(len(y), p0)
-	for i := 0; i < head; i++ {
-		y[i], d[i] = mulClip(y[i], d[i], fac[indexAt(key, p0+uint64(i))], vdd)
-	}
-	for i := head; i < head+body; i += 5 {
-		r := mix64(key + g*golden)
-		g++
-		yy, dd := y[i:i+5:i+5], d[i:i+5:i+5]
-		for k := range 5 {
-			f := fac[r&mask]
-			r >>= 12
-			yy[k], dd[k] = mulClip(yy[k], dd[k], f, vdd)
-		}
-	}
-	for i := head + body; i < len(y); i++ {
-		y[i], d[i] = mulClip(y[i], d[i], fac[indexAt(key, p0+uint64(i))], vdd)
-	}
-}
-
-// mulClip returns y·f and d·f, or vdd and 0 when y·f > vdd.
-func mulClip(y, d, f, vdd float32) (float32, float32) {
-	v, g := y*f, d*f
-	if v > vdd { // rare: only near saturation
-		v, g = vdd, 0
-	}
-	return v, g
+// applyAt is apply with the table's σ for elements p0, p0+1, … of key;
+// buf is scratch of at least len(y).
+func (t *normalTable) applyAt(y, d, buf []float32, key, p0 uint64, vdd float32) {
+	fac := buf[:len(y)]
+	t.factors(fac, key, p0)
+	kernel.MulClip(y, d, fac, vdd)
 }
 
 func defaultDevice() device.Params { return device.DefaultParams() }

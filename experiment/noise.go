@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/mrelu/mrelu/device"
+	"github.com/mrelu/mrelu/internal/kernel"
 	"github.com/mrelu/mrelu/neuron"
 )
 
@@ -285,7 +286,7 @@ const d2dRows = 64
 // be drawn on its own, from any goroutine, and a batch gives the same
 // draws however it is split into rows. stepKey and layerKey make the
 // keys, indexAt an element's index; the passes (factors, applyAddAt,
-// shiftAt, applyAt) make them five at a time from each hash.
+// shiftAt, applyAt) make them five at a time from each hash (draw).
 
 // golden is 2⁶⁴/φ, the increment of the splitmix64 sequence.
 const golden = 0x9e3779b97f4a7c15
@@ -323,22 +324,30 @@ func groups(n int, p0 uint64) (head, body int, g uint64) {
 
 // factors fills fac with the factors max(1 + σε, 0) of elements p0, p0+1,
 // … of key, for the table's σ.
-func (t *normalTable) factors(fac []float32, key, p0 uint64) {
+func (t *normalTable) factors(fac []float32, key, p0 uint64) { draw(fac, &t.factor, key, p0) }
+
+// offsets fills off with the offsets a·ε of elements p0, p0+1, … of key,
+// for the table's offset scale a (setOffset).
+func (t *normalTable) offsets(off []float32, key, p0 uint64) { draw(off, &t.off, key, p0) }
+
+// draw fills dst with the entries of tab that elements p0, p0+1, … of
+// key pick: five 12-bit indices from each hash (groups), the head and
+// tail one at a time (indexAt).
+func draw(dst []float32, tab *[1 << 12]float32, key, p0 uint64) {
 	const mask = 1<<12 - 1
-	tab := &t.factor
-	head, body, g := groups(len(fac), p0)
+	head, body, g := groups(len(dst), p0)
 	for i := 0; i < head; i++ {
-		fac[i] = tab[indexAt(key, p0+uint64(i))]
+		dst[i] = tab[indexAt(key, p0+uint64(i))]
 	}
 	for i := head; i < head+body; i += 5 {
 		r := mix64(key + g*golden)
 		g++
-		ff := fac[i : i+5 : i+5]
-		ff[0], ff[1], ff[2] = tab[r&mask], tab[r>>12&mask], tab[r>>24&mask]
-		ff[3], ff[4] = tab[r>>36&mask], tab[r>>48&mask]
+		dd := dst[i : i+5 : i+5]
+		dd[0], dd[1], dd[2] = tab[r&mask], tab[r>>12&mask], tab[r>>24&mask]
+		dd[3], dd[4] = tab[r>>36&mask], tab[r>>48&mask]
 	}
-	for i := head + body; i < len(fac); i++ {
-		fac[i] = tab[indexAt(key, p0+uint64(i))]
+	for i := head + body; i < len(dst); i++ {
+		dst[i] = tab[indexAt(key, p0+uint64(i))]
 	}
 }
 
@@ -352,64 +361,20 @@ func (t *normalTable) setOffset(a float32) {
 
 // applyAddAt adds a random a·ε_i to y[i] (element p0+i of key), clips it
 // to [0, vdd] and sets d[i] to 0 where it clipped (the fullscale model;
-// a: the table's offset scale).
-func (t *normalTable) applyAddAt(y, d []float32, key, p0 uint64, vdd float32) {
-	const mask = 1<<12 - 1
-	d = d[:len(y)]
-	off := &t.off
-	head, body, g := groups(len(y), p0)
-	for i := 0; i < head; i++ {
-		y[i], d[i] = addClip(y[i], d[i], off[indexAt(key, p0+uint64(i))], vdd)
-	}
-	for i := head; i < head+body; i += 5 {
-		r := mix64(key + g*golden)
-		g++
-		yy, dd := y[i:i+5:i+5], d[i:i+5:i+5]
-		for k := range 5 {
-			yy[k], dd[k] = addClip(yy[k], dd[k], off[r&mask], vdd)
-			r >>= 12
-		}
-	}
-	for i := head + body; i < len(y); i++ {
-		y[i], d[i] = addClip(y[i], d[i], off[indexAt(key, p0+uint64(i))], vdd)
-	}
-}
-
-// addClip returns y + a clipped to [0, vdd] and d, or 0 where it
-// clipped.
-func addClip(y, d, a, vdd float32) (float32, float32) {
-	v := y + a
-	return min(max(v, 0), vdd), math.Float32frombits(math.Float32bits(d) & insideMask(v, vdd))
-}
-
-// insideMask is all ones when 0 < v < vdd and 0 otherwise (also for
-// NaN), from the sign bits, without a branch.
-func insideMask(v, vdd float32) uint32 {
-	b := math.Float32bits(v)
-	u := math.Float32bits(vdd - v)
-	in := ((-b) >> 31) &^ (b >> 31) & ((-u) >> 31) &^ (u >> 31)
-	return -in
+// a: the table's offset scale); buf is scratch of at least len(y).
+func (t *normalTable) applyAddAt(y, d, buf []float32, key, p0 uint64, vdd float32) {
+	off := buf[:len(y)]
+	t.offsets(off, key, p0)
+	kernel.AddClip(y, d, off, vdd)
 }
 
 // shiftAt writes dst[i] = src[i] + a·ε_i (element p0+i of key; the input
 // model, a: the table's offset scale).
 func (t *normalTable) shiftAt(dst, src []float32, key, p0 uint64) {
-	const mask = 1<<12 - 1
 	dst = dst[:len(src)]
-	off := &t.off
-	head, body, g := groups(len(src), p0)
-	for i := 0; i < head; i++ {
-		dst[i] = src[i] + off[indexAt(key, p0+uint64(i))]
-	}
-	for i := head; i < head+body; i += 5 {
-		r := mix64(key + g*golden)
-		g++
-		ss, dd := src[i:i+5:i+5], dst[i:i+5:i+5]
-		dd[0], dd[1], dd[2] = ss[0]+off[r&mask], ss[1]+off[r>>12&mask], ss[2]+off[r>>24&mask]
-		dd[3], dd[4] = ss[3]+off[r>>36&mask], ss[4]+off[r>>48&mask]
-	}
-	for i := head + body; i < len(src); i++ {
-		dst[i] = src[i] + off[indexAt(key, p0+uint64(i))]
+	t.offsets(dst, key, p0)
+	for i, v := range src {
+		dst[i] += v
 	}
 }
 

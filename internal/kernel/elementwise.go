@@ -28,3 +28,39 @@ func ReLUMask(g, z []float32) {
 		}
 	}
 }
+
+// AddClip adds a[i] to y[i] and clips the sum to [0, hi], keeping d[i]
+// where the sum lies strictly inside (0, hi) and zeroing it elsewhere, for
+// i < len(y): an additive output noise on a bounded activation y with
+// derivative d. A sum of -0 becomes +0; a NaN sum stays NaN in y and
+// zeroes d. With AVX-512 it runs 16 lanes at a time, bit for bit the
+// result of the scalar loop.
+func AddClip(y, d, a []float32, hi float32) {
+	d, a = d[:len(y)], a[:len(y)]
+	n := addClipAsm(y, d, a, hi)
+	for i := n; i < len(y); i++ {
+		v := y[i] + a[i]
+		y[i] = min(max(v, 0), hi)
+		if !(v > 0 && v < hi) {
+			d[i] = 0
+		}
+	}
+}
+
+// MulClip multiplies y[i] and d[i] by f[i] and, where the product
+// y[i]·f[i] exceeds hi, sets y[i] to hi and d[i] to 0, for i < len(y): a
+// multiplicative output noise on a non-negative bounded activation y with
+// derivative d (the factors f are non-negative, so nothing falls below 0).
+// With AVX-512 it runs 16 lanes at a time, bit for bit the result of the
+// scalar loop.
+func MulClip(y, d, f []float32, hi float32) {
+	d, f = d[:len(y)], f[:len(y)]
+	n := mulClipAsm(y, d, f, hi)
+	for i := n; i < len(y); i++ {
+		v, g := y[i]*f[i], d[i]*f[i]
+		if v > hi {
+			v, g = hi, 0
+		}
+		y[i], d[i] = v, g
+	}
+}

@@ -10,23 +10,53 @@ func reluAVX512(y, z *float32, n int)
 //go:noescape
 func reluMaskAVX512(grad, z *float32, n int)
 
-// reluAsm runs ReLU on the largest multiple of 16 elements and returns it
-// (0 without AVX-512).
-func reluAsm(y, z []float32) int {
-	n := len(z) &^ 15
-	if !avx512Available || n == 0 {
+// blocks16 is the largest multiple of 16 not above n, or 0 without
+// AVX-512: the elements an AVX-512 element-wise kernel takes.
+func blocks16(n int) int {
+	if !avx512Available {
 		return 0
 	}
-	reluAVX512(&y[0], &z[0], n)
+	return n &^ 15
+}
+
+// reluAsm runs ReLU on blocks16(len(z)) elements and returns their number.
+func reluAsm(y, z []float32) int {
+	n := blocks16(len(z))
+	if n > 0 {
+		reluAVX512(&y[0], &z[0], n)
+	}
 	return n
 }
 
 // reluMaskAsm is reluAsm for ReLUMask.
 func reluMaskAsm(g, z []float32) int {
-	n := len(z) &^ 15
-	if !avx512Available || n == 0 {
-		return 0
+	n := blocks16(len(z))
+	if n > 0 {
+		reluMaskAVX512(&g[0], &z[0], n)
 	}
-	reluMaskAVX512(&g[0], &z[0], n)
+	return n
+}
+
+//go:noescape
+func addClipAVX512(y, d, a *float32, n int, hi float32)
+
+//go:noescape
+func mulClipAVX512(y, d, f *float32, n int, hi float32)
+
+// addClipAsm is reluAsm for AddClip.
+func addClipAsm(y, d, a []float32, hi float32) int {
+	n := blocks16(len(y))
+	if n > 0 {
+		addClipAVX512(&y[0], &d[0], &a[0], n, hi)
+	}
+	return n
+}
+
+// mulClipAsm is reluAsm for MulClip.
+func mulClipAsm(y, d, f []float32, hi float32) int {
+	n := blocks16(len(y))
+	if n > 0 {
+		mulClipAVX512(&y[0], &d[0], &f[0], n, hi)
+	}
 	return n
 }

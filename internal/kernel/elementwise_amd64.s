@@ -46,3 +46,66 @@ mloop:
 	JNZ       mloop
 	VZEROUPPER
 	RET
+
+// func addClipAVX512(y, d, a *float32, n int, hi float32)
+//
+// For i < n, n a positive multiple of 16: v = y[i] + a[i]; y[i] = 0 where
+// v <= 0, hi where v >= hi, v elsewhere (NaN included); d[i] kept where
+// 0 < v < hi (ordered compares: NaN fails both) and zeroed elsewhere.
+TEXT ·addClipAVX512(SB), NOSPLIT, $0-36
+	MOVQ         y+0(FP), DI
+	MOVQ         d+8(FP), DX
+	MOVQ         a+16(FP), SI
+	MOVQ         n+24(FP), CX
+	VBROADCASTSS hi+32(FP), Z31
+	VPXORD       Z30, Z30, Z30
+
+aloop:
+	VMOVUPS     (DI), Z0
+	VADDPS      (SI), Z0, Z0
+	VCMPPS      $0x1e, Z30, Z0, K1 // v > 0
+	VCMPPS      $0x11, Z31, Z0, K2 // v < hi
+	KANDW       K1, K2, K3
+	VMOVUPS.Z   (DX), K3, Z1
+	VMOVUPS     Z1, (DX)
+	VCMPPS      $0x12, Z30, Z0, K4 // v <= 0
+	VCMPPS      $0x1d, Z31, Z0, K5 // v >= hi
+	VMOVAPS     Z30, K4, Z0
+	VMOVAPS     Z31, K5, Z0
+	VMOVUPS     Z0, (DI)
+	ADDQ        $64, DI
+	ADDQ        $64, DX
+	ADDQ        $64, SI
+	SUBQ        $16, CX
+	JNZ         aloop
+	VZEROUPPER
+	RET
+
+// func mulClipAVX512(y, d, f *float32, n int, hi float32)
+//
+// For i < n, n a positive multiple of 16: y[i] *= f[i], d[i] *= f[i], and
+// where the product exceeds hi (ordered: not for NaN) y[i] = hi, d[i] = 0.
+TEXT ·mulClipAVX512(SB), NOSPLIT, $0-36
+	MOVQ         y+0(FP), DI
+	MOVQ         d+8(FP), DX
+	MOVQ         f+16(FP), SI
+	MOVQ         n+24(FP), CX
+	VBROADCASTSS hi+32(FP), Z31
+	VPXORD       Z30, Z30, Z30
+
+mloop2:
+	VMOVUPS     (SI), Z2
+	VMULPS      (DI), Z2, Z0
+	VMULPS      (DX), Z2, Z1
+	VCMPPS      $0x1e, Z31, Z0, K1 // y·f > hi
+	VMOVAPS     Z31, K1, Z0
+	VMOVAPS     Z30, K1, Z1
+	VMOVUPS     Z0, (DI)
+	VMOVUPS     Z1, (DX)
+	ADDQ        $64, DI
+	ADDQ        $64, DX
+	ADDQ        $64, SI
+	SUBQ        $16, CX
+	JNZ         mloop2
+	VZEROUPPER
+	RET

@@ -47,3 +47,64 @@ func TestReLU(t *testing.T) {
 		}
 	}
 }
+
+// TestAddClipMulClip checks AddClip and MulClip bit for bit against their
+// scalar definitions on lengths around the 16-lane blocks, with values at
+// and beyond both bounds, signed zeros, infinities and NaNs.
+func TestAddClipMulClip(t *testing.T) {
+	const hi = 2
+	rng := rand.New(rand.NewPCG(5, 9))
+	special := []float32{0, float32(math.Copysign(0, -1)), hi, -hi, float32(math.Inf(1)), float32(math.Inf(-1)),
+		float32(math.NaN()), 1e-45, -1e-45}
+	draw := func(n int, scale float64) []float32 {
+		v := make([]float32, n)
+		for i := range v {
+			if i%5 == 2 {
+				v[i] = special[rng.IntN(len(special))]
+			} else {
+				v[i] = float32(scale * rng.NormFloat64())
+			}
+		}
+		return v
+	}
+	same := func(a, b float32) bool {
+		return math.Float32bits(a) == math.Float32bits(b) || a != a && b != b
+	}
+	for _, n := range []int{0, 1, 15, 16, 17, 64, 100, 333} {
+		y0, d0, a := draw(n, 1.5), draw(n, 1), draw(n, 0.5)
+		y, d := append([]float32(nil), y0...), append([]float32(nil), d0...)
+		AddClip(y, d, a, hi)
+		for i := range y0 {
+			v := y0[i] + a[i]
+			wantY, wantD := v, d0[i]
+			switch {
+			case v <= 0:
+				wantY, wantD = 0, 0
+			case v >= hi:
+				wantY, wantD = hi, 0
+			case v != v:
+				wantD = 0
+			}
+			if !same(y[i], wantY) || !same(d[i], wantD) {
+				t.Fatalf("AddClip n=%d i=%d: y %v + a %v -> (%v, %v), want (%v, %v)", n, i, y0[i], a[i], y[i], d[i], wantY, wantD)
+			}
+		}
+		f := draw(n, 1)
+		for i := range f {
+			if f[i] < 0 {
+				f[i] = -f[i]
+			}
+		}
+		y, d = append([]float32(nil), y0...), append([]float32(nil), d0...)
+		MulClip(y, d, f, hi)
+		for i := range y0 {
+			wantY, wantD := y0[i]*f[i], d0[i]*f[i]
+			if wantY > hi {
+				wantY, wantD = hi, 0
+			}
+			if !same(y[i], wantY) || !same(d[i], wantD) {
+				t.Fatalf("MulClip n=%d i=%d: y %v · f %v -> (%v, %v), want (%v, %v)", n, i, y0[i], f[i], y[i], d[i], wantY, wantD)
+			}
+		}
+	}
+}
