@@ -216,7 +216,8 @@ func TestPaperConfigResolves(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := c.QuickDifferences()
-	if len(d) != 5 || !strings.Contains(d[0], "3 training epochs") || !strings.Contains(d[2], "1 seed(s) per run instead of 3") || !strings.Contains(d[3], PaperSettingName) {
+	if len(d) != 6 || !strings.Contains(d[0], "3 training epochs") || !strings.Contains(d[2], "1 seed(s) per run instead of 3") ||
+		!strings.Contains(d[3], PaperSettingName) || !strings.Contains(d[3], "trained with the ideal neuron") || !strings.Contains(d[4], PaperSettingAwareName) {
 		t.Errorf("quick differences %q", d)
 	}
 	if len(DefaultPaperConfig().QuickDifferences()) != 0 {

@@ -43,8 +43,9 @@ type Fig4Params struct {
 	Configs []Fig4Config `json:"configs,omitempty"`
 }
 
-// Fig4Config is a named run of the hardware neuron (act mrelu, trained and
-// tested with its noise) in a stated setting.
+// Fig4Config is a named run of the hardware neuron in a stated setting:
+// tested with its noise, and trained with it (Training "" or
+// TrainedNoisy) or with the ideal neuron (TrainedIdeal).
 type Fig4Config struct {
 	// Name is the run's name (its folder runs/<name>).
 	Name string `json:"name"`
@@ -55,13 +56,29 @@ type Fig4Config struct {
 	Noise      string  `json:"noise"`
 	Variation  float64 `json:"variation"`
 	InputScale float64 `json:"input_scale_A"`
+	// Training says which neuron trains the network: TrainedNoisy (""
+	// too: the noisy neuron, hardware-aware) or TrainedIdeal (the ideal
+	// neuron at the same input scale; every seed's trained network is
+	// then tested with the noisy neuron, and that is the run's accuracy:
+	// software training, deployment on noisy neurons).
+	Training string `json:"training,omitempty"`
 	// Paper is the paper's accuracy the setting is meant to reproduce (0:
 	// none).
 	Paper float64 `json:"paper_test_accuracy,omitempty"`
 }
 
-// PaperSettingName names the run of PaperSettingConfig.
-const PaperSettingName = "mrelu-paper-setting"
+// The neurons a Fig4Config trains with (Fig4Config.Training).
+const (
+	TrainedNoisy = "noisy"
+	TrainedIdeal = "ideal"
+)
+
+// PaperSettingName names the run of PaperSettingConfig;
+// PaperSettingAwareName its hardware-aware twin (PaperSettingAwareConfig).
+const (
+	PaperSettingName      = "mrelu-paper-setting"
+	PaperSettingAwareName = "mrelu-paper-setting-aware"
+)
 
 // PaperSettingInputScale is the input scale of PaperSettingConfig: 1/r_d
 // of the default memristor (3.333 µA per unit of pre-activation, about
@@ -70,13 +87,33 @@ const PaperSettingInputScale = 3.333e-6
 
 // PaperSettingConfig is the setting under which this simulator reproduces
 // the paper's drop from ReLU's 97 % to 95.4 % (docs/system.md, "The
-// paper's 95.4 %"): the 9.9 % temporal variation as an additive output
-// noise of 9.9 % of VDD on every neuron and evaluation (fullscale), the
-// neuron driven with 3.333 µA per unit of pre-activation (often at its
-// bound), trained and tested with the noise.
+// paper's 95.4 %"): the neuron driven with 3.333 µA per unit of
+// pre-activation (often at its bound), the network trained with the ideal
+// neuron and tested with the 9.9 % temporal variation as an additive
+// output noise of 9.9 % of VDD on every neuron and evaluation (fullscale).
 func PaperSettingConfig() Fig4Config {
 	return Fig4Config{Name: PaperSettingName, Label: "reproducing the paper's setting",
-		Noise: NoiseFullScale, Variation: DefaultVariation, InputScale: PaperSettingInputScale, Paper: Fig4Paper[ActMReLU]}
+		Noise: NoiseFullScale, Variation: DefaultVariation, InputScale: PaperSettingInputScale,
+		Training: TrainedIdeal, Paper: Fig4Paper[ActMReLU]}
+}
+
+// PaperSettingAwareConfig is PaperSettingConfig trained with the noisy
+// neuron (hardware-aware) instead of the ideal one.
+func PaperSettingAwareConfig() Fig4Config {
+	c := PaperSettingConfig()
+	c.Name, c.Label, c.Training = PaperSettingAwareName, "the paper's setting, trained with the noise", TrainedNoisy
+	return c
+}
+
+// TrainedIdeal reports whether the configuration trains with the ideal
+// neuron (Training TrainedIdeal).
+func (c Fig4Config) TrainedIdeal() bool { return c.Training == TrainedIdeal }
+
+// noisyParams returns the settings of the noisy neuron the configuration
+// tests with (and trains with unless TrainedIdeal).
+func (c Fig4Config) noisyParams(base TrainParams) TrainParams {
+	base.Act, base.Noise, base.Variation, base.InputScale = ActMReLU, c.Noise, c.Variation, c.InputScale
+	return base
 }
 
 // PaperSeeds is the number of seeds of every Fig. 4 run in the full
@@ -101,7 +138,11 @@ func fig4Differences(c, d Fig4Params) []string {
 	}
 	for _, dc := range d.Configs {
 		if c.Config(dc.Name) == nil {
-			out = append(out, fmt.Sprintf("Fig. 4: the %q run (%s: %s noise, σ = %g %%, %.4g µA per unit) not run", dc.Name, dc.Label, dc.Noise, 100*dc.Variation, 1e6*dc.InputScale))
+			trained := "trained with the noise"
+			if dc.TrainedIdeal() {
+				trained = "trained with the ideal neuron"
+			}
+			out = append(out, fmt.Sprintf("Fig. 4: the %q run (%s: %s noise, σ = %g %%, %.4g µA per unit, %s) not run", dc.Name, dc.Label, dc.Noise, 100*dc.Variation, 1e6*dc.InputScale, trained))
 		}
 	}
 	return out
@@ -109,7 +150,10 @@ func fig4Differences(c, d Fig4Params) []string {
 
 // params returns the training settings of the configuration's run.
 func (c Fig4Config) params(base TrainParams) TrainParams {
-	base.Act, base.Noise, base.Variation, base.InputScale = ActMReLU, c.Noise, c.Variation, c.InputScale
+	base = c.noisyParams(base)
+	if c.TrainedIdeal() {
+		base.Act = ActMReLUIdeal
+	}
 	return base
 }
 
@@ -128,7 +172,7 @@ func DefaultFig4Params() Fig4Params {
 	return Fig4Params{Base: DefaultTrainParams(),
 		Acts:    []string{"sigmoid", "relu", ActMReLUIdeal, ActMReLU},
 		Sweep:   []float64{0, 0.05, DefaultVariation, 0.2, 0.3},
-		Configs: []Fig4Config{PaperSettingConfig()},
+		Configs: []Fig4Config{PaperSettingConfig(), PaperSettingAwareConfig()},
 		Device:  device.DefaultParams(), Neuron: neuron.DefaultParams()}
 }
 
@@ -158,6 +202,9 @@ func (p Fig4Params) Validate() error {
 			return fmt.Errorf("fig4: configuration name %q: empty, with a path separator or a space, or already a run's", c.Name)
 		}
 		names[c.Name] = true
+		if c.Training != "" && c.Training != TrainedNoisy && c.Training != TrainedIdeal {
+			return fmt.Errorf("fig4: configuration %s: training %q: want %q or %q", c.Name, c.Training, TrainedNoisy, TrainedIdeal)
+		}
 		if !(c.Paper >= 0 && c.Paper <= 1) {
 			return fmt.Errorf("fig4: configuration %s: paper accuracy %v out of range 0..1", c.Name, c.Paper)
 		}
@@ -193,6 +240,11 @@ type SeedRun struct {
 	TestAccuracy         float64     `json:"test_accuracy"`
 	TestAccuracyPerEpoch []float64   `json:"test_accuracy_per_epoch"`
 	SaturatedFraction    [][]float64 `json:"saturated_fraction_per_layer,omitempty"` // [layer][epoch]
+	// TestAccuracyIdeal is, for a configuration trained with the ideal
+	// neuron (Fig4Config.TrainedIdeal), the final test accuracy with that
+	// neuron; TestAccuracy is then the same network's with the noisy one,
+	// and TestAccuracyPerEpoch the ideal neuron's during training.
+	TestAccuracyIdeal float64 `json:"test_accuracy_ideal_neuron,omitempty"`
 }
 
 // HardwareAware compares training with and without the noisy neuron in
@@ -247,7 +299,7 @@ type Fig4Result struct {
 func (r *Fig4Result) SeedStats(name string) SeedStats {
 	var per []SeedAccuracy
 	for _, s := range r.Seeds[name] {
-		per = append(per, SeedAccuracy{Seed: s.Seed, TestAccuracy: s.TestAccuracy})
+		per = append(per, SeedAccuracy{Seed: s.Seed, TestAccuracy: s.TestAccuracy, TestAccuracyIdeal: s.TestAccuracyIdeal})
 	}
 	return NewSeedStats(per)
 }
@@ -434,10 +486,15 @@ func Fig4With(p Fig4Params, o Fig4Options) (*Fig4Result, error) {
 			return
 		}
 		jb.run = r
-		if c.name == ActMReLUIdeal && q.Act == ActMReLUIdeal && hasNoisy {
+		nq := p.Base
+		nq.Act = ActMReLU
+		if cf := p.Config(c.name); cf != nil {
+			nq = cf.noisyParams(p.Base)
+		}
+		isConfig := p.Config(c.name) != nil
+		if q.Act == ActMReLUIdeal && (c.name == ActMReLUIdeal && hasNoisy || isConfig && nq.Variation > 0) {
 			// Trained with the ideal neuron, tested with the noisy one.
-			nq := p.Base
-			nq.Act, nq.Seed = ActMReLU, q.Seed
+			nq.Seed = q.Seed
 			noisy, err := NoisyMReLUForRun(nq, model)
 			if err != nil {
 				jb.err = err
@@ -487,10 +544,15 @@ func Fig4With(p Fig4Params, o Fig4Options) (*Fig4Result, error) {
 		for _, e := range r.Result.Epochs {
 			sr.TestAccuracyPerEpoch = append(sr.TestAccuracyPerEpoch, e.TestAccuracy)
 		}
-		res.Seeds[name] = append(res.Seeds[name], sr)
-		if jb.noisy != nil {
+		switch {
+		case jb.noisy != nil && p.Config(name) != nil:
+			// A configuration trained ideal: its accuracy is the test
+			// with the noise.
+			sr.TestAccuracyIdeal, sr.TestAccuracy = sr.TestAccuracy, jb.noisy.TestAccuracy
+		case jb.noisy != nil:
 			idealNoisy = append(idealNoisy, *jb.noisy)
 		}
+		res.Seeds[name] = append(res.Seeds[name], sr)
 	}
 	for k, v := range sweep {
 		name := sweepRun[k]

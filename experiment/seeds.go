@@ -15,6 +15,10 @@ const MaxSeeds = 100
 type SeedAccuracy struct {
 	Seed         uint64  `json:"seed"`
 	TestAccuracy float64 `json:"test_accuracy"`
+	// TestAccuracyIdeal is, for a network trained with the ideal neuron
+	// and tested with the noise (Fig4Config.TrainedIdeal), its accuracy
+	// with the ideal neuron (0: not such a run).
+	TestAccuracyIdeal float64 `json:"test_accuracy_ideal_neuron,omitempty"`
 }
 
 // SeedStats are the test accuracies of several seeds: their mean, sample

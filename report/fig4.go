@@ -41,6 +41,11 @@ type Fig4Run struct {
 	// hardware neuron; Label names a configuration run (Fig4Params.Configs).
 	InputScale float64 `json:"input_scale_A,omitempty"`
 	Label      string  `json:"label,omitempty"`
+	// Training is a configuration's training neuron
+	// (experiment.Fig4Config.Training): for "ideal" the run's accuracies
+	// over the seeds are its networks' tested with the noise, while
+	// test_accuracy_per_epoch is the ideal neuron's during training.
+	Training string `json:"training,omitempty"`
 	// The final test accuracy over the seeds, and per epoch its mean and
 	// sample s.d.
 	experiment.SeedStats
@@ -79,6 +84,8 @@ type Fig4Setting struct {
 	NoiseModel string  `json:"noise_model"`
 	Variation  float64 `json:"variation"`
 	InputScale float64 `json:"input_scale_A"`
+	// Training is the configuration's (experiment.Fig4Config.Training).
+	Training string `json:"training,omitempty"`
 	experiment.SeedStats
 	PaperAccuracy *float64 `json:"paper_test_accuracy,omitempty"`
 }
@@ -135,7 +142,11 @@ func WriteFig4(dir string, r *experiment.Fig4Result, plots bool) (Fig4Summary, e
 			fr.InputScale = experiment.InputScaleFor(run.Params, r.Neuron)
 		}
 		if c := r.Params.Config(name); c != nil {
-			fr.Label = c.Label
+			fr.Label, fr.Training = c.Label, c.Training
+			fr.NoiseModel, fr.Variation = experiment.NoiseName(c.Noise), c.Variation
+			if c.TrainedIdeal() && len(fr.PerSeed) > 0 {
+				fr.TestAccuracy = fr.PerSeed[0].TestAccuracy // tested with the noise
+			}
 			if c.Paper > 0 {
 				v := c.Paper
 				fr.PaperAccuracy = &v
@@ -406,7 +417,7 @@ func fig4Settings(r *experiment.Fig4Result, runs []Fig4Run) (paper, best *Fig4Se
 	for _, fr := range runs {
 		name := strings.TrimPrefix(fr.Folder, "runs/")
 		st := &Fig4Setting{Run: name, Label: fr.Label, NoiseModel: fr.NoiseModel, Variation: fr.Variation, InputScale: fr.InputScale,
-			SeedStats: fr.SeedStats, PaperAccuracy: fr.PaperAccuracy}
+			Training: fr.Training, SeedStats: fr.SeedStats, PaperAccuracy: fr.PaperAccuracy}
 		switch name {
 		case paperRun:
 			paper = st
@@ -462,6 +473,8 @@ func Fig4Table(s Fig4Summary, quick bool) HTMLTable {
 	}
 	setting := func(fr Fig4Run) string {
 		switch {
+		case fr.Label != "":
+			return configSetting(fr.NoiseModel, fr.Variation, fr.InputScale, fr.Training)
 		case fr.Act == experiment.ActMReLUIdeal:
 			return fmt.Sprintf("hardware mReLU without noise, %.4g µA per unit", 1e6*fr.InputScale)
 		case fr.Act == experiment.ActMReLU:
@@ -484,7 +497,7 @@ func Fig4Table(s Fig4Summary, quick bool) HTMLTable {
 		}
 		// Next to our best hardware-aware result: the paper's setting.
 		if ps := s.PaperSetting; ps != nil {
-			row(ps.Run, fmt.Sprintf("%s: %s noise, σ = %g %% of VDD, %.4g µA per unit, trained and tested with the noise (docs/system.md)", ps.Label, ps.NoiseModel, 100*ps.Variation, 1e6*ps.InputScale),
+			row(ps.Run, ps.Label+": "+configSetting(ps.NoiseModel, ps.Variation, ps.InputScale, ps.Training)+" (docs/system.md)",
 				ps.SeedStats, ps.PaperAccuracy, true)
 		} else {
 			why := "not run (no paper-setting configuration: mrelu fig4 --paper-setting=false)"
@@ -502,6 +515,20 @@ func Fig4Table(s Fig4Summary, quick bool) HTMLTable {
 		}
 	}
 	return t
+}
+
+// configSetting describes a configuration run's setting for the Fig. 4
+// table.
+func configSetting(noise string, variation, inputScale float64, training string) string {
+	trained := "trained and tested with the noise"
+	if training == experiment.TrainedIdeal {
+		trained = "trained with the ideal neuron, tested with the noise"
+	}
+	scale := ""
+	if noise == experiment.NoiseFullScale {
+		scale = " of VDD"
+	}
+	return fmt.Sprintf("%s noise, σ = %g %%%s, %.4g µA per unit, %s", noise, 100*variation, scale, 1e6*inputScale, trained)
 }
 
 // fig4SeedsText adds the mean ± s.d. over the seeds to the last headline

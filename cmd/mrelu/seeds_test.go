@@ -128,19 +128,27 @@ type fig4Setting struct {
 	PerSeed    []any   `json:"test_accuracy_per_seed"`
 }
 
-// TestFig4SeedsHardwareAware: fig4 --seeds 2 --noise fullscale records the
-// seeds per run, the hardware-aware comparison and the saturation plot.
-func TestFig4SeedsHardwareAware(t *testing.T) {
+// runTinyFig4 runs fig4 with 2 seeds and fullscale noise on a tiny data
+// set, with the extra flags, and returns its output folder and stdout.
+func runTinyFig4(t *testing.T, extra ...string) (string, *bytes.Buffer) {
+	t.Helper()
 	data := t.TempDir()
 	writeTinySet(t, data, 300, "train", 1)
 	writeTinySet(t, data, 90, "t10k", 2)
 	out := filepath.Join(t.TempDir(), "fig4")
 	var so, se bytes.Buffer
-	args := []string{"fig4", "--data", data, "--epochs", "2", "--batch", "30", "--hidden", "16,16", "--acts", "relu,mrelu-ideal,mrelu",
-		"--sweep", "0,0.099", "--seeds", "2", "--noise", "fullscale", "--out", out}
+	args := append([]string{"fig4", "--data", data, "--epochs", "2", "--batch", "30", "--hidden", "16,16",
+		"--seeds", "2", "--noise", "fullscale", "--out", out}, extra...)
 	if code := run(args, &so, &se); code != 0 {
 		t.Fatalf("exit %d: %s", code, se.String())
 	}
+	return out, &so
+}
+
+// TestFig4SeedsHardwareAware: fig4 --seeds 2 --noise fullscale records the
+// seeds per run, the hardware-aware comparison and the saturation plot.
+func TestFig4SeedsHardwareAware(t *testing.T) {
+	out, so := runTinyFig4(t, "--acts", "relu,mrelu-ideal,mrelu", "--sweep", "0,0.099")
 	var s struct {
 		NoiseModel string `json:"noise_model"`
 		Seeds      int    `json:"seeds"`
@@ -169,7 +177,7 @@ func TestFig4SeedsHardwareAware(t *testing.T) {
 	if err := json.Unmarshal(b, &s); err != nil {
 		t.Fatal(err)
 	}
-	if s.NoiseModel != "fullscale" || s.Seeds != 2 || len(s.Runs) != 4 {
+	if s.NoiseModel != "fullscale" || s.Seeds != 2 || len(s.Runs) != 5 {
 		t.Fatalf("summary: %s", b)
 	}
 	// The paper-setting run, its own row beside the best hardware-aware one.
@@ -177,7 +185,8 @@ func TestFig4SeedsHardwareAware(t *testing.T) {
 		len(s.Paper.PerSeed) != 2 || s.Best == nil || s.Best.Run != "mrelu" || !strings.Contains(so.String(), "reproducing the paper's setting") {
 		t.Errorf("paper_setting %+v, best_hardware_aware %+v, stdout %s", s.Paper, s.Best, so.String())
 	}
-	if csv, err := os.ReadFile(filepath.Join(out, "fig4_accuracy.csv")); err != nil || !strings.Contains(string(csv), experiment.PaperSettingName+",reproducing the paper's setting,mrelu,fullscale,") {
+	if csv, err := os.ReadFile(filepath.Join(out, "fig4_accuracy.csv")); err != nil || !strings.Contains(string(csv), experiment.PaperSettingName+",reproducing the paper's setting,mrelu-ideal,fullscale,") ||
+		!strings.Contains(string(csv), experiment.PaperSettingAwareName+",\"the paper's setting, trained with the noise\",mrelu,fullscale,") {
 		t.Errorf("fig4_accuracy.csv: %v\n%s", err, csv)
 	}
 	for _, r := range s.Runs {
@@ -194,6 +203,70 @@ func TestFig4SeedsHardwareAware(t *testing.T) {
 	for _, f := range []string{"fig4j_saturation.png", "fig4_saturation.csv"} {
 		if st, err := os.Stat(filepath.Join(out, f)); err != nil || st.Size() == 0 {
 			t.Errorf("%s missing", f)
+		}
+	}
+}
+
+// TestFig4PaperSettingTraining: at the paper setting's input scale and
+// noise, the paper-setting run (trained with the ideal neuron, tested
+// with the noise) gives per seed exactly the hardware-aware comparison's
+// "trained ideal, tested noisy" of the mrelu-ideal run, and its
+// hardware-aware twin exactly the mrelu run's accuracies.
+func TestFig4PaperSettingTraining(t *testing.T) {
+	out, _ := runTinyFig4(t, "--acts", "mrelu-ideal,mrelu", "--sweep", "", "--input-scale", "3.333e-6", "--plots=false")
+	type perSeed struct {
+		Acc   float64 `json:"test_accuracy"`
+		Ideal float64 `json:"test_accuracy_ideal_neuron"`
+	}
+	var s struct {
+		Runs []struct {
+			Folder   string    `json:"folder"`
+			Training string    `json:"training"`
+			Noise    string    `json:"noise_model"`
+			PerSeed  []perSeed `json:"test_accuracy_per_seed"`
+		} `json:"runs"`
+		HW struct {
+			IdealNoisy struct {
+				PerSeed []perSeed `json:"test_accuracy_per_seed"`
+			} `json:"trained_ideal_tested_noisy"`
+			IdealIdeal struct {
+				PerSeed []perSeed `json:"test_accuracy_per_seed"`
+			} `json:"trained_ideal_tested_ideal"`
+			NoisyNoisy struct {
+				PerSeed []perSeed `json:"test_accuracy_per_seed"`
+			} `json:"trained_noisy_tested_noisy"`
+		} `json:"hardware_aware"`
+	}
+	b, err := os.ReadFile(filepath.Join(out, "summary.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &s); err != nil {
+		t.Fatal(err)
+	}
+	runs := map[string]int{}
+	for k, r := range s.Runs {
+		runs[strings.TrimPrefix(r.Folder, "runs/")] = k
+	}
+	ps, ok1 := runs[experiment.PaperSettingName]
+	aw, ok2 := runs[experiment.PaperSettingAwareName]
+	if !ok1 || !ok2 {
+		t.Fatalf("runs %v", runs)
+	}
+	p, a := s.Runs[ps], s.Runs[aw]
+	if p.Training != experiment.TrainedIdeal || p.Noise != "fullscale" || a.Training != experiment.TrainedNoisy {
+		t.Errorf("paper setting %+v, aware twin %+v", p, a)
+	}
+	if len(p.PerSeed) != 2 || len(s.HW.IdealNoisy.PerSeed) != 2 || len(a.PerSeed) != 2 || len(s.HW.NoisyNoisy.PerSeed) != 2 {
+		t.Fatalf("seeds: %s", b)
+	}
+	for k := range 2 {
+		if p.PerSeed[k].Acc != s.HW.IdealNoisy.PerSeed[k].Acc || p.PerSeed[k].Ideal != s.HW.IdealIdeal.PerSeed[k].Acc {
+			t.Errorf("seed %d: paper setting %+v, trained ideal tested noisy %+v, tested ideal %+v", k, p.PerSeed[k],
+				s.HW.IdealNoisy.PerSeed[k], s.HW.IdealIdeal.PerSeed[k])
+		}
+		if a.PerSeed[k].Acc != s.HW.NoisyNoisy.PerSeed[k].Acc {
+			t.Errorf("seed %d: aware twin %v, mrelu %v", k, a.PerSeed[k].Acc, s.HW.NoisyNoisy.PerSeed[k].Acc)
 		}
 	}
 }
