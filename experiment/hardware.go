@@ -309,9 +309,7 @@ func (m *MReLU) Derivative(d, z, y []float32) {
 func (m *MReLU) MulDerivative(g, z, y []float32) {
 	g = g[:len(z)]
 	if c, ok := m.cached(y, len(z)); ok {
-		for i, v := range c {
-			g[i] *= v
-		}
+		kernel.Mul(g, c)
 		return
 	}
 	if cap(m.tmp) < 2*len(z) {
@@ -319,9 +317,7 @@ func (m *MReLU) MulDerivative(g, z, y []float32) {
 	}
 	d := m.tmp[len(z) : 2*len(z)]
 	m.Derivative(d, z, y)
-	for i, v := range d {
-		g[i] *= v
-	}
+	kernel.Mul(g, d)
 }
 
 func (m *MReLU) cached(y []float32, n int) ([]float32, bool) {

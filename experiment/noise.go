@@ -373,9 +373,7 @@ func (t *normalTable) applyAddAt(y, d, buf []float32, key, p0 uint64, vdd float3
 func (t *normalTable) shiftAt(dst, src []float32, key, p0 uint64) {
 	dst = dst[:len(src)]
 	t.offsets(dst, key, p0)
-	for i, v := range src {
-		dst[i] += v
-	}
+	kernel.Add(dst, src)
 }
 
 // NoisyMReLUForRun returns the hardware activation of a training run with

@@ -317,9 +317,7 @@ func (t *Trainer) backwardRows(sg *kernel.Serial, r0, r1 int) {
 		da := t.dz[l-1][r0*prev.Out : r1*prev.Out]
 		sg.SgemmPacked(m, 1, dzl, d.Out, t.packT[l], 0, da, prev.Out)
 		if t.rowAct != nil {
-			for i, v := range t.dact[l-1][r0*prev.Out : r1*prev.Out] {
-				da[i] *= v
-			}
+			kernel.Mul(da, t.dact[l-1][r0*prev.Out:r1*prev.Out])
 			continue
 		}
 		t.mulDerivative(da, t.z[l-1][r0*prev.Out:r1*prev.Out], t.a[l-1][r0*prev.Out:r1*prev.Out], t.deriv[r0*prev.Out:r1*prev.Out])

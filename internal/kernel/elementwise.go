@@ -64,3 +64,33 @@ func MulClip(y, d, f []float32, hi float32) {
 		y[i], d[i] = v, g
 	}
 }
+
+// Add adds x[i] to y[i] and Mul multiplies y[i] by x[i], for i < len(y),
+// 16 lanes at a time with AVX-512 (bit for bit the scalar loop's result).
+func Add(y, x []float32) {
+	x = x[:len(y)]
+	n := addAsm(y, x)
+	for i := n; i < len(y); i++ {
+		y[i] += x[i]
+	}
+}
+
+// Mul: see Add.
+func Mul(y, x []float32) {
+	x = x[:len(y)]
+	n := mulAsm(y, x)
+	for i := n; i < len(y); i++ {
+		y[i] *= x[i]
+	}
+}
+
+// CountAtOrAbove returns how many z[i] − thr have a clear sign bit: the
+// values at or above thr (and NaNs with a clear sign bit), counted 16 at
+// a time with AVX-512.
+func CountAtOrAbove(z []float32, thr float32) int {
+	n, c := countAtOrAboveAsm(z, thr)
+	for _, v := range z[n:] {
+		c += int(1 - math.Float32bits(v-thr)>>31)
+	}
+	return c
+}

@@ -60,3 +60,40 @@ func mulClipAsm(y, d, f []float32, hi float32) int {
 	}
 	return n
 }
+
+//go:noescape
+func addAVX512(y, x *float32, n int)
+
+//go:noescape
+func mulAVX512(y, x *float32, n int)
+
+// addAsm is reluAsm for Add.
+func addAsm(y, x []float32) int {
+	n := blocks16(len(y))
+	if n > 0 {
+		addAVX512(&y[0], &x[0], n)
+	}
+	return n
+}
+
+// mulAsm is reluAsm for Mul.
+func mulAsm(y, x []float32) int {
+	n := blocks16(len(y))
+	if n > 0 {
+		mulAVX512(&y[0], &x[0], n)
+	}
+	return n
+}
+
+//go:noescape
+func countBelowAVX512(z *float32, n int, thr float32) int
+
+// countAtOrAboveAsm counts the values of CountAtOrAbove in the first
+// blocks16(len(z)) elements; it returns their number and the count.
+func countAtOrAboveAsm(z []float32, thr float32) (int, int) {
+	n := blocks16(len(z))
+	if n == 0 {
+		return 0, 0
+	}
+	return n, n - countBelowAVX512(&z[0], n, thr)
+}

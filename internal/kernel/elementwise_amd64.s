@@ -109,3 +109,67 @@ mloop2:
 	JNZ         mloop2
 	VZEROUPPER
 	RET
+
+// func addAVX512(y, x *float32, n int)
+//
+// y[i] += x[i] for i < n, n a positive multiple of 16.
+TEXT ·addAVX512(SB), NOSPLIT, $0-24
+	MOVQ y+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ n+16(FP), CX
+
+addloop:
+	VMOVUPS   (DI), Z0
+	VADDPS    (SI), Z0, Z0
+	VMOVUPS   Z0, (DI)
+	ADDQ      $64, DI
+	ADDQ      $64, SI
+	SUBQ      $16, CX
+	JNZ       addloop
+	VZEROUPPER
+	RET
+
+// func mulAVX512(y, x *float32, n int)
+//
+// y[i] *= x[i] for i < n, n a positive multiple of 16.
+TEXT ·mulAVX512(SB), NOSPLIT, $0-24
+	MOVQ y+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ n+16(FP), CX
+
+mulloop:
+	VMOVUPS   (DI), Z0
+	VMULPS    (SI), Z0, Z0
+	VMOVUPS   Z0, (DI)
+	ADDQ      $64, DI
+	ADDQ      $64, SI
+	SUBQ      $16, CX
+	JNZ       mulloop
+	VZEROUPPER
+	RET
+
+// func countBelowAVX512(z *float32, n int, thr float32) int
+//
+// The number of i < n (n a positive multiple of 16) for which z[i] − thr
+// has its sign bit set.
+TEXT ·countBelowAVX512(SB), NOSPLIT, $0-32
+	MOVQ         z+0(FP), SI
+	MOVQ         n+8(FP), CX
+	VBROADCASTSS thr+16(FP), Z31
+	MOVL         $0x80000000, AX
+	VPBROADCASTD AX, Z30
+	XORQ         BX, BX
+
+cntloop:
+	VMOVUPS   (SI), Z0
+	VSUBPS    Z31, Z0, Z0
+	VPTESTMD  Z30, Z0, K1
+	KMOVW     K1, AX
+	POPCNTL   AX, AX
+	ADDQ      AX, BX
+	ADDQ      $64, SI
+	SUBQ      $16, CX
+	JNZ       cntloop
+	MOVQ      BX, ret+24(FP)
+	VZEROUPPER
+	RET

@@ -108,3 +108,50 @@ func TestAddClipMulClip(t *testing.T) {
 		}
 	}
 }
+
+// TestAddMul checks Add and Mul bit for bit against the scalar loops.
+func TestAddMul(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 1))
+	for _, n := range []int{0, 1, 15, 16, 17, 100, 333} {
+		y0, x := make([]float32, n), make([]float32, n)
+		for i := range y0 {
+			y0[i], x[i] = float32(rng.NormFloat64()), float32(rng.NormFloat64())
+		}
+		y, z := append([]float32(nil), y0...), append([]float32(nil), y0...)
+		Add(y, x)
+		Mul(z, x)
+		for i := range y0 {
+			if y[i] != y0[i]+x[i] || z[i] != y0[i]*x[i] {
+				t.Fatalf("n=%d i=%d: Add %v, Mul %v, want %v, %v", n, i, y[i], z[i], y0[i]+x[i], y0[i]*x[i])
+			}
+		}
+	}
+}
+
+// TestCountAtOrAbove checks the count against its scalar definition,
+// values equal to the threshold, signed zeros and NaNs included.
+func TestCountAtOrAbove(t *testing.T) {
+	rng := rand.New(rand.NewPCG(2, 8))
+	special := []float32{0.5, float32(math.Copysign(0, -1)), 0, float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1))}
+	for _, n := range []int{0, 1, 15, 16, 17, 100, 333} {
+		z := make([]float32, n)
+		for i := range z {
+			if i%4 == 1 {
+				z[i] = special[rng.IntN(len(special))]
+			} else {
+				z[i] = float32(rng.NormFloat64())
+			}
+		}
+		for _, thr := range []float32{0.5, 0, -1} {
+			want := 0
+			for _, v := range z {
+				if math.Float32bits(v-thr)>>31 == 0 {
+					want++
+				}
+			}
+			if got := CountAtOrAbove(z, thr); got != want {
+				t.Fatalf("n=%d thr=%v: %d, want %d", n, thr, got, want)
+			}
+		}
+	}
+}
