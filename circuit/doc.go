@@ -95,4 +95,15 @@
 // a 1 F capacitor charged by a behavioural current equal to the state rate.
 //
 // A Circuit is not safe for concurrent use; build one per goroutine.
+//
+// # Layering
+//
+// circuit owns the netlist, the MNA formulation, the Newton solver with its
+// fallbacks, the DC and transient analyses and the SPICE export. Its only
+// import of the project is internal/converge, the one no-convergence
+// sentinel it shares with device (ErrNoConvergence is that value). It must
+// not import device (device models plug in through StatefulModel and
+// FETModel, so that the solver is tested with its own toy models) nor any
+// package above it: neuron, crossbar, nn, dataset, vision, params,
+// experiment, report, sweep.
 package circuit

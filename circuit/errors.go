@@ -4,13 +4,17 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/mrelu/mrelu/internal/converge"
 )
 
 // Sentinel errors. Callers test them with errors.Is.
 var (
 	// ErrNoConvergence is wrapped by every error of an analysis whose
 	// Newton iteration (with all its fallbacks) or time stepping failed.
-	ErrNoConvergence = errors.New("no convergence")
+	// It is the project's one no-convergence sentinel (internal/converge):
+	// device.ErrNoConvergence is the same value.
+	ErrNoConvergence = converge.ErrNoConvergence
 	// ErrSingular is wrapped when the circuit's equations have no unique
 	// solution: a node without a DC path to ground, a loop of voltage
 	// sources, or a numerically singular Jacobian.

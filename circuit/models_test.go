@@ -126,12 +126,7 @@ func (nanModel) StateBounds() (lo, hi float64) { return 0, 1 }
 // mirrorCircuit: input current into a diode-connected NMOS, copied by a
 // second NMOS that sinks it from a resistive load on a 2 V supply.
 func mirrorCircuit() *Circuit {
-	c := New()
-	fet := squareFET{K: 1e-4, Vt: 0.5, Lambda: 0.02}
-	c.AddVoltageSource("vdd", "vdd", "0", DC(2))
-	c.AddCurrentSource("iin", "0", "g", DC(0))
-	c.AddFET("m1", "g", "g", "0", fet)
-	c.AddFET("m2", "out", "g", "0", fet)
+	c := mirror()
 	c.AddResistor("rl", "vdd", "out", 50e3)
 	return c
 }
@@ -139,13 +134,20 @@ func mirrorCircuit() *Circuit {
 // neuronCircuit: the 2T-1M topology with test models: mirror as above, the
 // toy memristor from the supply to the output, a 10 MΩ load to ground.
 func neuronCircuit() *Circuit {
+	c := mirror()
+	c.AddStateful("mem", "vdd", "out", defaultToyMem())
+	c.AddResistor("rload", "out", "0", 10e6)
+	return c
+}
+
+// mirror: the 2 V supply and the input current into the diode-connected
+// NMOS m1, copied by m2 from node out, which has no load yet.
+func mirror() *Circuit {
 	c := New()
 	fet := squareFET{K: 1e-4, Vt: 0.5, Lambda: 0.02}
 	c.AddVoltageSource("vdd", "vdd", "0", DC(2))
 	c.AddCurrentSource("iin", "0", "g", DC(0))
 	c.AddFET("m1", "g", "g", "0", fet)
 	c.AddFET("m2", "out", "g", "0", fet)
-	c.AddStateful("mem", "vdd", "out", defaultToyMem())
-	c.AddResistor("rload", "out", "0", 10e6)
 	return c
 }

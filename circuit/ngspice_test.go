@@ -51,6 +51,15 @@ func interp(ts, ys []float64, t float64) float64 {
 	return ys[k-1] + a*(ys[k]-ys[k-1])
 }
 
+// maxAbsDiff returns the largest |a[k] − b[k]|.
+func maxAbsDiff(a, b []float64) float64 {
+	m := 0.0
+	for k := range a {
+		m = math.Max(m, math.Abs(a[k]-b[k]))
+	}
+	return m
+}
+
 func TestNgspiceDCAgreement(t *testing.T) {
 	requireNgspice(t)
 	const vdd = 2.0
@@ -66,10 +75,7 @@ func TestNgspiceDCAgreement(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			c := tc.build()
 			in := linspace(0, 20e-6, 201)
-			ours, err := c.DCSweep("iin", in)
-			if err != nil {
-				t.Fatal(err)
-			}
+			ours := mustSweep(t, c, "iin", in)
 			sp := runSpice(t, c, DCAnalysis{Source: "iin", Values: in})
 			if sp.Len() != len(in) {
 				t.Fatalf("ngspice returned %d points, want %d", sp.Len(), len(in))
@@ -86,29 +92,21 @@ func TestNgspiceDCAgreement(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				for k := range a {
-					maxDV = math.Max(maxDV, math.Abs(a[k]-b[k]))
-				}
+				maxDV = math.Max(maxDV, maxAbsDiff(a, b))
 			}
 			ia, _ := ours.Current("vdd")
 			ib, err := sp.Current("vdd")
 			if err != nil {
 				t.Fatal(err)
 			}
-			maxDI := 0.0
-			for k := range ia {
-				maxDI = math.Max(maxDI, math.Abs(ia[k]-ib[k]))
-			}
+			maxDI := maxAbsDiff(ia, ib)
 			if tc.name == "neuron" {
 				xa, _ := ours.State("mem")
 				xb, err := sp.State("mem")
 				if err != nil {
 					t.Fatal(err)
 				}
-				maxDX := 0.0
-				for k := range xa {
-					maxDX = math.Max(maxDX, math.Abs(xa[k]-xb[k]))
-				}
+				maxDX := maxAbsDiff(xa, xb)
 				t.Logf("max |Δx| = %.3g", maxDX)
 				if maxDX > 1e-4 {
 					t.Errorf("state differs by %.3g", maxDX)

@@ -13,13 +13,20 @@ func linspace(a, b float64, n int) []float64 {
 	return v
 }
 
-func TestCurrentMirror(t *testing.T) {
-	c := mirrorCircuit()
-	in := linspace(0, 20e-6, 41)
-	r, err := c.DCSweep("iin", in)
+// mustSweep is c.DCSweep, failing the test on an error.
+func mustSweep(t *testing.T, c *Circuit, source string, values []float64) *SweepResult {
+	t.Helper()
+	r, err := c.DCSweep(source, values)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return r
+}
+
+func TestCurrentMirror(t *testing.T) {
+	c := mirrorCircuit()
+	in := linspace(0, 20e-6, 41)
+	r := mustSweep(t, c, "iin", in)
 	out, _ := r.Voltage("out")
 	g, _ := r.Voltage("g")
 	i1, _ := r.Current("m1")
@@ -86,10 +93,7 @@ func TestMemristorHysteresis(t *testing.T) {
 	up := linspace(0, 1.2, 121)
 	down := linspace(1.2, 0, 121)
 	vals := append(append([]float64{}, up...), down[1:]...)
-	r, err := c.DCSweep("v1", vals)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := mustSweep(t, c, "v1", vals)
 	x, _ := r.State("m")
 	at := func(v float64, rising bool) float64 {
 		for k, vv := range vals {
@@ -132,10 +136,7 @@ func TestMemristorNDR(t *testing.T) {
 	c.AddCurrentSource("i1", "0", "a", DC(0))
 	c.AddStateful("m", "a", "0", defaultToyMem())
 	in := linspace(0, 60e-6, 601)
-	r, err := c.DCSweep("i1", in)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := mustSweep(t, c, "i1", in)
 	v, _ := r.Voltage("a")
 	x, _ := r.State("m")
 	peak := 0
@@ -170,10 +171,7 @@ func TestMemristorNDR(t *testing.T) {
 func TestSweep10k(t *testing.T) {
 	c := neuronCircuit()
 	in := linspace(0, 20e-6, 10000)
-	r, err := c.DCSweep("iin", in)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := mustSweep(t, c, "iin", in)
 	if r.Len() != len(in) {
 		t.Fatalf("%d points", r.Len())
 	}

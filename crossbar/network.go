@@ -240,8 +240,13 @@ func (nw *Network) SetAccuracy(set *dataset.Set) float64 {
 // countCorrect counts the b rows of the last pass whose largest output
 // column current is at the index of their label.
 func (nw *Network) countCorrect(labels []uint8, b int) int {
-	k := nw.Classes()
-	out := nw.cur[len(nw.cur)-1]
+	return countCorrect(nw.cur[len(nw.cur)-1], labels, b, nw.Classes())
+}
+
+// countCorrect counts the b rows of out (rows of k output column
+// currents) whose largest value (the first of equal ones) is at the index
+// of their label.
+func countCorrect(out []float32, labels []uint8, b, k int) int {
 	correct := 0
 	for r := 0; r < b; r++ {
 		row := out[r*k : (r+1)*k]

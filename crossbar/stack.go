@@ -226,18 +226,7 @@ func (s *Stack) Accuracy(images []float32, labels []uint8, n int) float64 {
 	for lo := 0; lo < n; lo += s.chunk {
 		b := min(s.chunk, n-lo)
 		out, _ := s.pass(images[lo*dim:], b, 0)
-		for r := 0; r < b; r++ {
-			row := out[r*k : (r+1)*k]
-			best := 0
-			for j, v := range row {
-				if v > row[best] {
-					best = j
-				}
-			}
-			if best == int(labels[lo+r]) {
-				correct++
-			}
-		}
+		correct += countCorrect(out, labels[lo:lo+b], b, k)
 	}
 	return float64(correct) / float64(n)
 }

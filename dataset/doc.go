@@ -52,4 +52,13 @@
 // LoadGray reads a PNG or JPEG file as luminance in [0,1] (ITU-R BT.601
 // weights 0.299, 0.587, 0.114), refusing images of more than MaxImagePixels
 // (64 Mi pixels by default) from their header, before decoding.
+//
+// # Layering
+//
+// dataset owns data on disk and in memory: IDX files, labelled sets,
+// MNIST and image loading. Its only import of the project is
+// internal/kernel (the CPU feature test of the pixel conversion). It must
+// not import any physics or network package (device, circuit, neuron,
+// crossbar, nn, vision) nor params, experiment, report or sweep: nn and
+// crossbar import it.
 package dataset

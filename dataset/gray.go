@@ -117,23 +117,9 @@ func toGray(img image.Image) *Gray {
 	g := &Gray{W: w, H: h, Pix: make([]float64, w*h)}
 	switch m := img.(type) {
 	case *image.Gray:
-		for y := 0; y < h; y++ {
-			o := m.PixOffset(b.Min.X, b.Min.Y+y)
-			row := m.Pix[o : o+w]
-			out := g.Pix[y*w : (y+1)*w]
-			for x, v := range row {
-				out[x] = float64(v) / 255
-			}
-		}
+		bytesToGray(g, m.Pix, b, m.PixOffset)
 	case *image.YCbCr:
-		for y := 0; y < h; y++ {
-			o := m.YOffset(b.Min.X, b.Min.Y+y)
-			row := m.Y[o : o+w]
-			out := g.Pix[y*w : (y+1)*w]
-			for x, v := range row {
-				out[x] = float64(v) / 255
-			}
-		}
+		bytesToGray(g, m.Y, b, m.YOffset)
 	default:
 		for y := 0; y < h; y++ {
 			out := g.Pix[y*w : (y+1)*w]
@@ -143,6 +129,18 @@ func toGray(img image.Image) *Gray {
 		}
 	}
 	return g
+}
+
+// bytesToGray fills g with 8-bit luminance samples over 255: the row of
+// bounds b at image y starts at pix[offset(b.Min.X, y)].
+func bytesToGray(g *Gray, pix []uint8, b image.Rectangle, offset func(x, y int) int) {
+	for y := 0; y < g.H; y++ {
+		o := offset(b.Min.X, b.Min.Y+y)
+		out := g.Pix[y*g.W : (y+1)*g.W]
+		for x, v := range pix[o : o+g.W] {
+			out[x] = float64(v) / 255
+		}
+	}
 }
 
 // luma returns the BT.601 luminance of c in [0,1].

@@ -67,4 +67,41 @@
 //
 // The equations, every default with its source, and the measured numbers
 // are in docs/device.md.
+//
+// # Integrator policy
+//
+// The characterisation experiments integrate the state with this package's
+// own stepper (integrate.go), not with circuit.Transient, and that is
+// deliberate:
+//
+//   - Layering: device is the bottom of the physics stack and circuit sits
+//     above it (circuit knows devices only through its StatefulModel and
+//     FETModel interfaces; neuron puts the two together). Using circuit's
+//     transient here would be an upward import, and moving the experiments
+//     above circuit would split the device's model from its measurements.
+//   - The problem is different: one scalar state ODE dx/dt = f(v(x), x)
+//     whose voltage is algebraic in x through the measurement unit (source
+//     voltage, series resistor and a hard current compliance, source.operate:
+//     a non-smooth clamp that circuit has no element for). TR-BDF2 with a
+//     scalar bracketed Newton per stage and a step control on the state
+//     change solves it without an MNA system, and every output of the
+//     device commands comes from it.
+//
+// Both integrators share one failure condition: ErrNoConvergence (a step
+// size underflow) is the project's one no-convergence sentinel
+// (internal/converge), the same value as circuit.ErrNoConvergence, so
+// errors.Is(err, circuit.ErrNoConvergence) and errors.Is(err,
+// device.ErrNoConvergence) answer alike whichever layer gave up. Every
+// other way the stepper gives up wraps ErrIntegration (*IntegrationError
+// names the time and the quantity).
+//
+// # Layering
+//
+// device owns the device physics: the compact models, their variation,
+// the characterisation experiments and their state integrator, the fit to
+// measured data and the device params JSON. It imports only the internal
+// helpers atomicfile, clip, pchip and converge (and gonum for the fit). It
+// must not import any other package of the project: circuit, neuron,
+// crossbar, nn, dataset, vision, params, experiment, report and sweep all
+// sit above it.
 package device

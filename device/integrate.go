@@ -4,12 +4,16 @@ import (
 	"errors"
 	"fmt"
 	"math"
+
+	"github.com/mrelu/mrelu/internal/converge"
 )
 
 // ErrNoConvergence is returned when the state integrator cannot take a step
 // (step size underflow), for example with unphysical parameters. Such an
-// error also wraps ErrIntegration.
-var ErrNoConvergence = errors.New("device: state integration did not converge")
+// error also wraps ErrIntegration. It is the project's one no-convergence
+// sentinel (internal/converge): circuit.ErrNoConvergence is the same value,
+// so errors.Is answers the same for either name.
+var ErrNoConvergence = converge.ErrNoConvergence
 
 // ErrIntegration is wrapped by every error of the state integrator that
 // gives up: a state or rate that is not a finite number, a segment that
@@ -41,7 +45,7 @@ func (e *IntegrationError) Error() string {
 	msg := fmt.Sprintf("%v at t = %g s (x = %g): %s = %g", ErrIntegration, e.T, e.X, e.What, e.Value)
 	switch {
 	case e.Underflow:
-		msg += fmt.Sprintf(" (step size underflow; %v)", ErrNoConvergence)
+		msg += " (step size underflow; device: state integration did not converge)"
 	case e.What == "steps":
 		msg += fmt.Sprintf(" (step budget of %d per segment exceeded)", maxSegmentSteps)
 	}

@@ -12,6 +12,32 @@ func closeRel(a, b, rel, scale float64) bool {
 	return math.Abs(a-b) <= rel*math.Max(scale, math.Max(math.Abs(a), math.Abs(b)))
 }
 
+// partials returns the central differences of f's value at (a, b) in a,
+// with step ha, and in b, with step hb.
+func partials(f func(a, b float64) (float64, float64, float64), a, b, ha, hb float64) (da, db float64) {
+	p, _, _ := f(a+ha, b)
+	m, _, _ := f(a-ha, b)
+	da = (p - m) / (2 * ha)
+	p, _, _ = f(a, b+hb)
+	m, _, _ = f(a, b-hb)
+	return da, (p - m) / (2 * hb)
+}
+
+// checkRejected fails t unless err, the validation error of a parameter
+// (field, JSON key) set to the invalid value v, names both and wraps
+// ErrInvalidParam.
+func checkRejected(t *testing.T, err error, field, key string, v float64) {
+	t.Helper()
+	switch {
+	case err == nil:
+		t.Errorf("%s = %g accepted", field, v)
+	case !strings.Contains(err.Error(), field) || !strings.Contains(err.Error(), key):
+		t.Errorf("%s = %g: error %q does not name the field and key", field, v, err)
+	case !errors.Is(err, ErrInvalidParam):
+		t.Errorf("%s = %g: error %q does not wrap ErrInvalidParam", field, v, err)
+	}
+}
+
 func TestMemristorDerivativesMatchFiniteDifferences(t *testing.T) {
 	fast := DefaultMemristor()
 	fast.TauSetTh, fast.VA = 0.9e-6, 0.1
@@ -29,18 +55,8 @@ func checkMemristorDerivatives(t *testing.T, m Memristor) {
 			i, didv, didx := m.Current(v, x)
 			f, dfdv, dfdx := m.StateRate(v, x)
 			hv, hx := 1e-6, 1e-7
-			ip, _, _ := m.Current(v+hv, x)
-			im, _, _ := m.Current(v-hv, x)
-			fdIV := (ip - im) / (2 * hv)
-			ip, _, _ = m.Current(v, x+hx)
-			im, _, _ = m.Current(v, x-hx)
-			fdIX := (ip - im) / (2 * hx)
-			fp, _, _ := m.StateRate(v+hv, x)
-			fm, _, _ := m.StateRate(v-hv, x)
-			fdFV := (fp - fm) / (2 * hv)
-			fp, _, _ = m.StateRate(v, x+hx)
-			fm, _, _ = m.StateRate(v, x-hx)
-			fdFX := (fp - fm) / (2 * hx)
+			fdIV, fdIX := partials(m.Current, v, x, hv, hx)
+			fdFV, fdFX := partials(m.StateRate, v, x, hv, hx)
 			// Scales: a derivative is judged against the size of the
 			// quantity over a unit change of its argument.
 			iScale := math.Abs(i) + 1e-18
@@ -182,17 +198,7 @@ func TestMemristorValidateRejects(t *testing.T) {
 		for _, bad := range []float64{math.NaN(), math.Inf(1), math.Inf(-1), -1, 0} {
 			m := DefaultMemristor()
 			md.set(&m, bad)
-			err := m.Validate()
-			if err == nil {
-				t.Errorf("%s = %g accepted", md.field, bad)
-				continue
-			}
-			if !strings.Contains(err.Error(), md.field) || !strings.Contains(err.Error(), md.key) {
-				t.Errorf("%s = %g: error %q does not name the field and key", md.field, bad, err)
-			}
-			if !errors.Is(err, ErrInvalidParam) {
-				t.Errorf("%s: error does not wrap ErrInvalidParam", md.field)
-			}
+			checkRejected(t, m.Validate(), md.field, md.key, bad)
 		}
 	}
 	// Range checks beyond positivity.

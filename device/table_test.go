@@ -153,11 +153,7 @@ func TestTableDerivativesMatchFiniteDifferences(t *testing.T) {
 		for _, x := range []float64{0.1, 0.4, 0.7, 0.9} {
 			_, fv, fx := m.StateRate(v, x)
 			const h = 1e-7
-			a, _, _ := m.StateRate(v+h, x)
-			b, _, _ := m.StateRate(v-h, x)
-			c, _, _ := m.StateRate(v, x+h)
-			d, _, _ := m.StateRate(v, x-h)
-			nv, nx := (a-b)/(2*h), (c-d)/(2*h)
+			nv, nx := partials(m.StateRate, v, x, h, h)
 			if math.Abs(fv-nv) > 1e-4*math.Abs(nv)+1e-3 || math.Abs(fx-nx) > 1e-4*math.Abs(nx)+1e-3 {
 				t.Errorf("v %g x %g: df/dv %g (fd %g), df/dx %g (fd %g)", v, x, fv, nv, fx, nx)
 			}

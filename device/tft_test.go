@@ -2,7 +2,6 @@ package device
 
 import (
 	"math"
-	"strings"
 	"testing"
 )
 
@@ -12,12 +11,7 @@ func TestTFTDerivativesMatchFiniteDifferences(t *testing.T) {
 		for _, vds := range []float64{-2, -0.5, -0.01, 0, 0.005, 0.1, 0.5, 1, 2, 5} {
 			id, gm, gds := d.Ids(vgs, vds)
 			const h = 1e-6
-			ip, _, _ := d.Ids(vgs+h, vds)
-			im, _, _ := d.Ids(vgs-h, vds)
-			fdgm := (ip - im) / (2 * h)
-			ip, _, _ = d.Ids(vgs, vds+h)
-			im, _, _ = d.Ids(vgs, vds-h)
-			fdgds := (ip - im) / (2 * h)
+			fdgm, fdgds := partials(d.Ids, vgs, vds, h, h)
 			scale := math.Abs(id) + 1e-15
 			if !closeRel(gm, fdgm, 1e-5, scale) {
 				t.Errorf("vgs=%g vds=%g: gm %.8g, finite difference %.8g", vgs, vds, gm, fdgm)
@@ -141,14 +135,7 @@ func TestTFTValidateRejects(t *testing.T) {
 		for _, b := range md.bad {
 			d := DefaultTFT()
 			md.set(&d, b)
-			err := d.Validate()
-			if err == nil {
-				t.Errorf("%s = %g accepted", md.field, b)
-				continue
-			}
-			if !strings.Contains(err.Error(), md.field) || !strings.Contains(err.Error(), md.key) {
-				t.Errorf("%s = %g: error %q does not name the field and key", md.field, b, err)
-			}
+			checkRejected(t, d.Validate(), md.field, md.key, b)
 		}
 	}
 }

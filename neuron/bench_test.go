@@ -23,28 +23,26 @@ func benchEvaluator(b *testing.B) (*Evaluator, []float32, []float32) {
 	return e, in, make([]float32, len(in))
 }
 
-func perElement(b *testing.B, n int) {
+// loopPerElement times f, a pass over n elements, with its allocations
+// and the time per element.
+func loopPerElement(b *testing.B, n int, f func()) {
+	b.ReportAllocs()
+	for b.Loop() {
+		f()
+	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/element")
 }
 
 // BenchmarkEvaluatorEval: Vout for a batch of 4096 random currents.
 func BenchmarkEvaluatorEval(b *testing.B) {
 	e, in, out := benchEvaluator(b)
-	b.ReportAllocs()
-	for b.Loop() {
-		e.Eval(out, in)
-	}
-	perElement(b, len(in))
+	loopPerElement(b, len(in), func() { e.Eval(out, in) })
 }
 
 // BenchmarkEvaluatorDeriv: dVout/dI for a batch of 4096.
 func BenchmarkEvaluatorDeriv(b *testing.B) {
 	e, in, out := benchEvaluator(b)
-	b.ReportAllocs()
-	for b.Loop() {
-		e.Deriv(out, in)
-	}
-	perElement(b, len(in))
+	loopPerElement(b, len(in), func() { e.Deriv(out, in) })
 }
 
 // BenchmarkEvaluatorVaried: Vout with 9.9 % temporal variation (one
@@ -52,11 +50,7 @@ func BenchmarkEvaluatorDeriv(b *testing.B) {
 func BenchmarkEvaluatorVaried(b *testing.B) {
 	e, in, out := benchEvaluator(b)
 	v := e.WithVariation(0.099, rand.New(rand.NewPCG(3, 4)))
-	b.ReportAllocs()
-	for b.Loop() {
-		v.Eval(out, in)
-	}
-	perElement(b, len(in))
+	loopPerElement(b, len(in), func() { v.Eval(out, in) })
 }
 
 // BenchmarkTransfer10k: a 10,000-point DC sweep of the default neuron,

@@ -51,4 +51,13 @@
 //
 // A Circuit is not safe for concurrent use; an Evaluator is (a
 // VaryingEvaluator owns a random stream and is not).
+//
+// # Layering
+//
+// neuron owns the 2T-1M circuit and everything solved from it: transfer
+// curves, pulses, stability, Monte Carlo and the evaluators. It imports
+// device (the models), circuit (the solver) and the internal helpers
+// kernel and pchip. It must not import nn, crossbar, dataset, vision,
+// params, experiment, report or sweep: the network level uses a neuron
+// through its own small interfaces (nn.Activation, crossbar.Neuron).
 package neuron

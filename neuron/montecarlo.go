@@ -151,7 +151,12 @@ func PopulationSpread(samples []MCSample) Spread {
 	return sp
 }
 
-// quantile of sorted data by linear interpolation.
+// quantile returns the q-quantile of sorted data by linear interpolation
+// between the closest ranks, at position q·(n−1) (Hyndman–Fan type 7,
+// numpy's default). gonum's stat.Quantile has no such definition: its
+// Empirical kind takes a data value (type 1) and its LinInterp kind
+// interpolates at position q·n − 1 (type 4), either of which would change
+// P05, P95 and the median of an even population in the Monte Carlo tables.
 func quantile(s []float64, q float64) float64 {
 	if len(s) == 1 {
 		return s[0]

@@ -57,14 +57,7 @@ func TestNgspiceAgreement(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := Pulse(n, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := NgspicePulse(ctx, n, cfg, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	a, b := bothPulses(ctx, t, n, cfg)
 	if a.Status != Settled || b.Status != Settled {
 		t.Fatalf("status ours %s, ngspice %s", a.Status, b.Status)
 	}
@@ -79,6 +72,19 @@ func TestNgspiceAgreement(t *testing.T) {
 	}
 }
 
+// bothPulses runs the pulse cfg through our solver (a) and ngspice (b).
+func bothPulses(ctx context.Context, t *testing.T, n *Circuit, cfg PulseConfig) (a, b *PulseResult) {
+	t.Helper()
+	a, err := Pulse(n, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, err = NgspicePulse(ctx, n, cfg, t.TempDir()); err != nil {
+		t.Fatal(err)
+	}
+	return a, b
+}
+
 // TestNgspiceSeesTheOscillation: the relaxation oscillation of an
 // over-capacitive output node is a property of the circuit, not of our
 // integrator: ngspice finds it too.
@@ -91,14 +97,7 @@ func TestNgspiceSeesTheOscillation(t *testing.T) {
 	cfg.Amplitude, cfg.Width, cfg.After = 1e-6, 0.6e-3, 0.05e-3
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	a, err := Pulse(n, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := NgspicePulse(ctx, n, cfg, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	a, b := bothPulses(ctx, t, n, cfg)
 	if a.Status != Oscillating || b.Status != Oscillating {
 		t.Errorf("status ours %s, ngspice %s", a.Status, b.Status)
 	}

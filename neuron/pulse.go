@@ -226,26 +226,9 @@ func Pulse(n *Circuit, cfg PulseConfig) (*PulseResult, error) {
 		return nil, fmt.Errorf("neuron: pulse of %g A: %w", cfg.Amplitude, err)
 	}
 	r := &PulseResult{Config: cfg, VDD: n.Params.VDD, Time: tr.Time, Stats: tr.Stats}
-	var errs []error
-	col := func(v []float64, err error) []float64 {
-		errs = append(errs, err)
-		return v
-	}
-	r.Vout = col(tr.Voltage(NodeOut))
-	r.Vin = col(tr.Voltage(NodeIn))
-	r.State = col(tr.State(ElemMemristor))
-	r.ISupply = col(tr.Current(SourceVDD))
-	if err := errors.Join(errs...); err != nil {
+	if err := r.fill(tr, n, dc); err != nil {
 		return nil, err
 	}
-	r.PInput = make([]float64, len(r.Time))
-	for k, t := range r.Time {
-		r.ISupply[k] = -r.ISupply[k]
-		r.PInput[k] = r.Vin[k] * cfg.Waveform().At(t)
-	}
-	r.DCVout = dc.vout
-	r.CCrit = n.StabilityLimit(dc.vout, dc.vin, dc.x)
-	r.OutputCapacitance = n.OutputCapacitance()
 	r.InputCapacitance = n.InputCapacitance()
 	r.analyse()
 	r.MirrorChargeTime = math.NaN()
@@ -253,6 +236,25 @@ func Pulse(n *Circuit, cfg PulseConfig) (*PulseResult, error) {
 		r.MirrorChargeTime = r.InputCapacitance * interpAt(r.Time, r.Vin, tEndOf(cfg)) / cfg.Amplitude
 	}
 	return r, nil
+}
+
+// fill sets the waveforms of r (whose Config and Time are set) from the
+// table t of the same run, the input power P = Vin·I_in(t), and the
+// operating point dc's output, stability limit and the output capacitance.
+func (r *PulseResult) fill(t columns, n *Circuit, dc opPoint) error {
+	var err error
+	if r.Vout, r.Vin, r.State, r.ISupply, err = readColumns(t); err != nil {
+		return err
+	}
+	w := r.Config.Waveform()
+	r.PInput = make([]float64, len(r.Time))
+	for k, tk := range r.Time {
+		r.PInput[k] = r.Vin[k] * w.At(tk)
+	}
+	r.DCVout = dc.vout
+	r.CCrit = n.StabilityLimit(dc.vout, dc.vin, dc.x)
+	r.OutputCapacitance = n.OutputCapacitance()
+	return nil
 }
 
 type opPoint struct{ vout, vin, x float64 }

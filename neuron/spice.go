@@ -61,23 +61,10 @@ func NgspiceTransfer(ctx context.Context, n *Circuit, currents []float64, workdi
 		return nil, fmt.Errorf("neuron: ngspice returned %d sweep points, want %d\n%s", sp.Len(), len(currents), sp.Log)
 	}
 	c := &TransferCurve{VDD: n.Params.VDD, I: append([]float64(nil), sp.Scale()...)}
-	var errs []error
-	col := func(v []float64, err error) []float64 {
-		errs = append(errs, err)
-		return v
-	}
-	c.Vout = col(sp.Voltage(NodeOut))
-	c.Vin = col(sp.Voltage(NodeIn))
-	c.State = col(sp.State(ElemMemristor))
-	c.ISupply = col(sp.Current(SourceVDD))
-	if err := errors.Join(errs...); err != nil {
+	if c.Vout, c.Vin, c.State, c.ISupply, err = readColumns(sp); err != nil {
 		return nil, fmt.Errorf("neuron: ngspice DC sweep: %w", err)
 	}
-	c.CCrit = make([]float64, len(c.I))
-	for k := range c.I {
-		c.ISupply[k] = -c.ISupply[k]
-		c.CCrit[k] = n.StabilityLimit(c.Vout[k], c.Vin[k], c.State[k])
-	}
+	c.setCCrit(n)
 	return c, nil
 }
 
@@ -98,27 +85,9 @@ func NgspicePulse(ctx context.Context, n *Circuit, cfg PulseConfig, workdir stri
 		return nil, fmt.Errorf("neuron: ngspice transient: %w", err)
 	}
 	r := &PulseResult{Config: cfg, VDD: n.Params.VDD, Time: append([]float64(nil), sp.Scale()...)}
-	var errs []error
-	col := func(v []float64, err error) []float64 {
-		errs = append(errs, err)
-		return v
-	}
-	r.Vout = col(sp.Voltage(NodeOut))
-	r.Vin = col(sp.Voltage(NodeIn))
-	r.State = col(sp.State(ElemMemristor))
-	r.ISupply = col(sp.Current(SourceVDD))
-	if err := errors.Join(errs...); err != nil {
+	if err := r.fill(sp, n, dc); err != nil {
 		return nil, fmt.Errorf("neuron: ngspice transient: %w", err)
 	}
-	w := cfg.Waveform()
-	r.PInput = make([]float64, len(r.Time))
-	for k, t := range r.Time {
-		r.ISupply[k] = -r.ISupply[k]
-		r.PInput[k] = r.Vin[k] * w.At(t)
-	}
-	r.DCVout = dc.vout
-	r.CCrit = n.StabilityLimit(dc.vout, dc.vin, dc.x)
-	r.OutputCapacitance = n.OutputCapacitance()
 	r.analyse()
 	return r, nil
 }

@@ -36,14 +36,7 @@ func TestAccelerationKeepsTransferCurve(t *testing.T) {
 	is := Linspace(-1e-6, 4e-6, 251)
 	slow := device.DefaultParams()
 	slow.Memristor.TauSetTh = 0
-	a, err := Transfer(MustBuild(slow, DefaultParams()), is)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := Transfer(Default(), is)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a, b := mustTransfer(t, MustBuild(slow, DefaultParams()), is), mustTransfer(t, Default(), is)
 	for k := range is {
 		if math.Abs(a.Vout[k]-b.Vout[k]) > 1e-6 {
 			t.Fatalf("I = %g A: Vout %g V without, %g V with acceleration", is[k], a.Vout[k], b.Vout[k])

@@ -45,33 +45,54 @@ func Transfer(n *Circuit, currents []float64) (*TransferCurve, error) {
 		return nil, fmt.Errorf("neuron: transfer: %w", err)
 	}
 	c := &TransferCurve{VDD: n.Params.VDD, I: append([]float64(nil), currents...)}
-	get := func(f func(string) ([]float64, error), name string) []float64 {
-		if err != nil {
-			return nil
-		}
-		var v []float64
-		v, err = f(name)
-		return v
-	}
-	c.Vout = get(r.Voltage, NodeOut)
-	c.Vin = get(r.Voltage, NodeIn)
-	c.State = get(r.State, ElemMemristor)
-	c.ISupply = get(r.Current, SourceVDD)
-	if err != nil {
+	if c.Vout, c.Vin, c.State, c.ISupply, err = readColumns(r); err != nil {
 		return nil, fmt.Errorf("neuron: transfer: %w", err)
 	}
-	for k := range c.ISupply {
-		c.ISupply[k] = -c.ISupply[k] // SPICE sign: a delivering supply is negative
-	}
-	c.CCrit = make([]float64, len(currents))
-	for k := range currents {
-		c.CCrit[k] = n.StabilityLimit(c.Vout[k], c.Vin[k], c.State[k])
-	}
+	c.setCCrit(n)
 	return c, nil
 }
 
+// setCCrit sets c.CCrit to the stability limit of every point of c.
+func (c *TransferCurve) setCCrit(n *Circuit) {
+	c.CCrit = make([]float64, len(c.I))
+	for k := range c.I {
+		c.CCrit[k] = n.StabilityLimit(c.Vout[k], c.Vin[k], c.State[k])
+	}
+}
+
+// columns is a result table of the neuron's circuit: a DC sweep, a
+// transient or an ngspice run.
+type columns interface {
+	Voltage(node string) ([]float64, error)
+	Current(element string) ([]float64, error)
+	State(element string) ([]float64, error)
+}
+
+// readColumns returns the output and input voltages, the memristor state
+// and the current the VDD supply delivers (≥ 0: the table's SPICE sign,
+// negative for a delivering supply, flipped) from t.
+func readColumns(t columns) (vout, vin, x, isupply []float64, err error) {
+	var errs []error
+	col := func(v []float64, err error) []float64 {
+		errs = append(errs, err)
+		return v
+	}
+	vout, vin = col(t.Voltage(NodeOut)), col(t.Voltage(NodeIn))
+	x, isupply = col(t.State(ElemMemristor)), col(t.Current(SourceVDD))
+	if err := errors.Join(errs...); err != nil {
+		return nil, nil, nil, nil, err
+	}
+	for k := range isupply {
+		isupply[k] = -isupply[k]
+	}
+	return vout, vin, x, isupply, nil
+}
+
 // Linspace returns n values evenly spaced from a to b inclusive (n ≥ 2;
-// n = 1 gives {a}).
+// n = 1 gives {a}): a + (b−a)·k/(n−1), the last exactly b. It is the
+// project's one linspace; gonum's floats.Span computes a + k·((b−a)/(n−1)),
+// which rounds differently and would move the currents of every transfer
+// curve in their last bits.
 func Linspace(a, b float64, n int) []float64 {
 	if n <= 0 {
 		return nil

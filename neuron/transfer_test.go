@@ -127,6 +127,16 @@ func TestSweep10k(t *testing.T) {
 	}
 }
 
+// mustTransfer is Transfer, failing the test on an error.
+func mustTransfer(t *testing.T, n *Circuit, currents []float64) *TransferCurve {
+	t.Helper()
+	c, err := Transfer(n, currents)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
 // TestSweepDirectionIndependent: sweeping down gives the same curve (one
 // operating point per input: no hysteresis in the neuron).
 func TestSweepDirectionIndependent(t *testing.T) {
@@ -135,14 +145,7 @@ func TestSweepDirectionIndependent(t *testing.T) {
 	for k := range up {
 		down[k] = up[len(up)-1-k]
 	}
-	a, err := Transfer(Default(), up)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := Transfer(Default(), down)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a, b := mustTransfer(t, Default(), up), mustTransfer(t, Default(), down)
 	for k := range up {
 		if d := math.Abs(a.Vout[k] - b.Vout[len(up)-1-k]); d > 1e-5 {
 			t.Errorf("I = %g A: up %g V, down %g V", up[k], a.Vout[k], b.Vout[len(up)-1-k])

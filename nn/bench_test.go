@@ -11,32 +11,52 @@ import (
 // benchEpoch times one training epoch of the paper's network
 // (784-100-100-100-10, batch 500, lr 0.1) on the real MNIST training set.
 func benchEpoch(b *testing.B, act Activation, threads int) {
+	train := benchMNIST(b, threads)
+	net, _ := New([]int{784, 100, 100, 100, 10}, act, rand.New(rand.NewPCG(1, 1)))
+	tr, err := NewTrainer(net, Config{Epochs: 1, Batch: 500, LR: 0.1, Seed: 1, Threads: threads})
+	if err != nil {
+		b.Fatal(err)
+	}
+	timeEpochs(b, func(e int) { tr.Epoch(e, train, false) })
+}
+
+// benchMNIST returns the MNIST training set, skipping the benchmark
+// without it, and runs the kernels on threads threads until it ends.
+func benchMNIST(b *testing.B, threads int) *dataset.Set {
 	train, _, err := dataset.LoadMNIST()
 	if err != nil {
 		b.Skip("MNIST not available:", err)
 	}
 	prev := kernel.Threads()
 	kernel.SetThreads(threads)
-	defer kernel.SetThreads(prev)
-	net, _ := New([]int{784, 100, 100, 100, 10}, act, rand.New(rand.NewPCG(1, 1)))
-	tr, err := NewTrainer(net, Config{Epochs: 1, Batch: 500, LR: 0.1, Seed: 1, Threads: threads})
-	if err != nil {
-		b.Fatal(err)
-	}
-	tr.Epoch(1, train, false) // warm-up
+	b.Cleanup(func() { kernel.SetThreads(prev) })
+	return train
+}
+
+// timeEpochs times epoch(e) for e = 2, 3, ... after a warm-up epoch 1.
+func timeEpochs(b *testing.B, epoch func(e int)) {
+	epoch(1)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		tr.Epoch(i+2, train, false)
+		epoch(i + 2)
 	}
 	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/epoch")
 }
 
-func BenchmarkEpochReLU1Thread(b *testing.B)     { benchEpoch(b, ReLU{}, 1) }
-func BenchmarkEpochReLU2Threads(b *testing.B)    { benchEpoch(b, ReLU{}, 2) }
-func BenchmarkEpochSigmoid2Threads(b *testing.B) { benchEpoch(b, Sigmoid{}, 2) }
+// timeSteps times step (an SGD step of batch 500 on benchBatch) after a
+// warm-up step, with its allocations.
+func timeSteps(b *testing.B, step func(x []float32, y []uint8)) {
+	x, y := benchBatch()
+	step(x, y)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		step(x, y)
+	}
+}
 
-// BenchmarkStep times one SGD step of batch 500 (no data shuffling).
-func BenchmarkStep(b *testing.B) {
+// benchBatch returns 500 random 28x28 images and labels.
+func benchBatch() ([]float32, []uint8) {
 	x := make([]float32, 500*784)
 	y := make([]uint8, 500)
 	rng := rand.New(rand.NewPCG(2, 2))
@@ -46,14 +66,18 @@ func BenchmarkStep(b *testing.B) {
 	for i := range y {
 		y[i] = uint8(rng.IntN(10))
 	}
+	return x, y
+}
+
+func BenchmarkEpochReLU1Thread(b *testing.B)     { benchEpoch(b, ReLU{}, 1) }
+func BenchmarkEpochReLU2Threads(b *testing.B)    { benchEpoch(b, ReLU{}, 2) }
+func BenchmarkEpochSigmoid2Threads(b *testing.B) { benchEpoch(b, Sigmoid{}, 2) }
+
+// BenchmarkStep times one SGD step of batch 500 (no data shuffling).
+func BenchmarkStep(b *testing.B) {
 	net, _ := New([]int{784, 100, 100, 100, 10}, ReLU{}, rand.New(rand.NewPCG(1, 1)))
 	tr, _ := NewTrainer(net, Config{Epochs: 1, Batch: 500, LR: 0.1})
-	tr.Step(x, y, 500)
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		tr.Step(x, y, 500)
-	}
+	timeSteps(b, func(x []float32, y []uint8) { tr.Step(x, y, 500) })
 }
 
 // benchInference times Evaluate on the 10,000 MNIST test images (pixel

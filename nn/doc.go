@@ -12,4 +12,12 @@
 // its input in the units it documents. Matrix products run on the SIMD
 // kernels of internal/kernel on all cores, and a Trainer allocates its
 // workspaces once, so training steps allocate nothing.
+//
+// # Layering
+//
+// nn owns the layers, activations, losses, trainers, checkpoints and
+// training statistics. It imports dataset (the sets it trains on) and the
+// internal helpers kernel and membudget. It must not import device,
+// circuit, neuron, crossbar or vision (a hardware neuron reaches the
+// trainer only as an Activation), nor params, experiment, report or sweep.
 package nn

@@ -319,10 +319,7 @@ func TrainSequential(net *Sequential, train, test *dataset.Set, cfg Config) (*Re
 	if err != nil {
 		return nil, err
 	}
-	if err := t.checkSet(train, "training"); err != nil {
-		return nil, err
-	}
-	if err := t.checkSet(test, "test"); err != nil {
+	if err := checkSets(t.checkSet, train, test); err != nil {
 		return nil, err
 	}
 	res := &Result{}

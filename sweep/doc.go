@@ -13,4 +13,12 @@
 // points whose result validates. Merge reads the results back into one
 // table. Running an experiment is the caller's business (cmd/mrelu runs
 // them in-process); this package does no physics and no plotting.
+//
+// # Layering
+//
+// sweep owns the spec, the enumeration of points, shards and the merge. It
+// imports report only, for its atomic file writer. It must not import
+// experiment, cmd or any physics or network package (device, circuit,
+// neuron, crossbar, nn, dataset, vision, params): the caller runs each
+// point.
 package sweep

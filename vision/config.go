@@ -33,21 +33,11 @@ const (
 var boundaryNames = []string{"replicate", "zero", "valid"}
 
 // String returns "replicate", "zero" or "valid".
-func (b Boundary) String() string {
-	if b >= 0 && int(b) < len(boundaryNames) {
-		return boundaryNames[b]
-	}
-	return fmt.Sprintf("Boundary(%d)", int(b))
-}
+func (b Boundary) String() string { return enumString(b, "Boundary", boundaryNames) }
 
 // ParseBoundary reads a Boundary name.
 func ParseBoundary(s string) (Boundary, error) {
-	for i, n := range boundaryNames {
-		if s == n {
-			return Boundary(i), nil
-		}
-	}
-	return 0, fmt.Errorf("%w: boundary %q: want one of %s", ErrInvalidConfig, s, strings.Join(boundaryNames, ", "))
+	return parseEnum[Boundary](s, "boundary", boundaryNames)
 }
 
 // MarshalText implements encoding.TextMarshaler.
@@ -55,12 +45,7 @@ func (b Boundary) MarshalText() ([]byte, error) { return []byte(b.String()), nil
 
 // UnmarshalText implements encoding.TextUnmarshaler.
 func (b *Boundary) UnmarshalText(t []byte) error {
-	v, err := ParseBoundary(string(t))
-	if err != nil {
-		return err
-	}
-	*b = v
-	return nil
+	return unmarshalEnum(b, t, "boundary", boundaryNames)
 }
 
 // ScaleMode says how each filter's mirror gain (neuron input current per
@@ -88,33 +73,44 @@ const (
 var scaleNames = []string{"full", "percentile", "fixed"}
 
 // String returns "full", "percentile" or "fixed".
-func (m ScaleMode) String() string {
-	if m >= 0 && int(m) < len(scaleNames) {
-		return scaleNames[m]
-	}
-	return fmt.Sprintf("ScaleMode(%d)", int(m))
-}
+func (m ScaleMode) String() string { return enumString(m, "ScaleMode", scaleNames) }
 
 // ParseScaleMode reads a ScaleMode name.
-func ParseScaleMode(s string) (ScaleMode, error) {
-	for i, n := range scaleNames {
-		if s == n {
-			return ScaleMode(i), nil
-		}
-	}
-	return 0, fmt.Errorf("%w: scale %q: want one of %s", ErrInvalidConfig, s, strings.Join(scaleNames, ", "))
-}
+func ParseScaleMode(s string) (ScaleMode, error) { return parseEnum[ScaleMode](s, "scale", scaleNames) }
 
 // MarshalText implements encoding.TextMarshaler.
 func (m ScaleMode) MarshalText() ([]byte, error) { return []byte(m.String()), nil }
 
 // UnmarshalText implements encoding.TextUnmarshaler.
-func (m *ScaleMode) UnmarshalText(t []byte) error {
-	v, err := ParseScaleMode(string(t))
+func (m *ScaleMode) UnmarshalText(t []byte) error { return unmarshalEnum(m, t, "scale", scaleNames) }
+
+// enumString returns the name of v, an index into names, or typ(v) when it
+// has none.
+func enumString[T ~int](v T, typ string, names []string) string {
+	if v >= 0 && int(v) < len(names) {
+		return names[v]
+	}
+	return fmt.Sprintf("%s(%d)", typ, int(v))
+}
+
+// parseEnum returns the index of the name s in names; what names the
+// setting in the error.
+func parseEnum[T ~int](s, what string, names []string) (T, error) {
+	for i, n := range names {
+		if s == n {
+			return T(i), nil
+		}
+	}
+	return 0, fmt.Errorf("%w: %s %q: want one of %s", ErrInvalidConfig, what, s, strings.Join(names, ", "))
+}
+
+// unmarshalEnum sets *dst to the index of the name t in names.
+func unmarshalEnum[T ~int](dst *T, t []byte, what string, names []string) error {
+	v, err := parseEnum[T](string(t), what, names)
 	if err != nil {
 		return err
 	}
-	*m = v
+	*dst = v
 	return nil
 }
 

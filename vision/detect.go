@@ -9,6 +9,7 @@ import (
 
 	"github.com/mrelu/mrelu/crossbar"
 	"github.com/mrelu/mrelu/dataset"
+	"gonum.org/v1/gonum/stat"
 )
 
 // ErrImage is wrapped by Detect's errors about the image (empty, too small
@@ -310,15 +311,19 @@ func window(win *[9]float64, img *dataset.Gray, cx, cy int, b Boundary) {
 	}
 }
 
-// percentile32 returns the p-th percentile (nearest rank) of v.
+// percentile32 returns the p-th percentile (0 < p ≤ 100) of v by nearest
+// rank, the ⌈p/100·n⌉-th smallest value: gonum's empirical quantile (NaN
+// for an empty v or one holding NaN).
 func percentile32(v []float32, p float64) float64 {
 	if len(v) == 0 {
 		return math.NaN()
 	}
-	s := slices.Clone(v)
+	s := make([]float64, len(v))
+	for i, x := range v {
+		s[i] = float64(x)
+	}
 	slices.Sort(s)
-	k := int(math.Ceil(p/100*float64(len(s)))) - 1
-	return float64(s[min(max(k, 0), len(s)-1)])
+	return stat.Quantile(p/100, stat.Empirical, s, nil)
 }
 
 // stats summarises one output map of f.

@@ -55,4 +55,12 @@
 //
 // docs/vision.md has the parameters, their justification and the measured
 // numbers.
+//
+// # Layering
+//
+// vision owns edge detection through the crossbar and the mReLU: kernels,
+// configuration, detection and patch selection. It imports crossbar (the
+// arrays), neuron (the solved transfer curve), dataset (grey images) and
+// internal/clip. It must not import params, experiment, report, sweep or
+// cmd, which sit above it; it needs neither nn nor circuit directly.
 package vision

@@ -1,7 +1,3 @@
-// Package atomicfile writes a file so that a reader (or a run killed
-// half-way) never sees it half-written: the data go to a temporary file in
-// the same folder, which is synced, made readable (0644) and renamed over
-// the target.
 package atomicfile
 
 import (

@@ -1,5 +1,3 @@
-// Package clip bounds how much of a user's input an error message quotes
-// (issue 12: a 50 MB one-line CSV gave a 52 MB error message).
 package clip
 
 import (

@@ -79,4 +79,10 @@
 // With noasm, or on other architectures, the pure-Go kernels run (blocked,
 // with 8 or 16 register accumulators), with the same packing, threading
 // and results up to rounding.
+//
+// # Layering
+//
+// kernel owns the float32 GEMM and the vector kernels of the training step.
+// Like every internal package it imports nothing of the project and must
+// not, so that any package may use it.
 package kernel

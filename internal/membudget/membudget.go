@@ -1,8 +1,3 @@
-// Package membudget is the memory budget of a run: an estimate of the
-// bytes a run will hold, built from its shapes before anything large is
-// allocated, checked against a limit (--max-memory, by default a fraction of
-// the machine's memory). Sizes are in bytes and printed in SI units (1 GB =
-// 10^9 bytes); the parser also takes the binary suffixes KiB, MiB, GiB, TiB.
 package membudget
 
 import (
