@@ -1,23 +1,20 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"github.com/mrelu/mrelu/internal/quantity"
 	"io"
 	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/mrelu/mrelu/experiment"
-	errclip "github.com/mrelu/mrelu/internal/clip"
 	"github.com/mrelu/mrelu/nn"
 	"github.com/mrelu/mrelu/params"
 	"github.com/mrelu/mrelu/report"
+	"github.com/mrelu/mrelu/rundir"
 )
 
 func init() {
@@ -56,7 +53,7 @@ func runFig4(args []string, stdout, stderr io.Writer) error {
 	seeds := fs.Int("seeds", 1, "train every run with seeds --seed, --seed+1, ...: accuracies as mean ± s.d., error bars in Fig. 4c and 4i")
 	sweep := fs.String("sweep", "0,0.05,0.099,0.2,0.3", "variations of the accuracy-vs-variation curve (fractions)")
 	acts := fs.String("acts", strings.Join(def.Acts, ","), "neurons compared")
-	paperSetting := fs.Bool("paper-setting", true, "also train "+experiment.PaperSettingName+": the mReLU under the stated assumptions that reproduce the paper's "+experiment.PaperMReLUText+" (fullscale noise of "+experiment.PaperVarText+" of VDD, 3.333 µA per unit, same seeds; docs/system.md), a row of its own beside the best hardware-aware result")
+	paperSetting := fs.Bool("paper-setting", true, "also train "+experiment.PaperSettingName+": the mReLU under the stated assumptions that reproduce the paper's "+experiment.PaperMReLUText+" (3.333 µA per unit, trained with the ideal neuron, tested with fullscale noise of "+experiment.PaperVarText+" of VDD; same seeds; docs/system.md), a row of its own beside the best hardware-aware result, and its twin "+experiment.PaperSettingAwareName+" trained with the noise")
 	data := fs.String("data", "", "`DIR` with train-*/t10k-* IDX files (default: built-in MNIST)")
 	out := fs.String("out", "", "output folder `DIR` (default: a new mrelu-out/fig4-<time>)")
 	force := fs.Bool("force", false, "write into a non-empty --out")
@@ -100,15 +97,8 @@ func runFig4(args []string, stdout, stderr io.Writer) error {
 	}
 	p.Device, p.Neuron = setup.Device, setup.Neuron
 	if *resume != "" {
-		saved, err := loadFig4Params(filepath.Join(*resume, checkpointDir, fig4ParamsFile))
-		if err != nil {
-			if _, e := os.Stat(filepath.Join(*resume, checkpointDir, checkpointFile)); e == nil && errors.Is(err, os.ErrNotExist) {
-				return fmt.Errorf("fig4: --resume: %s holds a train run, not a fig4 study: resume it with mrelu train --resume", *resume)
-			}
-			return fmt.Errorf("fig4: --resume: %w", err)
-		}
-		if p, err = resumeFig4Params(fs, p, saved); err != nil {
-			return usagef("fig4: --resume %s: %v", *resume, err)
+		if p, err = resumeFig4(*resume, p, givenFlags(fs)); err != nil {
+			return err
 		}
 	}
 	if err := p.Validate(); err != nil {
@@ -127,86 +117,101 @@ func runFig4(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	names := experiment.Fig4RunNames(p)
-	from := map[string]*experiment.TrainCheckpoint{}
+	var from map[string]*experiment.TrainCheckpoint
 	if *resume != "" {
-		for _, name := range names {
-			saved, err := loadCheckpoints(filepath.Join(*resume, "runs", name, checkpointDir))
-			if errors.Is(err, os.ErrNotExist) {
-				continue // not started: it starts afresh
-			}
-			if err != nil {
-				return fmt.Errorf("fig4: --resume: %w", err)
-			}
-			if from[name], err = pickCheckpoint(saved, p.Base.Epochs); err != nil {
-				return usagef("fig4: --resume %s: run %s: %v", *resume, name, err)
-			}
+		from, err = rundir.Open(*resume).StudyCheckpoints(names, p.Base.Epochs)
+		switch {
+		case errors.Is(err, rundir.ErrDone):
+			return usagef("fig4: --resume %s: %v", *resume, err)
+		case err != nil:
+			return fmt.Errorf("fig4: --resume: %w", err)
 		}
 	}
 	dir := *out
 	if dir == "" {
 		dir = defaultOut("fig4")
 	}
-	if err := report.PrepareOut(dir, *force); err != nil {
+	rd, err := rundir.Create(dir, *force)
+	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Join(dir, checkpointDir), 0o755); err != nil {
+	if err := rd.SaveFig4Params(p); err != nil {
 		return err
 	}
-	if err := report.WriteJSON(filepath.Join(dir, checkpointDir, fig4ParamsFile), p); err != nil {
+	if err := rd.SaveParams(params.Setup{Device: p.Device, Neuron: p.Neuron}, "fig4", p); err != nil {
 		return err
 	}
-	if err := saveRunParams(dir, params.Setup{Device: p.Device, Neuron: p.Neuron}, "fig4", p); err != nil {
+	ckw, err := rd.NewStudyWriter(names, from)
+	if err != nil {
 		return err
-	}
-	writers := map[string]*checkpointWriter{}
-	for _, name := range names {
-		if writers[name], err = newCheckpointWriter(filepath.Join(dir, "runs", name, checkpointDir), from[name]); err != nil {
-			return err
-		}
 	}
 	ctx, stop := interruptContext(stderr)
 	defer stop()
 	bar := newProgress(stderr)
 	res, err := experiment.Fig4With(p, experiment.Fig4Options{
-		Label: func(name string) experiment.Progress {
-			if c := from[name]; c != nil {
-				bar.Line("fig4: training %s (resuming after epoch %d)", name, c.Epoch())
-			} else {
-				bar.Line("fig4: training %s", name)
-			}
-			return experiment.Progress{
-				Step: func(epoch, step, steps int) {
-					bar.Update(fmt.Sprintf("%s epoch %d/%d", name, epoch, p.Base.Epochs), step, steps, "")
-				},
-				Epoch: func(e nn.EpochStats) {
-					if e.Epoch == p.Base.Epochs || e.Epoch%10 == 0 {
-						bar.Line("  %s epoch %d: test accuracy %.2f%%", name, e.Epoch, 100*e.TestAccuracy)
-					}
-				},
-			}
-		},
-		Context: ctx,
-		Checkpoint: func(name string, c *experiment.TrainCheckpoint) error {
-			w := writers[name]
-			if w == nil {
-				return fmt.Errorf("no checkpoint folder for run %s", name)
-			}
-			return w.write(c)
-		},
-		Resume: func(name string) *experiment.TrainCheckpoint { return from[name] },
+		Label:      fig4Progress(bar, from, p.Base.Epochs),
+		Context:    ctx,
+		Checkpoint: ckw.Write,
+		Resume:     func(name string) *experiment.TrainCheckpoint { return from[name] },
 	})
 	bar.Done()
 	if err != nil {
-		last := 0
-		for _, w := range writers {
-			last = max(last, w.lastEpoch)
-		}
-		return trainError("fig4", dir, err, last)
+		return trainError("fig4", dir, err, ckw.LastEpoch())
 	}
 	s, err := report.WriteFig4(dir, res, *plots)
 	if err != nil {
 		return err
 	}
+	printFig4(stdout, &s)
+	outf(stdout, "wrote %s\n", dir)
+	return nil
+}
+
+// resumeFig4 reads the settings of the fig4 study saved in dir (--resume)
+// and returns p with those not given on the command line taken from them;
+// given ones that differ are a usage error.
+func resumeFig4(dir string, p experiment.Fig4Params, given map[string]bool) (experiment.Fig4Params, error) {
+	prev := rundir.Open(dir)
+	saved, err := prev.Fig4Params()
+	if err != nil {
+		if prev.HoldsTrainRun() && errors.Is(err, os.ErrNotExist) {
+			return p, fmt.Errorf("fig4: --resume: %s holds a train run, not a fig4 study: resume it with mrelu train --resume", dir)
+		}
+		return p, fmt.Errorf("fig4: --resume: %w", err)
+	}
+	if p, err = rundir.MergeFig4Params(p, saved, given); err != nil {
+		return p, usagef("fig4: --resume %s: %v", dir, err)
+	}
+	return p, nil
+}
+
+// fig4Progress is the progress of the study's runs: a line when a run
+// starts (or resumes from from[name]) and every ten epochs, a bar in
+// between.
+func fig4Progress(bar *progressBar, from map[string]*experiment.TrainCheckpoint, epochs int) func(name string) experiment.Progress {
+	return func(name string) experiment.Progress {
+		if c := from[name]; c != nil {
+			bar.Line("fig4: training %s (resuming after epoch %d)", name, c.Epoch())
+		} else {
+			bar.Line("fig4: training %s", name)
+		}
+		return experiment.Progress{
+			Step: func(epoch, step, steps int) {
+				bar.Update(fmt.Sprintf("%s epoch %d/%d", name, epoch, epochs), step, steps, "")
+			},
+			Epoch: func(e nn.EpochStats) {
+				if e.Epoch == epochs || e.Epoch%10 == 0 {
+					bar.Line("  %s epoch %d: test accuracy %.2f%%", name, e.Epoch, 100*e.TestAccuracy)
+				}
+			},
+		}
+	}
+}
+
+// printFig4 writes the study's results on stdout: a line per run, the
+// paper setting beside the best hardware-aware result, and the
+// hardware-aware comparison.
+func printFig4(stdout io.Writer, s *report.Fig4Summary) {
 	for _, r := range s.Runs {
 		paper := "  -   "
 		if r.PaperAccuracy != nil {
@@ -230,67 +235,4 @@ func runFig4(args []string, stdout, stderr io.Writer) error {
 		outf(stdout, "hardware-aware (%s noise, σ %.1f %%): trained ideal, tested noisy %.2f ± %.2f %%; trained and tested noisy %.2f ± %.2f %%\n",
 			h.Noise, 100*h.Variation, 100*h.TrainedIdealTestedNoisy.Mean, 100*h.TrainedIdealTestedNoisy.SD, 100*h.TrainedNoisyTestedNoisy.Mean, 100*h.TrainedNoisyTestedNoisy.SD)
 	}
-	outf(stdout, "wrote %s\n", dir)
-	return nil
-}
-
-// fig4ParamsFile, in a fig4 output's checkpoint folder, holds the study's
-// settings for --resume.
-const fig4ParamsFile = "fig4.json"
-
-// loadFig4Params reads the settings a fig4 run saved for --resume.
-func loadFig4Params(path string) (experiment.Fig4Params, error) {
-	var p experiment.Fig4Params
-	b, err := readParamsFile(path)
-	if err != nil {
-		return p, err
-	}
-	dec := json.NewDecoder(strings.NewReader(string(b)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&p); err != nil {
-		return p, fmt.Errorf("%s: %w", path, errclip.Error(err))
-	}
-	if err := p.Validate(); err != nil {
-		return p, fmt.Errorf("%s: %w", path, err)
-	}
-	return p, nil
-}
-
-// resumeFig4Params fills the settings not given on the command line from
-// the saved study's and refuses given ones that differ (except --epochs
-// and --data, whose data are checked by their fingerprint).
-func resumeFig4Params(fs *flag.FlagSet, p, saved experiment.Fig4Params) (experiment.Fig4Params, error) {
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	b, sb := &p.Base, saved.Base
-	for _, c := range []struct {
-		flag  string
-		same  bool
-		take  func()
-		now   any
-		saved any
-	}{
-		{"epochs", true, func() { b.Epochs = sb.Epochs }, nil, nil},
-		{"data", true, func() { b.Data = sb.Data }, nil, nil},
-		{"batch", b.Batch == sb.Batch, func() { b.Batch = sb.Batch }, b.Batch, sb.Batch},
-		{"lr", b.LR == sb.LR, func() { b.LR = sb.LR }, b.LR, sb.LR},
-		{"hidden", slices.Equal(b.Hidden, sb.Hidden), func() { b.Hidden = slices.Clone(sb.Hidden) }, b.Hidden, sb.Hidden},
-		{"seed", b.Seed == sb.Seed, func() { b.Seed = sb.Seed }, b.Seed, sb.Seed},
-		{"variation", b.Variation == sb.Variation, func() { b.Variation = sb.Variation }, b.Variation, sb.Variation},
-		{"noise", experiment.NoiseName(b.Noise) == experiment.NoiseName(sb.Noise), func() { b.Noise = sb.Noise }, b.Noise, sb.Noise},
-		{"input-scale", b.InputScale == sb.InputScale, func() { b.InputScale = sb.InputScale }, b.InputScale, sb.InputScale},
-		{"seeds", max(1, p.Seeds) == max(1, saved.Seeds), func() { p.Seeds = saved.Seeds }, p.Seeds, saved.Seeds},
-		{"sweep", slices.Equal(p.Sweep, saved.Sweep), func() { p.Sweep = slices.Clone(saved.Sweep) }, p.Sweep, saved.Sweep},
-		{"acts", slices.Equal(p.Acts, saved.Acts), func() { p.Acts = slices.Clone(saved.Acts) }, strings.Join(p.Acts, ","), strings.Join(saved.Acts, ",")},
-		{"paper-setting", slices.Equal(p.Configs, saved.Configs), func() { p.Configs = slices.Clone(saved.Configs) }, len(p.Configs) > 0, len(saved.Configs) > 0},
-	} {
-		switch {
-		case !set[c.flag]:
-			c.take()
-		case !c.same:
-			return p, fmt.Errorf("%w: --%s %v differs from the saved study's %v", experiment.ErrIncompatible, c.flag, c.now, c.saved)
-		}
-	}
-	p.Device, p.Neuron = saved.Device, saved.Neuron
-	return p, nil
 }

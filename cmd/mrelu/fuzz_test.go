@@ -5,14 +5,16 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/mrelu/mrelu/rundir"
 )
 
 // FuzzLoadParams feeds arbitrary bytes, as a --params or fig4.json file,
 // to the readers of user parameter files: loadNeuronParams and
 // loadDeviceParams (both params.Load, the one codec, fuzzed on its own by
-// params.FuzzDecode) and loadFig4Params (fig4 --resume). None may panic;
-// an accepted file gives valid parameters; a refused one is named in the
-// error.
+// params.FuzzDecode) and rundir.LoadFig4Params (fig4 --resume). None may
+// panic; an accepted file gives valid parameters; a refused one is named
+// in the error.
 func FuzzLoadParams(f *testing.F) {
 	for _, s := range []string{
 		`{}`,
@@ -61,10 +63,10 @@ func FuzzLoadParams(f *testing.F) {
 		} else if err := d.Validate(); err != nil {
 			t.Fatalf("loadDeviceParams accepted invalid parameters: %v", err)
 		}
-		if p, err := loadFig4Params(path); err != nil {
+		if p, err := rundir.LoadFig4Params(path); err != nil {
 			named("fig4", err)
 		} else if err := p.Validate(); err != nil {
-			t.Fatalf("loadFig4Params accepted invalid parameters: %v", err)
+			t.Fatalf("rundir.LoadFig4Params accepted invalid parameters: %v", err)
 		}
 	})
 }

@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/mrelu/mrelu/rundir"
 )
 
 // buildMrelu builds the command into a temporary folder (once per test
@@ -92,7 +94,7 @@ func TestKillMidEpochAndResume(t *testing.T) {
 			if err := cmd.Start(); err != nil {
 				t.Fatal(err)
 			}
-			ck := filepath.Join(out, checkpointDir, checkpointFile)
+			ck := filepath.Join(out, rundir.CheckpointDir, rundir.CheckpointFile)
 			deadline := time.Now().Add(60 * time.Second)
 			for {
 				if _, err := os.Stat(ck); err == nil {
@@ -132,7 +134,7 @@ func TestKillMidEpochAndResume(t *testing.T) {
 			}
 			// The latest checkpoint: checkpoint.json, or previous.json when
 			// the kill came between its rename and the new write.
-			all, err := loadCheckpoints(filepath.Dir(ck))
+			all, err := rundir.Open(out).Checkpoints("")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -156,7 +158,7 @@ func TestKillMidEpochAndResume(t *testing.T) {
 			checkOutputs(t, out)
 			ref := filepath.Join(t.TempDir(), "ref")
 			mustRun(t, append(common, "--epochs", strconv.Itoa(total), "--out", ref)...)
-			sameState(t, "resumed after "+sig.String(), readCheckpoint(t, filepath.Join(ref, checkpointDir, checkpointFile)).State,
+			sameState(t, "resumed after "+sig.String(), readCheckpoint(t, filepath.Join(ref, rundir.CheckpointDir, rundir.CheckpointFile)).State,
 				readCheckpoint(t, ck).State)
 			if a, b := metricsWithoutTimes(t, filepath.Join(ref, "metrics.csv")), metricsWithoutTimes(t, filepath.Join(out, "metrics.csv")); len(a) != total+1 || len(b) != total+1 {
 				t.Errorf("metrics.csv rows: %d and %d, want %d", len(a), len(b), total+1)
@@ -176,7 +178,7 @@ func fig4InterruptAndResume(t *testing.T, bin, data string) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	ck := filepath.Join(out, "runs", "relu", checkpointDir, checkpointFile)
+	ck := filepath.Join(out, "runs", "relu", rundir.CheckpointDir, rundir.CheckpointFile)
 	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(2 * time.Millisecond) {
 		if _, err := os.Stat(ck); err == nil {
 			break
@@ -195,7 +197,7 @@ func fig4InterruptAndResume(t *testing.T, bin, data string) {
 		t.Fatalf("%v: %s", err, stderr.String())
 	}
 	checkOutputs(t, out)
-	all, err := loadCheckpoints(filepath.Dir(ck))
+	all, err := rundir.Open(out).Checkpoints("relu")
 	if err != nil {
 		t.Fatal(err)
 	}

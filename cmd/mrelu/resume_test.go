@@ -13,6 +13,7 @@ import (
 
 	"github.com/mrelu/mrelu/experiment"
 	"github.com/mrelu/mrelu/nn"
+	"github.com/mrelu/mrelu/rundir"
 )
 
 // tinyData writes the tiny synthetic train and test sets into a new
@@ -115,11 +116,11 @@ func TestTrainResumeBitExact(t *testing.T) {
 			common := append([]string{"train", "--data", data, "--batch", "30", "--hidden", "16,8", "--seed", "7"}, act...)
 			full := filepath.Join(tmp, "full")
 			mustRun(t, append(common, "--epochs", "4", "--out", full)...)
-			want := readCheckpoint(t, filepath.Join(full, checkpointDir, checkpointFile))
+			want := readCheckpoint(t, filepath.Join(full, rundir.CheckpointDir, rundir.CheckpointFile))
 			if want.Epoch() != 4 {
 				t.Fatalf("final checkpoint at epoch %d", want.Epoch())
 			}
-			if prev := readCheckpoint(t, filepath.Join(full, checkpointDir, previousFile)); prev.Epoch() != 3 {
+			if prev := readCheckpoint(t, filepath.Join(full, rundir.CheckpointDir, rundir.PreviousFile)); prev.Epoch() != 3 {
 				t.Fatalf("previous checkpoint at epoch %d, want 3", prev.Epoch())
 			}
 
@@ -133,7 +134,7 @@ func TestTrainResumeBitExact(t *testing.T) {
 			if !strings.Contains(msg, "resuming") || !strings.Contains(msg, "after epoch 2") {
 				t.Errorf("no resume note: %q", msg)
 			}
-			sameState(t, "extended run", want.State, readCheckpoint(t, filepath.Join(resumed, checkpointDir, checkpointFile)).State)
+			sameState(t, "extended run", want.State, readCheckpoint(t, filepath.Join(resumed, rundir.CheckpointDir, rundir.CheckpointFile)).State)
 			if a, b := metricsWithoutTimes(t, filepath.Join(full, "metrics.csv")), metricsWithoutTimes(t, filepath.Join(resumed, "metrics.csv")); !slices.EqualFunc(a, b, slices.Equal) {
 				t.Errorf("metrics.csv differ:\n%v\n%v", a, b)
 			}
@@ -148,7 +149,7 @@ func TestTrainResumeBitExact(t *testing.T) {
 				os.Remove(filepath.Join(again, f))
 			}
 			mustRun(t, "train", "--resume", again, "--out", again, "--force")
-			sameState(t, "redone last epoch", want.State, readCheckpoint(t, filepath.Join(again, checkpointDir, checkpointFile)).State)
+			sameState(t, "redone last epoch", want.State, readCheckpoint(t, filepath.Join(again, rundir.CheckpointDir, rundir.CheckpointFile)).State)
 			var s1, s2 map[string]any
 			for p, s := range map[string]*map[string]any{full: &s1, again: &s2} {
 				b, err := os.ReadFile(filepath.Join(p, "summary.json"))
@@ -180,8 +181,8 @@ func TestTrainResumeRefusals(t *testing.T) {
 	mustRun(t, "train", "--data", data, "--batch", "30", "--hidden", "8", "--epochs", "2", "--out", saved)
 	empty := t.TempDir()
 	corrupt := t.TempDir()
-	os.MkdirAll(filepath.Join(corrupt, checkpointDir), 0o755)
-	os.WriteFile(filepath.Join(corrupt, checkpointDir, checkpointFile), []byte(`{"version": 1, "params": {}}`), 0o644)
+	os.MkdirAll(filepath.Join(corrupt, rundir.CheckpointDir), 0o755)
+	os.WriteFile(filepath.Join(corrupt, rundir.CheckpointDir, rundir.CheckpointFile), []byte(`{"version": 1, "params": {}}`), 0o644)
 	tests := []struct {
 		args []string
 		code int
@@ -273,7 +274,7 @@ func TestFig4Resume(t *testing.T) {
 		p.Acts, p.Sweep = []string{"relu", "mrelu"}, []float64{0.099, 0.3}
 		return p
 	}())
-	if !slices.Equal(names, []string{"relu", "mrelu", "mrelu-var30", experiment.PaperSettingName}) {
+	if !slices.Equal(names, []string{"relu", "mrelu", "mrelu-var30", experiment.PaperSettingName, experiment.PaperSettingAwareName}) {
 		t.Fatalf("run names %v", names)
 	}
 	var sum struct {
@@ -294,7 +295,7 @@ func TestFig4Resume(t *testing.T) {
 	// Make it look stopped in the mrelu run's third epoch, before the
 	// mrelu-var30 run and the report.
 	os.Remove(filepath.Join(cut, "summary.json"))
-	os.Remove(filepath.Join(cut, "runs", "mrelu", checkpointDir, checkpointFile))
+	os.Remove(filepath.Join(cut, "runs", "mrelu", rundir.CheckpointDir, rundir.CheckpointFile))
 	os.RemoveAll(filepath.Join(cut, "runs", "mrelu-var30"))
 	resumed := filepath.Join(tmp, "resumed")
 	msg := mustRun(t, "fig4", "--resume", cut, "--out", resumed)
@@ -302,8 +303,8 @@ func TestFig4Resume(t *testing.T) {
 		t.Errorf("resume notes missing: %q", msg)
 	}
 	for _, name := range names {
-		a := readCheckpoint(t, filepath.Join(full, "runs", name, checkpointDir, checkpointFile))
-		b := readCheckpoint(t, filepath.Join(resumed, "runs", name, checkpointDir, checkpointFile))
+		a := readCheckpoint(t, filepath.Join(full, "runs", name, rundir.CheckpointDir, rundir.CheckpointFile))
+		b := readCheckpoint(t, filepath.Join(resumed, "runs", name, rundir.CheckpointDir, rundir.CheckpointFile))
 		sameState(t, name, a.State, b.State)
 	}
 	var so, se bytes.Buffer

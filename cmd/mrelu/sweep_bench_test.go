@@ -41,7 +41,7 @@ func BenchmarkSweepOverhead(b *testing.B) {
 		}
 		var params []string
 		for _, p := range r.points {
-			pb, err := r.pointParams(p)
+			pb, err := r.params.For(p)
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -3,8 +3,12 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"io"
+	"slices"
 	"strconv"
+	"strings"
 
+	"github.com/mrelu/mrelu/sweep"
 	"gopkg.in/yaml.v3"
 )
 
@@ -120,4 +124,87 @@ func renderK8s(j k8sJob) ([]byte, error) {
 		return nil, fmt.Errorf("sweep k8s: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+// k8sJob is what sweep k8s renders.
+type k8sJob struct {
+	Name, Image, Claim, Mount, SpecPath, Out string
+	Shards, Parallelism                      int
+	Spec                                     []byte
+	Command                                  []string
+}
+
+func runSweepK8s(args []string, stdout io.Writer) error {
+	fs := newFlags("sweep k8s", "Prints a Kubernetes manifest running the sweep as an Indexed Job: a ConfigMap holding the\nspec (base parameters inlined) and a Job with completions = --shards, completionMode Indexed,\nwhose pods run the same command line as a Slurm array task (mrelu sweep SPEC --out DIR; the\nshard from JOB_COMPLETION_INDEX and MRELU_SWEEP_SHARDS) and write into a shared volume\n(a ReadWriteMany PersistentVolumeClaim). Merge afterwards with mrelu sweep merge. See deploy/k8s/.",
+		"mrelu sweep k8s examples/sweeps/transfer-rd-vdd.json --shards 4 > job.yaml && kubectl apply -f job.yaml", stdout)
+	shards := fs.Int("shards", 0, "number of shards `N` (the job's completions; required)")
+	par := fs.Int("parallelism", 0, "pods at once (default: --shards)")
+	image := fs.String("image", "ghcr.io/mrelu/mrelu:latest", "container `IMAGE` (built by deploy/k8s/Dockerfile)")
+	claim := fs.String("claim", "mrelu-results", "ReadWriteMany PersistentVolumeClaim `NAME` for the results")
+	mount := fs.String("mount", "/results", "where the claim is mounted in the pods")
+	name := fs.String("name", "", "job name (default: mrelu-sweep-<spec name>)")
+	specPath, err := splitSpecArg(fs, args, "SPEC")
+	if err != nil {
+		return err
+	}
+	if *shards < 1 || *shards > 100000 {
+		return usagef("sweep k8s: --shards %d: want 1..100000", *shards)
+	}
+	if *par == 0 {
+		*par = *shards
+	}
+	if *par < 1 || *par > *shards {
+		return usagef("sweep k8s: --parallelism %d: want 1..%d", *par, *shards)
+	}
+	spec, err := sweep.Load(specPath)
+	if err != nil {
+		return usagef("%v", err)
+	}
+	b, err := spec.Canonical()
+	if err != nil {
+		return err
+	}
+	j := k8sJob{Name: *name, Image: *image, Claim: *claim, Mount: strings.TrimRight(*mount, "/"), Shards: *shards, Parallelism: *par, Spec: b}
+	if j.Name == "" {
+		j.Name = "mrelu-sweep-" + k8sName(spec.Name)
+	}
+	if !validK8sName(j.Name) {
+		return usagef("sweep k8s: name %q: want lower-case letters, digits and '-', at most 52 characters", j.Name)
+	}
+	j.SpecPath = "/etc/mrelu/" + sweep.SpecFile
+	j.Out = j.Mount + "/" + j.Name
+	j.Command = sweepCommand("/mrelu", j.SpecPath, j.Out)
+	y, err := renderK8s(j)
+	if err != nil {
+		return err
+	}
+	_, err = stdout.Write(y)
+	return err
+}
+
+func k8sName(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case b.Len() > 0 && !strings.HasSuffix(b.String(), "-"):
+			b.WriteByte('-')
+		}
+	}
+	n := strings.Trim(b.String(), "-")
+	if n == "" {
+		n = "job"
+	}
+	if len(n) > 40 {
+		n = strings.Trim(n[:40], "-")
+	}
+	return n
+}
+
+func validK8sName(s string) bool {
+	if s == "" || len(s) > 52 || s[0] == '-' || s[len(s)-1] == '-' {
+		return false
+	}
+	return !slices.ContainsFunc([]rune(s), func(r rune) bool { return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-') })
 }

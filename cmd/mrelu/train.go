@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -11,16 +10,18 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/mrelu/mrelu/crossbar"
+	"github.com/mrelu/mrelu/dataset"
 	"github.com/mrelu/mrelu/experiment"
+	"github.com/mrelu/mrelu/internal/membudget"
 	"github.com/mrelu/mrelu/nn"
 	"github.com/mrelu/mrelu/report"
+	"github.com/mrelu/mrelu/rundir"
 )
 
 func init() {
@@ -101,15 +102,15 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	}
 	p.Hidden = h
 	var saved []*experiment.TrainCheckpoint
+	pf := *paramsFile
 	if *resume != "" {
-		if saved, err = loadCheckpoints(filepath.Join(*resume, checkpointDir)); err != nil {
-			if _, e := os.Stat(filepath.Join(*resume, checkpointDir, fig4ParamsFile)); e == nil {
-				return fmt.Errorf("train: --resume: %s holds a fig4 study: resume it with mrelu fig4 --resume", *resume)
-			}
-			return fmt.Errorf("train: --resume: %w", err)
+		if p, saved, err = resumeTrain(*resume, p, givenFlags(fs)); err != nil {
+			return err
 		}
-		p = resumeParams(fs, p, saved[0].Params)
 		xp.Seed = p.Seed
+		if pf == "" {
+			pf = rundir.Open(*resume).SavedParams() // the resumed run's hardware
+		}
 	}
 	if err := experiment.CheckActivation(p.Act); err != nil {
 		return usagef("train: --act: %v", err)
@@ -117,56 +118,36 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	if err := p.Validate(); err != nil {
 		return usagef("train: %v", err)
 	}
-	pf := *paramsFile
-	if pf == "" && *resume != "" {
-		if _, err := os.Stat(filepath.Join(*resume, "params.json")); err == nil {
-			pf = filepath.Join(*resume, "params.json") // the resumed run's hardware
-		}
-	}
 	setup, model, err := trainSetup(fs, pf, *vdd, p.Act)
 	if err != nil {
 		return err
 	}
 	var from *experiment.TrainCheckpoint
 	if saved != nil {
-		if from, err = pickCheckpoint(saved, p.Epochs); err != nil {
+		if from, err = rundir.Pick(saved, p.Epochs); err == nil {
+			err = from.Compatible(p)
+		}
+		if err != nil {
 			return usagef("train: --resume %s: %v", *resume, err)
 		}
-		if err := from.Compatible(p); err != nil {
-			return usagef("train: --resume %s: %v", *resume, err)
-		}
 	}
-	// The memory budget, from the layer sizes and the data files' headers,
-	// before the data are read.
-	shape, err := experiment.DataShape(p.Data)
-	if err != nil {
-		return fmt.Errorf("train: %w", err)
-	}
-	if err := checkMemory("train", maxMem, experiment.TrainMemory(p, shape)); err != nil {
-		return err
-	}
-	train, test, err := experiment.LoadData(p.Data)
+	train, test, fp, err := trainData(p, maxMem, from, *resume)
 	if err != nil {
 		return err
-	}
-	fp := experiment.Fingerprint(train, test)
-	if from != nil {
-		if err := from.Data.Compatible(fp); err != nil {
-			return usagef("train: --resume %s: %v", *resume, err)
-		}
 	}
 	dir := *out
 	if dir == "" {
 		dir = defaultOut("train-" + p.Act)
 	}
-	if err := report.PrepareOut(dir, *force); err != nil {
-		return err
-	}
-	ckw, err := newCheckpointWriter(filepath.Join(dir, checkpointDir), from)
+	rd, err := rundir.Create(dir, *force)
 	if err != nil {
 		return err
 	}
-	if err := saveRunParams(dir, setup, "train", p); err != nil {
+	ckw, err := rd.NewCheckpointWriter("", from)
+	if err != nil {
+		return err
+	}
+	if err := rd.SaveParams(setup, "train", p); err != nil {
 		return err
 	}
 	ctx, stop := interruptContext(stderr)
@@ -179,25 +160,16 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	if from != nil {
 		bar.Line("  resuming %s after epoch %d", *resume, from.Epoch())
 	}
-	lastAcc := ""
 	run, err := experiment.TrainWith(p, train, test, model, experiment.TrainOptions{
-		Progress: experiment.Progress{
-			Step: func(epoch, step, steps int) {
-				bar.Update(fmt.Sprintf("epoch %d/%d", epoch, p.Epochs), step, steps, lastAcc)
-			},
-			Epoch: func(e nn.EpochStats) {
-				lastAcc = fmt.Sprintf("test acc %.2f%%", 100*e.TestAccuracy)
-				bar.Line("epoch %d/%d loss %.4f test accuracy %.2f%% (%.2fs)", e.Epoch, p.Epochs, e.TrainLoss, 100*e.TestAccuracy, e.Seconds)
-			},
-		},
+		Progress:   trainProgress(bar, p.Epochs),
 		Context:    ctx,
-		Checkpoint: ckw.write,
+		Checkpoint: ckw.Write,
 		Resume:     from,
 		Data:       &fp,
 	})
 	bar.Done()
 	if err != nil {
-		return trainError("train", dir, err, ckw.lastEpoch)
+		return trainError("train", dir, err, ckw.LastEpoch())
 	}
 	if run.Crossbar, err = experiment.CrossbarEval(run, xp); err != nil {
 		return err
@@ -212,28 +184,10 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	outf(stdout, "act %s: test accuracy %.2f%% after %d epochs (on crossbar arrays: %.2f%%); mean |dW| first/last layer %.3g; median epoch %.3fs\n",
 		s.Act, 100*s.TestAccuracy, s.Epochs, 100*run.Crossbar.TestAccuracy, float64(s.UpdateRatioFirstLast), experiment.Median(s.EpochSeconds))
 	if *seeds > 1 {
-		per := []experiment.SeedAccuracy{{Seed: p.Seed, TestAccuracy: s.TestAccuracy}}
-		for _, sd := range experiment.SeedList(p.Seed, *seeds)[1:] {
-			q := p
-			q.Seed = sd
-			bar.Line("seed %d", sd)
-			r, err := experiment.TrainWith(q, train, test, run.Neuron, experiment.TrainOptions{
-				Progress: experiment.Progress{Step: func(epoch, step, steps int) {
-					bar.Update(fmt.Sprintf("seed %d epoch %d/%d", sd, epoch, q.Epochs), step, steps, "")
-				}},
-				Context: ctx, Data: &fp})
-			bar.Done()
-			if err != nil {
-				return fmt.Errorf("train: seed %d: %w", sd, err)
-			}
-			sub := filepath.Join(dir, "seeds", fmt.Sprintf("seed-%d", sd))
-			if err := os.MkdirAll(sub, 0o755); err != nil {
-				return err
-			}
-			if _, err := report.WriteTrain(sub, r, *plots); err != nil {
-				return err
-			}
-			per = append(per, experiment.SeedAccuracy{Seed: sd, TestAccuracy: r.FinalAccuracy()})
+		more := moreSeeds{ctx: ctx, bar: bar, train: train, test: test, model: run.Neuron, fp: &fp, dir: dir, plots: *plots}
+		per, err := more.run(p, *seeds, s.TestAccuracy)
+		if err != nil {
+			return err
 		}
 		s.SeedStats = experiment.NewSeedStats(per)
 		if err := report.WriteJSON(filepath.Join(dir, "summary.json"), s); err != nil {
@@ -246,6 +200,107 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	}
 	outf(stdout, "wrote %s\n", dir)
 	return nil
+}
+
+// trainData checks the memory budget of p (from the layer sizes and the
+// data files' headers, before the data are read), loads the data and
+// checks them against the checkpoint the run resumes from (nil: none).
+func trainData(p experiment.TrainParams, maxMem *membudget.Value, from *experiment.TrainCheckpoint, resume string) (train, test *dataset.Set, fp experiment.DataFingerprint, err error) {
+	shape, err := experiment.DataShape(p.Data)
+	if err != nil {
+		return nil, nil, fp, fmt.Errorf("train: %w", err)
+	}
+	if err := checkMemory("train", maxMem, experiment.TrainMemory(p, shape)); err != nil {
+		return nil, nil, fp, err
+	}
+	if train, test, err = experiment.LoadData(p.Data); err != nil {
+		return nil, nil, fp, err
+	}
+	fp = experiment.Fingerprint(train, test)
+	if from != nil {
+		if err := from.Data.Compatible(fp); err != nil {
+			return nil, nil, fp, usagef("train: --resume %s: %v", resume, err)
+		}
+	}
+	return train, test, fp, nil
+}
+
+// trainProgress is the progress of a run of epochs epochs: a bar over each
+// epoch's steps (with the last test accuracy) and a line per epoch.
+func trainProgress(bar *progressBar, epochs int) experiment.Progress {
+	lastAcc := ""
+	return experiment.Progress{
+		Step: func(epoch, step, steps int) {
+			bar.Update(fmt.Sprintf("epoch %d/%d", epoch, epochs), step, steps, lastAcc)
+		},
+		Epoch: func(e nn.EpochStats) {
+			lastAcc = fmt.Sprintf("test acc %.2f%%", 100*e.TestAccuracy)
+			bar.Line("epoch %d/%d loss %.4f test accuracy %.2f%% (%.2fs)", e.Epoch, epochs, e.TrainLoss, 100*e.TestAccuracy, e.Seconds)
+		},
+	}
+}
+
+// resumeTrain reads the train run saved in dir (--resume): its
+// checkpoints, latest first, and p with the settings not given on the
+// command line taken from the saved run's.
+func resumeTrain(dir string, p experiment.TrainParams, given map[string]bool) (experiment.TrainParams, []*experiment.TrainCheckpoint, error) {
+	prev := rundir.Open(dir)
+	saved, err := prev.Checkpoints("")
+	if err != nil {
+		if prev.HoldsFig4Study() {
+			return p, nil, fmt.Errorf("train: --resume: %s holds a fig4 study: resume it with mrelu fig4 --resume", dir)
+		}
+		return p, nil, fmt.Errorf("train: --resume: %w", err)
+	}
+	return rundir.MergeTrainParams(p, saved[0].Params, given), saved, nil
+}
+
+// givenFlags is the set of the flags given on the command line.
+func givenFlags(fs *flag.FlagSet) map[string]bool {
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	return given
+}
+
+// moreSeeds trains the seeds after the first of `train --seeds N`, each
+// reported under seeds/seed-<seed>/ (not checkpointed).
+type moreSeeds struct {
+	ctx         context.Context
+	bar         *progressBar
+	train, test *dataset.Set
+	model       *experiment.NeuronModel
+	fp          *experiment.DataFingerprint
+	dir         string
+	plots       bool
+}
+
+// run trains p with the seeds after p.Seed (n in all) and returns every
+// seed's test accuracy, first p.Seed's (first).
+func (m moreSeeds) run(p experiment.TrainParams, n int, first float64) ([]experiment.SeedAccuracy, error) {
+	per := []experiment.SeedAccuracy{{Seed: p.Seed, TestAccuracy: first}}
+	for _, sd := range experiment.SeedList(p.Seed, n)[1:] {
+		q := p
+		q.Seed = sd
+		m.bar.Line("seed %d", sd)
+		r, err := experiment.TrainWith(q, m.train, m.test, m.model, experiment.TrainOptions{
+			Progress: experiment.Progress{Step: func(epoch, step, steps int) {
+				m.bar.Update(fmt.Sprintf("seed %d epoch %d/%d", sd, epoch, q.Epochs), step, steps, "")
+			}},
+			Context: m.ctx, Data: m.fp})
+		m.bar.Done()
+		if err != nil {
+			return nil, fmt.Errorf("train: seed %d: %w", sd, err)
+		}
+		sub := filepath.Join(m.dir, "seeds", fmt.Sprintf("seed-%d", sd))
+		if err := os.MkdirAll(sub, 0o755); err != nil {
+			return nil, err
+		}
+		if _, err := report.WriteTrain(sub, r, m.plots); err != nil {
+			return nil, err
+		}
+		per = append(per, experiment.SeedAccuracy{Seed: sd, TestAccuracy: r.FinalAccuracy()})
+	}
+	return per, nil
 }
 
 // trainError turns a training error into the command's error: an
@@ -267,162 +322,13 @@ func trainError(cmd, dir string, err error, lastEpoch int) error {
 			msg += "no epoch was completed, so there is no checkpoint to resume from"
 		} else {
 			msg += fmt.Sprintf("the state after epoch %d is saved in %s; resume with: mrelu %s --resume %s --out %s --force",
-				lastEpoch, filepath.Join(dir, checkpointDir), cmd, dir, dir)
+				lastEpoch, filepath.Join(dir, rundir.CheckpointDir), cmd, dir, dir)
 		}
 		return exitError{code: 130, msg: msg}
 	case errors.Is(err, experiment.ErrIncompatible):
 		return usagef("%s: --resume: %v", cmd, err)
 	}
 	return fmt.Errorf("%s: %w", cmd, err)
-}
-
-// resumeParams fills the training settings not given on the command line
-// from the saved run's.
-func resumeParams(fs *flag.FlagSet, p, saved experiment.TrainParams) experiment.TrainParams {
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	if !set["act"] {
-		p.Act = saved.Act
-	}
-	if !set["hidden"] {
-		p.Hidden = slices.Clone(saved.Hidden)
-	}
-	if !set["epochs"] {
-		p.Epochs = saved.Epochs
-	}
-	if !set["batch"] {
-		p.Batch = saved.Batch
-	}
-	if !set["lr"] {
-		p.LR = saved.LR
-	}
-	if !set["seed"] {
-		p.Seed = saved.Seed
-	}
-	if !set["data"] {
-		p.Data = saved.Data
-	}
-	if !set["variation"] {
-		p.Variation = saved.Variation
-	}
-	if !set["noise"] {
-		p.Noise = saved.Noise
-	}
-	if !set["input-scale"] {
-		p.InputScale = saved.InputScale
-	}
-	return p
-}
-
-// Checkpoints live in <out>/checkpoint (<out>/runs/<name>/checkpoint for
-// fig4): checkpoint.json holds the state after the last epoch done and
-// previous.json the state after the epoch before, so that a run stopped
-// after its last epoch (while writing its report) can be resumed to the
-// same --epochs by redoing that epoch.
-const (
-	checkpointDir  = "checkpoint"
-	checkpointFile = "checkpoint.json"
-	previousFile   = "previous.json"
-)
-
-// checkpointWriter saves a run's checkpoints atomically.
-type checkpointWriter struct {
-	dir       string
-	lastEpoch int // the epoch of the last checkpoint written (0: none)
-}
-
-// newCheckpointWriter prepares dir for a run's checkpoints: a run resumed
-// from start saves start first (so the folder can be resumed from before
-// the first new epoch ends); stale checkpoints of an earlier run are
-// removed.
-func newCheckpointWriter(dir string, start *experiment.TrainCheckpoint) (*checkpointWriter, error) {
-	w := &checkpointWriter{dir: dir}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("checkpoint: %w", err)
-	}
-	if start != nil {
-		b, err := encodeCheckpoint(start)
-		if err != nil {
-			return nil, err
-		}
-		if err := report.WriteFileAtomic(filepath.Join(dir, checkpointFile), b); err != nil {
-			return nil, err
-		}
-		w.lastEpoch = start.Epoch()
-	} else if err := os.Remove(filepath.Join(dir, checkpointFile)); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf("checkpoint: %w", err)
-	}
-	if err := os.Remove(filepath.Join(dir, previousFile)); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf("checkpoint: %w", err)
-	}
-	return w, nil
-}
-
-func encodeCheckpoint(c *experiment.TrainCheckpoint) ([]byte, error) {
-	var buf bytes.Buffer
-	if err := c.Encode(&buf); err != nil {
-		return nil, fmt.Errorf("checkpoint after epoch %d: %w", c.Epoch(), err)
-	}
-	return buf.Bytes(), nil
-}
-
-// write saves c as the latest checkpoint, the latest so far becoming the
-// previous (a rename). Both steps are atomic and loadCheckpoints reads
-// either file, so a run killed at any moment leaves a readable checkpoint.
-func (w *checkpointWriter) write(c *experiment.TrainCheckpoint) error {
-	b, err := encodeCheckpoint(c)
-	if err != nil {
-		return err
-	}
-	if w.lastEpoch > 0 {
-		if err := os.Rename(filepath.Join(w.dir, checkpointFile), filepath.Join(w.dir, previousFile)); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return fmt.Errorf("checkpoint: %w", err)
-		}
-	}
-	if err := report.WriteFileAtomic(filepath.Join(w.dir, checkpointFile), b); err != nil {
-		return err
-	}
-	w.lastEpoch = c.Epoch()
-	return nil
-}
-
-// loadCheckpoints reads the checkpoints saved in dir, latest first. A
-// folder without any is an error wrapping os.ErrNotExist.
-func loadCheckpoints(dir string) ([]*experiment.TrainCheckpoint, error) {
-	var out []*experiment.TrainCheckpoint
-	for _, name := range []string{checkpointFile, previousFile} {
-		path := filepath.Join(dir, name)
-		f, err := os.Open(path)
-		if errors.Is(err, os.ErrNotExist) {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		c, err := experiment.DecodeTrainCheckpoint(f)
-		f.Close()
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		out = append(out, c)
-	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("no %s in %s (a run saves one after its first epoch): %w", checkpointFile, dir, os.ErrNotExist)
-	}
-	slices.SortStableFunc(out, func(a, b *experiment.TrainCheckpoint) int { return b.Epoch() - a.Epoch() })
-	return out, nil
-}
-
-// pickCheckpoint returns the latest saved checkpoint before epoch epochs.
-func pickCheckpoint(saved []*experiment.TrainCheckpoint, epochs int) (*experiment.TrainCheckpoint, error) {
-	for _, c := range saved {
-		if c.Epoch() < epochs {
-			return c, nil
-		}
-	}
-	e := saved[len(saved)-1].Epoch()
-	return nil, fmt.Errorf("--epochs %d: the saved run has done %d epochs (checkpoints after epoch %d and later); resume it with --epochs above %d",
-		epochs, saved[0].Epoch(), e, e)
 }
 
 // interruptContext returns a context cancelled by the first SIGINT or
