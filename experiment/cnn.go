@@ -187,6 +187,20 @@ type CNNCrossbarResult struct {
 	// comparison.
 	SoftwareAccuracy float64 `json:"software_test_accuracy"`
 	Clipped          int     `json:"clipped_weights"`
+	// CNNArrays is the network on the arrays: what it costs per inference
+	// apart from the synapses' read energy.
+	CNNArrays
+	// CrossbarEnergy is the synapses' mean read energy per inference (J),
+	// over the images evaluated; Energy = CrossbarEnergy + NeuronsEnergy.
+	CrossbarEnergy float64 `json:"crossbar_energy_per_inference_J"`
+	Energy         float64 `json:"energy_per_inference_J"`
+	Images         int     `json:"images"`
+}
+
+// CNNArrays is a network on crossbar arrays and the parts of the energy
+// and latency per inference that depend on its shape only (not on the
+// trained weights).
+type CNNArrays struct {
 	// Arrays describes each array (rows × column pairs, bias row not
 	// counted) and Reads how often it is read per inference (a
 	// convolution: once per output position).
@@ -199,16 +213,20 @@ type CNNCrossbarResult struct {
 	// activation (J). Both are the paper's (0.5 pJ, 650 ns) unless set.
 	ReadTime     float64 `json:"read_time_s"`
 	NeuronEnergy float64 `json:"neuron_energy_J"`
-	// CrossbarEnergy is the synapses' mean read energy per inference (J),
-	// over the images evaluated; NeuronsEnergy = Activations·NeuronEnergy;
-	// Energy their sum.
-	CrossbarEnergy float64 `json:"crossbar_energy_per_inference_J"`
-	NeuronsEnergy  float64 `json:"neurons_energy_per_inference_J"`
-	Energy         float64 `json:"energy_per_inference_J"`
+	// NeuronsEnergy = Activations·NeuronEnergy, per inference (J).
+	NeuronsEnergy float64 `json:"neurons_energy_per_inference_J"`
 	// Latency is Σ Reads·ReadTime: one array per layer, its output
 	// positions read one after the other, the layers in sequence.
 	Latency float64 `json:"latency_per_inference_s"`
-	Images  int     `json:"images"`
+}
+
+// TotalReads is the number of array reads per inference (Σ Reads).
+func (a *CNNArrays) TotalReads() int {
+	n := 0
+	for _, k := range a.Reads {
+		n += k
+	}
+	return n
 }
 
 // CNNCrossbarEval programs the trained network of r into crossbar arrays
@@ -260,8 +278,8 @@ func CNNCrossbarEval(r *CNNRun, xp crossbar.Params, images int) (*CNNCrossbarRes
 		n = r.Test.N
 	}
 	img := r.Test.Float32s(n, n*r.Test.Dim())
-	res := &CNNCrossbarResult{Params: xp, SoftwareAccuracy: r.FinalAccuracy(), Reads: st.Reads(),
-		Activations: st.Activations(), ReadTime: PaperLatency, NeuronEnergy: PaperEnergy, Images: n}
+	res := &CNNCrossbarResult{Params: xp, SoftwareAccuracy: r.FinalAccuracy(), Images: n,
+		CNNArrays: CNNArrays{Reads: st.Reads(), Activations: st.Activations(), ReadTime: PaperLatency, NeuronEnergy: PaperEnergy}}
 	for _, a := range st.Arrays {
 		res.Clipped += a.Clipped()
 		res.Arrays = append(res.Arrays, fmt.Sprintf("%dx%d", a.In, a.Out))

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -222,6 +223,125 @@ func TestCNNCrossbarEval(t *testing.T) {
 		}
 		if nr.TestAccuracy > res.TestAccuracy+0.05 || nr.TestAccuracy < 0.5 {
 			t.Errorf("%s: accuracy with non-idealities %.3f (ideal arrays %.3f)", act, nr.TestAccuracy, res.TestAccuracy)
+		}
+	}
+}
+
+// TestTinyCNNStudy runs the CNN study on a tiny subset (300 training and
+// 200 test images of the stripes, 1 epoch, 2 seeds, relu and mrelu) and
+// checks that its statistics are those of its runs: means and sample
+// s.d. over the seeds, accuracies in [0, 1], the last layer's update
+// ratio 1, positive energy and latency.
+func TestTinyCNNStudy(t *testing.T) {
+	v := 0.05
+	c := CNNStudyConfig{Acts: []string{"relu", ActMReLU}, Seeds: []uint64{4, 5}, Epochs: 1, Batch: 20, Variation: &v,
+		TrainImages: 300, TestImages: 200}
+	labels := map[string]int{}
+	r, err := CNNStudy(c, stripes(400, 12, 1), stripes(250, 12, 2), nil, CNNStudyOptions{
+		Label: func(act string, seed uint64) Progress { labels[act]++; return Progress{} }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.TrainN != 300 || r.TestN != 200 || len(r.Acts) != 2 || labels["relu"] != 2 || labels[ActMReLU] != 2 {
+		t.Fatalf("train %d, test %d, %d acts, labels %v", r.TrainN, r.TestN, len(r.Acts), labels)
+	}
+	if want := []string{"conv1", "conv2", "fc1", "fc2", "fc3"}; !slices.Equal(r.WeightedLayers, want) || len(r.Layers) != 12 {
+		t.Errorf("weighted layers %v (want %v), %d layers", r.WeightedLayers, want, len(r.Layers))
+	}
+	if r.Config.Batch != 20 || r.Config.LR != DefaultCNNParams().LR || *r.Config.Variation != v || r.Config.Crossbar == nil || r.Neuron == nil {
+		t.Errorf("config with defaults %+v, neuron %v", r.Config, r.Neuron != nil)
+	}
+	// sd is the sample standard deviation of a and b.
+	sd := func(a, b float64) float64 { return math.Abs(a-b) / math.Sqrt2 }
+	near := func(a, b float64) bool { return math.Abs(a-b) <= 1e-12*math.Max(1, math.Abs(b)) }
+	for _, a := range r.Acts {
+		if len(a.Runs) != 2 || a.Runs[0].Seed != 4 || a.Runs[1].Seed != 5 || a.Params.Act != a.Act {
+			t.Fatalf("%s: runs %+v", a.Act, a.Runs)
+		}
+		r0, r1 := a.Runs[0], a.Runs[1]
+		for _, run := range a.Runs {
+			if len(run.Epochs) != 1 || run.Crossbar == nil || run.Crossbar.Images != 200 {
+				t.Fatalf("%s seed %d: %d epochs, crossbar %+v", a.Act, run.Seed, len(run.Epochs), run.Crossbar)
+			}
+			for _, acc := range []float64{run.TestAccuracy, run.Crossbar.TestAccuracy} {
+				if !(acc >= 0 && acc <= 1) {
+					t.Errorf("%s seed %d: accuracy %g outside [0, 1]", a.Act, run.Seed, acc)
+				}
+			}
+		}
+		acc := a.Accuracy()
+		if !near(acc.Mean, (r0.TestAccuracy+r1.TestAccuracy)/2) || !near(acc.SD, sd(r0.TestAccuracy, r1.TestAccuracy)) || len(acc.PerSeed) != 2 {
+			t.Errorf("%s: accuracy %+v from %g, %g", a.Act, acc, r0.TestAccuracy, r1.TestAccuracy)
+		}
+		xa := a.CrossbarAccuracy()
+		if !near(xa.Mean, (r0.Crossbar.TestAccuracy+r1.Crossbar.TestAccuracy)/2) || !near(xa.SD, sd(r0.Crossbar.TestAccuracy, r1.Crossbar.TestAccuracy)) {
+			t.Errorf("%s: crossbar accuracy %+v", a.Act, xa)
+		}
+		m, d := a.AccuracyPerEpoch()
+		if len(m) != 1 || !near(m[0], acc.Mean) || !near(d[0], acc.SD) {
+			t.Errorf("%s: accuracy per epoch %v ± %v, final %v ± %v", a.Act, m, d, acc.Mean, acc.SD)
+		}
+		um, _ := a.UpdateRatioPerEpoch()
+		lm, ld := a.LayerUpdateRatio(1)
+		if len(um) != 1 || len(lm) != 5 || len(ld) != 5 || lm[4] != 1 || ld[4] != 0 || !near(lm[0], um[0]) ||
+			!near(um[0], (r0.Epochs[0].UpdateRatio+r1.Epochs[0].UpdateRatio)/2) {
+			t.Errorf("%s: update ratio per epoch %v, per layer %v ± %v", a.Act, um, lm, ld)
+		}
+		if fm, _ := a.LayerUpdateRatio(0); !slices.Equal(fm, lm) {
+			t.Errorf("%s: final-epoch ratios %v differ from epoch 1's %v in a 1-epoch run", a.Act, fm, lm)
+		}
+		if u := a.MeanAbsUpdate(1); len(u) != 5 || !near(u[0], (r0.Epochs[0].MeanAbsUpdate[0]+r1.Epochs[0].MeanAbsUpdate[0])/2) {
+			t.Errorf("%s: mean |dW| %v", a.Act, u)
+		}
+		em, esd := a.Energy()
+		cm, _ := a.CrossbarEnergy()
+		if !(em > 0) || !near(em, (r0.Crossbar.Energy+r1.Crossbar.Energy)/2) || !near(esd, sd(r0.Crossbar.Energy, r1.Crossbar.Energy)) ||
+			!near(em, cm+a.NeuronsEnergy()) || !(a.Latency() > 0) || a.Latency() != r0.Crossbar.Latency {
+			t.Errorf("%s: energy %g ± %g (arrays %g, neurons %g), latency %g", a.Act, em, esd, cm, a.NeuronsEnergy(), a.Latency())
+		}
+		if r0.Crossbar.TotalReads() != 144+4+3 {
+			t.Errorf("%s: %d reads per inference, want 151", a.Act, r0.Crossbar.TotalReads())
+		}
+		noise, vr, scale := r.HardwareSetting(a.Act)
+		if hw := a.Act == ActMReLU; hw != (noise == NoiseProportional) || hw != (vr == v) || hw != (scale > 0) {
+			t.Errorf("%s: hardware setting %q %g %g", a.Act, noise, vr, scale)
+		}
+	}
+	if r.Act("sigmoid") != nil || r.Act("relu") != &r.Acts[0] {
+		t.Error("Act looks up the wrong neuron")
+	}
+}
+
+// TestCNNStudyConfig: nil and zero fields take the documented defaults
+// (relu, mrelu with 9.9 % variation, sigmoid; seeds 1-3; 20 epochs; batch
+// 100), a set zero variation stays 0, and bad settings are refused.
+func TestCNNStudyConfigDefaults(t *testing.T) {
+	c := CNNStudyConfig{}.WithDefaults()
+	if !slices.Equal(c.Acts, []string{"relu", ActMReLU, "sigmoid"}) || !slices.Equal(c.Seeds, []uint64{1, 2, 3}) || c.Epochs != 20 ||
+		c.Batch != 100 || c.LR != 0.1 || *c.Variation != DefaultVariation || c.Crossbar == nil || *c.Crossbar != crossbar.DefaultParams() {
+		t.Errorf("defaults %+v", c)
+	}
+	zero := 0.0
+	if p := (CNNStudyConfig{Variation: &zero}).Params(ActMReLU, 7); p.Variation != 0 || p.Seed != 7 || p.Model != ModelLeNet5 {
+		t.Errorf("params %+v", p)
+	}
+	if err := (CNNStudyConfig{}).Validate(); err != nil {
+		t.Error(err)
+	}
+	bad := -1.0
+	for _, c := range []CNNStudyConfig{
+		{Acts: []string{}},
+		{Acts: []string{"relu", "relu"}},
+		{Acts: []string{"tanh"}},
+		{Seeds: []uint64{}},
+		{Seeds: []uint64{1, 1}},
+		{Epochs: -1},
+		{Variation: &bad},
+		{TrainImages: -1},
+		{Crossbar: &crossbar.Params{}},
+	} {
+		if err := c.Validate(); err == nil {
+			t.Errorf("%+v: no error", c)
 		}
 	}
 }

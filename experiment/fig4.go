@@ -437,7 +437,7 @@ func Fig4With(p Fig4Params, o Fig4Options) (*Fig4Result, error) {
 			jobs = append(jobs, &job{call: c, k: k})
 		}
 	}
-	workers := min(2, runtime.GOMAXPROCS(0), len(jobs))
+	workers := fig4Workers(len(jobs))
 	threads := 0
 	if workers > 1 {
 		threads = 1
@@ -568,6 +568,10 @@ func Fig4With(p Fig4Params, o Fig4Options) (*Fig4Result, error) {
 	}
 	return res, nil
 }
+
+// fig4Workers is the number of (run, seed) trainings Fig4With runs at a
+// time for jobs of them: two when there are two cores, one otherwise.
+func fig4Workers(jobs int) int { return min(2, runtime.GOMAXPROCS(0), jobs) }
 
 // Fig4Targets are the accuracies the project aims at (issue 5): software
 // ReLU and sigmoid the paper's (Fig. 4c), the hardware mReLU with and

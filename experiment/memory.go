@@ -135,6 +135,12 @@ func Fig4Memory(p Fig4Params, sh dataset.Shape) membudget.Estimate {
 	_, _, nc := dataCauses(p.Base, sh)
 	kept := membudget.SatAdd(m.Network, m.PreActivations)
 	e.Add(fmt.Sprintf("%d finished runs kept for the report", runs-1), nc+fmt.Sprintf(" for %d runs (--acts, --sweep)", runs), membudget.SatMul(runs-1, kept))
+	if fig4Workers(int(runs)*max(1, p.Seeds)) > 1 {
+		// Fig4With trains two (run, seed) jobs at a time: the second one's
+		// network, gradients, activations and test-set pre-activations.
+		second := membudget.SatAdd(membudget.SatAdd(m.Network, m.Gradients), membudget.SatAdd(m.Activations, membudget.SatAdd(m.PreActivations, m.Histograms)))
+		e.Add("a second training at a time", nc+" (two trainings side by side on 2 or more cores)", second)
+	}
 	return e
 }
 

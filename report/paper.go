@@ -35,6 +35,11 @@ type PaperOptions struct {
 	ParamsFile string
 	// Log receives one line per file group written (may be nil).
 	Log func(format string, args ...any)
+	// CNN, when set, is the summary of a `mrelu cnn` study read from the
+	// folder CNNDir (ReadCNNSummary): its files are copied into cnn/ and
+	// report.html shows its section (mrelu paper --cnn DIR).
+	CNN    *CNNSummary
+	CNNDir string
 }
 
 // logger returns Log made safe for the parallel writers (a no-op when nil).
@@ -102,6 +107,10 @@ type PaperSummary struct {
 	Config  experiment.PaperConfig `json:"config"`
 	Figures []string               `json:"figures"`
 	Notes   []string               `json:"notes"`
+	// CNN is the summary of the `mrelu cnn` study shown in report.html
+	// (mrelu paper --cnn DIR; absent without), copied with its files into
+	// cnn/.
+	CNN *CNNSummary `json:"cnn,omitempty"`
 }
 
 // Value returns the headline with key, or nil.
@@ -190,6 +199,13 @@ func WritePaper(dir string, r *experiment.PaperResult, opt PaperOptions) (*Paper
 		"ours: produced by this run; paper: the number the paper reports (null where it gives only a qualitative statement, in paper_text)",
 		"source: the file under the output folder the number was read from; every part's folder also holds params.json (the parameters and settings it ran with)",
 		fmt.Sprintf("latency and energy are reported twice: device level (the memristor alone under the paper's kind of voltage pulse, Fig. 3f) and circuit level (the whole 2T-1M neuron at VDD = %g V); docs/neuron.md section 5 explains why they differ", cfg.Neuron.VDD),
+	}
+	if opt.CNN != nil {
+		if err := CopyCNNFiles(opt.CNNDir, filepath.Join(dir, "cnn"), opt.CNN); err != nil {
+			return s, err
+		}
+		s.CNN = opt.CNN
+		s.Notes = append(s.Notes, "cnn: the mrelu cnn study read from "+opt.CNNDir+" (not run by this command), copied into cnn/")
 	}
 	page, figs := paperPage(r, s, cmds)
 	s.Figures = figs

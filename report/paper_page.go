@@ -77,7 +77,7 @@ func neuronInputCaption(r *experiment.Fig4Result, name string) string {
 func paperPage(r *experiment.PaperResult, s *PaperSummary, c paperCommands) (HTMLPage, []string) {
 	b := &paperPageBuilder{r: r, s: s, c: c}
 	page := b.header()
-	for _, section := range []func(*HTMLPage){b.summary, b.device, b.neuron, b.fig4, b.fig5, b.table1, b.energy, b.timing} {
+	for _, section := range []func(*HTMLPage){b.summary, b.device, b.neuron, b.fig4, b.fig5, b.table1, b.energy, b.cnn, b.timing} {
 		section(&page)
 	}
 	return page, b.figs

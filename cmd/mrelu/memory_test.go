@@ -89,7 +89,7 @@ func TestMemoryBudgetRefusals(t *testing.T) {
 		{[]string{"fig4", "--data", large, "--max-memory", "2GB"},
 			[]string{"mrelu: fig4: " + filepath.Join(large, "train-images-idx3-ubyte.gz"), "finished runs kept for the report", "--max-memory 2GB"}},
 		{[]string{"fig4", "--data", tiny, "--hidden", "65536,65536", "--max-memory", "1.5GiB"},
-			[]string{"mrelu: fig4: --hidden 65536,65536 needs about", "above the memory budget of 1.61 GB (--max-memory 1.5GiB)"}},
+			[]string{"mrelu: fig4: --hidden 65536,65536", "needs about", "above the memory budget of 1.61 GB (--max-memory 1.5GiB)"}},
 		{[]string{"paper", "--quick", "--data", many, "--max-memory", "1GB"},
 			[]string{"mrelu: paper: " + filepath.Join(many, "train-images-idx3-ubyte.gz"), "--max-memory 1GB"}},
 		{[]string{"paper", "--data", large, "--max-memory", "2GB"},

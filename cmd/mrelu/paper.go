@@ -58,8 +58,16 @@ func runPaper(args []string, stdout, stderr io.Writer) error {
 	out := fs.String("out", "", "output folder `DIR` (default: a new mrelu-out/paper-<time>)")
 	force := fs.Bool("force", false, "write into a non-empty --out")
 	maxMem := addMaxMemoryFlag(fs)
+	cnnDir := fs.String("cnn", "", "output folder `DIR` of an earlier 'mrelu cnn': its LeNet-5 section (accuracy per epoch, update ratios per layer, energy and latency per inference on arrays) is added to report.html and its files copied to cnn/ (default: no CNN section)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	var cnn *report.CNNSummary
+	if *cnnDir != "" {
+		var err error
+		if cnn, err = report.ReadCNNSummary(*cnnDir); err != nil {
+			return fmt.Errorf("paper: --cnn: %w", err)
+		}
 	}
 	cfg := experiment.DefaultPaperConfig()
 	if *quick {
@@ -165,7 +173,7 @@ func runPaper(args []string, stdout, stderr io.Writer) error {
 	}
 	bar.Line("paper: writing files")
 	s, err := report.WritePaper(dir, res, report.PaperOptions{Command: command, Out: dir, ParamsFile: *params,
-		Log: func(format string, a ...any) { bar.Line("  "+format, a...) }})
+		Log: func(format string, a ...any) { bar.Line("  "+format, a...) }, CNN: cnn, CNNDir: *cnnDir})
 	if err != nil {
 		return err
 	}
