@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"flag"
 	"fmt"
 	"os"
@@ -28,10 +27,9 @@ func cliCommands(t *testing.T) [][]string {
 	var out [][]string
 	for _, n := range names {
 		out = append(out, []string{n})
-		var so, se bytes.Buffer
-		run([]string{n, "--help"}, &so, &se)
-		if i := strings.Index(so.String(), "\nSub-commands:\n"); i >= 0 {
-			for _, line := range strings.Split(so.String()[i+len("\nSub-commands:\n"):], "\n") {
+		_, so, _ := runCode(n, "--help")
+		if i := strings.Index(so, "\nSub-commands:\n"); i >= 0 {
+			for _, line := range strings.Split(so[i+len("\nSub-commands:\n"):], "\n") {
 				f := strings.Fields(line)
 				if len(f) == 0 || !strings.HasPrefix(line, "  ") {
 					break
@@ -51,11 +49,8 @@ func cliCommands(t *testing.T) [][]string {
 // helpOf returns `mrelu <args> --help`.
 func helpOf(t *testing.T, args []string) string {
 	t.Helper()
-	var so, se bytes.Buffer
-	if code := run(append(append([]string{}, args...), "--help"), &so, &se); code != 0 {
-		t.Fatalf("mrelu %s --help: exit %d: %s", strings.Join(args, " "), code, se.String())
-	}
-	return so.String()
+	so, _ := runOK(t, append(append([]string{}, args...), "--help")...)
+	return so
 }
 
 // TestCLIReference keeps docs/cli.md, the reference of every command's
@@ -75,18 +70,8 @@ func TestCLIReference(t *testing.T) {
 	for _, args := range cliCommands(t) {
 		fmt.Fprintf(&b, "\n## mrelu %s\n\n```\n%s```\n", strings.Join(args, " "), helpOf(t, args))
 	}
-	const path = "../../docs/cli.md"
-	if *update {
-		if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (create it with: go test ./cmd/mrelu -run CLIReference -update)", err)
-	}
-	if string(want) != b.String() {
+	want, updated := golden(t, "../../docs/cli.md", b.String(), "CLIReference")
+	if !updated && string(want) != b.String() {
 		gl, wl := strings.Split(b.String(), "\n"), strings.Split(string(want), "\n")
 		for i := 0; i < max(len(gl), len(wl)); i++ {
 			var g, w string
@@ -178,30 +163,18 @@ func TestUnitFlags(t *testing.T) {
 		{[]string{"train", "--g-max", "50us"}, 2, "in seconds (s), but this flag is in siemens (S)", ""},
 		{[]string{"device", "iv", "--variation", "-1"}, 2, "--variation -1", ""},
 	} {
-		var so, se bytes.Buffer
-		code := run(c.args, &so, &se)
-		if code != c.code || !strings.Contains(se.String(), c.errHas) {
-			t.Errorf("mrelu %s: exit %d, stderr %q; want exit %d with %q", strings.Join(c.args, " "), code, se.String(), c.code, c.errHas)
-		}
+		wantExit(t, c.code, c.args, c.errHas)
 	}
 	// Values with prefixes run, and the deprecated spellings still work.
 	dir := t.TempDir()
-	var so, se bytes.Buffer
-	if code := run([]string{"device", "tft", "--devices", "3", "--vth-sigma", "50mV", "--out", dir + "/tft"}, &so, &se); code != 0 ||
-		!strings.Contains(se.String(), "--vth-sigma is deprecated; use --tft-vth-sigma") {
-		t.Errorf("device tft --vth-sigma 50mV: exit %d, stderr %q", code, se.String())
-	}
-	so.Reset()
-	se.Reset()
-	if code := run([]string{"neuron", "transfer", "--imin", "-1uA", "--imax", "3uA", "--points", "21", "--plots=false", "--out", dir + "/tr"}, &so, &se); code != 0 {
-		t.Errorf("neuron transfer --imin -1uA --imax 3uA: exit %d, stderr %q", code, se.String())
-	}
+	wantExit(t, 0, []string{"device", "tft", "--devices", "3", "--vth-sigma", "50mV", "--out", dir + "/tft"}, "--vth-sigma is deprecated; use --tft-vth-sigma")
+	wantExit(t, 0, []string{"neuron", "transfer", "--imin", "-1uA", "--imax", "3uA", "--points", "21", "--plots=false", "--out", dir + "/tr"})
 	var tj struct {
 		Settings struct {
 			Config map[string]float64 `json:"config"`
 		} `json:"settings"`
 	}
-	readJSONFile(t, dir+"/tr/params.json", &tj)
+	readJSON(t, dir+"/tr/params.json", &tj)
 	if c := tj.Settings.Config; c["i_min_A"] != -1e-6 || c["i_max_A"] != 3e-6 {
 		t.Errorf("--imin -1uA --imax 3uA recorded as %v", c)
 	}
@@ -232,10 +205,7 @@ func TestPlotsFlag(t *testing.T) {
 		{"fig4", "--acts", "relu", "--epochs", "1", "--hidden", "8", "--sweep", "0", "--paper-setting=false", "--data", data},
 	} {
 		out := filepath.Join(t.TempDir(), "out")
-		var so, se bytes.Buffer
-		if code := run(append(c, "--plots=false", "--out", out), &so, &se); code != 0 {
-			t.Fatalf("mrelu %s --plots=false: exit %d: %s", strings.Join(c, " "), code, se.String())
-		}
+		runOK(t, append(c, "--plots=false", "--out", out)...)
 		var data, figs int
 		for _, f := range filesUnder(out) {
 			switch filepath.Ext(f) {
@@ -249,6 +219,22 @@ func TestPlotsFlag(t *testing.T) {
 			t.Errorf("mrelu %s --plots=false: %d figures, %d data files", strings.Join(c, " "), figs, data)
 		}
 	}
+}
+
+// golden returns the content of the golden file path, which got must
+// equal; with -update it writes got into the file instead (updated true).
+// test names the test that -update rewrites the file with.
+func golden(t *testing.T, path, got, test string) (want []byte, updated bool) {
+	t.Helper()
+	if *update {
+		writeFile(t, path, got)
+		return nil, true
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (create it with: go test ./cmd/mrelu -run %s -update)", err, test)
+	}
+	return want, false
 }
 
 // filesUnder lists the files under dir (relative paths with /, sorted).

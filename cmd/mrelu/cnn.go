@@ -9,7 +9,6 @@ import (
 
 	"github.com/mrelu/mrelu/crossbar"
 	"github.com/mrelu/mrelu/experiment"
-	"github.com/mrelu/mrelu/internal/quantity"
 	"github.com/mrelu/mrelu/nn"
 	"github.com/mrelu/mrelu/report"
 )
@@ -42,24 +41,20 @@ func runCNN(args []string, stdout, stderr io.Writer) error {
 	epochs := fs.Int("epochs", def.Epochs, "training epochs of every run")
 	batch := fs.Int("batch", def.Batch, "minibatch size")
 	lr := fs.Float64("lr", def.LR, "SGD learning rate")
-	variation := fs.Float64("variation", *def.Variation, "temporal variation of the mrelu neuron per evaluation (fraction; 0: none)")
-	noise := fs.String("noise", experiment.NoiseProportional, "noise model of the mrelu neuron: "+strings.Join(experiment.NoiseModels(), "|")+" (docs/system.md)")
-	inputScale := quantity.Float(fs, "input-scale", 0, quantity.Ampere, "current `A` per unit of pre-activation driving the hardware neuron, I = z*A (0: the solved neuron's own, neuron.DefaultIUnit = 7.78e-07 A with the default devices)")
+	noise := addNoiseFlags(fs, *def.Variation, "temporal variation of the mrelu neuron per evaluation (fraction; 0: none)", "neuron")
 	trainImages := fs.Int("train-images", 0, "train on the first `N` training images only (0: all)")
 	testImages := fs.Int("test-images", 0, "test (in software and on the arrays) on the first `N` test images only (0: all)")
 	data := fs.String("data", "", "`DIR` with train-*/t10k-* IDX files (default: built-in MNIST)")
-	out := fs.String("out", "", "output folder `DIR` (default: a new mrelu-out/cnn-<time>)")
-	force := fs.Bool("force", false, "write into a non-empty --out")
+	out := addOutFlags(fs, "cnn")
 	plots := fs.Bool("plots", true, "write the PNG/SVG figures (--plots=false: data files and a report.html of tables only)")
-	paramsFile := fs.String("params", "", paramsFlagUsage+"; the hardware of --acts mrelu, mrelu-ideal")
-	vdd := addVDDFlag(fs)
+	hw := addSetupFlags(fs, paramsFlagUsage+"; the hardware of --acts mrelu, mrelu-ideal")
 	xp := crossbar.DefaultParams()
 	xp.AddFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	cfg := experiment.CNNStudyConfig{Epochs: *epochs, Batch: *batch, LR: *lr, Variation: variation, Noise: *noise,
-		InputScale: *inputScale, Data: *data, TrainImages: *trainImages, TestImages: *testImages, Crossbar: &xp}
+	cfg := experiment.CNNStudyConfig{Epochs: *epochs, Batch: *batch, LR: *lr, Variation: noise.variation, Noise: *noise.noise,
+		InputScale: *noise.inputScale, Data: *data, TrainImages: *trainImages, TestImages: *testImages, Crossbar: &xp}
 	for _, a := range strings.Split(*acts, ",") {
 		if a = strings.TrimSpace(a); a != "" {
 			cfg.Acts = append(cfg.Acts, a)
@@ -80,11 +75,11 @@ func runCNN(args []string, stdout, stderr io.Writer) error {
 	}
 	// The hardware setup (--params, --vdd), checked and solved before any
 	// work when a hardware neuron is compared.
-	hw := "relu"
+	act := "relu"
 	if i := slices.IndexFunc(cfg.Acts, experiment.IsHardware); i >= 0 {
-		hw = cfg.Acts[i]
+		act = cfg.Acts[i]
 	}
-	setup, model, err := trainSetup(fs, *paramsFile, *vdd, hw)
+	setup, model, err := trainSetup(fs, *hw.params, *hw.vdd, act)
 	if err != nil {
 		return err
 	}
@@ -92,7 +87,7 @@ func runCNN(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("cnn: %w", err)
 	}
-	dir, err := prepareOutDir(*out, "cnn", *force)
+	dir, err := out.prepare("cnn")
 	if err != nil {
 		return err
 	}

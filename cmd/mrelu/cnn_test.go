@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -24,22 +23,12 @@ func init() {
 // test images, 1 epoch, 2 seeds, relu and mrelu) and checks its files,
 // summary.json (read back as `mrelu paper --cnn` reads it) and output.
 func TestCNNCommand(t *testing.T) {
-	data := t.TempDir()
-	writeStripes(t, data, "train", 300, 1)
-	writeStripes(t, data, "t10k", 200, 2)
+	data := stripesData(t, 300, 200)
 	out := filepath.Join(t.TempDir(), "cnn")
-	var so, se bytes.Buffer
-	args := []string{"cnn", "--data", data, "--acts", "relu,mrelu", "--seeds", "2", "--seed", "3", "--epochs", "1", "--batch", "20",
-		"--test-images", "150", "--out", out}
-	if code := run(args, &so, &se); code != 0 {
-		t.Fatalf("exit %d: %s", code, se.String())
-	}
-	for _, f := range []string{"summary.json", "params.json", "report.html", "cnn_accuracy.csv", "cnn_runs.csv", "cnn_epochs.csv",
-		"cnn_epochs_mean.csv", "cnn_layers.csv", "cnn_accuracy.png", "cnn_accuracy.svg", "cnn_update_ratio.png", "cnn_update_ratio_epochs.svg"} {
-		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
-			t.Error(err)
-		}
-	}
+	so, _ := runOK(t, "cnn", "--data", data, "--acts", "relu,mrelu", "--seeds", "2", "--seed", "3", "--epochs", "1", "--batch", "20",
+		"--test-images", "150", "--out", out)
+	requireFiles(t, out, "summary.json", "params.json", "report.html", "cnn_accuracy.csv", "cnn_runs.csv", "cnn_epochs.csv",
+		"cnn_epochs_mean.csv", "cnn_layers.csv", "cnn_accuracy.png", "cnn_accuracy.svg", "cnn_update_ratio.png", "cnn_update_ratio_epochs.svg")
 	s, err := report.ReadCNNSummary(out)
 	if err != nil {
 		t.Fatal(err)
@@ -62,15 +51,13 @@ func TestCNNCommand(t *testing.T) {
 		t.Errorf("command %q", s.Command)
 	}
 	for _, want := range []string{"relu     test accuracy", "mrelu    test accuracy", "over 2 seed(s)", "wrote " + out} {
-		if !strings.Contains(so.String(), want) {
-			t.Errorf("stdout lacks %q: %s", want, so.String())
+		if !strings.Contains(so, want) {
+			t.Errorf("stdout lacks %q: %s", want, so)
 		}
 	}
 	// --plots=false: data files and a report of tables, no figure.
 	flat := filepath.Join(t.TempDir(), "flat")
-	if code := run([]string{"cnn", "--data", data, "--acts", "sigmoid", "--seeds", "1", "--epochs", "1", "--batch", "50", "--plots=false", "--out", flat}, &so, &se); code != 0 {
-		t.Fatalf("--plots=false: exit %d: %s", code, se.String())
-	}
+	runOK(t, "cnn", "--data", data, "--acts", "sigmoid", "--seeds", "1", "--epochs", "1", "--batch", "50", "--plots=false", "--out", flat)
 	for _, f := range filesUnder(flat) {
 		if ext := filepath.Ext(f); ext == ".png" || ext == ".svg" {
 			t.Errorf("--plots=false wrote %s", f)
@@ -105,11 +92,9 @@ func TestCNNBadCommandLines(t *testing.T) {
 		{[]string{"paper", "--quick", "--cnn", nodata}, 1, "--cnn"},
 	} {
 		out := filepath.Join(tmp, "out")
-		var so, se bytes.Buffer
 		args := append(append([]string{}, c.args...), "--out", out)
-		code := run(args, &so, &se)
-		if code != c.code || !strings.Contains(se.String(), c.want) || !strings.HasPrefix(se.String(), "mrelu: "+c.args[0]+": ") {
-			t.Errorf("%v: exit %d, stderr %q; want exit %d mentioning %q", args, code, se.String(), c.code, c.want)
+		if se := wantExit(t, c.code, args, c.want); !strings.HasPrefix(se, "mrelu: "+c.args[0]+": ") {
+			t.Errorf("%v: stderr %q does not start with mrelu: %s:", args, se, c.args[0])
 		}
 		if dirExists(out) {
 			t.Errorf("%v: created the output folder", args)

@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/mrelu/mrelu/experiment"
-	"github.com/mrelu/mrelu/nn"
 	"github.com/mrelu/mrelu/params"
 	"github.com/mrelu/mrelu/report"
 )
@@ -49,8 +48,7 @@ func runCompare(args []string, stdout, stderr io.Writer) error {
 	names := fs.String("names", "", "comma-separated column `names` of the files, in order (default: from the file names)")
 	epochs := fs.Int("epochs", 0, "training epochs (0: 30, or 3 with --quick)")
 	data := fs.String("data", "", "folder with train-*/t10k-* IDX files (default: built-in MNIST)")
-	out := fs.String("out", "", "output folder `DIR` (default: a new mrelu-out/compare-<time>)")
-	force := fs.Bool("force", false, "write into a non-empty --out")
+	out := addOutFlags(fs, "compare")
 	plots := fs.Bool("plots", true, "write the PNG/SVG figures and compare.html (--plots=false: compare.json and the CSVs only)")
 	files, err := parseFlagsAndFiles(fs, args)
 	if err != nil {
@@ -97,31 +95,16 @@ func runCompare(args []string, stdout, stderr io.Writer) error {
 	if err := cfg.Validate(); err != nil {
 		return usagef("%v", err)
 	}
-	dir, err := prepareOutDir(*out, "compare", *force)
+	dir, command, bar, err := out.startRun("compare", args, stderr)
 	if err != nil {
 		return err
 	}
-	command := commandLine("compare", args)
-	bar := newProgress(stderr)
-	mode := "full"
-	if cfg.Quick {
-		mode = "quick"
-	}
-	bar.Line("mrelu compare: %s run, %d devices and the paper, seed %d, writing %s", mode, len(cfg.Devices)+1, cfg.Seed, dir)
+	bar.Line("mrelu compare: %s run, %d devices and the paper, seed %d, writing %s", modeName(cfg.Quick, "full"), len(cfg.Devices)+1, cfg.Seed, dir)
 	n := cfg.Train.Epochs
 	res, err := experiment.CompareWith(context.Background(), cfg, experiment.CompareProgress{
 		Device: func(k, total int, name string) { bar.Line("compare [%d/%d] %s", k+1, total, name) },
 		Train: func(name string) experiment.Progress {
-			return experiment.Progress{
-				Step: func(epoch, step, steps int) {
-					bar.Update(fmt.Sprintf("  %s epoch %d/%d", name, epoch, n), step, steps, "")
-				},
-				Epoch: func(e nn.EpochStats) {
-					if e.Epoch == n {
-						bar.Line("  %s: test accuracy %.4f after %d epochs", name, e.TestAccuracy, e.Epoch)
-					}
-				},
-			}
+			return bar.training(name, n, "  %s: test accuracy %.4f after %d epochs", 1)
 		},
 	})
 	bar.Done()

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mrelu/mrelu/device"
 	"github.com/mrelu/mrelu/params"
 )
 
@@ -28,24 +27,12 @@ func TestCompare(t *testing.T) {
 	if err := params.Save(def, params.Default(), nil); err != nil {
 		t.Fatal(err)
 	}
-	truth := device.DefaultMemristor()
-	truth.Vth, truth.RD = 1.9, 2.5e5
-	csv := filepath.Join(dir, "measured.csv")
-	devWriteRIData(t, csv, truth, 30)
-	fit := filepath.Join(dir, "fit")
-	mustRun(t, "device", "fit", "--data", csv, "--free", "vth,rd", "--out", fit)
+	_, fit := fitSynthetic(t, dir, 1.9, 2.5e5, 30)
 
 	out := filepath.Join(dir, "cmp")
-	code, so, se := runCode("compare", def, filepath.Join(fit, "params.json"), "--vdd", "1.92", "--quick", "--data", data, "--out", out)
-	if code != 0 {
-		t.Fatalf("exit %d\n%s%s", code, so, se)
-	}
+	so, se := runOK(t, "compare", def, filepath.Join(fit, "params.json"), "--vdd", "1.92", "--quick", "--data", data, "--out", out)
 	if !strings.Contains(so, "compare.html") || !strings.Contains(se, "compare [3/3] fit") {
 		t.Errorf("stdout/stderr do not name the report or the devices:\n%s\n%s", so, se)
-	}
-	b, err := os.ReadFile(filepath.Join(out, "compare.json"))
-	if err != nil {
-		t.Fatal(err)
 	}
 	var j struct {
 		Columns    []string `json:"columns"`
@@ -72,9 +59,7 @@ func TestCompare(t *testing.T) {
 		} `json:"devices"`
 		Figures []string `json:"figures"`
 	}
-	if err := json.Unmarshal(b, &j); err != nil {
-		t.Fatal(err)
-	}
+	readJSON(t, filepath.Join(out, "compare.json"), &j)
 	want := []string{"default", "default-device", "fit", "paper"}
 	if strings.Join(j.Columns, ",") != strings.Join(want, ",") || len(j.Devices) != 3 {
 		t.Fatalf("columns %q, %d devices; want %q", j.Columns, len(j.Devices), want)
@@ -130,13 +115,7 @@ func TestCompare(t *testing.T) {
 	}
 
 	t.Run("chromium", func(t *testing.T) {
-		bin := chromiumPath()
-		if bin == "" {
-			if ci := os.Getenv("CI"); ci != "" {
-				t.Fatalf("chromium is not installed but CI=%q is set (Debian: apt-get install -y chromium)", ci)
-			}
-			t.Skip("chromium not installed and CI unset: skipping the browser check of compare.html")
-		}
+		bin := requireChromium(t, "the browser check of compare.html")
 		// One load: the page's own image check, the console, the table.
 		// (TestPaper checks that this harness catches a broken image and
 		// a console error.)
@@ -166,10 +145,7 @@ func TestCompare(t *testing.T) {
 // exit 2, and neither creates the output folder.
 func TestCompareErrors(t *testing.T) {
 	dir := t.TempDir()
-	bad := filepath.Join(dir, "bad.json")
-	if err := os.WriteFile(bad, []byte(`{"memristor": {"r_d_ohm": -5}}`), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	bad := writeFile(t, filepath.Join(dir, "bad.json"), `{"memristor": {"r_d_ohm": -5}}`)
 	good := filepath.Join(dir, "good.json")
 	if err := params.Save(good, params.Default(), nil); err != nil {
 		t.Fatal(err)
@@ -187,9 +163,8 @@ func TestCompareErrors(t *testing.T) {
 		{[]string{good, "--names", "a,b"}, 2, "2 names for 1 files"},
 		{[]string{good, "--vdd", "-1"}, 2, "--vdd"},
 	} {
-		code, _, se := runCode(append(append([]string{"compare"}, tc.args...), "--out", out)...)
-		if code != tc.code || !strings.Contains(se, tc.want) || !strings.HasPrefix(se, "mrelu: compare: ") {
-			t.Errorf("%q: exit %d, %q; want exit %d with %q", tc.args, code, se, tc.code, tc.want)
+		if se := wantExit(t, tc.code, append(append([]string{"compare"}, tc.args...), "--out", out), tc.want); !strings.HasPrefix(se, "mrelu: compare: ") {
+			t.Errorf("%q: stderr %q does not start with mrelu: compare:", tc.args, se)
 		}
 		if _, err := os.Stat(out); err == nil {
 			t.Errorf("%q: the output folder was created", tc.args)

@@ -18,11 +18,10 @@ import (
 )
 
 func init() {
-	register("device", "simulated device measurements: iv, sweep, pulse, tft, fit, tabulate (Fig. 1f, 1h, 3a-f, S5)", runDevice)
+	registerGroup("device", "simulated device measurements: iv, sweep, pulse, tft, fit, tabulate (Fig. 1f, 1h, 3a-f, S5)", deviceIntro, deviceNotes, deviceSubs)
 }
 
-// deviceSubs lists the sub-commands in help order (a function, so the
-// list can refer to the runners without an initialisation cycle).
+// deviceSubs lists the sub-commands in help order.
 func deviceSubs() []subcommand {
 	return []subcommand{
 		{"iv", "DC I-V sweeps with compliance over many cycles; set/hold voltages (Fig. 1f, 3a, 3b)", runDeviceIV},
@@ -45,17 +44,9 @@ tft take --seed N. Run 'mrelu device <sub-command> --help' for the flags.
 Example:
   mrelu device iv --cycles 200 --out runs/iv`
 
-func runDevice(args []string, stdout, stderr io.Writer) error {
-	return runGroup("device", deviceIntro, deviceNotes, deviceSubs(), args, stdout, stderr)
-}
-
 // addDeviceCommon defines the flags every device sub-command takes.
 func addDeviceCommon(fs *flag.FlagSet, name, kind string, withSeed bool) *commonFlags {
-	seedUsage := ""
-	if withSeed {
-		seedUsage = "random `N` seeding the cycle-to-cycle or device-to-device variation"
-	}
-	return addCommonFlags(fs, name, kind, paramsFlagUsage, seedUsage)
+	return addCommonFlags(fs, name, kind, withSeed, "random `N` seeding the cycle-to-cycle or device-to-device variation")
 }
 
 // deviceParams returns the --params file, or the defaults.
@@ -70,18 +61,63 @@ func (c *commonFlags) deviceParams() (device.Params, error) {
 	return p, nil
 }
 
-// deviceSetup turns invalid (the error of the configuration's Validate)
-// into a usage error, then reads --params and creates --out.
-func (c *commonFlags) deviceSetup(invalid error) (device.Params, string, error) {
-	if invalid != nil {
-		return device.Params{}, "", usagef("%s: %v", c.name, invalid)
+// deviceRun checks cfg (an invalid one is a usage error), reads --params,
+// creates --out, runs the experiment exp on the device with --seed (0
+// where the sub-command takes none) and writes its files with write; it
+// returns their summary and the folder.
+func deviceRun[C validator, R, S any](c *commonFlags, cfg C, exp func(device.Params, C, uint64) (R, error), write func(string, R, bool) (S, error)) (s S, dir string, err error) {
+	var p device.Params
+	dir, err = c.setup(cfg.Validate(), func() (err error) {
+		p, err = c.deviceParams()
+		return err
+	})
+	if err == nil {
+		_, s, err = produce(func() (R, error) { return exp(p, cfg, c.seedValue()) }, write, dir, *c.plots)
 	}
-	p, err := c.deviceParams()
+	return s, dir, err
+}
+
+// noSeed adapts an experiment that takes no seed to deviceRun.
+func noSeed[C, R any](exp func(device.Params, C) (R, error)) func(device.Params, C, uint64) (R, error) {
+	return func(p device.Params, cfg C, _ uint64) (R, error) { return exp(p, cfg) }
+}
+
+// measuredFlags are the flags of the sub-commands that read measured data
+// (fit, tabulate): --data and the common flags.
+type measuredFlags struct {
+	*commonFlags
+	data *string
+}
+
+// addMeasuredFlags defines --data and the common flags, with paramsUsage
+// the usage text of --params.
+func addMeasuredFlags(fs *flag.FlagSet, name, kind, paramsUsage string) measuredFlags {
+	m := measuredFlags{commonFlags: addDeviceCommon(fs, name, kind, false),
+		data: fs.String("data", "", "measured data CSV `FILE` (columns i_A,r_ohm or v_V,i_A); required")}
+	fs.Lookup("params").Usage = paramsUsage
+	return m
+}
+
+// requireData refuses a command line without --data (a usage error).
+func (m measuredFlags) requireData() error {
+	if *m.data == "" {
+		return usagef("%s: --data FILE.csv is required (columns i_A,r_ohm or v_V,i_A)", m.name)
+	}
+	return nil
+}
+
+// load reads the device parameters of --params (the start) and the
+// measured points of --data.
+func (m measuredFlags) load() (device.Params, []device.RIPoint, error) {
+	start, err := m.deviceParams()
 	if err != nil {
-		return p, "", err
+		return start, nil, err
 	}
-	dir, err := c.prepare()
-	return p, dir, err
+	pts, err := experiment.LoadRIData(*m.data)
+	if err != nil {
+		return start, nil, fmt.Errorf("%s: %w", m.name, err)
+	}
+	return start, pts, nil
 }
 
 // loadDeviceParams reads the device part of a parameter file through the
@@ -123,19 +159,10 @@ func runDeviceIV(args []string, stdout, stderr io.Writer) error {
 	}
 	cfg := def
 	cfg.Cycles, cfg.Icc, cfg.VMax, cfg.VNeg, cfg.Step, cfg.Dwell = *cycles, *icc, *vmax, *vneg, *step, *dwell
-	var err error
-	if cfg.Variation, err = variation.apply(cfg.Variation, "device iv", stderr); err != nil {
+	if err := variation.apply(&cfg.Variation, "device iv", stderr); err != nil {
 		return err
 	}
-	p, dir, err := com.deviceSetup(cfg.Validate())
-	if err != nil {
-		return err
-	}
-	r, err := experiment.DeviceIV(p, cfg, com.seedValue())
-	if err != nil {
-		return err
-	}
-	s, err := report.WriteDeviceIV(dir, r, *com.plots)
+	s, dir, err := deviceRun(com, cfg, experiment.DeviceIV, report.WriteDeviceIV)
 	if err != nil {
 		return err
 	}
@@ -174,15 +201,7 @@ func runDeviceSweep(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	cfg := experiment.DeviceSweepConfig{IMax: *imax, Points: *points}
-	p, dir, err := com.deviceSetup(cfg.Validate())
-	if err != nil {
-		return err
-	}
-	r, err := experiment.DeviceSweep(p, cfg)
-	if err != nil {
-		return err
-	}
-	s, err := report.WriteDeviceSweep(dir, r, *com.plots)
+	s, dir, err := deviceRun(com, cfg, noSeed(experiment.DeviceSweep), report.WriteDeviceSweep)
 	if err != nil {
 		return err
 	}
@@ -217,19 +236,10 @@ func runDevicePulse(args []string, stdout, stderr io.Writer) error {
 	cfg.Single.Amplitude, cfg.Single.Width, cfg.Single.SeriesR, cfg.Single.RelaxSpan = *amp, *width, *seriesR, *span
 	cfg.Voltage.SeriesR = *seriesR
 	cfg.Train.Pulses, cfg.Train.ILow, cfg.Train.IHigh = *pulses, *ilow, *ihigh
-	var err error
-	if cfg.Variation, err = variation.apply(cfg.Variation, "device pulse", stderr); err != nil {
+	if err := variation.apply(&cfg.Variation, "device pulse", stderr); err != nil {
 		return err
 	}
-	p, dir, err := com.deviceSetup(cfg.Validate())
-	if err != nil {
-		return err
-	}
-	r, err := experiment.DevicePulse(p, cfg, com.seedValue())
-	if err != nil {
-		return err
-	}
-	s, err := report.WriteDevicePulse(dir, r, *com.plots)
+	s, dir, err := deviceRun(com, cfg, experiment.DevicePulse, report.WriteDevicePulse)
 	if err != nil {
 		return err
 	}
@@ -268,15 +278,7 @@ func runDeviceTFT(args []string, stdout, stderr io.Writer) error {
 	cfg := def
 	cfg.Devices = *devices
 	cfg.Variation.TFTVthSigma = *sigma
-	p, dir, err := com.deviceSetup(cfg.Validate())
-	if err != nil {
-		return err
-	}
-	r, err := experiment.DeviceTFT(p, cfg, com.seedValue())
-	if err != nil {
-		return err
-	}
-	s, err := report.WriteDeviceTFT(dir, r, *com.plots)
+	s, dir, err := deviceRun(com, cfg, experiment.DeviceTFT, report.WriteDeviceTFT)
 	if err != nil {
 		return err
 	}
@@ -291,33 +293,27 @@ func runDeviceTFT(args []string, stdout, stderr io.Writer) error {
 func runDeviceFit(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("device fit", "Fits the memristor model's steady-state R(I) to measured data: a CSV with columns i_A,r_ohm, or an\nI-V sweep v_V,i_A (rows with I <= 0 skipped). Writes params.json (the fitted parameters, for --params\nof every command), fit.json (fitted values with uncertainties from the Jacobian, parameters at a\nbound of the search, the fixed ones, the data's own scatter and a verdict), fit.csv (data and\nmodel), fit_curve.csv, fit.png/.svg, fit_residuals.png/.svg.\nFree parameters: "+strings.Join(experiment.FitParamNames(), ", ")+" (default vth,rd).",
 		"mrelu device fit --data measured_r_vs_i.csv --free vth,rd --out runs/fit", stdout)
-	data := fs.String("data", "", "measured data CSV `FILE` (columns i_A,r_ohm or v_V,i_A); required")
+	com := addMeasuredFlags(fs, "device fit", "device-fit", "device parameter JSON `FILE` with the start values (default: the built-in parameters)")
 	free := fs.String("free", "vth,rd", "comma-separated parameters to fit: "+strings.Join(experiment.FitParamNames(), ","))
-	com := addDeviceCommon(fs, "device fit", "device-fit", false)
-	fs.Lookup("params").Usage = "device parameter JSON `FILE` with the start values (default: the built-in parameters)"
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *data == "" {
-		return usagef("device fit: --data FILE.csv is required (columns i_A,r_ohm or v_V,i_A)")
+	if err := com.requireData(); err != nil {
+		return err
 	}
 	freeParams, err := experiment.ParseFitParams(*free)
 	if err != nil {
 		return usagef("device fit: --free: %v", err)
 	}
-	start, err := com.deviceParams()
+	start, pts, err := com.load()
 	if err != nil {
 		return err
 	}
-	pts, err := experiment.LoadRIData(*data)
-	if err != nil {
-		return fmt.Errorf("device fit: %w", err)
-	}
-	dir, err := com.prepare()
+	dir, err := com.prepare(com.kind)
 	if err != nil {
 		return err
 	}
-	r, err := experiment.DeviceFit(pts, *data, start, freeParams)
+	r, err := experiment.DeviceFit(pts, *com.data, start, freeParams)
 	if err != nil {
 		return err
 	}
@@ -385,29 +381,23 @@ func sortedKeys(m map[string]float64) []string {
 func runDeviceTabulate(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("device tabulate", "Makes a tabulated memristor from measured data, without the compact model's form: the\nsteady state passes through every measured R(I) point (monotone interpolation between them,\nlinear continuation outside, docs/device.md 1b). Reads the CSVs of 'device fit' (i_A,r_ohm, or\nan I-V sweep v_V,i_A; rows with I <= 0 skipped); points are sorted, equal currents merged and\nrises of R pooled (--strict: an error instead). The kinetics (tau_*, v0_V, v_acc_V) come from\n--params or stay at the defaults, and the outputs say which. Writes params.json (for --params\nof every command), tabulate.json, tabulate.csv, tabulate_curve.csv, tabulate.png/.svg.",
 		"mrelu device tabulate --data measured_r_vs_i.csv --params kinetics.json --out runs/tab", stdout)
-	data := fs.String("data", "", "measured data CSV `FILE` (columns i_A,r_ohm or v_V,i_A); required")
+	com := addMeasuredFlags(fs, "device tabulate", "device-tabulate", "device parameter JSON `FILE` with the conduction and kinetic parameters (default: the built-in ones)")
 	strict := fs.Bool("strict", false, "refuse data whose resistance rises with the current instead of pooling those points")
-	com := addDeviceCommon(fs, "device tabulate", "device-tabulate", false)
-	fs.Lookup("params").Usage = "device parameter JSON `FILE` with the conduction and kinetic parameters (default: the built-in ones)"
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *data == "" {
-		return usagef("device tabulate: --data FILE.csv is required (columns i_A,r_ohm or v_V,i_A)")
+	if err := com.requireData(); err != nil {
+		return err
 	}
-	start, err := com.deviceParams()
+	start, pts, err := com.load()
 	if err != nil {
 		return err
 	}
-	pts, err := experiment.LoadRIData(*data)
+	r, err := experiment.DeviceTabulate(pts, *com.data, start, *strict)
 	if err != nil {
 		return fmt.Errorf("device tabulate: %w", err)
 	}
-	r, err := experiment.DeviceTabulate(pts, *data, start, *strict)
-	if err != nil {
-		return fmt.Errorf("device tabulate: %w", err)
-	}
-	dir, err := com.prepare()
+	dir, err := com.prepare(com.kind)
 	if err != nil {
 		return err
 	}

@@ -2,8 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -16,65 +14,14 @@ import (
 	"github.com/mrelu/mrelu/device"
 )
 
-// runDeviceCmd runs `mrelu device <args>` and fails the test on a non-zero
-// exit.
-func runDeviceCmd(t *testing.T, args ...string) string {
-	t.Helper()
-	var so, se bytes.Buffer
-	if code := run(append([]string{"device"}, args...), &so, &se); code != 0 {
-		t.Fatalf("mrelu device %s: exit %d: %s", strings.Join(args, " "), code, se.String())
-	}
-	return so.String()
-}
-
-// devReadCSV returns the header and rows of a CSV file.
-func devReadCSV(t *testing.T, path string) ([]string, [][]string) {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	if len(recs) == 0 {
-		t.Fatalf("%s: empty", path)
-	}
-	return recs[0], recs[1:]
-}
-
 // devWantHeader checks that the CSV file starts with the given columns.
 func devWantHeader(t *testing.T, path string, cols ...string) [][]string {
 	t.Helper()
-	h, rows := devReadCSV(t, path)
+	h, rows := readCSV(t, path)
 	if len(h) < len(cols) || strings.Join(h[:len(cols)], ",") != strings.Join(cols, ",") {
 		t.Errorf("%s: header %q, want it to start with %q", filepath.Base(path), strings.Join(h, ","), strings.Join(cols, ","))
 	}
 	return rows
-}
-
-// devWantFiles checks that the files exist and are not empty.
-func devWantFiles(t *testing.T, dir string, names ...string) {
-	t.Helper()
-	for _, n := range names {
-		st, err := os.Stat(filepath.Join(dir, n))
-		if err != nil || st.Size() == 0 {
-			t.Errorf("%s missing or empty: %v", n, err)
-		}
-	}
-}
-
-func devReadJSON(t *testing.T, path string, v any) {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(b, v); err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
 }
 
 func devNum(t *testing.T, s string) float64 {
@@ -88,12 +35,12 @@ func devNum(t *testing.T, s string) float64 {
 
 func TestDeviceIVEndToEnd(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "iv")
-	so := runDeviceCmd(t, "iv", "--cycles", "12", "--seed", "3", "--out", out)
+	so, _ := runOK(t, "device", "iv", "--cycles", "12", "--seed", "3", "--out", out)
 	if !strings.Contains(so, "set") || !strings.Contains(so, "hold") || !strings.Contains(so, "wrote "+out) {
 		t.Errorf("stdout lacks the summary: %q", so)
 	}
-	devWantFiles(t, out, "iv.csv", "set_hold.csv", "iv.png", "iv.svg", "set_hold_cdf.png", "set_hold_cdf.svg", "iv_summary.json", "params.json")
-	h, rows := devReadCSV(t, filepath.Join(out, "iv.csv"))
+	requireFiles(t, out, "iv.csv", "set_hold.csv", "iv.png", "iv.svg", "set_hold_cdf.png", "set_hold_cdf.svg", "iv_summary.json", "params.json")
+	h, rows := readCSV(t, filepath.Join(out, "iv.csv"))
 	for _, c := range []string{"cycle", "v_V", "i_A", "direction"} {
 		if !strings.Contains(","+strings.Join(h, ",")+",", ","+c+",") {
 			t.Errorf("iv.csv header %q lacks %s", strings.Join(h, ","), c)
@@ -124,7 +71,7 @@ func TestDeviceIVEndToEnd(t *testing.T) {
 		Overlap bool    `json:"overlap"`
 		NegMaxI float64 `json:"negative_max_abs_current_A"`
 	}
-	devReadJSON(t, filepath.Join(out, "iv_summary.json"), &s)
+	readJSON(t, filepath.Join(out, "iv_summary.json"), &s)
 	if s.Overlap || s.Hold.Max >= s.Set.Min {
 		t.Errorf("set and hold overlap: %+v", s)
 	}
@@ -145,12 +92,12 @@ func TestDeviceIVEndToEnd(t *testing.T) {
 			} `json:"config"`
 		} `json:"settings"`
 	}
-	devReadJSON(t, filepath.Join(out, "params.json"), &p)
+	readJSON(t, filepath.Join(out, "params.json"), &p)
 	if p.Settings.Command != "device iv" || p.Settings.Seed != 3 || p.Settings.Config.Cycles != 12 || p.Settings.Config.Icc != 1e-6 {
 		t.Errorf("params.json settings %+v", p.Settings)
 	}
 	again := filepath.Join(t.TempDir(), "again")
-	runDeviceCmd(t, "iv", "--cycles", "12", "--seed", "3", "--params", filepath.Join(out, "params.json"), "--out", again)
+	runOK(t, "device", "iv", "--cycles", "12", "--seed", "3", "--params", filepath.Join(out, "params.json"), "--out", again)
 	a, _ := os.ReadFile(filepath.Join(out, "set_hold.csv"))
 	b, _ := os.ReadFile(filepath.Join(again, "set_hold.csv"))
 	if !bytes.Equal(a, b) {
@@ -160,9 +107,9 @@ func TestDeviceIVEndToEnd(t *testing.T) {
 
 func TestDeviceSweepEndToEnd(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "sweep")
-	runDeviceCmd(t, "sweep", "--imax", "5e-6", "--points", "11", "--out", out)
-	devWantFiles(t, out, "r_vs_i.csv", "r_vs_i.png", "r_vs_i.svg", "g_vs_i.png", "g_vs_i.svg", "sweep.json", "params.json")
-	h, rows := devReadCSV(t, filepath.Join(out, "r_vs_i.csv"))
+	runOK(t, "device", "sweep", "--imax", "5e-6", "--points", "11", "--out", out)
+	requireFiles(t, out, "r_vs_i.csv", "r_vs_i.png", "r_vs_i.svg", "g_vs_i.png", "g_vs_i.svg", "sweep.json", "params.json")
+	h, rows := readCSV(t, filepath.Join(out, "r_vs_i.csv"))
 	if len(h) < 2 || h[0] != "i_A" || h[1] != "r_ohm" || (len(h) > 2 && h[2] != "g_S") || len(h) > 3 {
 		t.Errorf("r_vs_i.csv header %q, want i_A,r_ohm[,g_S]", strings.Join(h, ","))
 	}
@@ -184,11 +131,11 @@ func TestDeviceSweepEndToEnd(t *testing.T) {
 
 func TestDevicePulseEndToEnd(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "pulse")
-	so := runDeviceCmd(t, "pulse", "--pulses", "6", "--seed", "2", "--out", out)
+	so, _ := runOK(t, "device", "pulse", "--pulses", "6", "--seed", "2", "--out", out)
 	if !strings.Contains(so, "latency") || !strings.Contains(so, "energy") {
 		t.Errorf("stdout lacks latency/energy: %q", so)
 	}
-	devWantFiles(t, out, "pulse.json", "params.json", "pulse_train.csv", "voltage_pulses.csv", "single_pulse.csv", "relaxation.csv",
+	requireFiles(t, out, "pulse.json", "params.json", "pulse_train.csv", "voltage_pulses.csv", "single_pulse.csv", "relaxation.csv",
 		"pulse_train.png", "voltage_pulses.png", "voltage_pulses_r.png", "single_pulse.png", "relaxation.png",
 		"pulse_train.svg", "single_pulse.svg")
 	var s struct {
@@ -205,7 +152,7 @@ func TestDevicePulseEndToEnd(t *testing.T) {
 			}
 		} `json:"pulse_train"`
 	}
-	devReadJSON(t, filepath.Join(out, "pulse.json"), &s)
+	readJSON(t, filepath.Join(out, "pulse.json"), &s)
 	if math.Abs(s.Latency/650e-9-1) > 0.15 {
 		t.Errorf("latency %g s, want within 15 %% of 650 ns", s.Latency)
 	}
@@ -229,8 +176,8 @@ func TestDevicePulseEndToEnd(t *testing.T) {
 
 func TestDeviceTFTEndToEnd(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "tft")
-	runDeviceCmd(t, "tft", "--devices", "20", "--seed", "4", "--out", out)
-	devWantFiles(t, out, "tft_transfer.csv", "tft_output.csv", "tft_vth.csv", "tft.json", "params.json",
+	runOK(t, "device", "tft", "--devices", "20", "--seed", "4", "--out", out)
+	requireFiles(t, out, "tft_transfer.csv", "tft_output.csv", "tft_vth.csv", "tft.json", "params.json",
 		"tft_transfer.png", "tft_output.png", "tft_vth.png", "tft_transfer_devices.png", "tft_transfer.svg")
 	rows := devWantHeader(t, filepath.Join(out, "tft_transfer.csv"), "vds_V", "vgs_V", "id_A")
 	// Transfer curves rise by many decades from off to on.
@@ -273,20 +220,28 @@ func devWriteRIData(t *testing.T, path string, m device.Memristor, n int) {
 		}
 		fmt.Fprintf(&b, "%g,%g\n", i, r*(1+0.02*rng.NormFloat64()))
 	}
-	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeFile(t, path, b.String())
+}
+
+// fitSynthetic writes n synthetic R(I) points of the default memristor
+// with the threshold vth and r_d rd (devWriteRIData) into
+// dir/measured.csv and fits vth and rd to them with device fit into
+// dir/fit; it returns the memristor and the fit's folder.
+func fitSynthetic(t *testing.T, dir string, vth, rd float64, n int) (device.Memristor, string) {
+	t.Helper()
+	truth := device.DefaultMemristor()
+	truth.Vth, truth.RD = vth, rd
+	data := filepath.Join(dir, "measured.csv")
+	devWriteRIData(t, data, truth, n)
+	out := filepath.Join(dir, "fit")
+	runOK(t, "device", "fit", "--data", data, "--free", "vth,rd", "--out", out)
+	return truth, out
 }
 
 func TestDeviceFitRecoversParameters(t *testing.T) {
 	tmp := t.TempDir()
-	truth := device.DefaultMemristor()
-	truth.Vth, truth.RD = 1.8, 0.25e6
-	data := filepath.Join(tmp, "measured.csv")
-	devWriteRIData(t, data, truth, 40)
-	out := filepath.Join(tmp, "fit")
-	runDeviceCmd(t, "fit", "--data", data, "--free", "vth,rd", "--out", out)
-	devWantFiles(t, out, "params.json", "fit.json", "fit.csv", "fit_curve.csv", "fit.png", "fit.svg")
+	truth, out := fitSynthetic(t, tmp, 1.8, 0.25e6, 40)
+	requireFiles(t, out, "params.json", "fit.json", "fit.csv", "fit_curve.csv", "fit.png", "fit.svg")
 	p, err := device.LoadParams(filepath.Join(out, "params.json"))
 	if err != nil {
 		t.Fatalf("params.json of fit does not load: %v", err)
@@ -299,7 +254,7 @@ func TestDeviceFitRecoversParameters(t *testing.T) {
 		Start  map[string]float64 `json:"start"`
 		Fitted map[string]float64 `json:"fitted"`
 	}
-	devReadJSON(t, filepath.Join(out, "fit.json"), &s)
+	readJSON(t, filepath.Join(out, "fit.json"), &s)
 	if s.RMS <= 0 || s.RMS > 0.02 || s.Start["v_th_V"] != device.DefaultMemristor().Vth || s.Fitted["r_d_ohm"] != p.Memristor.RD {
 		t.Errorf("fit.json: %+v", s)
 	}
@@ -309,18 +264,17 @@ func TestDeviceFitRecoversParameters(t *testing.T) {
 	}
 	// The fitted parameters drive the other commands.
 	sweep := filepath.Join(tmp, "sweep")
-	runDeviceCmd(t, "sweep", "--points", "6", "--params", filepath.Join(out, "params.json"), "--out", sweep)
+	runOK(t, "device", "sweep", "--points", "6", "--params", filepath.Join(out, "params.json"), "--out", sweep)
 	var sp struct {
 		Memristor struct {
 			Vth float64 `json:"v_th_V"`
 		} `json:"memristor"`
 	}
-	devReadJSON(t, filepath.Join(sweep, "params.json"), &sp)
+	readJSON(t, filepath.Join(sweep, "params.json"), &sp)
 	if sp.Memristor.Vth != p.Memristor.Vth {
 		t.Errorf("sweep ran with Vth %g V, want the fitted %g V", sp.Memristor.Vth, p.Memristor.Vth)
 	}
 	// An I-V file works too.
-	iv := filepath.Join(tmp, "iv.csv")
 	var b strings.Builder
 	b.WriteString("v_V,i_A\n-1,-1e-9\n0,0\n")
 	for k := 1; k <= 12; k++ {
@@ -328,18 +282,14 @@ func TestDeviceFitRecoversParameters(t *testing.T) {
 		_, v, _, _ := truth.SteadyStateAtCurrent(i)
 		fmt.Fprintf(&b, "%g,%g\n", v, i)
 	}
-	os.WriteFile(iv, []byte(b.String()), 0o644)
-	runDeviceCmd(t, "fit", "--data", iv, "--out", filepath.Join(tmp, "fitiv"))
+	runOK(t, "device", "fit", "--data", writeFile(t, filepath.Join(tmp, "iv.csv"), b.String()), "--out", filepath.Join(tmp, "fitiv"))
 }
 
 func TestDeviceBadArguments(t *testing.T) {
 	tmp := t.TempDir()
-	bad := filepath.Join(tmp, "bad.csv")
-	os.WriteFile(bad, []byte("i_A,r_ohm\n1e-7,2e7\n2e-7,1e7\n3e-7,abc\n"), 0o644)
-	badKey := filepath.Join(tmp, "badkey.json")
-	os.WriteFile(badKey, []byte(`{"memristor": {"vth": 2}}`), 0o644)
-	badVal := filepath.Join(tmp, "badval.json")
-	os.WriteFile(badVal, []byte(`{"memristor": {"r_d_ohm": -5}}`), 0o644)
+	bad := writeFile(t, filepath.Join(tmp, "bad.csv"), "i_A,r_ohm\n1e-7,2e7\n2e-7,1e7\n3e-7,abc\n")
+	badKey := writeFile(t, filepath.Join(tmp, "badkey.json"), `{"memristor": {"vth": 2}}`)
+	badVal := writeFile(t, filepath.Join(tmp, "badval.json"), `{"memristor": {"r_d_ohm": -5}}`)
 	missing := filepath.Join(tmp, "nosuch.json")
 	tests := []struct {
 		args []string
@@ -373,15 +323,7 @@ func TestDeviceBadArguments(t *testing.T) {
 				tc.args[i] = out
 			}
 		}
-		var so, se bytes.Buffer
-		code := run(tc.args, &so, &se)
-		msg := se.String()
-		if code != tc.code || !strings.Contains(msg, tc.want) {
-			t.Errorf("%v: exit %d, stderr %q; want exit %d mentioning %q", tc.args, code, msg, tc.code, tc.want)
-		}
-		if n := strings.Count(strings.TrimSpace(msg), "\n"); n > 0 {
-			t.Errorf("%v: message is %d lines, want one: %q", tc.args, n+1, msg)
-		}
+		wantOneLine(t, tc.args, wantExit(t, tc.code, tc.args, tc.want))
 		if out != "" {
 			if _, err := os.Stat(out); err == nil {
 				t.Errorf("%v: output folder created although the command failed", tc.args)
@@ -390,27 +332,21 @@ func TestDeviceBadArguments(t *testing.T) {
 	}
 	// The bad-CSV message names the file and line, for the fit data and
 	// for the named params key.
-	var so, se bytes.Buffer
-	run([]string{"device", "fit", "--data", bad, "--out", filepath.Join(tmp, "x")}, &so, &se)
-	if !strings.Contains(se.String(), bad+":4:") || !strings.Contains(se.String(), `"abc"`) {
-		t.Errorf("bad CSV message %q should name %s:4 and the bad field", se.String(), bad)
+	if _, _, se := runCode("device", "fit", "--data", bad, "--out", filepath.Join(tmp, "x")); !strings.Contains(se, bad+":4:") || !strings.Contains(se, `"abc"`) {
+		t.Errorf("bad CSV message %q should name %s:4 and the bad field", se, bad)
 	}
 }
 
 func TestDeviceHelp(t *testing.T) {
-	var so, se bytes.Buffer
-	if code := run([]string{"device", "--help"}, &so, &se); code != 0 {
-		t.Fatalf("device --help: exit %d", code)
-	}
+	so, _ := runOK(t, "device", "--help")
 	for _, s := range deviceSubs() {
-		if !strings.Contains(so.String(), "  "+s.name+" ") {
-			t.Errorf("device --help does not list %s: %q", s.name, so.String())
+		if !strings.Contains(so, "  "+s.name+" ") {
+			t.Errorf("device --help does not list %s: %q", s.name, so)
 		}
-		var o, e bytes.Buffer
-		if code := run([]string{"device", s.name, "--help"}, &o, &e); code != 0 {
-			t.Errorf("device %s --help: exit %d %s", s.name, code, e.String())
+		code, h, e := runCode("device", s.name, "--help")
+		if code != 0 {
+			t.Errorf("device %s --help: exit %d %s", s.name, code, e)
 		}
-		h := o.String()
 		if !strings.Contains(h, "Usage: mrelu device "+s.name) || strings.Count(h, "Example:") != 1 || !strings.Contains(h, "mrelu device "+s.name+" ") ||
 			!strings.Contains(h, "-out") || !strings.Contains(h, "-force") || !strings.Contains(h, "-params") {
 			t.Errorf("device %s --help: %q", s.name, h)
@@ -419,8 +355,7 @@ func TestDeviceHelp(t *testing.T) {
 			t.Errorf("device %s --help: --seed offered = %v, want %v", s.name, !withSeed, withSeed)
 		}
 	}
-	so.Reset()
-	if code := run([]string{"help", "device"}, &so, &se); code != 0 || !strings.Contains(so.String(), "Sub-commands") {
-		t.Errorf("help device: exit %d, %q", code, so.String())
+	if code, so, _ := runCode("help", "device"); code != 0 || !strings.Contains(so, "Sub-commands") {
+		t.Errorf("help device: exit %d, %q", code, so)
 	}
 }

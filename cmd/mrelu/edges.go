@@ -63,11 +63,9 @@ func runEdges(args []string, stdout, stderr io.Writer) error {
 	knee := fs.Bool("knee", def.Vision.KneeCompensation, "compensate the neuron's onset current (a few nA with the default circuit) so the ReLU knee sits at zero current")
 	readScale := quantity.Float(fs, "read-scale", def.Vision.ReadScale, quantity.Volt, "read voltage of a white pixel in `V`")
 	points := fs.Int("points", def.Points, "points of the neuron's DC transfer sweep (solved once per run)")
-	params := fs.String("params", "", paramsFlagUsage)
-	vdd := addVDDFlag(fs)
+	hw := addSetupFlags(fs, paramsFlagUsage)
 	plots := fs.Bool("plots", true, "write the PNG/SVG figures (--plots=false: CSV and JSON only)")
-	out := fs.String("out", "", "output folder `DIR` (default: a new mrelu-out/edges-<time>)")
-	force := fs.Bool("force", false, "write into a non-empty --out")
+	out := addOutFlags(fs, "edges")
 	maxMem := addMaxMemoryFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -89,15 +87,7 @@ func runEdges(args []string, stdout, stderr io.Writer) error {
 		return usagef("edges: %v", err)
 	}
 	cfg.Points = *points
-	setup, err := loadSetup(*params, *vdd, vddGiven(fs))
-	if err != nil {
-		return err
-	}
-	cfg.Device, cfg.Neuron = setup.Device, setup.Neuron
-	if err := cfg.Validate(); err != nil {
-		return usagef("edges: %v", err)
-	}
-	if err := requireViable(setup); err != nil {
+	if err := hw.loadViable("edges: ", &cfg.Device, &cfg.Neuron, func() error { return cfg.Validate() }); err != nil {
 		return err
 	}
 	// The memory budget, from the image's header (a regular file's; the
@@ -107,11 +97,8 @@ func runEdges(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	dir := *out
-	if dir == "" {
-		dir = defaultOut("edges")
-	}
-	if err := report.PrepareOut(dir, *force); err != nil {
+	dir, err := out.prepare("edges")
+	if err != nil {
 		return err
 	}
 	r, err := experiment.Edges(cfg)

@@ -1,10 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"encoding/json"
-	"image"
-	"image/color"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -19,30 +15,19 @@ import (
 // white from it on.
 func writeStepPNG(t *testing.T, path string, w, h, edge int) {
 	t.Helper()
-	img := image.NewGray(image.Rect(0, 0, w, h))
-	for y := 0; y < h; y++ {
-		for x := edge; x < w; x++ {
-			img.SetGray(x, y, color.Gray{Y: 255})
+	writeGreyPNG(t, path, w, h, func(x, y int) uint8 {
+		if x >= edge {
+			return 255
 		}
-	}
-	var buf bytes.Buffer
-	if err := png.Encode(&buf, img); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
+		return 0
+	})
 }
 
 // readMap reads a map CSV: one row per line, comma-separated numbers.
 func readMap(t *testing.T, path string) [][]float64 {
 	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var m [][]float64
-	for _, line := range strings.Split(strings.TrimSuffix(string(b), "\n"), "\n") {
+	for _, line := range strings.Split(strings.TrimSuffix(readString(t, path), "\n"), "\n") {
 		var row []float64
 		for _, f := range strings.Split(line, ",") {
 			v, err := strconv.ParseFloat(f, 64)
@@ -89,14 +74,8 @@ type edgesJSON struct {
 
 func readEdgesJSON(t *testing.T, dir string) edgesJSON {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(dir, "edges.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var s edgesJSON
-	if err := json.Unmarshal(b, &s); err != nil {
-		t.Fatal(err)
-	}
+	readJSON(t, filepath.Join(dir, "edges.json"), &s)
 	return s
 }
 
@@ -104,22 +83,14 @@ func readEdgesJSON(t *testing.T, dir string) edgesJSON {
 // statistics the paper's Fig. 5 needs.
 func TestEdgesDefault(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "e")
-	var so, se bytes.Buffer
-	if code := run([]string{"edges", "--out", out}, &so, &se); code != 0 {
-		t.Fatalf("exit %d: %s", code, se.String())
-	}
+	so, _ := runOK(t, "edges", "--out", out)
 	want := []string{"edges.json", "params.json", "edges.png", "edges.svg"}
 	for _, f := range []string{"vertical", "lateral"} {
 		for _, s := range []string{"_current_A.csv", "_vout_V.csv", "_current.png", "_current.svg", "_vout.png", "_vout.svg", "_patches.png", "_patches.svg"} {
 			want = append(want, f+s)
 		}
 	}
-	for _, f := range want {
-		st, err := os.Stat(filepath.Join(out, f))
-		if err != nil || st.Size() == 0 {
-			t.Errorf("missing or empty %s: %v", f, err)
-		}
-	}
+	requireFiles(t, out, want...)
 	s := readEdgesJSON(t, out)
 	if s.Image.Width != 160 || s.Output.Height != 160 || len(s.Filters) != 2 || len(s.Patches) != 4 {
 		t.Fatalf("edges.json: %+v", s)
@@ -140,14 +111,12 @@ func TestEdgesDefault(t *testing.T) {
 	if err != nil || cfg.Width < 1000 {
 		t.Errorf("edges.png: %+v %v", cfg, err)
 	}
-	if !strings.Contains(so.String(), "r(ReLU)") || !strings.Contains(so.String(), out) {
-		t.Errorf("stdout: %s", so.String())
+	if !strings.Contains(so, "r(ReLU)") || !strings.Contains(so, out) {
+		t.Errorf("stdout: %s", so)
 	}
 	// params.json feeds --params back.
 	out2 := filepath.Join(t.TempDir(), "e2")
-	if code := run([]string{"edges", "--params", filepath.Join(out, "params.json"), "--plots=false", "--out", out2}, &so, &se); code != 0 {
-		t.Fatalf("--params params.json: exit %d: %s", code, se.String())
-	}
+	runOK(t, "edges", "--params", filepath.Join(out, "params.json"), "--plots=false", "--out", out2)
 	if a, b := readMap(t, filepath.Join(out, "vertical_vout_V.csv")), readMap(t, filepath.Join(out2, "vertical_vout_V.csv")); a[80][80] != b[80][80] {
 		t.Error("the run from params.json differs")
 	}
@@ -169,10 +138,7 @@ func TestEdgesStepImage(t *testing.T) {
 	dir := t.TempDir()
 	img := filepath.Join(dir, "step.png")
 	writeStepPNG(t, img, 23, 9, 11)
-	kfile := filepath.Join(dir, "right.txt")
-	if err := os.WriteFile(kfile, []byte("# responds to a dark-to-bright step\n0 -1 1\n0 -1 1\n0 -1 1\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	kfile := writeFile(t, filepath.Join(dir, "right.txt"), "# responds to a dark-to-bright step\n0 -1 1\n0 -1 1\n0 -1 1\n")
 	tests := []struct {
 		boundary string
 		filter   string
@@ -187,11 +153,7 @@ func TestEdgesStepImage(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.boundary+"-"+tc.name, func(t *testing.T) {
 			out := filepath.Join(t.TempDir(), "o")
-			var so, se bytes.Buffer
-			args := []string{"edges", "--image", img, "--filter", tc.filter, "--boundary", tc.boundary, "--plots=false", "--out", out}
-			if code := run(args, &so, &se); code != 0 {
-				t.Fatalf("exit %d: %s", code, se.String())
-			}
+			runOK(t, "edges", "--image", img, "--filter", tc.filter, "--boundary", tc.boundary, "--plots=false", "--out", out)
 			v := readMap(t, filepath.Join(out, tc.name+"_vout_V.csv"))
 			c := readMap(t, filepath.Join(out, tc.name+"_current_A.csv"))
 			if len(v[0]) != tc.width {
@@ -219,10 +181,7 @@ func TestEdgesStepImage(t *testing.T) {
 
 func TestEdgesVariation(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "v")
-	var so, se bytes.Buffer
-	if code := run([]string{"edges", "--variation", "0.099", "--seed", "5", "--plots=false", "--out", out}, &so, &se); code != 0 {
-		t.Fatalf("exit %d: %s", code, se.String())
-	}
+	so, _ := runOK(t, "edges", "--variation", "0.099", "--seed", "5", "--plots=false", "--out", out)
 	s := readEdgesJSON(t, out)
 	for _, f := range s.Filters {
 		if f.PearsonVaried == nil || *f.PearsonVaried < 0.97 || *f.PearsonVaried > f.PearsonIdeal || f.Pearson != *f.PearsonVaried {
@@ -232,8 +191,8 @@ func TestEdgesVariation(t *testing.T) {
 			t.Errorf("%s: Vout %g..%g V", f.Name, f.VoutMin, f.VoutMax)
 		}
 	}
-	if s.Variation != 0.099 || !strings.Contains(so.String(), "with 9.9% variation") {
-		t.Errorf("variation not reported: %v; %s", s.Variation, so.String())
+	if s.Variation != 0.099 || !strings.Contains(so, "with 9.9% variation") {
+		t.Errorf("variation not reported: %v; %s", s.Variation, so)
 	}
 }
 
@@ -243,9 +202,7 @@ func TestEdgesErrors(t *testing.T) {
 	text := filepath.Join(dir, "notes.png")
 	badK := filepath.Join(dir, "bad.txt")
 	for path, content := range map[string]string{empty: "", text: "hello, not an image\n", badK: "1 2 3\n4 5\n7 8 9\n"} {
-		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		writeFile(t, path, content)
 	}
 	missing := filepath.Join(dir, "missing.png")
 	tests := []struct {
@@ -270,28 +227,13 @@ func TestEdgesErrors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			var so, se bytes.Buffer
-			args := append([]string{"edges", "--plots=false", "--out", filepath.Join(t.TempDir(), "o")}, tc.args...)
-			code := run(args, &so, &se)
-			if code != tc.code {
-				t.Fatalf("exit %d, want %d (stderr %q)", code, tc.code, se.String())
-			}
-			for _, w := range tc.want {
-				if !strings.Contains(se.String(), w) {
-					t.Errorf("stderr %q lacks %q", se.String(), w)
-				}
-			}
+			wantExit(t, tc.code, append([]string{"edges", "--plots=false", "--out", filepath.Join(t.TempDir(), "o")}, tc.args...), tc.want...)
 		})
 	}
 	// A non-empty --out is refused without --force.
 	out := t.TempDir()
-	if err := os.WriteFile(filepath.Join(out, "x"), nil, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	var so, se bytes.Buffer
-	if code := run([]string{"edges", "--plots=false", "--out", out}, &so, &se); code != 1 || !strings.Contains(se.String(), "not empty") {
-		t.Errorf("non-empty --out: exit %d, %s", code, se.String())
-	}
+	writeFile(t, filepath.Join(out, "x"), "")
+	wantExit(t, 1, []string{"edges", "--plots=false", "--out", out}, "not empty")
 }
 
 func TestParseScale(t *testing.T) {
@@ -311,25 +253,6 @@ func TestParseScale(t *testing.T) {
 	}
 }
 
-// writeGreyPNG writes a w x h 8-bit grey PNG with the intensities of
-// pix(x, y).
-func writeGreyPNG(t *testing.T, path string, w, h int, pix func(x, y int) uint8) {
-	t.Helper()
-	img := image.NewGray(image.Rect(0, 0, w, h))
-	for y := 0; y < h; y++ {
-		for x := 0; x < w; x++ {
-			img.SetGray(x, y, color.Gray{Y: pix(x, y)})
-		}
-	}
-	var buf bytes.Buffer
-	if err := png.Encode(&buf, img); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // Images of any aspect ratio give every figure (the colour bars of very
 // wide images used to panic, exit 2 with partial output); runs whose
 // output maps are constant write everything, then exit 1 with one line
@@ -337,10 +260,7 @@ func writeGreyPNG(t *testing.T, path string, w, h int, pix func(x, y int) uint8)
 func TestEdgesShapesAndConstantMaps(t *testing.T) {
 	dir := t.TempDir()
 	texture := func(x, y int) uint8 { return uint8((x*37 + y*11) % 256) }
-	tiny := filepath.Join(dir, "tiny.txt")
-	if err := os.WriteFile(tiny, []byte("1e-300 1e-300 1e-300\n1e-300 -1e-300 1e-300\n1e-300 1e-300 1e-300\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	tiny := writeFile(t, filepath.Join(dir, "tiny.txt"), "1e-300 1e-300 1e-300\n1e-300 -1e-300 1e-300\n1e-300 1e-300 1e-300\n")
 	tests := []struct {
 		name   string
 		w, h   int
@@ -369,12 +289,10 @@ func TestEdgesShapesAndConstantMaps(t *testing.T) {
 			img := filepath.Join(dir, strconv.Itoa(i)+".png")
 			writeGreyPNG(t, img, tc.w, tc.h, tc.pix)
 			out := filepath.Join(t.TempDir(), "o")
-			var so, se bytes.Buffer
-			code := run(append([]string{"edges", "--image", img, "--out", out}, tc.args...), &so, &se)
+			code, so, msg := runCode(append([]string{"edges", "--image", img, "--out", out}, tc.args...)...)
 			if code != tc.code {
-				t.Fatalf("exit %d, want %d; stderr %q", code, tc.code, se.String())
+				t.Fatalf("exit %d, want %d; stderr %q", code, tc.code, msg)
 			}
-			msg := se.String()
 			if tc.code == 0 && msg != "" {
 				t.Errorf("stderr %q", msg)
 			}
@@ -398,19 +316,11 @@ func TestEdgesShapesAndConstantMaps(t *testing.T) {
 					t.Errorf("%s: Vout CSV is %dx%d, want %dx%d", f.Name, len(v[0]), len(v), tc.w, tc.h)
 				}
 			}
-			for _, f := range files {
-				if st, err := os.Stat(filepath.Join(out, f)); err != nil || st.Size() == 0 {
-					t.Errorf("missing or empty %s: %v", f, err)
-				}
+			requireFiles(t, out, files...)
+			if !strings.Contains(so, "wrote "+out) {
+				t.Errorf("stdout: %s", so)
 			}
-			if !strings.Contains(so.String(), "wrote "+out) {
-				t.Errorf("stdout: %s", so.String())
-			}
-			raw, err := os.ReadFile(filepath.Join(out, "edges.json"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got := strings.Contains(string(raw), `"constant_map"`); got != (tc.code == 1) {
+			if got := strings.Contains(readString(t, filepath.Join(out, "edges.json")), `"constant_map"`); got != (tc.code == 1) {
 				t.Errorf("edges.json has constant_map: %v, want %v", got, tc.code == 1)
 			}
 		})

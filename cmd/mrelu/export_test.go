@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"slices"
@@ -17,14 +16,8 @@ import (
 // siemens, and a confusion matrix whose counts add up to the test set and
 // whose diagonal gives the reported accuracy.
 func TestTrainExports(t *testing.T) {
-	data := t.TempDir()
-	writeTinySet(t, data, 300, "train", 1)
-	writeTinySet(t, data, 90, "t10k", 2)
 	out := filepath.Join(t.TempDir(), "run")
-	var so, se bytes.Buffer
-	if code := run([]string{"train", "--data", data, "--act", "relu", "--epochs", "3", "--batch", "30", "--hidden", "16,8", "--out", out}, &so, &se); code != 0 {
-		t.Fatalf("exit %d: %s", code, se.String())
-	}
+	runOK(t, "train", "--data", tinyData(t), "--act", "relu", "--epochs", "3", "--batch", "30", "--hidden", "16,8", "--out", out)
 	for _, f := range report.ExportFiles(3) {
 		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
 			t.Errorf("%s: %v", f, err)
@@ -71,17 +64,17 @@ func TestTrainExports(t *testing.T) {
 	var s struct {
 		TestAccuracy float64 `json:"test_accuracy"`
 	}
-	readJSON(t, filepath.Join(out, "summary.json"), &s)
+	readSummary(t, out, &s)
 	if total != 90 || diag/total != s.TestAccuracy {
 		t.Errorf("confusion: %g samples, diagonal %g (accuracy %g, summary %g)", total, diag, diag/total, s.TestAccuracy)
 	}
 }
 
-// readCSVNumbers reads a CSV of numbers (devReadCSV), with or without a
+// readCSVNumbers reads a CSV of numbers (readCSV), with or without a
 // header line.
 func readCSVNumbers(t *testing.T, path string) [][]float64 {
 	t.Helper()
-	head, recs := devReadCSV(t, path)
+	head, recs := readCSV(t, path)
 	if _, err := strconv.ParseFloat(head[0], 64); err == nil {
 		recs = append([][]string{head}, recs...)
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"github.com/mrelu/mrelu/internal/quantity"
 	"io"
 	"os"
 	"slices"
@@ -42,42 +41,34 @@ func runFig4(args []string, stdout, stderr io.Writer) error {
 	def := experiment.DefaultFig4Params()
 	fs := newFlags("fig4", "Trains the paper's 784-100-100-100-10 network with sigmoid, software ReLU, the ideal\nhardware mReLU and the mReLU with temporal variation (the solved 2T-1M circuit in the loop),\nthen the mReLU at each variation of --sweep. Writes summary.json, CSVs, the Fig. 4 plots\n(fig4c_accuracy, fig4d_loss, fig4ef_neuron_inputs_*, fig4g/h_weight_updates_first/last, fig4i_variation,\nfig4j_saturation: inputs at >= 90 % of VDD per layer and epoch)\nand each run's own report under runs/<name>/, with its checkpoints in runs/<name>/checkpoint/\n(after every epoch; the settings in checkpoint/fig4.json). --resume DIR continues the study\nsaved in DIR up to --epochs (settings not given are the saved ones; given ones must agree).\nCtrl-C stops after the current step with the checkpoints kept (exit status 130).",
 		"mrelu fig4 --epochs 30 --out runs/fig4\n  mrelu fig4 --resume runs/fig4 --out runs/fig4 --force", stdout)
-	epochs := fs.Int("epochs", def.Base.Epochs, "training epochs of every run")
-	batch := fs.Int("batch", def.Base.Batch, "minibatch size")
-	lr := fs.Float64("lr", def.Base.LR, "SGD learning rate")
-	hidden := fs.String("hidden", "100,100,100", "hidden layer widths")
-	seed := fs.Uint64("seed", def.Base.Seed, "random `N` seeding the weights, the shuffling and the neuron noise")
-	variation := fs.Float64("variation", def.Base.Variation, "temporal variation of the mrelu run (fraction)")
-	noise := fs.String("noise", experiment.NoiseProportional, "noise model of the mrelu runs: "+strings.Join(experiment.NoiseModels(), "|")+" (docs/system.md)")
-	inputScale := quantity.Float(fs, "input-scale", 0, quantity.Ampere, "current `A` per unit of pre-activation driving the hardware neuron, I = z*A (0: the solved neuron's own, neuron.DefaultIUnit = 7.78e-07 A with the default devices)")
+	net := addNetFlags(fs, def.Base, "training epochs of every run", "hidden layer widths")
+	noise := addNoiseFlags(fs, def.Base.Variation, "temporal variation of the mrelu run (fraction)", "runs")
 	seeds := fs.Int("seeds", 1, "train every run with seeds --seed, --seed+1, ...: accuracies as mean ± s.d., error bars in Fig. 4c and 4i")
 	sweep := fs.String("sweep", "0,0.05,0.099,0.2,0.3", "variations of the accuracy-vs-variation curve (fractions)")
 	acts := fs.String("acts", strings.Join(def.Acts, ","), "neurons compared")
 	paperSetting := fs.Bool("paper-setting", true, "also train "+experiment.PaperSettingName+": the mReLU under the stated assumptions that reproduce the paper's "+experiment.PaperMReLUText+" (3.333 µA per unit, trained with the ideal neuron, tested with fullscale noise of "+experiment.PaperVarText+" of VDD; same seeds; docs/system.md), a row of its own beside the best hardware-aware result, and its twin "+experiment.PaperSettingAwareName+" trained with the noise")
-	data := fs.String("data", "", "`DIR` with train-*/t10k-* IDX files (default: built-in MNIST)")
-	out := fs.String("out", "", "output folder `DIR` (default: a new mrelu-out/fig4-<time>)")
-	force := fs.Bool("force", false, "write into a non-empty --out")
+	out := addOutFlags(fs, "fig4")
 	plots := fs.Bool("plots", true, "write the PNG/SVG figures (--plots=false: CSV and JSON only)")
 	resume := fs.String("resume", "", "continue the study saved in `DIR` (an earlier fig4 --out) up to --epochs")
-	paramsFile := fs.String("params", "", paramsFlagUsage+"; the hardware of the solved mReLU")
-	vdd := addVDDFlag(fs)
+	hw := addSetupFlags(fs, paramsFlagUsage+"; the hardware of the solved mReLU")
 	maxMem := addMaxMemoryFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if (*paramsFile != "" || vddGiven(fs)) && *resume != "" {
+	if (*hw.params != "" || vddGiven(fs)) && *resume != "" {
 		return usagef("fig4: --params and --vdd cannot be combined with --resume (a resumed study keeps its saved devices)")
 	}
 	p := def
-	p.Base.Epochs, p.Base.Batch, p.Base.LR, p.Base.Seed, p.Base.Variation, p.Base.Data = *epochs, *batch, *lr, *seed, *variation, *data
-	p.Base.Noise, p.Base.InputScale, p.Seeds = *noise, *inputScale, *seeds
+	net.set(&p.Base)
+	noise.set(&p.Base)
+	p.Seeds = *seeds
 	if !*paperSetting {
 		p.Configs = nil
 	}
 	if *seeds < 1 || *seeds > experiment.MaxSeeds {
 		return usagef("fig4: --seeds %d out of range 1..%d", *seeds, experiment.MaxSeeds)
 	}
-	h, err := parseHidden(*hidden)
+	h, err := parseHidden(*net.hidden)
 	if err != nil {
 		return usagef("fig4: %v", err)
 	}
@@ -91,7 +82,7 @@ func runFig4(args []string, stdout, stderr io.Writer) error {
 			p.Acts = append(p.Acts, a)
 		}
 	}
-	setup, err := loadSetup(*paramsFile, *vdd, vddGiven(fs))
+	setup, err := hw.load()
 	if err != nil {
 		return err
 	}
@@ -127,11 +118,8 @@ func runFig4(args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("fig4: --resume: %w", err)
 		}
 	}
-	dir := *out
-	if dir == "" {
-		dir = defaultOut("fig4")
-	}
-	rd, err := rundir.Create(dir, *force)
+	dir := out.dir("fig4")
+	rd, err := rundir.Create(dir, *out.force)
 	if err != nil {
 		return err
 	}

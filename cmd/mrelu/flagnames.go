@@ -50,21 +50,21 @@ func addCycleVariationFlags(fs *flag.FlagSet, what string) cycleVariationFlags {
 	}
 }
 
-// apply returns v with every sigma scaled by --variation (0 with
-// --no-variation, after a note on stderr); a negative or non-finite scale
-// is a usage error.
-func (c cycleVariationFlags) apply(v device.CycleVariation, cmd string, stderr io.Writer) (device.CycleVariation, error) {
+// apply scales every sigma of v by --variation (0 with --no-variation,
+// after a note on stderr); a negative or non-finite scale is a usage
+// error (v unchanged).
+func (c cycleVariationFlags) apply(v *device.CycleVariation, cmd string, stderr io.Writer) error {
 	k := *c.scale
 	if *c.off {
 		fmt.Fprintf(stderr, "mrelu: %s: --no-variation is deprecated; use --variation 0\n", cmd)
 		k = 0
 	}
 	if !(k >= 0) || k > 1e6 {
-		return v, usagef("%s: --variation %g: the scale of the variation must be a number ≥ 0", cmd, k)
+		return usagef("%s: --variation %g: the scale of the variation must be a number ≥ 0", cmd, k)
 	}
 	v.VthRel *= k
 	v.RDRel *= k
 	v.Gap0Rel *= k
 	v.TauRelaxRel *= k
-	return v, nil
+	return nil
 }

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -92,33 +90,20 @@ func TestGolden(t *testing.T) {
 				a = strings.ReplaceAll(a, "$TD", td)
 				args[i] = strings.ReplaceAll(a, "$DATA", data)
 			}
-			var so, se bytes.Buffer
-			code := run(args, &so, &se)
+			code, so, se := runCode(args...)
 			var b strings.Builder
 			fmt.Fprintf(&b, "$ mrelu %s\nexit %d\n--- stdout\n%s--- stderr\n%s--- files\n",
-				strings.Join(c.args, " "), code, goldenNormalize(so.String(), c, out, data), goldenNormalize(se.String(), c, out, data))
+				strings.Join(c.args, " "), code, goldenNormalize(so, c, out, data), goldenNormalize(se, c, out, data))
 			for _, f := range filesUnder(out) {
 				b.WriteString(f + "\n")
 			}
 			for _, f := range c.show {
-				content, err := os.ReadFile(filepath.Join(out, f))
-				if err != nil {
-					t.Fatal(err)
-				}
-				fmt.Fprintf(&b, "--- %s\n%s", f, goldenSeconds.ReplaceAllString(goldenNormalize(string(content), c, out, data), "${1}#"))
+				content := readString(t, filepath.Join(out, f))
+				fmt.Fprintf(&b, "--- %s\n%s", f, goldenSeconds.ReplaceAllString(goldenNormalize(content, c, out, data), "${1}#"))
 			}
 			path := filepath.Join(td, c.name+".txt")
-			if *update {
-				if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (create it with: go test ./cmd/mrelu -run Golden -update)", err)
-			}
-			if got := b.String(); got != string(want) {
+			want, updated := golden(t, path, b.String(), "Golden")
+			if got := b.String(); !updated && got != string(want) {
 				t.Errorf("mrelu %s differs from %s:\n--- got\n%s\n--- want\n%s\n(if the change is meant: go test ./cmd/mrelu -run Golden -update)",
 					strings.Join(c.args, " "), path, got, want)
 			}

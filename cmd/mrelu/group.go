@@ -5,14 +5,27 @@ import (
 	"fmt"
 	"io"
 	"strings"
-
-	"github.com/mrelu/mrelu/report"
 )
 
 // subcommand is one sub-command of a command group, such as `mrelu device iv`.
 type subcommand struct {
 	name, summary string
 	run           func(args []string, stdout, stderr io.Writer) error
+}
+
+// groups lists the commands with sub-commands (registerGroup), whose
+// errors are prefixed with the sub-command's full name ("device iv").
+var groups = map[string]func() []subcommand{}
+
+// registerGroup registers the command group name: its sub-commands are
+// subs (a function, so that a list can refer to the runners without an
+// initialisation cycle) and its usage is intro, the table of subs and
+// notes (runGroup).
+func registerGroup(name, summary, intro, notes string, subs func() []subcommand) {
+	groups[name] = subs
+	register(name, summary, func(args []string, stdout, stderr io.Writer) error {
+		return runGroup(name, intro, notes, subs(), args, stdout, stderr)
+	})
 }
 
 // runGroup runs the sub-command named by args[0] of the command group
@@ -56,24 +69,21 @@ func printGroupUsage(w io.Writer, group, intro, notes string, subs []subcommand)
 // commonFlags holds the flags every sub-command of a group takes: --out,
 // --force, --params, --plots and, where randomness enters, --seed.
 type commonFlags struct {
+	outFlags
 	name   string // "device iv", prefixing errors
 	kind   string // "device-iv", for the default --out
-	out    *string
-	force  *bool
 	params *string
 	plots  *bool
 	seed   *uint64 // nil where no randomness enters
 }
 
-// addCommonFlags defines the common flags on fs with the given usage
-// texts for --params and --seed; an empty seedUsage leaves --seed out.
-func addCommonFlags(fs *flag.FlagSet, name, kind, paramsUsage, seedUsage string) *commonFlags {
-	c := &commonFlags{name: name, kind: kind}
-	c.out = fs.String("out", "", "output folder `DIR` (default: a new mrelu-out/"+kind+"-<time>)")
-	c.force = fs.Bool("force", false, "write into a non-empty --out")
-	c.params = fs.String("params", "", paramsUsage)
+// addCommonFlags defines the common flags on fs, with --seed (its usage
+// text seedUsage) when withSeed is true.
+func addCommonFlags(fs *flag.FlagSet, name, kind string, withSeed bool, seedUsage string) *commonFlags {
+	c := &commonFlags{outFlags: addOutFlags(fs, kind), name: name, kind: kind}
+	c.params = fs.String("params", "", paramsFlagUsage)
 	c.plots = fs.Bool("plots", true, "write the PNG/SVG plots (--plots=false: data files only)")
-	if seedUsage != "" {
+	if withSeed {
 		c.seed = fs.Uint64("seed", 1, seedUsage)
 	}
 	return c
@@ -85,13 +95,28 @@ func (c *commonFlags) paramsError(err error) error {
 	return fmt.Errorf("%s: --params: %w", c.name, err)
 }
 
-// prepare creates the output folder.
-func (c *commonFlags) prepare() (string, error) {
-	dir := *c.out
-	if dir == "" {
-		dir = defaultOut(c.kind)
+// setup turns invalid (the error of the configuration's Validate) into a
+// usage error, then runs load (reading --params) and creates --out.
+func (c *commonFlags) setup(invalid error, load func() error) (string, error) {
+	if invalid != nil {
+		return "", usagef("%s: %v", c.name, invalid)
 	}
-	return dir, report.PrepareOut(dir, *c.force)
+	if err := load(); err != nil {
+		return "", err
+	}
+	return c.prepare(c.kind)
+}
+
+// validator is an experiment's configuration, which checks itself.
+type validator interface{ Validate() error }
+
+// produce runs an experiment (exp) and writes its files into dir with
+// write: the result and the files' summary, or the first error.
+func produce[R, S any](exp func() (R, error), write func(dir string, r R, plots bool) (S, error), dir string, plots bool) (r R, s S, err error) {
+	if r, err = exp(); err == nil {
+		s, err = write(dir, r, plots)
+	}
+	return r, s, err
 }
 
 // seedValue is --seed, or 0 where the sub-command takes none.

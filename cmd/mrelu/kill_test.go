@@ -18,20 +18,39 @@ import (
 	"github.com/mrelu/mrelu/rundir"
 )
 
-// buildMrelu builds the command into a temporary folder (once per test
-// binary) and returns its path; the test is skipped without a go tool.
+// buildMrelu builds the command into a temporary folder and returns its
+// path; the test is skipped without a go tool.
 func buildMrelu(t *testing.T) string {
 	t.Helper()
-	goTool, err := exec.LookPath("go")
-	if err != nil {
+	if _, err := exec.LookPath("go"); err != nil {
 		t.Skip("no go tool on PATH to build the binary")
 	}
 	bin := filepath.Join(t.TempDir(), "mrelu")
-	cmd := exec.Command(goTool, "build", "-o", bin, ".")
-	if out, err := cmd.CombinedOutput(); err != nil {
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	return bin
+}
+
+// startUntil starts cmd (its stderr into a buffer) and waits until the
+// file path exists; after 60 s without it, it kills cmd and fails.
+func startUntil(t *testing.T, cmd *exec.Cmd, path string) *bytes.Buffer {
+	t.Helper()
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(2 * time.Millisecond) {
+		if _, err := os.Stat(path); err == nil {
+			return &stderr
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			cmd.Wait()
+			t.Fatalf("no %s after 60 s: %s", filepath.Base(path), stderr.String())
+		}
+	}
 }
 
 // checkOutputs fails on any half-written output in dir: every .json must
@@ -81,32 +100,14 @@ func TestKillMidEpochAndResume(t *testing.T) {
 		t.Skip("builds the binary")
 	}
 	bin := buildMrelu(t)
-	data := t.TempDir()
-	writeTinySet(t, data, 20000, "train", 1) // ~2000 steps per epoch
-	writeTinySet(t, data, 200, "t10k", 2)
+	data := tinySets(t, 20000, 200, 1) // ~2000 steps per epoch
 	common := []string{"train", "--data", data, "--batch", "10", "--hidden", "16,16", "--seed", "4"}
 	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGKILL} {
 		t.Run(sig.String(), func(t *testing.T) {
 			out := filepath.Join(t.TempDir(), "run")
 			cmd := exec.Command(bin, append(common, "--epochs", "1000", "--out", out)...)
-			var stderr bytes.Buffer
-			cmd.Stderr = &stderr
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
 			ck := filepath.Join(out, rundir.CheckpointDir, rundir.CheckpointFile)
-			deadline := time.Now().Add(60 * time.Second)
-			for {
-				if _, err := os.Stat(ck); err == nil {
-					break
-				}
-				if time.Now().After(deadline) {
-					cmd.Process.Kill()
-					cmd.Wait()
-					t.Fatalf("no checkpoint after 60 s: %s", stderr.String())
-				}
-				time.Sleep(2 * time.Millisecond)
-			}
+			stderr := startUntil(t, cmd, ck)
 			time.Sleep(5 * time.Millisecond) // into the next epoch
 			if err := cmd.Process.Signal(sig); err != nil {
 				t.Fatal(err)
@@ -157,7 +158,7 @@ func TestKillMidEpochAndResume(t *testing.T) {
 			}
 			checkOutputs(t, out)
 			ref := filepath.Join(t.TempDir(), "ref")
-			mustRun(t, append(common, "--epochs", strconv.Itoa(total), "--out", ref)...)
+			runOK(t, append(common, "--epochs", strconv.Itoa(total), "--out", ref)...)
 			sameState(t, "resumed after "+sig.String(), readCheckpoint(t, filepath.Join(ref, rundir.CheckpointDir, rundir.CheckpointFile)).State,
 				readCheckpoint(t, ck).State)
 			if a, b := metricsWithoutTimes(t, filepath.Join(ref, "metrics.csv")), metricsWithoutTimes(t, filepath.Join(out, "metrics.csv")); len(a) != total+1 || len(b) != total+1 {
@@ -173,22 +174,7 @@ func TestKillMidEpochAndResume(t *testing.T) {
 func fig4InterruptAndResume(t *testing.T, bin, data string) {
 	out := filepath.Join(t.TempDir(), "fig4")
 	cmd := exec.Command(bin, "fig4", "--data", data, "--batch", "10", "--hidden", "8", "--acts", "relu,mrelu", "--sweep", "0.099", "--epochs", "1000", "--out", out)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	ck := filepath.Join(out, "runs", "relu", rundir.CheckpointDir, rundir.CheckpointFile)
-	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(2 * time.Millisecond) {
-		if _, err := os.Stat(ck); err == nil {
-			break
-		}
-		if time.Now().After(deadline) {
-			cmd.Process.Kill()
-			cmd.Wait()
-			t.Fatalf("no checkpoint after 60 s: %s", stderr.String())
-		}
-	}
+	stderr := startUntil(t, cmd, filepath.Join(out, "runs", "relu", rundir.CheckpointDir, rundir.CheckpointFile))
 	cmd.Process.Signal(syscall.SIGINT)
 	var ee *exec.ExitError
 	if err := cmd.Wait(); !errors.As(err, &ee) || ee.ExitCode() != 130 ||
@@ -207,9 +193,5 @@ func fig4InterruptAndResume(t *testing.T, bin, data string) {
 		t.Fatalf("resume: %v\n%s", err, b)
 	}
 	checkOutputs(t, out)
-	for _, f := range []string{"summary.json", "runs/relu/summary.json", "runs/mrelu/summary.json"} {
-		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
-			t.Errorf("resumed study lacks %s", f)
-		}
-	}
+	requireFiles(t, out, "summary.json", "runs/relu/summary.json", "runs/mrelu/summary.json")
 }

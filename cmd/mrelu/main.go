@@ -93,10 +93,6 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return exitCode(commandName(args), c.run(args[1:], stdout, stderr), stderr)
 }
 
-// groups lists the commands with sub-commands, whose errors are prefixed
-// with the sub-command's full name ("device iv").
-var groups = map[string]func() []subcommand{"device": deviceSubs, "neuron": neuronSubs}
-
 // commandName is the name of the command args (without the program name)
 // run: "train", or "device iv" for a sub-command of a group.
 func commandName(args []string) string {

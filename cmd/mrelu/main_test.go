@@ -1,34 +1,16 @@
 package main
 
 import (
-	"bytes"
-	"encoding/json"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/mrelu/mrelu/dataset"
 )
 
-// writeTinySet writes dataset.WriteTinySet's 7x5, 3-class IDX set.
-func writeTinySet(t *testing.T, dir string, n int, prefix string, seed uint64) {
-	t.Helper()
-	if err := dataset.WriteTinySet(dir, n, prefix, seed); err != nil {
-		t.Fatal(err)
-	}
-}
-
 func TestTrainEndToEnd(t *testing.T) {
-	data := t.TempDir()
-	writeTinySet(t, data, 300, "train", 1)
-	writeTinySet(t, data, 90, "t10k", 2)
+	data := tinyData(t)
 	out := filepath.Join(t.TempDir(), "run")
-	var so, se bytes.Buffer
 	args := []string{"train", "--data", data, "--act", "relu", "--epochs", "4", "--batch", "30", "--hidden", "16,8", "--out", out}
-	if code := run(args, &so, &se); code != 0 {
-		t.Fatalf("exit %d: %s", code, se.String())
-	}
+	runOK(t, args...)
 	var s struct {
 		Act                   string      `json:"act"`
 		Epochs                int         `json:"epochs"`
@@ -46,13 +28,7 @@ func TestTrainEndToEnd(t *testing.T) {
 			TestAccuracy float64 `json:"test_accuracy"`
 		} `json:"crossbar"`
 	}
-	b, err := os.ReadFile(filepath.Join(out, "summary.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(b, &s); err != nil {
-		t.Fatal(err)
-	}
+	readSummary(t, out, &s)
 	if s.Act != "relu" || s.Epochs != 4 || len(s.TestAccuracyPerEpoch) != 4 || len(s.TrainLossPerEpoch) != 4 || len(s.EpochSeconds) != 4 {
 		t.Errorf("summary fields wrong: %+v", s)
 	}
@@ -69,24 +45,17 @@ func TestTrainEndToEnd(t *testing.T) {
 	if len(s.Params.Hidden) != 2 || s.Params.Batch != 30 {
 		t.Errorf("params not recorded: %+v", s.Params)
 	}
-	for _, f := range []string{"metrics.csv", "accuracy.png", "loss.png", "neuron_input_hist.png", "weight_update_hist.png", "weight_update_hist.csv", "neuron_input_hist.csv", "accuracy.svg"} {
-		st, err := os.Stat(filepath.Join(out, f))
-		if err != nil || st.Size() == 0 {
-			t.Errorf("%s missing or empty: %v", f, err)
-		}
-	}
-	csv, _ := os.ReadFile(filepath.Join(out, "metrics.csv"))
-	if lines := strings.Count(string(csv), "\n"); lines != 5 {
+	requireFiles(t, out, "metrics.csv", "accuracy.png", "loss.png", "neuron_input_hist.png", "weight_update_hist.png", "weight_update_hist.csv", "neuron_input_hist.csv", "accuracy.svg")
+	if lines := strings.Count(readString(t, filepath.Join(out, "metrics.csv")), "\n"); lines != 5 {
 		t.Errorf("metrics.csv has %d lines, want header + 4 epochs", lines)
 	}
 	// A second run into the same folder is refused without --force...
-	se.Reset()
-	if code := run(args, &so, &se); code == 0 || !strings.Contains(se.String(), "not empty") {
-		t.Errorf("overwrite not refused: exit %d, %q", code, se.String())
+	if code, _, se := runCode(args...); code == 0 || !strings.Contains(se, "not empty") {
+		t.Errorf("overwrite not refused: exit %d, %q", code, se)
 	}
 	// ...and allowed with it.
-	if code := run(append(args, "--force"), &so, &se); code != 0 {
-		t.Errorf("--force run failed: %s", se.String())
+	if code, _, se := runCode(append(args, "--force")...); code != 0 {
+		t.Errorf("--force run failed: %s", se)
 	}
 }
 
@@ -114,25 +83,20 @@ func TestBadArguments(t *testing.T) {
 				tc.args[i] = filepath.Join(t.TempDir(), "o")
 			}
 		}
-		var so, se bytes.Buffer
-		code := run(tc.args, &so, &se)
-		if code != tc.code || !strings.Contains(se.String(), tc.want) {
-			t.Errorf("%v: exit %d, stderr %q; want exit %d mentioning %q", tc.args, code, se.String(), tc.code, tc.want)
-		}
-		if n := strings.Count(strings.TrimSpace(se.String()), "\n"); tc.code == 2 && n > 0 {
-			t.Errorf("%v: usage error is %d lines, want one", tc.args, n+1)
+		if se := wantExit(t, tc.code, tc.args, tc.want); tc.code == 2 {
+			wantOneLine(t, tc.args, se)
 		}
 	}
 }
 
 func TestHelp(t *testing.T) {
 	for name := range commands {
-		var so, se bytes.Buffer
-		if code := run([]string{name, "--help"}, &so, &se); code != 0 {
+		code, so, _ := runCode(name, "--help")
+		if code != 0 {
 			t.Errorf("%s --help: exit %d", name, code)
 		}
-		if !strings.Contains(so.String(), "Example:") || !strings.Contains(so.String(), "mrelu "+name) {
-			t.Errorf("%s --help lacks an example: %q", name, so.String())
+		if !strings.Contains(so, "Example:") || !strings.Contains(so, "mrelu "+name) {
+			t.Errorf("%s --help lacks an example: %q", name, so)
 		}
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"compress/gzip"
 	"encoding/binary"
 	"hash/crc32"
-	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -29,9 +28,7 @@ func writeIDXHeader(t *testing.T, path string, dims ...int) {
 	if err := zw.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(path, z.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeFile(t, path, z.String())
 }
 
 // writePNGHeader writes the signature and IHDR chunk of an 8-bit grey PNG
@@ -46,9 +43,7 @@ func writePNGHeader(t *testing.T, path string, w, h int) {
 	chunk := append([]byte("IHDR"), ihdr...)
 	b = append(b, chunk...)
 	b = binary.BigEndian.AppendUint32(b, crc32.ChecksumIEEE(chunk))
-	if err := os.WriteFile(path, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeFile(t, path, string(b))
 }
 
 // hostileSet writes a data folder whose training images file claims n
@@ -69,9 +64,7 @@ func hostileSet(t *testing.T, n, rows, cols int) string {
 // anything is allocated or any output folder is made; a normal run under a
 // budget it fits in trains.
 func TestMemoryBudgetRefusals(t *testing.T) {
-	tiny := t.TempDir()
-	writeTinySet(t, tiny, 300, "train", 1)
-	writeTinySet(t, tiny, 90, "t10k", 2)
+	tiny := tinyData(t)
 	many := hostileSet(t, 1369000, 28, 28)
 	large := hostileSet(t, 60, 1000, 1000)
 	png := filepath.Join(t.TempDir(), "huge.png")
@@ -100,13 +93,12 @@ func TestMemoryBudgetRefusals(t *testing.T) {
 			[]string{"mrelu: paper: --image " + png + " (8000x8000 pixels) needs about 6.9", "--max-memory 2GB"}},
 	} {
 		out := filepath.Join(t.TempDir(), "out")
-		var so, se bytes.Buffer
 		runtime.GC()
 		var m0, m1 runtime.MemStats
 		runtime.ReadMemStats(&m0)
-		code := run(append(c.args, "--out", out), &so, &se)
+		code, _, se := runCode(append(c.args, "--out", out)...)
 		runtime.ReadMemStats(&m1)
-		msg := strings.TrimSpace(se.String())
+		msg := strings.TrimSpace(se)
 		if code != 1 || strings.Contains(msg, "\n") {
 			t.Errorf("%v: exit %d (want 1), stderr %q", c.args, code, msg)
 		}
@@ -126,31 +118,18 @@ func TestMemoryBudgetRefusals(t *testing.T) {
 	// Without --max-memory the default budget (a share of this machine's
 	// memory) applies; the 65536x65536 network needs ~170 GB.
 	if d := membudget.Default(); d.Bytes < 100e9 {
-		var so, se bytes.Buffer
-		code := run([]string{"train", "--data", tiny, "--hidden", "65536,65536", "--out", filepath.Join(t.TempDir(), "o")}, &so, &se)
-		if msg := se.String(); code != 1 || !strings.Contains(msg, "(--max-memory; default ") {
-			t.Errorf("default budget: exit %d, %q", code, msg)
-		}
+		wantExit(t, 1, []string{"train", "--data", tiny, "--hidden", "65536,65536", "--out", filepath.Join(t.TempDir(), "o")}, "(--max-memory; default ")
 	}
 
 	// A run that fits trains; "none" lifts the limit (as "0" does:
 	// membudget.TestValue).
 	for _, mm := range []string{"200MB", "none"} {
-		var so, se bytes.Buffer
-		if code := run([]string{"train", "--data", tiny, "--epochs", "1", "--max-memory", mm, "--out", filepath.Join(t.TempDir(), "o")}, &so, &se); code != 0 {
-			t.Errorf("--max-memory %s: exit %d: %s", mm, code, se.String())
-		}
+		wantExit(t, 0, []string{"train", "--data", tiny, "--epochs", "1", "--max-memory", mm, "--out", filepath.Join(t.TempDir(), "o")})
 	}
 	// A tiny budget refuses even the tiny set, naming the program's base.
-	var so, se bytes.Buffer
-	if code := run([]string{"train", "--data", tiny, "--max-memory", "10MB", "--out", filepath.Join(t.TempDir(), "o")}, &so, &se); code != 1 || !strings.Contains(se.String(), "above the memory budget of 10 MB") {
-		t.Errorf("10 MB: exit %d, %q", code, se.String())
-	}
+	wantExit(t, 1, []string{"train", "--data", tiny, "--max-memory", "10MB", "--out", filepath.Join(t.TempDir(), "o")}, "above the memory budget of 10 MB")
 	// A bad size is a bad command line (exit 2).
 	for _, bad := range []string{"lots", "-1GB", "NaN", "1e30"} {
-		var so, se bytes.Buffer
-		if code := run([]string{"train", "--data", tiny, "--max-memory", bad}, &so, &se); code != 2 || !strings.Contains(se.String(), "--max-memory") && !strings.Contains(se.String(), "-max-memory") {
-			t.Errorf("--max-memory %s: exit %d, %q", bad, code, se.String())
-		}
+		wantExit(t, 2, []string{"train", "--data", tiny, "--max-memory", bad}, "-max-memory")
 	}
 }

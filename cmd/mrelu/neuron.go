@@ -20,7 +20,7 @@ import (
 )
 
 func init() {
-	register("neuron", "the 2T-1M mReLU neuron: transfer, pulse, spice, montecarlo (Fig. 3f, 3i)", runNeuron)
+	registerGroup("neuron", "the 2T-1M mReLU neuron: transfer, pulse, spice, montecarlo (Fig. 3f, 3i)", neuronIntro, neuronNotes, neuronSubs)
 }
 
 // neuronSubs lists the sub-commands in help order.
@@ -46,32 +46,22 @@ montecarlo takes --seed N. 'mrelu neuron check' says whether the device makes a 
 Example:
   mrelu neuron transfer --imin -1e-6 --imax 4e-6 --points 1001 --out runs/transfer`
 
-func runNeuron(args []string, stdout, stderr io.Writer) error {
-	return runGroup("neuron", neuronIntro, neuronNotes, neuronSubs(), args, stdout, stderr)
-}
-
 // neuronCommon holds the flags every neuron sub-command takes: the common
-// flags and --vdd.
+// flags and --vdd, which with --params make the setup flags (hw).
 type neuronCommon struct {
 	*commonFlags
-	fs  *flag.FlagSet
-	vdd *float64
+	hw setupFlags // --params (the common flag) and --vdd
 }
 
 func addNeuronCommon(fs *flag.FlagSet, name, kind string, withSeed bool) *neuronCommon {
-	seedUsage := ""
-	if withSeed {
-		seedUsage = "random `N` seeding the device-to-device variation"
-	}
-	c := &neuronCommon{commonFlags: addCommonFlags(fs, name, kind, paramsFlagUsage, seedUsage), fs: fs}
-	c.vdd = addVDDFlag(fs)
-	return c
+	c := addCommonFlags(fs, name, kind, withSeed, "random `N` seeding the device-to-device variation")
+	return &neuronCommon{commonFlags: c, hw: setupFlags{fs: fs, params: c.params, vdd: addVDDFlag(fs)}}
 }
 
 // load returns the --params file's device and neuron parameters (or the
 // defaults) with --vdd applied.
 func (c *neuronCommon) load() (device.Params, neuron.Params, error) {
-	s, err := loadSetup(*c.params, *c.vdd, vddGiven(c.fs))
+	s, err := c.hw.load()
 	if err != nil {
 		var ue usageError
 		if errors.As(err, &ue) {
@@ -82,18 +72,26 @@ func (c *neuronCommon) load() (device.Params, neuron.Params, error) {
 	return s.Device, s.Neuron, nil
 }
 
-// setup turns invalid (the error of the configuration's Validate) into a
-// usage error, then reads --params and creates --out.
-func (c *neuronCommon) setup(invalid error) (device.Params, neuron.Params, string, error) {
-	if invalid != nil {
-		return device.Params{}, neuron.Params{}, "", usagef("%s: %v", c.name, invalid)
-	}
-	d, np, err := c.load()
-	if err != nil {
-		return d, np, "", err
-	}
-	dir, err := c.prepare()
+// neuronSetup turns invalid (the error of the configuration's Validate)
+// into a usage error, then reads --params and creates --out.
+func (c *neuronCommon) neuronSetup(invalid error) (d device.Params, np neuron.Params, dir string, err error) {
+	dir, err = c.setup(invalid, func() (err error) {
+		d, np, err = c.load()
+		return err
+	})
 	return d, np, dir, err
+}
+
+// neuronRun checks cfg (an invalid one is a usage error), reads --params
+// and --vdd, creates --out, runs the experiment exp on the neuron and
+// writes its files with write; it returns the result, the files' summary
+// and the folder.
+func neuronRun[C validator, R, S any](c *neuronCommon, cfg C, exp func(device.Params, neuron.Params, C) (R, error), write func(string, R, bool) (S, error)) (r R, s S, dir string, err error) {
+	d, np, dir, err := c.neuronSetup(cfg.Validate())
+	if err == nil {
+		r, s, err = produce(func() (R, error) { return exp(d, np, cfg) }, write, dir, *c.plots)
+	}
+	return r, s, dir, err
 }
 
 // fmtOpt formats a number or "none" for NaN/Inf.
@@ -113,7 +111,7 @@ func runNeuronCheck(args []string, stdout, stderr io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	d, np, dir, err := com.setup(nil)
+	d, np, dir, err := com.neuronSetup(nil)
 	if err != nil {
 		return err
 	}
@@ -160,15 +158,7 @@ func runNeuronTransfer(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	cfg := experiment.NeuronTransferConfig{IMin: *imin, IMax: *imax, Points: *points}
-	d, np, dir, err := com.setup(cfg.Validate())
-	if err != nil {
-		return err
-	}
-	r, err := experiment.NeuronTransfer(d, np, cfg)
-	if err != nil {
-		return err
-	}
-	s, err := report.WriteNeuronTransfer(dir, r, *com.plots)
+	_, s, dir, err := neuronRun(com, cfg, experiment.NeuronTransfer, report.WriteNeuronTransfer)
 	if err != nil {
 		return err
 	}
@@ -214,15 +204,7 @@ func runNeuronPulse(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	cfg := experiment.NeuronPulseConfig{Pulse: pulse(), CapSearch: *capSearch, CapMax: *capMax}
-	d, np, dir, err := com.setup(cfg.Validate())
-	if err != nil {
-		return err
-	}
-	r, err := experiment.NeuronPulse(d, np, cfg)
-	if err != nil {
-		return err
-	}
-	s, err := report.WriteNeuronPulse(dir, r, *com.plots)
+	r, s, dir, err := neuronRun(com, cfg, experiment.NeuronPulse, report.WriteNeuronPulse)
 	if err != nil {
 		return err
 	}
@@ -266,17 +248,15 @@ func runNeuronSpice(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	cfg := experiment.NeuronSpiceConfig{Transfer: experiment.NeuronTransferConfig{IMin: *imin, IMax: *imax, Points: *points}, Pulse: pulse(), Run: *runIt}
-	d, np, dir, err := com.setup(cfg.Validate())
-	if err != nil {
-		return err
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
 	defer cancel()
-	r, err := experiment.NeuronSpice(ctx, d, np, cfg)
-	if err != nil {
-		return fmt.Errorf("neuron spice: %w", err)
-	}
-	s, err := report.WriteNeuronSpice(dir, r, *com.plots)
+	r, s, dir, err := neuronRun(com, cfg, func(d device.Params, np neuron.Params, cfg experiment.NeuronSpiceConfig) (*experiment.NeuronSpiceResult, error) {
+		r, err := experiment.NeuronSpice(ctx, d, np, cfg)
+		if err != nil {
+			return nil, fmt.Errorf("neuron spice: %w", err)
+		}
+		return r, nil
+	}, report.WriteNeuronSpice)
 	if err != nil {
 		return err
 	}
@@ -309,15 +289,10 @@ func runNeuronMonteCarlo(args []string, stdout, stderr io.Writer) error {
 	cfg := def
 	cfg.Devices, cfg.IMin, cfg.IMax, cfg.Points, cfg.TrimVDD = *n, *imin, *imax, *points, *trim
 	cfg.Variation.TFTVthSigma, cfg.Variation.MemVthRel = *vthSigma, *memVth
-	d, np, dir, err := com.setup(cfg.Validate())
-	if err != nil {
-		return err
+	monteCarlo := func(d device.Params, np neuron.Params, cfg experiment.NeuronMonteCarloConfig) (*experiment.NeuronMonteCarloResult, error) {
+		return experiment.NeuronMonteCarlo(d, np, cfg, com.seedValue())
 	}
-	r, err := experiment.NeuronMonteCarlo(d, np, cfg, com.seedValue())
-	if err != nil {
-		return err
-	}
-	s, err := report.WriteNeuronMonteCarlo(dir, r, *com.plots)
+	_, s, dir, err := neuronRun(com, cfg, monteCarlo, report.WriteNeuronMonteCarlo)
 	if err != nil {
 		return err
 	}

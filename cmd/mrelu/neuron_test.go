@@ -1,60 +1,23 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"math"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 )
 
-// runNeuronCmd runs one command line and fails the test on a non-zero exit.
-func runNeuronCmd(t *testing.T, args ...string) string {
-	t.Helper()
-	var so, se bytes.Buffer
-	if code := run(args, &so, &se); code != 0 {
-		t.Fatalf("%v: exit %d: %s", args, code, se.String())
-	}
-	return so.String()
-}
-
 // header returns the first line of a CSV file.
 func header(t *testing.T, path string) string {
 	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return strings.SplitN(string(b), "\n", 2)[0]
-}
-
-func readJSON(t *testing.T, path string, v any) {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(b, v); err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-}
-
-func requireFiles(t *testing.T, dir string, names ...string) {
-	t.Helper()
-	for _, f := range names {
-		st, err := os.Stat(filepath.Join(dir, f))
-		if err != nil || st.Size() == 0 {
-			t.Errorf("%s missing or empty: %v", f, err)
-		}
-	}
+	return strings.SplitN(readString(t, path), "\n", 2)[0]
 }
 
 func TestNeuronTransferCommand(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "transfer")
-	so := runNeuronCmd(t, "neuron", "transfer", "--imin", "-2e-6", "--imax", "1e-5", "--points", "601", "--out", out)
+	so, _ := runOK(t, "neuron", "transfer", "--imin", "-2e-6", "--imax", "1e-5", "--points", "601", "--out", out)
 	if !strings.Contains(so, "threshold current") || !strings.Contains(so, "wrote") {
 		t.Errorf("stdout: %s", so)
 	}
@@ -92,12 +55,9 @@ func TestNeuronTransferCommand(t *testing.T) {
 	}
 	p["neuron"].(map[string]any)["r_load_ohm"] = 5e6
 	b, _ := json.Marshal(p)
-	pf := filepath.Join(t.TempDir(), "p.json")
-	if err := os.WriteFile(pf, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	pf := writeFile(t, filepath.Join(t.TempDir(), "p.json"), string(b))
 	out2 := filepath.Join(t.TempDir(), "t2")
-	runNeuronCmd(t, "neuron", "transfer", "--points", "101", "--params", pf, "--out", out2, "--plots=false")
+	runOK(t, "neuron", "transfer", "--points", "101", "--params", pf, "--out", out2, "--plots=false")
 	var p2 struct {
 		Neuron struct {
 			RLoad float64 `json:"r_load_ohm"`
@@ -112,25 +72,13 @@ func TestNeuronTransferCommand(t *testing.T) {
 	}
 	// The device params.json of `mrelu device` style (no neuron object) is
 	// accepted too.
-	dev := filepath.Join(t.TempDir(), "dev.json")
-	if err := os.WriteFile(dev, []byte(`{"memristor": {"r_d_ohm": 250000}, "settings": {"command": "device sweep"}}`), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	runNeuronCmd(t, "neuron", "transfer", "--points", "51", "--params", dev, "--out", filepath.Join(t.TempDir(), "t3"), "--plots=false")
-}
-
-func readString(t *testing.T, path string) string {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
+	dev := writeFile(t, filepath.Join(t.TempDir(), "dev.json"), `{"memristor": {"r_d_ohm": 250000}, "settings": {"command": "device sweep"}}`)
+	runOK(t, "neuron", "transfer", "--points", "51", "--params", dev, "--out", filepath.Join(t.TempDir(), "t3"), "--plots=false")
 }
 
 func TestNeuronPulseCommand(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "pulse")
-	so := runNeuronCmd(t, "neuron", "pulse", "--out", out)
+	so, _ := runOK(t, "neuron", "pulse", "--out", out)
 	if !strings.Contains(so, "latency") {
 		t.Errorf("stdout: %s", so)
 	}
@@ -158,12 +106,9 @@ func TestNeuronPulseCommand(t *testing.T) {
 	}
 	// An oscillating neuron reports it instead of a latency (the 50 µm
 	// memristor's 3.5 pF on the output node, a mid-range input).
-	pf := filepath.Join(t.TempDir(), "osc.json")
-	if err := os.WriteFile(pf, []byte(`{"neuron": {"c_mem_F": 3.5e-12}}`), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	pf := writeFile(t, filepath.Join(t.TempDir(), "osc.json"), `{"neuron": {"c_mem_F": 3.5e-12}}`)
 	out2 := filepath.Join(t.TempDir(), "osc")
-	so = runNeuronCmd(t, "neuron", "pulse", "--amplitude", "1e-6", "--width", "6e-4", "--after", "1e-5", "--cap-search=false", "--params", pf, "--out", out2)
+	so, _ = runOK(t, "neuron", "pulse", "--amplitude", "1e-6", "--width", "6e-4", "--after", "1e-5", "--cap-search=false", "--params", pf, "--out", out2)
 	if !strings.Contains(so, "OSCILLATING") {
 		t.Errorf("stdout: %s", so)
 	}
@@ -176,20 +121,15 @@ func TestNeuronPulseCommand(t *testing.T) {
 
 func TestNeuronSpiceCommand(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "spice")
-	runNeuronCmd(t, "neuron", "spice", "--points", "301", "--out", out)
+	runOK(t, "neuron", "spice", "--points", "301", "--out", out)
 	requireFiles(t, out, "mrelu.cir", "mrelu_tran.cir", "params.json")
 	dc, tran := readString(t, filepath.Join(out, "mrelu.cir")), readString(t, filepath.Join(out, "mrelu_tran.cir"))
 	if !strings.Contains(dc, "dc i_iin -1e-06") || !strings.Contains(dc, "b_mem vdd out") || !strings.Contains(tran, "PULSE(") || !strings.Contains(tran, "tran ") {
 		t.Errorf("netlists lack their analyses:\n%s", dc[:min(len(dc), 400)])
 	}
-	if _, err := exec.LookPath("ngspice"); err != nil {
-		if ci := os.Getenv("CI"); ci != "" {
-			t.Fatalf("ngspice is not on PATH but CI=%q is set", ci)
-		}
-		t.Skip("ngspice not installed and CI unset: skipping neuron spice --run")
-	}
+	requireTool(t, "neuron spice --run", "ngspice")
 	out2 := filepath.Join(t.TempDir(), "run")
-	so := runNeuronCmd(t, "neuron", "spice", "--run", "--points", "301", "--out", out2)
+	so, _ := runOK(t, "neuron", "spice", "--run", "--points", "301", "--out", out2)
 	requireFiles(t, out2, "mrelu.cir", "mrelu_tran.cir", "spice_compare.csv", "spice_compare.json", "spice_compare.png", "spice_pulse.png")
 	if h := header(t, filepath.Join(out2, "spice_compare.csv")); h != "i_in_A,vout_ours_V,vout_ngspice_V,diff_V" {
 		t.Errorf("spice_compare.csv header %q", h)
@@ -211,18 +151,14 @@ func TestNeuronSpiceCommand(t *testing.T) {
 // clear error (exit 1), not a crash.
 func TestNeuronSpiceRunWithoutNgspice(t *testing.T) {
 	t.Setenv("PATH", t.TempDir())
-	var so, se bytes.Buffer
-	code := run([]string{"neuron", "spice", "--run", "--points", "11", "--out", filepath.Join(t.TempDir(), "x")}, &so, &se)
-	if code != 1 || !strings.Contains(se.String(), "ngspice") || !strings.Contains(se.String(), "apt-get install") {
-		t.Errorf("exit %d, stderr %q", code, se.String())
-	}
+	wantExit(t, 1, []string{"neuron", "spice", "--run", "--points", "11", "--out", filepath.Join(t.TempDir(), "x")}, "ngspice", "apt-get install")
 }
 
 func TestNeuronMonteCarloCommand(t *testing.T) {
 	dir := t.TempDir()
 	a, b := filepath.Join(dir, "a"), filepath.Join(dir, "b")
-	runNeuronCmd(t, "neuron", "montecarlo", "--devices", "6", "--points", "61", "--seed", "3", "--out", a)
-	runNeuronCmd(t, "neuron", "montecarlo", "--devices", "6", "--points", "61", "--seed", "3", "--out", b, "--plots=false")
+	runOK(t, "neuron", "montecarlo", "--devices", "6", "--points", "61", "--seed", "3", "--out", a)
+	runOK(t, "neuron", "montecarlo", "--devices", "6", "--points", "61", "--seed", "3", "--out", b, "--plots=false")
 	requireFiles(t, a, "montecarlo.csv", "montecarlo_spread.csv", "montecarlo_devices.csv", "montecarlo.json", "montecarlo.png", "montecarlo_spread.png", "params.json")
 	if h := header(t, filepath.Join(a, "montecarlo.csv")); h != "device,i_in_A,vout_V" {
 		t.Errorf("montecarlo.csv header %q", h)
@@ -253,14 +189,8 @@ func TestNeuronMonteCarloCommand(t *testing.T) {
 
 func TestNeuronBadArguments(t *testing.T) {
 	tmp := t.TempDir()
-	bad := filepath.Join(tmp, "bad.json")
-	if err := os.WriteFile(bad, []byte(`{"neuron": {"vdd_V": -1}}`), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	unknown := filepath.Join(tmp, "unknown.json")
-	if err := os.WriteFile(unknown, []byte(`{"neuron": {"bogus": 1}}`), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	bad := writeFile(t, filepath.Join(tmp, "bad.json"), `{"neuron": {"vdd_V": -1}}`)
+	unknown := writeFile(t, filepath.Join(tmp, "unknown.json"), `{"neuron": {"bogus": 1}}`)
 	tests := []struct {
 		args []string
 		code int
@@ -284,23 +214,17 @@ func TestNeuronBadArguments(t *testing.T) {
 		{[]string{"neuron", "transfer", "--params", unknown, "--out", filepath.Join(tmp, "o3")}, 1, "bogus"},
 	}
 	for _, tc := range tests {
-		var so, se bytes.Buffer
-		code := run(tc.args, &so, &se)
-		msg := se.String()
-		if code != tc.code || !strings.Contains(msg, tc.want) {
-			t.Errorf("%v: exit %d (want %d), stderr %q (want %q)", tc.args, code, tc.code, msg, tc.want)
-		}
-		if code == 2 && strings.Count(strings.TrimRight(msg, "\n"), "\n") != 0 {
-			t.Errorf("%v: usage error is not one line: %q", tc.args, msg)
+		if msg := wantExit(t, tc.code, tc.args, tc.want); tc.code == 2 {
+			wantOneLine(t, tc.args, msg)
 		}
 	}
 	// --help prints the usage with an example and exits 0.
 	for _, args := range [][]string{{"neuron", "--help"}, {"neuron", "transfer", "--help"}, {"neuron", "montecarlo", "-h"}} {
-		var so, se bytes.Buffer
-		if code := run(args, &so, &se); code != 0 || !strings.Contains(so.String(), "Example") {
-			t.Errorf("%v: exit %d, stdout %q", args, code, so.String())
+		code, so, _ := runCode(args...)
+		if code != 0 || !strings.Contains(so, "Example") {
+			t.Errorf("%v: exit %d, stdout %q", args, code, so)
 		}
-		if n := strings.Count(so.String(), "Example:"); n != 1 {
+		if n := strings.Count(so, "Example:"); n != 1 {
 			t.Errorf("%v: usage printed %d times", args, n)
 		}
 	}
@@ -321,8 +245,8 @@ func TestNeuronMonteCarloTarget(t *testing.T) {
 		Margin    float64 `json:"vdd_margin_V"`
 	}
 	args := []string{"neuron", "montecarlo", "--devices", "25", "--seed", "1", "--mem-vth-rel", "0.02", "--tft-vth-sigma", "0.038", "--plots=false"}
-	runNeuronCmd(t, append(args, "--out", filepath.Join(dir, "trim"))...)
-	runNeuronCmd(t, append(args, "--trim-vdd=false", "--out", filepath.Join(dir, "shared"))...)
+	runOK(t, append(args, "--out", filepath.Join(dir, "trim"))...)
+	runOK(t, append(args, "--trim-vdd=false", "--out", filepath.Join(dir, "shared"))...)
 	var trim, shared mc
 	readJSON(t, filepath.Join(dir, "trim", "montecarlo.json"), &trim)
 	readJSON(t, filepath.Join(dir, "shared", "montecarlo.json"), &shared)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -31,7 +30,7 @@ func TestNonFiniteRuns(t *testing.T) {
 		{"iv icc 1e300", []string{"device", "iv", "--icc", "1e300", "--cycles", "2"}, 1, "mrelu: device iv: no cycle reached Icc/2",
 			[]string{"iv_summary.json", "iv.csv", "set_hold.csv", "params.json", "iv.png"}, func(t *testing.T, out string) {
 				var s map[string]any
-				readJSONFile(t, filepath.Join(out, "iv_summary.json"), &s)
+				readJSON(t, filepath.Join(out, "iv_summary.json"), &s)
 				if set, _ := s["set_V"].(map[string]any); set == nil || set["median"] != nil {
 					t.Errorf("set_V = %v, want a null median", s["set_V"])
 				}
@@ -42,7 +41,7 @@ func TestNonFiniteRuns(t *testing.T) {
 		{"train lr 1e-50", []string{"train", "--data", data, "--act", "relu", "--epochs", "1", "--batch", "30", "--hidden", "8", "--lr", "1e-50"}, 0, "",
 			[]string{"summary.json", "metrics.csv"}, func(t *testing.T, out string) {
 				var s map[string]any
-				readJSONFile(t, filepath.Join(out, "summary.json"), &s)
+				readJSON(t, filepath.Join(out, "summary.json"), &s)
 				if v, ok := s["update_ratio_first_last"]; !ok || v != nil {
 					t.Errorf("update_ratio_first_last = %v, want null", v)
 				}
@@ -69,9 +68,7 @@ func TestNonFiniteRuns(t *testing.T) {
 			}
 			msg := se.String()
 			if tc.code != 0 {
-				if n := strings.Count(strings.TrimSpace(msg), "\n"); n > 0 {
-					t.Errorf("message is %d lines, want one: %q", n+1, msg)
-				}
+				wantOneLine(t, tc.args, msg)
 			}
 			if code != tc.code || !strings.Contains(msg, tc.want) {
 				t.Fatalf("%v: exit %d, stderr %q; want exit %d mentioning %q", tc.args, code, msg, tc.code, tc.want)
@@ -85,16 +82,5 @@ func TestNonFiniteRuns(t *testing.T) {
 				tc.check(t, out)
 			}
 		})
-	}
-}
-
-func readJSONFile(t *testing.T, path string, v any) {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(b, v); err != nil {
-		t.Fatalf("%s: %v", path, err)
 	}
 }

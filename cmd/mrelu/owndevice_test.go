@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -26,8 +25,25 @@ func writePowerLawCSV(t *testing.T, path string, r1, exp float64) {
 		r := r1 * math.Pow(i/1e-6, exp) * (1 + 0.05*rng.NormFloat64())
 		fmt.Fprintf(&b, "%.6g,%.6g\n", i, r)
 	}
-	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
-		t.Fatal(err)
+	writeFile(t, path, b.String())
+}
+
+// hostileDevices are the two power-law devices of issue 13 (R = r1·(I/1
+// µA)^exp, writePowerLawCSV) that make no working ReLU at VDD = 2 V.
+var hostileDevices = []struct {
+	name    string
+	r1, exp float64
+}{{"steep", 2e5, -0.9}, {"shallow", 2e6, -0.5}}
+
+// eachHostileDevice runs check as a subtest per hostile device, with its
+// measured-looking R(I) CSV written into dir.
+func eachHostileDevice(t *testing.T, dir string, check func(t *testing.T, name, csv string)) {
+	for _, dev := range hostileDevices {
+		t.Run(dev.name, func(t *testing.T) {
+			csv := filepath.Join(dir, dev.name+".csv")
+			writePowerLawCSV(t, csv, dev.r1, dev.exp)
+			check(t, dev.name, csv)
+		})
 	}
 }
 
@@ -39,79 +55,75 @@ func writePowerLawCSV(t *testing.T, path string, r1, exp float64) {
 func TestHostileDevices(t *testing.T) {
 	dir := t.TempDir()
 	data := tinyData(t)
-	for _, dev := range []struct {
-		name     string
-		r1, exp  float64
-		wantWhy  []string
-		wantVthV float64 // the fit's threshold, roughly
+	want := map[string]struct {
+		why  []string
+		vthV float64 // the fit's threshold, roughly
 	}{
-		{"steep", 2e5, -0.9, []string{"far below VDD", "always on", "rests at", "Vth ≈ VDD − 20 mV"}, 0.16},
-		{"shallow", 2e6, -0.5, []string{"below VDD", "rests at", "margin VDD − Vth ≈ 20 mV", "reaches only", "r_d"}, 1.87},
-	} {
-		t.Run(dev.name, func(t *testing.T) {
-			csv := filepath.Join(dir, dev.name+".csv")
-			writePowerLawCSV(t, csv, dev.r1, dev.exp)
-			fit := filepath.Join(dir, dev.name+"-fit")
-			mustRun(t, "device", "fit", "--data", csv, "--out", fit)
-			pf := filepath.Join(fit, "params.json")
-			s, err := params.Load(pf)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if math.Abs(s.Device.Memristor.Vth-dev.wantVthV) > 0.05 {
-				t.Errorf("fitted Vth %g V, want ≈ %g V", s.Device.Memristor.Vth, dev.wantVthV)
-			}
-			// The fit flags r_d at the lower bound of its search and
-			// gives uncertainties and a verdict.
-			var fj struct {
-				AtBound     map[string]string   `json:"at_bound"`
-				Uncertainty map[string]*float64 `json:"uncertainty"`
-				Verdict     string              `json:"verdict"`
-				Fixed       map[string]float64  `json:"fixed"`
-			}
-			readJSONFile(t, filepath.Join(fit, "fit.json"), &fj)
-			if fj.AtBound["r_d_ohm"] != "lower" || fj.Uncertainty["v_th_V"] == nil || fj.Verdict == "" || fj.Verdict == "good" {
-				t.Errorf("fit.json quality: %+v", fj)
-			}
-			if _, ok := fj.Fixed["tau_set_s"]; !ok {
-				t.Errorf("fit.json does not list tau_set_s as fixed: %v", fj.Fixed)
-			}
-			if _, err := os.Stat(filepath.Join(fit, "fit_residuals.png")); err != nil {
-				t.Error(err)
-			}
-
-			out := filepath.Join(dir, dev.name+"-check")
-			code, so, se := runCode("neuron", "check", "--params", pf, "--out", out)
-			if code != 1 {
-				t.Fatalf("neuron check: exit %d, want 1\n%s%s", code, so, se)
-			}
-			verdict := strings.TrimPrefix(strings.TrimSpace(se), "mrelu: neuron check: ")
-			if strings.Count(strings.TrimSpace(se), "\n") > 0 {
-				t.Errorf("verdict is not one line: %q", se)
-			}
-			for _, w := range append(dev.wantWhy, "not a working ReLU neuron at VDD = 2 V", "try ") {
-				if !strings.Contains(verdict, w) {
-					t.Errorf("verdict lacks %q: %s", w, verdict)
-				}
-			}
-			if !strings.Contains(so, "FAIL off level") {
-				t.Errorf("stdout does not show the failed off level:\n%s", so)
-			}
-			var cj map[string]any
-			readJSONFile(t, filepath.Join(out, "check.json"), &cj)
-			if cj["viable"] != false || cj["try"] == nil {
-				t.Errorf("check.json: viable %v, try %v", cj["viable"], cj["try"])
-			}
-
-			requireRefused(t, dir, dev.name, pf, verdict, [][]string{
-				{"paper", "--quick", "--data", data},
-				{"fig4", "--data", data, "--epochs", "1", "--hidden", "8"},
-				{"edges", "--plots=false"},
-				{"train", "--act", "mrelu", "--data", data, "--epochs", "1", "--hidden", "8"},
-				{"train", "--act", "mrelu-ideal", "--data", data, "--epochs", "1", "--hidden", "8"},
-			})
-		})
+		"steep":   {[]string{"far below VDD", "always on", "rests at", "Vth ≈ VDD − 20 mV"}, 0.16},
+		"shallow": {[]string{"below VDD", "rests at", "margin VDD − Vth ≈ 20 mV", "reaches only", "r_d"}, 1.87},
 	}
+	eachHostileDevice(t, dir, func(t *testing.T, name, csv string) {
+		dev := want[name]
+		fit := filepath.Join(dir, name+"-fit")
+		runOK(t, "device", "fit", "--data", csv, "--out", fit)
+		pf := filepath.Join(fit, "params.json")
+		s, err := params.Load(pf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if math.Abs(s.Device.Memristor.Vth-dev.vthV) > 0.05 {
+			t.Errorf("fitted Vth %g V, want ≈ %g V", s.Device.Memristor.Vth, dev.vthV)
+		}
+		// The fit flags r_d at the lower bound of its search and
+		// gives uncertainties and a verdict.
+		var fj struct {
+			AtBound     map[string]string   `json:"at_bound"`
+			Uncertainty map[string]*float64 `json:"uncertainty"`
+			Verdict     string              `json:"verdict"`
+			Fixed       map[string]float64  `json:"fixed"`
+		}
+		readJSON(t, filepath.Join(fit, "fit.json"), &fj)
+		if fj.AtBound["r_d_ohm"] != "lower" || fj.Uncertainty["v_th_V"] == nil || fj.Verdict == "" || fj.Verdict == "good" {
+			t.Errorf("fit.json quality: %+v", fj)
+		}
+		if _, ok := fj.Fixed["tau_set_s"]; !ok {
+			t.Errorf("fit.json does not list tau_set_s as fixed: %v", fj.Fixed)
+		}
+		if _, err := os.Stat(filepath.Join(fit, "fit_residuals.png")); err != nil {
+			t.Error(err)
+		}
+
+		out := filepath.Join(dir, name+"-check")
+		code, so, se := runCode("neuron", "check", "--params", pf, "--out", out)
+		if code != 1 {
+			t.Fatalf("neuron check: exit %d, want 1\n%s%s", code, so, se)
+		}
+		verdict := strings.TrimPrefix(strings.TrimSpace(se), "mrelu: neuron check: ")
+		if strings.Count(strings.TrimSpace(se), "\n") > 0 {
+			t.Errorf("verdict is not one line: %q", se)
+		}
+		for _, w := range append(dev.why, "not a working ReLU neuron at VDD = 2 V", "try ") {
+			if !strings.Contains(verdict, w) {
+				t.Errorf("verdict lacks %q: %s", w, verdict)
+			}
+		}
+		if !strings.Contains(so, "FAIL off level") {
+			t.Errorf("stdout does not show the failed off level:\n%s", so)
+		}
+		var cj map[string]any
+		readJSON(t, filepath.Join(out, "check.json"), &cj)
+		if cj["viable"] != false || cj["try"] == nil {
+			t.Errorf("check.json: viable %v, try %v", cj["viable"], cj["try"])
+		}
+
+		requireRefused(t, dir, name, pf, verdict, [][]string{
+			{"paper", "--quick", "--data", data},
+			{"fig4", "--data", data, "--epochs", "1", "--hidden", "8"},
+			{"edges", "--plots=false"},
+			{"train", "--act", "mrelu", "--data", data, "--epochs", "1", "--hidden", "8"},
+			{"train", "--act", "mrelu-ideal", "--data", data, "--epochs", "1", "--hidden", "8"},
+		})
+	})
 	// A --vdd that matches neither suggestion: the default device at
 	// 1.9 V (threshold above VDD).
 	code, _, se := runCode("neuron", "check", "--vdd", "1.9", "--out", filepath.Join(dir, "vdd19"))
@@ -129,7 +141,7 @@ func TestHostileDevices(t *testing.T) {
 	if err := params.Save(fixed, s, nil); err != nil {
 		t.Fatal(err)
 	}
-	mustRun(t, "neuron", "check", "--params", fixed, "--vdd", "1.89", "--out", filepath.Join(dir, "x1"))
+	runOK(t, "neuron", "check", "--params", fixed, "--vdd", "1.89", "--out", filepath.Join(dir, "x1"))
 }
 
 // TestNeuronCheckDefault: the default device is viable, exit 0, every
@@ -140,17 +152,13 @@ func TestNeuronCheckDefault(t *testing.T) {
 	if code != 0 || !strings.Contains(so, "viable: a working ReLU at VDD = 2 V") || strings.Contains(so, "FAIL") {
 		t.Fatalf("exit %d\n%s%s", code, so, se)
 	}
-	b, err := os.ReadFile(filepath.Join(out, "check.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var v struct {
 		Viable bool     `json:"viable"`
 		Margin float64  `json:"margin_V"`
 		Knee   *float64 `json:"knee_A"`
 	}
-	if err := json.Unmarshal(b, &v); err != nil || !v.Viable || math.Abs(v.Margin-0.02) > 1e-9 || v.Knee == nil || *v.Knee > 0.1e-6 {
-		t.Errorf("check.json: %v %+v", err, v)
+	if readJSON(t, filepath.Join(out, "check.json"), &v); !v.Viable || math.Abs(v.Margin-0.02) > 1e-9 || v.Knee == nil || *v.Knee > 0.1e-6 {
+		t.Errorf("check.json: %+v", v)
 	}
 	if _, err := params.Load(filepath.Join(out, "params.json")); err != nil {
 		t.Error(err)
@@ -171,12 +179,9 @@ func TestParamsFromEveryRun(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs every command")
 	}
-	dir := t.TempDir()
-	data := tinyData(t)
-	img := filepath.Join(dir, "edges.png")
-	writeEdgeImage(t, img)
+	dir, data, img := paperInputs(t)
 	csv := filepath.Join(dir, "r.csv")
-	mustRun(t, "device", "sweep", "--points", "12", "--out", filepath.Join(dir, "sweep"))
+	runOK(t, "device", "sweep", "--points", "12", "--out", filepath.Join(dir, "sweep"))
 	if err := copyFile(filepath.Join(dir, "sweep", "r_vs_i.csv"), csv); err != nil {
 		t.Fatal(err)
 	}
@@ -192,7 +197,7 @@ func TestParamsFromEveryRun(t *testing.T) {
 	files := map[string]string{}
 	for name, args := range runs {
 		out := filepath.Join(dir, "run-"+name)
-		mustRun(t, append(args, "--out", out)...)
+		runOK(t, append(args, "--out", out)...)
 		files[name] = filepath.Join(out, "params.json")
 		if _, err := params.Load(files[name]); err != nil {
 			t.Fatalf("%s run's params.json: %v", name, err)
@@ -210,7 +215,7 @@ func TestParamsFromEveryRun(t *testing.T) {
 	}
 	for name, pf := range files {
 		for k, args := range consumers {
-			mustRun(t, append(args, "--params", pf, "--out", filepath.Join(dir, fmt.Sprintf("use-%s-%d", name, k)))...)
+			runOK(t, append(args, "--params", pf, "--out", filepath.Join(dir, fmt.Sprintf("use-%s-%d", name, k)))...)
 		}
 		// Up to the data: the error names the data folder, not the file.
 		for _, args := range [][]string{
@@ -224,7 +229,7 @@ func TestParamsFromEveryRun(t *testing.T) {
 			}
 		}
 	}
-	mustRun(t, append([]string{"train", "--act", "mrelu", "--params", files["paper"], "--out", filepath.Join(dir, "train-from-paper")}, tiny...)...)
+	runOK(t, append([]string{"train", "--act", "mrelu", "--params", files["paper"], "--out", filepath.Join(dir, "train-from-paper")}, tiny...)...)
 }
 
 // requireRefused runs each command line with --params pf and checks it
@@ -257,14 +262,11 @@ func copyFile(from, to string) error {
 // folders, names the failed step (exit 1) and writes partial.json and a
 // report.html marking the failed step.
 func TestPaperKeepsCompletedStages(t *testing.T) {
-	data := tinyData(t)
-	labels := filepath.Join(data, "t10k-labels-idx1-ubyte")
-	if err := os.Truncate(labels, 50); err != nil {
+	dir, data, img := paperInputs(t)
+	if err := os.Truncate(filepath.Join(data, "t10k-labels-idx1-ubyte"), 50); err != nil {
 		t.Fatal(err)
 	}
-	img := filepath.Join(t.TempDir(), "e.png")
-	writeEdgeImage(t, img)
-	out := filepath.Join(t.TempDir(), "p")
+	out := filepath.Join(dir, "p")
 	code, _, se := runCode("paper", "--quick", "--data", data, "--epochs", "1", "--image", img, "--ngspice=false", "--out", out)
 	if code != 1 || !strings.Contains(se, "step 10/13 (fig4) failed") || !strings.Contains(se, "truncated") || !strings.Contains(se, "9 completed stages") {
 		t.Fatalf("exit %d, %q", code, se)
@@ -274,7 +276,7 @@ func TestPaperKeepsCompletedStages(t *testing.T) {
 		Completed []string `json:"completed"`
 		NotRun    []string `json:"not_run"`
 	}
-	readJSONFile(t, filepath.Join(out, "partial.json"), &p)
+	readJSON(t, filepath.Join(out, "partial.json"), &p)
 	if p.Failed != "fig4" || len(p.Completed) != 9 || len(p.NotRun) != 3 {
 		t.Errorf("partial.json: %+v", p)
 	}

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/mrelu/mrelu/experiment"
-	"github.com/mrelu/mrelu/nn"
 	"github.com/mrelu/mrelu/report"
 )
 
@@ -47,16 +46,14 @@ docs/paper.md and docs/own-device.md.`
 func runPaper(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("paper", paperSynopsis, "mrelu paper --quick --out runs/paper-quick", stdout)
 	quick := fs.Bool("quick", false, "reduced setting: 3 epochs, 3-point variation sweep, 50 DC cycles (under a minute)")
-	params := fs.String("params", "", paramsFlagUsage+"; used by every experiment")
-	vdd := addVDDFlag(fs)
+	hw := addSetupFlags(fs, paramsFlagUsage+"; used by every experiment")
 	seed := fs.Uint64("seed", 1, "random `N` seeding every draw (variation, training, Monte Carlo)")
 	epochs := fs.Int("epochs", 0, "training epochs of Fig. 4 (0: 30, or 3 with --quick)")
 	seeds := fs.Int("seeds", 0, fmt.Sprintf("seeds of every Fig. 4 run, one after another: means ± s.d., error bars in Fig. 4c and 4i (0: %d, or 1 with --quick)", experiment.PaperSeeds))
 	data := fs.String("data", "", "`DIR` with train-*/t10k-* IDX files for Fig. 4 (default: built-in MNIST)")
 	image := fs.String("image", "", "PNG or JPEG `FILE` for Fig. 5 (default: the built-in 160x160 camera image)")
 	ngspice := fs.Bool("ngspice", true, "run the ngspice cross-check when ngspice is on PATH")
-	out := fs.String("out", "", "output folder `DIR` (default: a new mrelu-out/paper-<time>)")
-	force := fs.Bool("force", false, "write into a non-empty --out")
+	out := addOutFlags(fs, "paper")
 	maxMem := addMaxMemoryFlag(fs)
 	cnnDir := fs.String("cnn", "", "output folder `DIR` of an earlier 'mrelu cnn': its LeNet-5 section (accuracy per epoch, update ratios per layer, energy and latency per inference on arrays) is added to report.html and its files copied to cnn/ (default: no CNN section)")
 	if err := parseFlags(fs, args); err != nil {
@@ -89,15 +86,7 @@ func runPaper(args []string, stdout, stderr io.Writer) error {
 	if *seeds > 0 {
 		cfg.Fig4.Seeds = *seeds
 	}
-	setup, err := loadSetup(*params, *vdd, vddGiven(fs))
-	if err != nil {
-		return err
-	}
-	cfg.Device, cfg.Neuron = setup.Device, setup.Neuron
-	if err := cfg.Validate(); err != nil {
-		return usagef("%v", err)
-	}
-	if err := requireViable(setup); err != nil {
+	if err := hw.loadViable("", &cfg.Device, &cfg.Neuron, func() error { return cfg.Validate() }); err != nil {
 		return err
 	}
 	shape, err := experiment.DataShape(cfg.Fig4.Base.Data)
@@ -107,23 +96,16 @@ func runPaper(args []string, stdout, stderr io.Writer) error {
 	if err := checkMemory("paper", maxMem, experiment.PaperMemory(cfg, shape)); err != nil {
 		return err
 	}
-	dir, err := prepareOutDir(*out, "paper", *force)
+	dir, command, bar, err := out.startRun("paper", args, stderr)
 	if err != nil {
 		return err
 	}
-	command := commandLine("paper", args)
-
-	bar := newProgress(stderr)
-	mode := "full (the paper's settings)"
-	if cfg.Quick {
-		mode = "quick"
-	}
-	bar.Line("mrelu paper: %s run, seed %d (Fig. 4: %d seed(s) per run), writing %s", mode, cfg.Seed, max(1, cfg.Fig4.Seeds), dir)
+	bar.Line("mrelu paper: %s run, seed %d (Fig. 4: %d seed(s) per run), writing %s", modeName(cfg.Quick, "full (the paper's settings)"), cfg.Seed, max(1, cfg.Fig4.Seeds), dir)
 	for _, q := range cfg.QuickDifferences() {
 		bar.Line("  note: %s", q)
 	}
-	if *params != "" {
-		bar.Line("  parameters from %s in every experiment", *params)
+	if *hw.params != "" {
+		bar.Line("  parameters from %s in every experiment", *hw.params)
 	}
 	prog := experiment.PaperProgress{
 		Start: func(s experiment.PaperStage, k, n int) {
@@ -137,16 +119,7 @@ func runPaper(args []string, stdout, stderr io.Writer) error {
 		},
 		Train: func(name string) experiment.Progress {
 			bar.Line("  training %s (%d epochs)", name, cfg.Fig4.Base.Epochs)
-			return experiment.Progress{
-				Step: func(epoch, step, steps int) {
-					bar.Update(fmt.Sprintf("  %s epoch %d/%d", name, epoch, cfg.Fig4.Base.Epochs), step, steps, "")
-				},
-				Epoch: func(e nn.EpochStats) {
-					if e.Epoch == cfg.Fig4.Base.Epochs {
-						bar.Line("  %s: test accuracy %.2f%% after %d epochs", name, 100*e.TestAccuracy, e.Epoch)
-					}
-				},
-			}
+			return bar.training(name, cfg.Fig4.Base.Epochs, "  %s: test accuracy %.2f%% after %d epochs", 100)
 		},
 	}
 	// Ctrl-C ends the run at once: nothing is written before every
@@ -159,7 +132,7 @@ func runPaper(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		// Keep what the stages before the failed one made.
-		p, werr := report.WritePaperPartial(dir, res, err, report.PaperOptions{Command: command, Out: dir, ParamsFile: *params,
+		p, werr := report.WritePaperPartial(dir, res, err, report.PaperOptions{Command: command, Out: dir, ParamsFile: *hw.params,
 			Log: func(format string, a ...any) { bar.Line("  "+format, a...) }})
 		if werr != nil {
 			return fmt.Errorf("%w (writing the completed stages also failed: %v)", err, werr)
@@ -172,7 +145,7 @@ func runPaper(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("step %d/%d (%s) failed: %s; %s, with partial.json and report.html marking the failed step", p.Step, p.Steps, p.Failed, why, kept)
 	}
 	bar.Line("paper: writing files")
-	s, err := report.WritePaper(dir, res, report.PaperOptions{Command: command, Out: dir, ParamsFile: *params,
+	s, err := report.WritePaper(dir, res, report.PaperOptions{Command: command, Out: dir, ParamsFile: *hw.params,
 		Log: func(format string, a ...any) { bar.Line("  "+format, a...) }, CNN: cnn, CNNDir: *cnnDir})
 	if err != nil {
 		return err

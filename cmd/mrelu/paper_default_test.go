@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"math"
 	"os"
 	"path/filepath"
@@ -18,20 +17,10 @@ func TestPaperDefaultColumn(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the whole paper (quick) with a parameter file")
 	}
-	dir := t.TempDir()
-	data := tinyData(t)
-	img := filepath.Join(dir, "edges.png")
-	writeEdgeImage(t, img)
-	pf := filepath.Join(dir, "near.json")
-	if err := os.WriteFile(pf, []byte(`{"memristor": {"v_th_V": 1.97}}`), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	dir, data, img := paperInputs(t)
+	pf := writeFile(t, filepath.Join(dir, "near.json"), `{"memristor": {"v_th_V": 1.97}}`)
 	out := filepath.Join(dir, "p")
-	runPaperOK(t, "--quick", "--data", data, "--epochs", "1", "--image", img, "--ngspice=false", "--params", pf, "--vdd", "1.99", "--out", out)
-	b, err := os.ReadFile(filepath.Join(out, "summary.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	runOK(t, "paper", "--quick", "--data", data, "--epochs", "1", "--image", img, "--ngspice=false", "--params", pf, "--vdd", "1.99", "--out", out)
 	var s struct {
 		Columns   []string `json:"columns"`
 		Headlines []struct {
@@ -40,9 +29,7 @@ func TestPaperDefaultColumn(t *testing.T) {
 			Default *float64 `json:"default"`
 		} `json:"headlines"`
 	}
-	if err := json.Unmarshal(b, &s); err != nil {
-		t.Fatal(err)
-	}
+	b := readSummary(t, out, &s)
 	if strings.Join(s.Columns, ",") != "default,yours,paper" {
 		t.Errorf("columns %q", s.Columns)
 	}
@@ -71,19 +58,16 @@ func TestPaperDefaultColumn(t *testing.T) {
 			t.Errorf("the default device's %s: %v", f, err)
 		}
 	}
-	page, err := os.ReadFile(filepath.Join(out, "report.html"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	page := readString(t, filepath.Join(out, "report.html"))
 	for _, want := range []string{"<th>default</th><th>yours</th><th>paper</th>", "at VDD = 1.99 V, only 20 mV above the memristor&#39;s threshold Vth = 1.97 V",
 		"memristor Vth 1.97 V, r_d 300 kΩ, VDD 1.99 V", "circuit level (the whole 2T-1M neuron at VDD = 1.99 V)"} {
-		if !strings.Contains(string(page), want) && !strings.Contains(string(b), want) {
+		if !strings.Contains(page, want) && !strings.Contains(string(b), want) {
 			t.Errorf("report.html lacks %q", want)
 		}
 	}
 	// Sentences that describe the default device.
 	for _, bad := range []string{"VDD = Vth", "2.4 V pulse", "hundreds of µs", "the default 2.3 V is that calibration", "the 20 mV margin", "neuron at VDD = 2 V"} {
-		if strings.Contains(string(page), bad) || strings.Contains(string(b), bad) {
+		if strings.Contains(page, bad) || strings.Contains(string(b), bad) {
 			t.Errorf("the report of a run with %s says %q", pf, bad)
 		}
 	}

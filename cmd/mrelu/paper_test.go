@@ -3,11 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"github.com/mrelu/mrelu/device"
-	"image"
-	"image/color"
-	"image/png"
 	"math"
 	"os"
 	"os/exec"
@@ -49,14 +45,8 @@ type paperSummary struct {
 
 func readPaperSummary(t *testing.T, dir string) (paperSummary, map[string]float64) {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(dir, "summary.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var s paperSummary
-	if err := json.Unmarshal(b, &s); err != nil {
-		t.Fatal(err)
-	}
+	readSummary(t, dir, &s)
 	v := map[string]float64{}
 	for _, h := range s.Headlines {
 		if h.Ours != nil {
@@ -68,29 +58,14 @@ func readPaperSummary(t *testing.T, dir string) (paperSummary, map[string]float6
 	return s, v
 }
 
-// runPaper runs `mrelu paper` with args and fails the test on a non-zero exit.
-func runPaperOK(t *testing.T, args ...string) (stdout, stderr string) {
-	t.Helper()
-	var so, se bytes.Buffer
-	if code := run(append([]string{"paper"}, args...), &so, &se); code != 0 {
-		t.Fatalf("mrelu paper %v: exit %d\n%s", args, code, se.String())
-	}
-	return so.String(), se.String()
-}
-
 // TestPaper runs `mrelu paper --quick` end to end on a tiny data set
 // (one epoch), then checks its files, opens report.html in headless
 // Chromium, and reruns it with a parameter file to see the numbers move.
 func TestPaper(t *testing.T) {
-	data := t.TempDir()
-	writeTinySet(t, data, 300, "train", 1)
-	writeTinySet(t, data, 90, "t10k", 2)
-	base := t.TempDir()
+	base, data, img := paperInputs(t)
 	def := filepath.Join(base, "default")
-	img := filepath.Join(data, "edges.png")
-	writeEdgeImage(t, img)
-	common := []string{"--quick", "--data", data, "--epochs", "1", "--image", img}
-	so, se := runPaperOK(t, append(common, "--out", def)...)
+	common := []string{"paper", "--quick", "--data", data, "--epochs", "1", "--image", img}
+	so, se := runOK(t, append(common, "--out", def)...)
 	s, vals := readPaperSummary(t, def)
 
 	t.Run("files", func(t *testing.T) {
@@ -121,15 +96,11 @@ func TestPaper(t *testing.T) {
 		if v := vals["device.latency_s"]; v < 600e-9 || v > 700e-9 {
 			t.Errorf("device latency %g s, want ~650 ns", v)
 		}
-		for _, f := range []string{"summary.json", "report.html", "params.json", "device_params.json",
+		requireFiles(t, def, "summary.json", "report.html", "params.json", "device_params.json",
 			"device/iv/iv.csv", "device/iv/params.json", "device/sweep/r_vs_i.csv", "device/pulse/pulse.json", "device/tft/tft.json",
 			"neuron/transfer/transfer.csv", "neuron/pulse/pulse.json", "neuron/spice/mrelu.cir", "neuron/montecarlo/montecarlo.json",
 			"neuron/montecarlo-trim/montecarlo.json", "fig4/summary.json", "fig4/fig4_variation.csv", "edges/edges.json",
-			"edges/variation/edges.json", "energy/energy.json", "energy/energy.csv", "table1/table1.csv", "table1/table1.json", "table1/table1.html"} {
-			if st, err := os.Stat(filepath.Join(def, f)); err != nil || st.Size() == 0 {
-				t.Errorf("%s missing or empty: %v", f, err)
-			}
-		}
+			"edges/variation/edges.json", "energy/energy.json", "energy/energy.csv", "table1/table1.csv", "table1/table1.json", "table1/table1.html")
 		if len(s.Figures) < 25 {
 			t.Errorf("%d figures in the report", len(s.Figures))
 		}
@@ -140,11 +111,7 @@ func TestPaper(t *testing.T) {
 				}
 			}
 		}
-		h, err := os.ReadFile(filepath.Join(def, "report.html"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		page := string(h)
+		page := readString(t, filepath.Join(def, "report.html"))
 		srcs := regexp.MustCompile(`<img\s+(?:[^>]*\s)?src="([^"]*)"`).FindAllStringSubmatch(page, -1)
 		if len(srcs) != len(s.Figures) {
 			t.Errorf("%d images in report.html, %d figures in summary.json", len(srcs), len(s.Figures))
@@ -182,14 +149,11 @@ func TestPaper(t *testing.T) {
 	})
 
 	t.Run("params move the numbers", func(t *testing.T) {
-		pf := filepath.Join(base, "mydevice.json")
 		// A device with a lower threshold and current-assist coefficient,
 		// and the supply set to its threshold.
-		if err := os.WriteFile(pf, []byte(`{"memristor": {"v_th_V": 1.96, "r_d_ohm": 250000}, "neuron": {"vdd_V": 1.96}}`), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		pf := writeFile(t, filepath.Join(base, "mydevice.json"), `{"memristor": {"v_th_V": 1.96, "r_d_ohm": 250000}, "neuron": {"vdd_V": 1.96}}`)
 		mine := filepath.Join(base, "mine")
-		so, _ := runPaperOK(t, append(common, "--params", pf, "--out", mine)...)
+		so, _ := runOK(t, append(common, "--params", pf, "--out", mine)...)
 		s2, v2 := readPaperSummary(t, mine)
 		if s2.ParamsFile != pf || s2.Params.Memristor["v_th_V"] != 1.96 || s2.Params.Neuron["vdd_V"] != 1.96 {
 			t.Errorf("summary records params %q %v %v", s2.ParamsFile, s2.Params.Memristor["v_th_V"], s2.Params.Neuron["vdd_V"])
@@ -237,42 +201,13 @@ func TestPaper(t *testing.T) {
 	})
 }
 
-// writeEdgeImage writes a small grayscale PNG with a bright square (a
-// fast stand-in for the 160x160 camera image in Fig. 5).
-func writeEdgeImage(t *testing.T, path string) {
-	t.Helper()
-	g := image.NewGray(image.Rect(0, 0, 40, 40))
-	for y := 0; y < 40; y++ {
-		for x := 0; x < 40; x++ {
-			v := uint8(40 + 2*x)
-			if x > 10 && x < 30 && y > 12 && y < 28 {
-				v = 230
-			}
-			g.SetGray(x, y, color.Gray{Y: v})
-		}
-	}
-	var buf bytes.Buffer
-	if err := png.Encode(&buf, g); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // checkReportInChromium renders page in headless Chromium and checks that
 // all want images decoded (the page's own check writes
 // <div id="imgcheck" data-total data-loaded>) and that the console stayed
 // quiet. Without Chromium it skips, unless CI is set.
 func checkReportInChromium(t *testing.T, page string, want int) {
 	t.Helper()
-	bin := chromiumPath()
-	if bin == "" {
-		if ci := os.Getenv("CI"); ci != "" {
-			t.Fatalf("chromium is not installed but CI=%q is set (Debian: apt-get install -y chromium)", ci)
-		}
-		t.Skip("chromium not installed and CI unset: skipping the browser check of report.html (Debian: apt-get install -y chromium)")
-	}
+	bin := requireChromium(t, "the browser check of report.html")
 	total, loaded, failed, console := renderInChromium(t, bin, page)
 	if total != want || loaded != total {
 		t.Errorf("chromium: %d of %d images decoded (want %d); failed: %q", loaded, total, want, failed)
@@ -282,11 +217,8 @@ func checkReportInChromium(t *testing.T, page string, want int) {
 	}
 	// The harness itself: a page with a broken image and a console error
 	// must be caught.
-	bad := filepath.Join(t.TempDir(), "bad.html")
-	if err := os.WriteFile(bad, []byte(`<!DOCTYPE html><html><head><meta charset="utf-8"><script>console.error("planted error");</script></head><body>`+
-		`<img src="data:image/png;base64,AAAA" data-file="broken.png"><script>`+imgCheckForTest+`</script></body></html>`), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	bad := writeFile(t, filepath.Join(t.TempDir(), "bad.html"), `<!DOCTYPE html><html><head><meta charset="utf-8"><script>console.error("planted error");</script></head><body>`+
+		`<img src="data:image/png;base64,AAAA" data-file="broken.png"><script>`+imgCheckForTest+`</script></body></html>`)
 	total, loaded, _, console = renderInChromium(t, bin, bad)
 	if total != 1 || loaded != 0 || len(console) == 0 {
 		t.Errorf("the check missed a planted failure: %d of %d images, console %q", loaded, total, console)
@@ -297,13 +229,11 @@ func checkReportInChromium(t *testing.T, page string, want int) {
 // control page.
 const imgCheckForTest = `window.addEventListener("load",function(){var im=document.images,ok=0;for(var i=0;i<im.length;i++){if(im[i].complete&&im[i].naturalWidth>0){ok++}}var d=document.createElement("div");d.id="imgcheck";d.setAttribute("data-total",String(im.length));d.setAttribute("data-loaded",String(ok));document.body.appendChild(d)});`
 
-func chromiumPath() string {
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	return ""
+// requireChromium returns the path of Chromium, or skips what needs it
+// (a failure when CI is set).
+func requireChromium(t *testing.T, what string) string {
+	t.Helper()
+	return requireTool(t, what, "chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 }
 
 // renderInChromium loads page headless, dumps the DOM after load and
@@ -375,29 +305,15 @@ func TestPaperBadParams(t *testing.T) {
 		{`{"crossbar": {}}`, "crossbar"},
 		{`{"memristor": {}} trailing`, "params"},
 	} {
-		pf := filepath.Join(dir, "p.json")
-		if err := os.WriteFile(pf, []byte(tc.json), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		pf := writeFile(t, filepath.Join(dir, "p.json"), tc.json)
 		out := filepath.Join(dir, "out")
-		var so, se bytes.Buffer
-		code := run([]string{"paper", "--quick", "--params", pf, "--out", out}, &so, &se)
-		if code != 1 || !strings.Contains(se.String(), tc.want) || !strings.Contains(se.String(), "--params") {
-			t.Errorf("%s: exit %d, %q; want exit 1 naming %q", tc.json, code, se.String(), tc.want)
-		}
+		wantExit(t, 1, []string{"paper", "--quick", "--params", pf, "--out", out}, tc.want, "--params")
 		if _, err := os.Stat(out); err == nil {
 			t.Errorf("%s: the output folder was created", tc.json)
 		}
 	}
-	var so, se bytes.Buffer
-	if code := run([]string{"paper", "--params", filepath.Join(dir, "none.json"), "--out", filepath.Join(dir, "o")}, &so, &se); code != 1 {
-		t.Errorf("missing params file: exit %d", code)
-	}
+	wantExit(t, 1, []string{"paper", "--params", filepath.Join(dir, "none.json"), "--out", filepath.Join(dir, "o")})
 	for _, args := range [][]string{{"paper", "--epochs", "-1"}, {"paper", "--bogus"}, {"paper", "extra"}} {
-		so.Reset()
-		se.Reset()
-		if code := run(args, &so, &se); code != 2 {
-			t.Errorf("%v: exit %d, want 2", args, code)
-		}
+		wantExit(t, 2, args)
 	}
 }

@@ -8,6 +8,9 @@ import (
 	"time"
 
 	"golang.org/x/term"
+
+	"github.com/mrelu/mrelu/experiment"
+	"github.com/mrelu/mrelu/nn"
 )
 
 // progressBar draws a one-line bar on a terminal and nothing otherwise.
@@ -53,5 +56,22 @@ func (p *progressBar) Line(format string, args ...any) {
 func (p *progressBar) Done() {
 	if p.on {
 		fmt.Fprint(p.w, "\r\033[K")
+	}
+}
+
+// training is the progress of the training run name (epochs epochs) of a
+// longer run: a bar over each epoch's steps and, after the last epoch, a
+// line printed with format from the name, the test accuracy times scale
+// and the epoch.
+func (p *progressBar) training(name string, epochs int, format string, scale float64) experiment.Progress {
+	return experiment.Progress{
+		Step: func(epoch, step, steps int) {
+			p.Update(fmt.Sprintf("  %s epoch %d/%d", name, epoch, epochs), step, steps, "")
+		},
+		Epoch: func(e nn.EpochStats) {
+			if e.Epoch == epochs {
+				p.Line(format, name, scale*e.TestAccuracy, e.Epoch)
+			}
+		},
 	}
 }

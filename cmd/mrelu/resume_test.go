@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/csv"
 	"encoding/json"
 	"math"
 	"os"
@@ -16,34 +15,9 @@ import (
 	"github.com/mrelu/mrelu/rundir"
 )
 
-// tinyData writes the tiny synthetic train and test sets into a new
-// folder and returns it.
-func tinyData(t *testing.T) string {
-	t.Helper()
-	data := t.TempDir()
-	writeTinySet(t, data, 300, "train", 1)
-	writeTinySet(t, data, 90, "t10k", 2)
-	return data
-}
-
-// mustRun runs a command line and fails the test unless it exits 0.
-func mustRun(t *testing.T, args ...string) string {
-	t.Helper()
-	var so, se bytes.Buffer
-	if code := run(args, &so, &se); code != 0 {
-		t.Fatalf("%v: exit %d: %s", args, code, se.String())
-	}
-	return se.String()
-}
-
 func readCheckpoint(t *testing.T, path string) *experiment.TrainCheckpoint {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	c, err := experiment.DecodeTrainCheckpoint(f)
+	c, err := experiment.DecodeTrainCheckpoint(strings.NewReader(readString(t, path)))
 	if err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}
@@ -81,19 +55,12 @@ func sameState(t *testing.T, what string, a, b *nn.Checkpoint) {
 // metricsWithoutTimes reads metrics.csv without the wall-time columns.
 func metricsWithoutTimes(t *testing.T, path string) [][]string {
 	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rows, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
+	head, rows := readCSV(t, path)
 	var out [][]string
-	for _, r := range rows {
+	for _, r := range append([][]string{head}, rows...) {
 		var keep []string
 		for j, v := range r {
-			if h := rows[0][j]; !strings.HasSuffix(h, "seconds") {
+			if h := head[j]; !strings.HasSuffix(h, "seconds") {
 				keep = append(keep, v)
 			}
 		}
@@ -115,7 +82,7 @@ func TestTrainResumeBitExact(t *testing.T) {
 			tmp := t.TempDir()
 			common := append([]string{"train", "--data", data, "--batch", "30", "--hidden", "16,8", "--seed", "7"}, act...)
 			full := filepath.Join(tmp, "full")
-			mustRun(t, append(common, "--epochs", "4", "--out", full)...)
+			runOK(t, append(common, "--epochs", "4", "--out", full)...)
 			want := readCheckpoint(t, filepath.Join(full, rundir.CheckpointDir, rundir.CheckpointFile))
 			if want.Epoch() != 4 {
 				t.Fatalf("final checkpoint at epoch %d", want.Epoch())
@@ -128,9 +95,9 @@ func TestTrainResumeBitExact(t *testing.T) {
 			// --resume, --epochs and --out: the other settings are the
 			// saved run's.
 			short := filepath.Join(tmp, "short")
-			mustRun(t, append(common, "--epochs", "2", "--out", short)...)
+			runOK(t, append(common, "--epochs", "2", "--out", short)...)
 			resumed := filepath.Join(tmp, "resumed")
-			msg := mustRun(t, "train", "--resume", short, "--epochs", "4", "--out", resumed)
+			_, msg := runOK(t, "train", "--resume", short, "--epochs", "4", "--out", resumed)
 			if !strings.Contains(msg, "resuming") || !strings.Contains(msg, "after epoch 2") {
 				t.Errorf("no resume note: %q", msg)
 			}
@@ -144,22 +111,15 @@ func TestTrainResumeBitExact(t *testing.T) {
 			// the same --epochs redoes the last epoch from previous.json,
 			// in place (--out = --resume with --force).
 			again := filepath.Join(tmp, "again")
-			mustRun(t, append(common, "--epochs", "4", "--out", again)...)
+			runOK(t, append(common, "--epochs", "4", "--out", again)...)
 			for _, f := range []string{"summary.json", "metrics.csv"} {
 				os.Remove(filepath.Join(again, f))
 			}
-			mustRun(t, "train", "--resume", again, "--out", again, "--force")
+			runOK(t, "train", "--resume", again, "--out", again, "--force")
 			sameState(t, "redone last epoch", want.State, readCheckpoint(t, filepath.Join(again, rundir.CheckpointDir, rundir.CheckpointFile)).State)
 			var s1, s2 map[string]any
-			for p, s := range map[string]*map[string]any{full: &s1, again: &s2} {
-				b, err := os.ReadFile(filepath.Join(p, "summary.json"))
-				if err != nil {
-					t.Fatal(err)
-				}
-				if err := json.Unmarshal(b, s); err != nil {
-					t.Fatal(err)
-				}
-			}
+			readSummary(t, full, &s1)
+			readSummary(t, again, &s2)
 			for _, k := range []string{"test_accuracy", "test_accuracy_per_epoch", "train_loss_per_epoch", "mean_abs_update_per_layer", "layers", "crossbar"} {
 				a, _ := json.Marshal(s1[k])
 				b, _ := json.Marshal(s2[k])
@@ -173,16 +133,14 @@ func TestTrainResumeBitExact(t *testing.T) {
 
 func TestTrainResumeRefusals(t *testing.T) {
 	data := tinyData(t)
-	other := t.TempDir()
-	writeTinySet(t, other, 300, "train", 5)
-	writeTinySet(t, other, 90, "t10k", 2)
+	other := tinySets(t, 300, 90, 5)
 	tmp := t.TempDir()
 	saved := filepath.Join(tmp, "saved")
-	mustRun(t, "train", "--data", data, "--batch", "30", "--hidden", "8", "--epochs", "2", "--out", saved)
+	runOK(t, "train", "--data", data, "--batch", "30", "--hidden", "8", "--epochs", "2", "--out", saved)
 	empty := t.TempDir()
 	corrupt := t.TempDir()
 	os.MkdirAll(filepath.Join(corrupt, rundir.CheckpointDir), 0o755)
-	os.WriteFile(filepath.Join(corrupt, rundir.CheckpointDir, rundir.CheckpointFile), []byte(`{"version": 1, "params": {}}`), 0o644)
+	writeFile(t, filepath.Join(corrupt, rundir.CheckpointDir, rundir.CheckpointFile), `{"version": 1, "params": {}}`)
 	tests := []struct {
 		args []string
 		code int
@@ -207,28 +165,15 @@ func TestTrainResumeRefusals(t *testing.T) {
 		}
 		out := filepath.Join(t.TempDir(), "o")
 		args = append(append(args, tc.args...), "--out", out)
-		var so, se bytes.Buffer
-		code := run(args, &so, &se)
-		if code != tc.code || !strings.Contains(se.String(), tc.want) {
-			t.Errorf("%v: exit %d, %q; want exit %d mentioning %q", tc.args, code, se.String(), tc.code, tc.want)
-		}
-		if n := strings.Count(strings.TrimSpace(se.String()), "\n"); n > 0 {
-			t.Errorf("%v: message of %d lines", tc.args, n+1)
-		}
+		wantOneLine(t, tc.args, wantExit(t, tc.code, args, tc.want))
 		if _, err := os.Stat(filepath.Join(out, "summary.json")); err == nil {
 			t.Errorf("%v: wrote a summary", tc.args)
 		}
 	}
 	// A train run is not a fig4 study.
-	var so0, se0 bytes.Buffer
-	if code := run([]string{"fig4", "--resume", saved, "--out", filepath.Join(tmp, "f")}, &so0, &se0); code != 1 || !strings.Contains(se0.String(), "holds a train run") {
-		t.Errorf("fig4 --resume of a train run: exit %d, %q", code, se0.String())
-	}
+	wantExit(t, 1, []string{"fig4", "--resume", saved, "--out", filepath.Join(tmp, "f")}, "holds a train run")
 	// Resuming into the saved folder itself needs --force.
-	var so, se bytes.Buffer
-	if code := run([]string{"train", "--resume", saved, "--epochs", "3", "--out", saved}, &so, &se); code != 1 || !strings.Contains(se.String(), "--force") {
-		t.Errorf("in-place resume without --force: exit %d, %q", code, se.String())
-	}
+	wantExit(t, 1, []string{"train", "--resume", saved, "--epochs", "3", "--out", saved}, "--force")
 }
 
 // TestTrainDiverges: a learning rate of 1e3 makes the loss overflow; the
@@ -237,9 +182,7 @@ func TestTrainResumeRefusals(t *testing.T) {
 func TestTrainDiverges(t *testing.T) {
 	data := tinyData(t)
 	out := filepath.Join(t.TempDir(), "o")
-	var so, se bytes.Buffer
-	code := run([]string{"train", "--data", data, "--batch", "30", "--hidden", "16,16", "--epochs", "20", "--lr", "1e3", "--out", out}, &so, &se)
-	msg := se.String()
+	code, _, msg := runCode("train", "--data", data, "--batch", "30", "--hidden", "16,16", "--epochs", "20", "--lr", "1e3", "--out", out)
 	if code != 1 || !strings.Contains(msg, "diverged at epoch") || !strings.Contains(msg, "smaller --lr") {
 		t.Fatalf("exit %d, %q", code, msg)
 	}
@@ -268,7 +211,7 @@ func TestFig4Resume(t *testing.T) {
 	tmp := t.TempDir()
 	common := []string{"fig4", "--data", data, "--batch", "30", "--hidden", "8,8", "--acts", "relu,mrelu", "--sweep", "0.099,0.3", "--seed", "3"}
 	full := filepath.Join(tmp, "full")
-	mustRun(t, append(common, "--epochs", "3", "--out", full)...)
+	runOK(t, append(common, "--epochs", "3", "--out", full)...)
 	names := experiment.Fig4RunNames(func() experiment.Fig4Params {
 		p := experiment.DefaultFig4Params()
 		p.Acts, p.Sweep = []string{"relu", "mrelu"}, []float64{0.099, 0.3}
@@ -280,9 +223,8 @@ func TestFig4Resume(t *testing.T) {
 	var sum struct {
 		Runs []struct{ Folder string } `json:"runs"`
 	}
-	b, err := os.ReadFile(filepath.Join(full, "summary.json"))
-	if err != nil || json.Unmarshal(b, &sum) != nil || len(sum.Runs) != len(names) {
-		t.Fatalf("summary: %v %s", err, b)
+	if b := readSummary(t, full, &sum); len(sum.Runs) != len(names) {
+		t.Fatalf("summary: %s", b)
 	}
 	for i, r := range sum.Runs {
 		if r.Folder != filepath.Join("runs", names[i]) {
@@ -291,14 +233,14 @@ func TestFig4Resume(t *testing.T) {
 	}
 
 	cut := filepath.Join(tmp, "cut")
-	mustRun(t, append(common, "--epochs", "3", "--out", cut)...)
+	runOK(t, append(common, "--epochs", "3", "--out", cut)...)
 	// Make it look stopped in the mrelu run's third epoch, before the
 	// mrelu-var30 run and the report.
 	os.Remove(filepath.Join(cut, "summary.json"))
 	os.Remove(filepath.Join(cut, "runs", "mrelu", rundir.CheckpointDir, rundir.CheckpointFile))
 	os.RemoveAll(filepath.Join(cut, "runs", "mrelu-var30"))
 	resumed := filepath.Join(tmp, "resumed")
-	msg := mustRun(t, "fig4", "--resume", cut, "--out", resumed)
+	_, msg := runOK(t, "fig4", "--resume", cut, "--out", resumed)
 	if !strings.Contains(msg, "mrelu (resuming after epoch 2)") || !strings.Contains(msg, "relu (resuming after epoch 2)") {
 		t.Errorf("resume notes missing: %q", msg)
 	}
@@ -307,15 +249,7 @@ func TestFig4Resume(t *testing.T) {
 		b := readCheckpoint(t, filepath.Join(resumed, "runs", name, rundir.CheckpointDir, rundir.CheckpointFile))
 		sameState(t, name, a.State, b.State)
 	}
-	var so, se bytes.Buffer
-	if code := run([]string{"train", "--resume", cut, "--out", filepath.Join(tmp, "z")}, &so, &se); code != 1 || !strings.Contains(se.String(), "holds a fig4 study") {
-		t.Errorf("train --resume of a fig4 study: exit %d, %q", code, se.String())
-	}
-	se.Reset()
-	if code := run([]string{"fig4", "--resume", cut, "--lr", "0.3", "--out", filepath.Join(tmp, "x")}, &so, &se); code != 2 || !strings.Contains(se.String(), "--lr 0.3 differs") {
-		t.Errorf("incompatible fig4 resume: exit %d, %q", code, se.String())
-	}
-	if code := run([]string{"fig4", "--resume", cut, "--acts", "relu", "--out", filepath.Join(tmp, "y")}, &so, &se); code != 2 || !strings.Contains(se.String(), "--acts relu differs") {
-		t.Errorf("incompatible fig4 resume: exit %d, %q", code, se.String())
-	}
+	wantExit(t, 1, []string{"train", "--resume", cut, "--out", filepath.Join(tmp, "z")}, "holds a fig4 study")
+	wantExit(t, 2, []string{"fig4", "--resume", cut, "--lr", "0.3", "--out", filepath.Join(tmp, "x")}, "--lr 0.3 differs")
+	wantExit(t, 2, []string{"fig4", "--resume", cut, "--acts", "relu", "--out", filepath.Join(tmp, "y")}, "--acts relu differs")
 }

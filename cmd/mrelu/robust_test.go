@@ -20,22 +20,10 @@ import (
 // user's data.
 func TestErrorLinesNameTheCommand(t *testing.T) {
 	dir := t.TempDir()
-	big := filepath.Join(dir, "big.json") // a params file over the limit
-	if err := os.WriteFile(big, bytes.Repeat([]byte(" "), 2<<20), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	file := filepath.Join(dir, "afile")
-	if err := os.WriteFile(file, []byte("x"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	longLine := filepath.Join(dir, "oneline.csv") // one 3 MB line
-	if err := os.WriteFile(longLine, append([]byte("i_A,r_ohm,"), bytes.Repeat([]byte("7"), 3<<20)...), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	badKernel := filepath.Join(dir, "k.txt")
-	if err := os.WriteFile(badKernel, []byte("1 2 "+strings.Repeat("z", 5000)+"\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	big := writeFile(t, filepath.Join(dir, "big.json"), strings.Repeat(" ", 2<<20)) // a params file over the limit
+	file := writeFile(t, filepath.Join(dir, "afile"), "x")
+	longLine := writeFile(t, filepath.Join(dir, "oneline.csv"), "i_A,r_ohm,"+strings.Repeat("7", 3<<20)) // one 3 MB line
+	badKernel := writeFile(t, filepath.Join(dir, "k.txt"), "1 2 "+strings.Repeat("z", 5000)+"\n")
 	out := func(name string) string { return filepath.Join(dir, "out-"+name) }
 	tests := []struct {
 		args   []string
@@ -57,9 +45,7 @@ func TestErrorLinesNameTheCommand(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(strings.Join(tc.args[:2], " "), func(t *testing.T) {
-			var so, se bytes.Buffer
-			code := run(tc.args, &so, &se)
-			msg := se.String()
+			code, _, msg := runCode(tc.args...)
 			if code != 1 && code != 2 {
 				t.Fatalf("exit %d, want 1 or 2; stderr %q", code, msg)
 			}
@@ -134,10 +120,7 @@ var longNumber = regexp.MustCompile(`[0-9]{31,}`)
 // kernel's constant map is reported (vision.Result.Degenerate).
 func TestHostileRunsPrintNoNaN(t *testing.T) {
 	dir := t.TempDir()
-	tiny := filepath.Join(dir, "tiny.txt")
-	if err := os.WriteFile(tiny, []byte("1e-300 1e-300 1e-300\n1e-300 1e-300 1e-300\n1e-300 1e-300 1e-300\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	tiny := writeFile(t, filepath.Join(dir, "tiny.txt"), "1e-300 1e-300 1e-300\n1e-300 1e-300 1e-300\n1e-300 1e-300 1e-300\n")
 	for _, tc := range []struct {
 		args []string
 		code int
@@ -147,9 +130,8 @@ func TestHostileRunsPrintNoNaN(t *testing.T) {
 		{[]string{"edges", "--filter", tiny, "--plots=false", "--out", filepath.Join(dir, "tiny")}, 1, []string{"constant", "too small to drive the neuron", "1e-300"}},
 	} {
 		t.Run(strings.Join(tc.args[:2], " "), func(t *testing.T) {
-			var so, se bytes.Buffer
-			code := run(tc.args, &so, &se)
-			all := strings.ReplaceAll(so.String()+se.String(), dir, "DIR")
+			code, so, se := runCode(tc.args...)
+			all := strings.ReplaceAll(so+se, dir, "DIR")
 			if code != tc.code {
 				t.Fatalf("exit %d, want %d: %s", code, tc.code, all)
 			}
@@ -191,10 +173,8 @@ func TestOutputFolderLocked(t *testing.T) {
 		t.Errorf("the refused run wrote into the folder: %v", entries)
 	}
 	report.UnlockOutputs()
-	so.Reset()
-	se.Reset()
-	if code := run(args, &so, &se); code != 0 {
-		t.Errorf("after the holder is done: exit %d, %s", code, se.String())
+	if code, _, se := runCode(args...); code != 0 {
+		t.Errorf("after the holder is done: exit %d, %s", code, se)
 	}
 	if _, err := os.Stat(filepath.Join(out, report.LockFile)); !os.IsNotExist(err) {
 		t.Errorf("lock file after the run: %v, want it removed", err)

@@ -1,11 +1,10 @@
 package main
 
 import (
-	"bytes"
-	"encoding/json"
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -15,9 +14,7 @@ import (
 // TestTrainSeedsAndNoise runs `train --seeds` with each noise model on a
 // tiny set and checks the summary's seed, noise and saturation fields.
 func TestTrainSeedsAndNoise(t *testing.T) {
-	data := t.TempDir()
-	writeTinySet(t, data, 300, "train", 1)
-	writeTinySet(t, data, 90, "t10k", 2)
+	data := tinyData(t)
 	for _, c := range []struct {
 		act, noise string
 		seeds      int
@@ -32,11 +29,7 @@ func TestTrainSeedsAndNoise(t *testing.T) {
 		{"relu", "proportional", 2, "", false},
 	} {
 		out := filepath.Join(t.TempDir(), "run")
-		var so, se bytes.Buffer
-		args := []string{"train", "--data", data, "--act", c.act, "--noise", c.noise, "--seeds", itoa(c.seeds), "--epochs", "2", "--batch", "30", "--hidden", "16,8", "--out", out}
-		if code := run(args, &so, &se); code != 0 {
-			t.Fatalf("%v: exit %d: %s", args, code, se.String())
-		}
+		runOK(t, "train", "--data", data, "--act", c.act, "--noise", c.noise, "--seeds", strconv.Itoa(c.seeds), "--epochs", "2", "--batch", "30", "--hidden", "16,8", "--out", out)
 		var s struct {
 			TestAccuracy float64  `json:"test_accuracy"`
 			Mean         *float64 `json:"test_accuracy_mean"`
@@ -48,13 +41,7 @@ func TestTrainSeedsAndNoise(t *testing.T) {
 			NoiseModel string      `json:"noise_model"`
 			Saturated  [][]float64 `json:"saturated_fraction_per_layer"`
 		}
-		b, err := os.ReadFile(filepath.Join(out, "summary.json"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := json.Unmarshal(b, &s); err != nil {
-			t.Fatal(err)
-		}
+		b := readSummary(t, out, &s)
 		name := c.act + "/" + c.noise
 		if s.Mean == nil || s.SD == nil || len(s.PerSeed) != c.seeds {
 			t.Fatalf("%s: seed fields missing: %s", name, b)
@@ -106,17 +93,8 @@ func TestNoiseFlagsBad(t *testing.T) {
 		{"fig4", "--seeds", "101"},
 		{"fig4", "--input-scale", "1"},
 	} {
-		var so, se bytes.Buffer
-		out := filepath.Join(t.TempDir(), "o")
-		if code := run(append(args, "--out", out, "--data", filepath.Join(t.TempDir(), "none")), &so, &se); code != 2 {
-			t.Errorf("%v: exit %d (want 2): %s", args, code, se.String())
-		}
+		wantExit(t, 2, append(args, "--out", filepath.Join(t.TempDir(), "o"), "--data", filepath.Join(t.TempDir(), "none")))
 	}
-}
-
-func itoa(n int) string {
-	b, _ := json.Marshal(n)
-	return string(b)
 }
 
 // fig4Setting is what the tests read of a fig4 summary's paper_setting
@@ -130,19 +108,12 @@ type fig4Setting struct {
 
 // runTinyFig4 runs fig4 with 2 seeds and fullscale noise on a tiny data
 // set, with the extra flags, and returns its output folder and stdout.
-func runTinyFig4(t *testing.T, extra ...string) (string, *bytes.Buffer) {
+func runTinyFig4(t *testing.T, extra ...string) (string, string) {
 	t.Helper()
-	data := t.TempDir()
-	writeTinySet(t, data, 300, "train", 1)
-	writeTinySet(t, data, 90, "t10k", 2)
 	out := filepath.Join(t.TempDir(), "fig4")
-	var so, se bytes.Buffer
-	args := append([]string{"fig4", "--data", data, "--epochs", "2", "--batch", "30", "--hidden", "16,16",
-		"--seeds", "2", "--noise", "fullscale", "--out", out}, extra...)
-	if code := run(args, &so, &se); code != 0 {
-		t.Fatalf("exit %d: %s", code, se.String())
-	}
-	return out, &so
+	so, _ := runOK(t, append([]string{"fig4", "--data", tinyData(t), "--epochs", "2", "--batch", "30", "--hidden", "16,16",
+		"--seeds", "2", "--noise", "fullscale", "--out", out}, extra...)...)
+	return out, so
 }
 
 // TestFig4SeedsHardwareAware: fig4 --seeds 2 --noise fullscale records the
@@ -170,20 +141,14 @@ func TestFig4SeedsHardwareAware(t *testing.T) {
 		Paper *fig4Setting `json:"paper_setting"`
 		Best  *fig4Setting `json:"best_hardware_aware"`
 	}
-	b, err := os.ReadFile(filepath.Join(out, "summary.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(b, &s); err != nil {
-		t.Fatal(err)
-	}
+	b := readSummary(t, out, &s)
 	if s.NoiseModel != "fullscale" || s.Seeds != 2 || len(s.Runs) != 5 {
 		t.Fatalf("summary: %s", b)
 	}
 	// The paper-setting run, its own row beside the best hardware-aware one.
 	if s.Paper == nil || s.Paper.Run != experiment.PaperSettingName || s.Paper.Noise != "fullscale" || s.Paper.InputScale != experiment.PaperSettingInputScale ||
-		len(s.Paper.PerSeed) != 2 || s.Best == nil || s.Best.Run != "mrelu" || !strings.Contains(so.String(), "reproducing the paper's setting") {
-		t.Errorf("paper_setting %+v, best_hardware_aware %+v, stdout %s", s.Paper, s.Best, so.String())
+		len(s.Paper.PerSeed) != 2 || s.Best == nil || s.Best.Run != "mrelu" || !strings.Contains(so, "reproducing the paper's setting") {
+		t.Errorf("paper_setting %+v, best_hardware_aware %+v, stdout %s", s.Paper, s.Best, so)
 	}
 	if csv, err := os.ReadFile(filepath.Join(out, "fig4_accuracy.csv")); err != nil || !strings.Contains(string(csv), experiment.PaperSettingName+",reproducing the paper's setting,mrelu-ideal,fullscale,") ||
 		!strings.Contains(string(csv), experiment.PaperSettingAwareName+",\"the paper's setting, trained with the noise\",mrelu,fullscale,") {
@@ -200,11 +165,7 @@ func TestFig4SeedsHardwareAware(t *testing.T) {
 	if s.HW == nil || s.HW.Noise != "fullscale" || len(s.HW.IdealNoisy.PerSeed) != 2 || s.HW.NoisyNoisy.Mean <= 0 {
 		t.Errorf("hardware_aware: %+v", s.HW)
 	}
-	for _, f := range []string{"fig4j_saturation.png", "fig4_saturation.csv"} {
-		if st, err := os.Stat(filepath.Join(out, f)); err != nil || st.Size() == 0 {
-			t.Errorf("%s missing", f)
-		}
-	}
+	requireFiles(t, out, "fig4j_saturation.png", "fig4_saturation.csv")
 }
 
 // TestFig4PaperSettingTraining: at the paper setting's input scale and
@@ -237,13 +198,7 @@ func TestFig4PaperSettingTraining(t *testing.T) {
 			} `json:"trained_noisy_tested_noisy"`
 		} `json:"hardware_aware"`
 	}
-	b, err := os.ReadFile(filepath.Join(out, "summary.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(b, &s); err != nil {
-		t.Fatal(err)
-	}
+	b := readSummary(t, out, &s)
 	runs := map[string]int{}
 	for k, r := range s.Runs {
 		runs[strings.TrimPrefix(r.Folder, "runs/")] = k

@@ -55,6 +55,42 @@ func loadSetup(path string, vdd float64, given bool) (params.Setup, error) {
 	return s, nil
 }
 
+// setupFlags are --params and --vdd: the devices and supply of a command
+// that builds a neuron.
+type setupFlags struct {
+	fs     *flag.FlagSet
+	params *string
+	vdd    *float64
+}
+
+// addSetupFlags defines --params (its usage text paramsUsage) and --vdd.
+func addSetupFlags(fs *flag.FlagSet, paramsUsage string) setupFlags {
+	return setupFlags{fs: fs, params: fs.String("params", "", paramsUsage), vdd: addVDDFlag(fs)}
+}
+
+// load returns the setup of --params and --vdd (loadSetup).
+func (f setupFlags) load() (params.Setup, error) {
+	return loadSetup(*f.params, *f.vdd, vddGiven(f.fs))
+}
+
+// loadViable reads the setup of --params and --vdd into the command's
+// configuration (*d, *n), checks that configuration with validate (an
+// error is a usage error, prefixed with prefix) and refuses a neuron that
+// is not viable (requireViable). validate is a closure over the
+// configuration, not its method value cfg.Validate, which would check a
+// copy made before the setup is read.
+func (f setupFlags) loadViable(prefix string, d *device.Params, n *neuron.Params, validate func() error) error {
+	s, err := f.load()
+	if err != nil {
+		return err
+	}
+	*d, *n = s.Device, s.Neuron
+	if err := validate(); err != nil {
+		return usagef("%s%v", prefix, err)
+	}
+	return requireViable(s)
+}
+
 // requireViable refuses a neuron that is not a working ReLU (exit 1, the
 // verdict of `mrelu neuron check` in one line), before any work.
 func requireViable(s params.Setup) error {

@@ -108,7 +108,7 @@ func TestSweepSlurmArray(t *testing.T) {
 			t.Errorf("task %d: no %q in its output\n%s", k, want, logs())
 		}
 	}
-	mustSweep(t, "sweep", "merge", out, "--plots=false")
+	runOK(t, "sweep", "merge", out, "--plots=false")
 	// The single-process run, with the same binary as the tasks.
 	single := filepath.Join(work, "single")
 	for _, args := range [][]string{{"sweep", spec, "--out", single}, {"sweep", "merge", single, "--plots=false"}} {

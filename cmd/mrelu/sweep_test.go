@@ -44,37 +44,21 @@ func writeSpec(t *testing.T, text string) string {
 	return p
 }
 
-// runCode runs a command line and returns its exit status and output.
-func runCode(args ...string) (int, string, string) {
-	var so, se bytes.Buffer
-	code := run(args, &so, &se)
-	return code, so.String(), se.String()
-}
-
-func mustSweep(t *testing.T, args ...string) string {
-	t.Helper()
-	code, so, se := runCode(args...)
-	if code != 0 {
-		t.Fatalf("%v: exit %d: %s%s", args, code, so, se)
-	}
-	return so
-}
-
 // TestSweepShardsMatchSingleRun: three shards into one folder merge to
 // the same results.csv, byte for byte, as one process running them all.
 func TestSweepShardsMatchSingleRun(t *testing.T) {
 	spec := writeSpec(t, tinyTransferSpec)
 	one, many := filepath.Join(t.TempDir(), "one"), filepath.Join(t.TempDir(), "many")
-	mustSweep(t, "sweep", spec, "--out", one)
-	mustSweep(t, "sweep", "merge", one, "--plots=false")
+	runOK(t, "sweep", spec, "--out", one)
+	runOK(t, "sweep", "merge", one, "--plots=false")
 	for i := range 3 {
-		out := mustSweep(t, "sweep", spec, "--out", many, "--shard", fmt.Sprintf("%d/3", i))
+		out, _ := runOK(t, "sweep", spec, "--out", many, "--shard", fmt.Sprintf("%d/3", i))
 		want := fmt.Sprintf("shard %d/3: %d run, 0 done before", i, []int{3, 3, 2}[i])
 		if !strings.Contains(out, want) {
 			t.Fatalf("shard %d: want %q in %q", i, want, out)
 		}
 	}
-	mustSweep(t, "sweep", "merge", many)
+	runOK(t, "sweep", "merge", many)
 	a, _ := os.ReadFile(filepath.Join(one, "results.csv"))
 	b, _ := os.ReadFile(filepath.Join(many, "results.csv"))
 	if len(a) == 0 || !bytes.Equal(a, b) {
@@ -105,8 +89,8 @@ func TestSweepShardsMatchSingleRun(t *testing.T) {
 func TestSweepResumeRunsOnlyMissing(t *testing.T) {
 	spec := writeSpec(t, tinyTransferSpec)
 	dir := filepath.Join(t.TempDir(), "sw")
-	mustSweep(t, "sweep", spec, "--out", dir, "--shard", "1/2")
-	mustSweep(t, "sweep", "merge", dir, "--allow-partial", "--plots=false")
+	runOK(t, "sweep", spec, "--out", dir, "--shard", "1/2")
+	runOK(t, "sweep", "merge", dir, "--allow-partial", "--plots=false")
 	before := map[int]time.Time{}
 	for _, i := range []int{1, 3, 5, 7} {
 		st, err := os.Stat(filepath.Join(sweep.PointDir(dir, i), sweep.ResultFile))
@@ -120,9 +104,9 @@ func TestSweepResumeRunsOnlyMissing(t *testing.T) {
 	os.Remove(filepath.Join(sweep.PointDir(dir, 3), sweep.ResultFile))
 	os.RemoveAll(filepath.Join(sweep.PointDir(dir, 3), "run"))
 	res7 := filepath.Join(sweep.PointDir(dir, 7), sweep.ResultFile)
-	b, _ := os.ReadFile(res7)
-	os.WriteFile(res7, b[:len(b)/2], 0o644)
-	os.WriteFile(res7+".tmp-123", b[:10], 0o644)
+	b := readString(t, res7)
+	writeFile(t, res7, b[:len(b)/2])
+	writeFile(t, res7+".tmp-123", b[:10])
 	time.Sleep(20 * time.Millisecond)
 
 	code, so, se := runCode("sweep", spec, "--out", dir, "--shard", "1/2")
@@ -145,7 +129,7 @@ func TestSweepResumeRunsOnlyMissing(t *testing.T) {
 		}
 	}
 	// Once complete, a re-run does nothing.
-	if so := mustSweep(t, "sweep", spec, "--out", dir, "--shard", "1/2"); !strings.Contains(so, "0 run, 4 done before") {
+	if so, _ := runOK(t, "sweep", spec, "--out", dir, "--shard", "1/2"); !strings.Contains(so, "0 run, 4 done before") {
 		t.Fatalf("second re-run: %s", so)
 	}
 }
@@ -154,12 +138,12 @@ func TestSweepResumeRunsOnlyMissing(t *testing.T) {
 func TestSweepMergeRefusesMissing(t *testing.T) {
 	spec := writeSpec(t, tinyTransferSpec)
 	dir := filepath.Join(t.TempDir(), "sw")
-	mustSweep(t, "sweep", spec, "--out", dir, "--shard", "0/2")
+	runOK(t, "sweep", spec, "--out", dir, "--shard", "0/2")
 	code, _, se := runCode("sweep", "merge", dir)
 	if code != 1 || !strings.Contains(se, "4 of 8 points missing: 1, 3, 5, 7") || !strings.Contains(se, "--allow-partial") {
 		t.Fatalf("exit %d: %s", code, se)
 	}
-	so := mustSweep(t, "sweep", "merge", dir, "--allow-partial", "--plots=false")
+	so, _ := runOK(t, "sweep", "merge", dir, "--allow-partial", "--plots=false")
 	if !strings.Contains(so, "missing: 1, 3, 5, 7") {
 		t.Fatalf("%s", so)
 	}
@@ -181,14 +165,14 @@ func TestSweepShardFromEnvironment(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "sw")
 	t.Setenv("JOB_COMPLETION_INDEX", "2")
 	t.Setenv("MRELU_SWEEP_SHARDS", "4")
-	so := mustSweep(t, "sweep", spec, "--out", dir)
+	so, _ := runOK(t, "sweep", spec, "--out", dir)
 	if !strings.Contains(so, "shard 2/4 (Kubernetes completion index): 2 points") {
 		t.Fatal(so)
 	}
 	t.Setenv("SLURM_ARRAY_TASK_ID", "5")
 	t.Setenv("SLURM_ARRAY_TASK_MIN", "4")
 	t.Setenv("SLURM_ARRAY_TASK_COUNT", "4")
-	so = mustSweep(t, "sweep", spec, "--out", dir)
+	so, _ = runOK(t, "sweep", spec, "--out", dir)
 	if !strings.Contains(so, "shard 1/4 (Slurm array task): 2 points") {
 		t.Fatal(so)
 	}
@@ -233,8 +217,8 @@ func TestSweepTrainErrorBars(t *testing.T) {
   "metrics": ["test_accuracy", "loss=test_loss_per_epoch.-1", "crossbar_accuracy=crossbar.test_accuracy", "energy_J=pulse/pulse.json:energy_J"]
 }`)
 	dir := filepath.Join(t.TempDir(), "sw")
-	mustSweep(t, "sweep", spec, "--out", dir)
-	so := mustSweep(t, "sweep", "merge", dir)
+	runOK(t, "sweep", spec, "--out", dir)
+	so, _ := runOK(t, "sweep", "merge", dir)
 	for _, f := range []string{"plots/test_accuracy_vs_memristor_r_d_ohm.png", "plots/tradeoff_test_accuracy_vs_energy_J.png"} {
 		if !strings.Contains(so, f) {
 			t.Errorf("merge did not write %s:\n%s", f, so)
@@ -377,8 +361,8 @@ func TestSweepFig4(t *testing.T) {
   "metrics": ["relu=test_accuracy.relu", "mrelu=test_accuracy.mrelu"]
 }`)
 	dir := filepath.Join(t.TempDir(), "sw")
-	mustSweep(t, "sweep", spec, "--out", dir)
-	mustSweep(t, "sweep", "merge", dir, "--plots=false")
+	runOK(t, "sweep", spec, "--out", dir)
+	runOK(t, "sweep", "merge", dir, "--plots=false")
 	b, _ := os.ReadFile(filepath.Join(dir, "results.csv"))
 	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
 	if len(lines) != 5 || lines[0] != "index,variation,seed,relu,mrelu" || !strings.HasPrefix(lines[3], "2,0.2,1,") {

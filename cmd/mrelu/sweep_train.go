@@ -25,19 +25,15 @@ func (r *sweepRunner) runTrainPoint(flags map[string]string, paramsPath, runDir 
 	fs.SetOutput(io.Discard)
 	act := fs.String("act", "mrelu", "")
 	variation := fs.Float64("variation", def.Variation, "")
-	epochs := fs.Int("epochs", def.Epochs, "")
-	batch := fs.Int("batch", def.Batch, "")
-	lr := fs.Float64("lr", def.LR, "")
-	hidden := fs.String("hidden", "100,100,100", "")
-	seed := fs.Uint64("seed", def.Seed, "")
-	data := fs.String("data", "", "")
+	net := addNetFlags(fs, def, "", "")
 	energy := fs.String("energy", "auto", "")
 	if err := fs.Parse(sweep.FlagArgs(flags)); err != nil {
 		return usagef("sweep: train: %v (flags: act, hidden, epochs, batch, lr, seed, variation, data, energy)", err)
 	}
 	p := def
-	p.Act, p.Variation, p.Epochs, p.Batch, p.LR, p.Seed, p.Data = *act, *variation, *epochs, *batch, *lr, *seed, *data
-	h, err := parseHidden(*hidden)
+	p.Act, p.Variation = *act, *variation
+	net.set(&p)
+	h, err := parseHidden(*net.hidden)
 	if err != nil {
 		return usagef("sweep: train: %v", err)
 	}

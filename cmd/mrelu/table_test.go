@@ -1,9 +1,7 @@
 package main
 
 import (
-	"encoding/csv"
 	"math"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -15,16 +13,11 @@ import (
 // readTransfer returns the i_in_A and vout_V columns of a transfer.csv.
 func readTransfer(t *testing.T, path string) (i, v []float64) {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
+	head, rows := readCSV(t, path)
+	if len(rows) < 1 || len(head) < 2 || head[0] != "i_in_A" || head[1] != "vout_V" {
+		t.Fatalf("%s: %d rows, header %v", path, len(rows), head)
 	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil || len(rows) < 2 || rows[0][0] != "i_in_A" || rows[0][1] != "vout_V" {
-		t.Fatalf("%s: %v %v", path, err, rows[:1])
-	}
-	for _, r := range rows[1:] {
+	for _, r := range rows {
 		a, _ := strconv.ParseFloat(r[0], 64)
 		b, _ := strconv.ParseFloat(r[1], 64)
 		i, v = append(i, a), append(v, b)
@@ -40,64 +33,53 @@ func readTransfer(t *testing.T, path string) (i, v []float64) {
 func TestTabulatedHostileDevices(t *testing.T) {
 	dir := t.TempDir()
 	data := tinyData(t)
-	for _, dev := range []struct {
-		name    string
-		r1, exp float64
-	}{{"steep", 2e5, -0.9}, {"shallow", 2e6, -0.5}} {
-		t.Run(dev.name, func(t *testing.T) {
-			csvPath := filepath.Join(dir, dev.name+".csv")
-			writePowerLawCSV(t, csvPath, dev.r1, dev.exp)
-			tab := filepath.Join(dir, dev.name+"-tab")
-			so := mustRunOut(t, "device", "tabulate", "--data", csvPath, "--out", tab)
-			if !strings.Contains(so, "use the default kinetics") || !strings.Contains(so, "not a working ReLU") {
-				t.Errorf("tabulate stdout:\n%s", so)
-			}
-			var tj struct {
-				Rows            int      `json:"rows"`
-				DefaultKinetics []string `json:"default_kinetics"`
-				MaxRowError     float64  `json:"max_row_error"`
-				Viable          bool     `json:"neuron_viable_at_2V"`
-				Extrapolation   []string `json:"extrapolation"`
-			}
-			readJSONFile(t, filepath.Join(tab, "tabulate.json"), &tj)
-			if tj.Rows != 30 || len(tj.DefaultKinetics) != 5 || tj.MaxRowError > 1e-9 || tj.Viable || len(tj.Extrapolation) != 3 {
-				t.Errorf("tabulate.json: %+v", tj)
-			}
-			for _, f := range []string{"tabulate.png", "tabulate.svg", "tabulate.csv", "tabulate_curve.csv"} {
-				if _, err := os.Stat(filepath.Join(tab, f)); err != nil {
-					t.Error(err)
-				}
-			}
-			pf := filepath.Join(tab, "params.json")
-			s, err := params.Load(pf)
-			if err != nil || !s.Device.Memristor.Tabulated() || len(s.Device.Memristor.Table.I) != 30 {
-				t.Fatalf("params.json: %v", err)
-			}
-			// The compact fit of the same data: not viable either.
-			fit := filepath.Join(dir, dev.name+"-fit")
-			mustRun(t, "device", "fit", "--data", csvPath, "--out", fit)
-			if code, _, _ := runCode("neuron", "check", "--params", filepath.Join(fit, "params.json"), "--out", filepath.Join(dir, dev.name+"-fitcheck")); code != 1 {
-				t.Errorf("the compact fit's neuron check: exit %d, want 1", code)
-			}
-			code, so, se := runCode("neuron", "check", "--params", pf, "--out", filepath.Join(dir, dev.name+"-check"))
-			if code != 1 || !strings.Contains(se, "not a working ReLU neuron at VDD = 2 V") || !strings.Contains(so, "tabulated memristor (30 rows from "+dev.name+".csv") ||
-				!strings.Contains(so, "default kinetics") {
-				t.Fatalf("neuron check: exit %d\n%s%s", code, so, se)
-			}
-			verdict := strings.TrimPrefix(strings.TrimSpace(se), "mrelu: neuron check: ")
-			// neuron transfer runs on it.
-			tr := filepath.Join(dir, dev.name+"-transfer")
-			mustRun(t, "neuron", "transfer", "--params", pf, "--points", "101", "--plots=false", "--out", tr)
-			if i, v := readTransfer(t, filepath.Join(tr, "transfer.csv")); len(i) != 101 || math.IsNaN(v[50]) {
-				t.Errorf("transfer.csv: %d rows", len(i))
-			}
-			requireRefused(t, dir, dev.name, pf, verdict, [][]string{
-				{"paper", "--quick", "--data", data},
-				{"edges", "--plots=false"},
-				{"train", "--act", "mrelu", "--data", data, "--epochs", "2", "--hidden", "8"},
-			})
+	eachHostileDevice(t, dir, func(t *testing.T, name, csvPath string) {
+		tab := filepath.Join(dir, name+"-tab")
+		so, _ := runOK(t, "device", "tabulate", "--data", csvPath, "--out", tab)
+		if !strings.Contains(so, "use the default kinetics") || !strings.Contains(so, "not a working ReLU") {
+			t.Errorf("tabulate stdout:\n%s", so)
+		}
+		var tj struct {
+			Rows            int      `json:"rows"`
+			DefaultKinetics []string `json:"default_kinetics"`
+			MaxRowError     float64  `json:"max_row_error"`
+			Viable          bool     `json:"neuron_viable_at_2V"`
+			Extrapolation   []string `json:"extrapolation"`
+		}
+		readJSON(t, filepath.Join(tab, "tabulate.json"), &tj)
+		if tj.Rows != 30 || len(tj.DefaultKinetics) != 5 || tj.MaxRowError > 1e-9 || tj.Viable || len(tj.Extrapolation) != 3 {
+			t.Errorf("tabulate.json: %+v", tj)
+		}
+		requireFiles(t, tab, "tabulate.png", "tabulate.svg", "tabulate.csv", "tabulate_curve.csv")
+		pf := filepath.Join(tab, "params.json")
+		s, err := params.Load(pf)
+		if err != nil || !s.Device.Memristor.Tabulated() || len(s.Device.Memristor.Table.I) != 30 {
+			t.Fatalf("params.json: %v", err)
+		}
+		// The compact fit of the same data: not viable either.
+		fit := filepath.Join(dir, name+"-fit")
+		runOK(t, "device", "fit", "--data", csvPath, "--out", fit)
+		if code, _, _ := runCode("neuron", "check", "--params", filepath.Join(fit, "params.json"), "--out", filepath.Join(dir, name+"-fitcheck")); code != 1 {
+			t.Errorf("the compact fit's neuron check: exit %d, want 1", code)
+		}
+		code, so, se := runCode("neuron", "check", "--params", pf, "--out", filepath.Join(dir, name+"-check"))
+		if code != 1 || !strings.Contains(se, "not a working ReLU neuron at VDD = 2 V") || !strings.Contains(so, "tabulated memristor (30 rows from "+name+".csv") ||
+			!strings.Contains(so, "default kinetics") {
+			t.Fatalf("neuron check: exit %d\n%s%s", code, so, se)
+		}
+		verdict := strings.TrimPrefix(strings.TrimSpace(se), "mrelu: neuron check: ")
+		// neuron transfer runs on it.
+		tr := filepath.Join(dir, name+"-transfer")
+		runOK(t, "neuron", "transfer", "--params", pf, "--points", "101", "--plots=false", "--out", tr)
+		if i, v := readTransfer(t, filepath.Join(tr, "transfer.csv")); len(i) != 101 || math.IsNaN(v[50]) {
+			t.Errorf("transfer.csv: %d rows", len(i))
+		}
+		requireRefused(t, dir, name, pf, verdict, [][]string{
+			{"paper", "--quick", "--data", data},
+			{"edges", "--plots=false"},
+			{"train", "--act", "mrelu", "--data", data, "--epochs", "2", "--hidden", "8"},
 		})
-	}
+	})
 }
 
 // TestTabulatedDefaultDevice (issue 13 item 3): the default device
@@ -106,10 +88,10 @@ func TestTabulatedHostileDevices(t *testing.T) {
 // curve as the compact device), edges, train --act mrelu --epochs 2 and
 // paper --quick.
 func TestTabulatedDefaultDevice(t *testing.T) {
-	dir := t.TempDir()
-	mustRun(t, "device", "sweep", "--out", filepath.Join(dir, "sweep"))
+	dir, data, img := paperInputs(t)
+	runOK(t, "device", "sweep", "--out", filepath.Join(dir, "sweep"))
 	tab := filepath.Join(dir, "tab")
-	so := mustRunOut(t, "device", "tabulate", "--data", filepath.Join(dir, "sweep", "r_vs_i.csv"), "--out", tab)
+	so, _ := runOK(t, "device", "tabulate", "--data", filepath.Join(dir, "sweep", "r_vs_i.csv"), "--out", tab)
 	if !strings.Contains(so, "viable: a working ReLU at VDD = 2 V") || !strings.Contains(so, "threshold Vhold(0) 1.98 V") {
 		t.Errorf("tabulate stdout:\n%s", so)
 	}
@@ -118,8 +100,8 @@ func TestTabulatedDefaultDevice(t *testing.T) {
 	if code != 0 || !strings.Contains(so, "tabulated memristor (50 rows") || strings.Contains(so, "FAIL") {
 		t.Fatalf("neuron check: exit %d\n%s%s", code, so, se)
 	}
-	mustRun(t, "neuron", "transfer", "--points", "241", "--plots=false", "--out", filepath.Join(dir, "compact"))
-	mustRun(t, "neuron", "transfer", "--params", pf, "--points", "241", "--plots=false", "--out", filepath.Join(dir, "tabulated"))
+	runOK(t, "neuron", "transfer", "--points", "241", "--plots=false", "--out", filepath.Join(dir, "compact"))
+	runOK(t, "neuron", "transfer", "--params", pf, "--points", "241", "--plots=false", "--out", filepath.Join(dir, "tabulated"))
 	ic, vc := readTransfer(t, filepath.Join(dir, "compact", "transfer.csv"))
 	it, vt := readTransfer(t, filepath.Join(dir, "tabulated", "transfer.csv"))
 	if len(ic) != len(it) {
@@ -134,17 +116,14 @@ func TestTabulatedDefaultDevice(t *testing.T) {
 		t.Errorf("tabulated default device's transfer curve differs by %g V from the compact one", worst)
 	}
 
-	img := filepath.Join(dir, "edges.png")
-	writeEdgeImage(t, img)
-	mustRun(t, "edges", "--params", pf, "--image", img, "--plots=false", "--out", filepath.Join(dir, "edges"))
-	data := tinyData(t)
+	runOK(t, "edges", "--params", pf, "--image", img, "--plots=false", "--out", filepath.Join(dir, "edges"))
 	tr := filepath.Join(dir, "train")
-	mustRun(t, "train", "--act", "mrelu", "--params", pf, "--data", data, "--epochs", "2", "--hidden", "8", "--batch", "30", "--out", tr)
+	runOK(t, "train", "--act", "mrelu", "--params", pf, "--data", data, "--epochs", "2", "--hidden", "8", "--batch", "30", "--out", tr)
 	if s, err := params.Load(filepath.Join(tr, "params.json")); err != nil || !s.Device.Memristor.Tabulated() {
 		t.Errorf("train's params.json lost the table: %v", err)
 	}
 	p := filepath.Join(dir, "paper")
-	mustRun(t, "paper", "--quick", "--params", pf, "--data", data, "--epochs", "1", "--image", img, "--ngspice=false", "--out", p)
+	runOK(t, "paper", "--quick", "--params", pf, "--data", data, "--epochs", "1", "--image", img, "--ngspice=false", "--out", p)
 	if s, err := params.Load(filepath.Join(p, "params.json")); err != nil || !s.Device.Memristor.Tabulated() {
 		t.Errorf("paper's params.json lost the table: %v", err)
 	}
@@ -153,8 +132,7 @@ func TestTabulatedDefaultDevice(t *testing.T) {
 // TestTabulateErrors: bad input is an error naming the file or flag.
 func TestTabulateErrors(t *testing.T) {
 	dir := t.TempDir()
-	rising := filepath.Join(dir, "rising.csv")
-	os.WriteFile(rising, []byte("i_A,r_ohm\n1e-7,1.95e7\n2e-7,9.5e6\n3e-7,1e7\n4e-7,4.6e6\n5e-7,3.6e6\n"), 0o644)
+	rising := writeFile(t, filepath.Join(dir, "rising.csv"), "i_A,r_ohm\n1e-7,1.95e7\n2e-7,9.5e6\n3e-7,1e7\n4e-7,4.6e6\n5e-7,3.6e6\n")
 	for _, c := range []struct {
 		args []string
 		code int
@@ -164,25 +142,12 @@ func TestTabulateErrors(t *testing.T) {
 		{[]string{"device", "tabulate", "--data", filepath.Join(dir, "missing.csv")}, 1, "missing.csv"},
 		{[]string{"device", "tabulate", "--data", rising, "--strict"}, 1, "R rises from 9.5e+06 Ω at 2e-07 A"},
 	} {
-		code, _, se := runCode(append(c.args, "--out", filepath.Join(dir, "o"))...)
-		if code != c.code || !strings.Contains(se, c.want) {
-			t.Errorf("%v: exit %d, %q; want %d naming %q", c.args, code, se, c.code, c.want)
-		}
+		wantExit(t, c.code, append(c.args, "--out", filepath.Join(dir, "o")), c.want)
 	}
 	// Pooled by default: rows 1–2 become one level.
 	o := filepath.Join(dir, "pooled")
-	so := mustRunOut(t, "device", "tabulate", "--data", rising, "--out", o)
+	so, _ := runOK(t, "device", "tabulate", "--data", rising, "--out", o)
 	if !strings.Contains(so, "2 rows pooled") {
 		t.Errorf("stdout: %s", so)
 	}
-}
-
-// mustRunOut is mustRun returning stdout.
-func mustRunOut(t *testing.T, args ...string) string {
-	t.Helper()
-	code, so, se := runCode(args...)
-	if code != 0 {
-		t.Fatalf("%v: exit %d: %s", args, code, se)
-	}
-	return so
 }

@@ -13,7 +13,6 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
-	"time"
 
 	"github.com/mrelu/mrelu/crossbar"
 	"github.com/mrelu/mrelu/dataset"
@@ -45,9 +44,55 @@ func parseHidden(s string) ([]int, error) {
 	return out, nil
 }
 
-// defaultOut is a fresh folder per run, so the default never overwrites.
-func defaultOut(kind string) string {
-	return filepath.Join("mrelu-out", kind+"-"+time.Now().Format("20060102-150405"))
+// netFlags are the flags of a network's training: --epochs, --batch,
+// --lr, --hidden, --seed and --data.
+type netFlags struct {
+	epochs, batch *int
+	lr            *float64
+	hidden, data  *string
+	seed          *uint64
+}
+
+// addNetFlags defines the training flags with the defaults of def and the
+// usage texts epochsUsage and hiddenUsage.
+func addNetFlags(fs *flag.FlagSet, def experiment.TrainParams, epochsUsage, hiddenUsage string) netFlags {
+	return netFlags{
+		epochs: fs.Int("epochs", def.Epochs, epochsUsage),
+		batch:  fs.Int("batch", def.Batch, "minibatch size"),
+		lr:     fs.Float64("lr", def.LR, "SGD learning rate"),
+		hidden: fs.String("hidden", "100,100,100", hiddenUsage),
+		seed:   fs.Uint64("seed", def.Seed, "random `N` seeding the weights, the shuffling and the neuron noise"),
+		data:   fs.String("data", "", "`DIR` with train-*/t10k-* IDX files (default: built-in MNIST)"),
+	}
+}
+
+// set puts the epochs, batch, learning rate, seed and data of the flags
+// into p (--hidden, which can be wrong, is parsed by the caller).
+func (n netFlags) set(p *experiment.TrainParams) {
+	p.Epochs, p.Batch, p.LR, p.Seed, p.Data = *n.epochs, *n.batch, *n.lr, *n.seed, *n.data
+}
+
+// noiseFlags are the flags of the hardware neuron's noise: --variation,
+// --noise and --input-scale.
+type noiseFlags struct {
+	variation, inputScale *float64
+	noise                 *string
+}
+
+// addNoiseFlags defines the noise flags: --variation with its default and
+// usage text, --noise naming what it applies to (noiseOf: "neuron",
+// "runs") and --input-scale.
+func addNoiseFlags(fs *flag.FlagSet, variation float64, variationUsage, noiseOf string) noiseFlags {
+	return noiseFlags{
+		variation:  fs.Float64("variation", variation, variationUsage),
+		noise:      fs.String("noise", experiment.NoiseProportional, "noise model of the mrelu "+noiseOf+": "+strings.Join(experiment.NoiseModels(), "|")+" (docs/system.md)"),
+		inputScale: quantity.Float(fs, "input-scale", 0, quantity.Ampere, "current `A` per unit of pre-activation driving the hardware neuron, I = z*A (0: the solved neuron's own, neuron.DefaultIUnit = 7.78e-07 A with the default devices)"),
+	}
+}
+
+// set puts the noise settings into p.
+func (n noiseFlags) set(p *experiment.TrainParams) {
+	p.Variation, p.Noise, p.InputScale = *n.variation, *n.noise, *n.inputScale
 }
 
 func runTrain(args []string, stdout, stderr io.Writer) error {
@@ -55,22 +100,13 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("train", "Trains a fully connected network with SGD and records the vanishing-gradient instruments\n(per-epoch accuracy and loss, neuron-input and weight-update distributions per layer).\nThen writes the trained network into crossbar arrays (conductance pairs, flags --g-min ...\n--neuron-spread; non-idealities off by default) and reports its accuracy there too.\nWrites summary.json, metrics.csv, histogram CSVs and PNG/SVG plots to --out, and after every\nepoch a checkpoint (checkpoint/checkpoint.json, the epoch before in checkpoint/previous.json).\n--resume DIR continues the run saved in DIR up to --epochs, bit for bit as if it had never\nstopped; settings not given are the saved run's, settings given must agree with it (the\ncrossbar flags are not saved: give them again). Ctrl-C stops after the current step with\nthe last checkpoint kept (exit status 130).",
 		"mrelu train --act sigmoid --epochs 30 --out runs/sigmoid\n  mrelu train --resume runs/sigmoid --out runs/sigmoid --force", stdout)
 	act := fs.String("act", def.Act, "hidden neuron: "+strings.Join(experiment.ActivationNames(), "|"))
-	variation := fs.Float64("variation", def.Variation, "temporal variation of the mrelu neuron per evaluation (fraction; mrelu only)")
-	noise := fs.String("noise", experiment.NoiseProportional, "noise model of the mrelu neuron: "+strings.Join(experiment.NoiseModels(), "|")+" (docs/system.md)")
-	inputScale := quantity.Float(fs, "input-scale", 0, quantity.Ampere, "current `A` per unit of pre-activation driving the hardware neuron, I = z*A (0: the solved neuron's own, neuron.DefaultIUnit = 7.78e-07 A with the default devices)")
+	noise := addNoiseFlags(fs, def.Variation, "temporal variation of the mrelu neuron per evaluation (fraction; mrelu only)", "neuron")
 	seeds := fs.Int("seeds", 1, "train with seeds --seed, --seed+1, ... and report the test accuracy's mean and s.d. (the first seed's run is reported in full, the others under seeds/)")
-	epochs := fs.Int("epochs", def.Epochs, "training epochs")
-	batch := fs.Int("batch", def.Batch, "minibatch size")
-	lr := fs.Float64("lr", def.LR, "SGD learning rate")
-	hidden := fs.String("hidden", "100,100,100", "hidden layer widths, comma separated")
-	seed := fs.Uint64("seed", def.Seed, "random `N` seeding the weights, the shuffling and the neuron noise")
-	data := fs.String("data", "", "`DIR` with train-*/t10k-* IDX files (default: built-in MNIST)")
-	out := fs.String("out", "", "output folder `DIR` (default: a new mrelu-out/train-<act>-<time>)")
-	force := fs.Bool("force", false, "write into a non-empty --out")
+	net := addNetFlags(fs, def, "training epochs", "hidden layer widths, comma separated")
+	out := addOutFlags(fs, "train-<act>")
 	plots := fs.Bool("plots", true, "write the PNG/SVG plots (--plots=false: data files only)")
 	resume := fs.String("resume", "", "continue the run saved in `DIR` (an earlier run's --out) up to --epochs")
-	paramsFile := fs.String("params", "", paramsFlagUsage+"; the hardware of --act mrelu, mrelu-ideal (with --resume: default the resumed run's params.json)")
-	vdd := addVDDFlag(fs)
+	hw := addSetupFlags(fs, paramsFlagUsage+"; the hardware of --act mrelu, mrelu-ideal (with --resume: default the resumed run's params.json)")
 	maxMem := addMaxMemoryFlag(fs)
 	xp := crossbar.DefaultParams()
 	xp.AddFlags(fs)
@@ -78,31 +114,30 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	p := def
+	p.Act = *act
+	net.set(&p)
+	noise.set(&p)
 	if *netModel != experiment.ModelMLP {
-		return runTrainCNN(fs, cnnFlags{model: *netModel, act: *act, variation: *variation, noise: *noise, inputScale: *inputScale,
-			seeds: *seeds, epochs: *epochs, batch: *batch, lr: *lr, seed: *seed, data: *data, out: *out, force: *force,
-			resume: *resume, paramsFile: *paramsFile, vdd: *vdd, xp: xp}, stdout, stderr)
+		return runTrainCNN(fs, cnnFlags{model: *netModel, p: p, seeds: *seeds, out: out, resume: *resume, hw: hw, xp: xp}, stdout, stderr)
 	}
-	xp.Seed = *seed
+	xp.Seed = p.Seed
 	if err := xp.Validate(); err != nil {
 		return usagef("train: %v", err)
 	}
-	p := def
-	p.Act, p.Epochs, p.Batch, p.LR, p.Seed, p.Data, p.Variation = *act, *epochs, *batch, *lr, *seed, *data, *variation
-	p.Noise, p.InputScale = *noise, *inputScale
 	if *seeds < 1 || *seeds > experiment.MaxSeeds {
 		return usagef("train: --seeds %d out of range 1..%d", *seeds, experiment.MaxSeeds)
 	}
 	if *seeds > 1 && *resume != "" {
 		return usagef("train: --seeds %d cannot be combined with --resume (only one seed's run is checkpointed)", *seeds)
 	}
-	h, err := parseHidden(*hidden)
+	h, err := parseHidden(*net.hidden)
 	if err != nil {
 		return usagef("train: %v", err)
 	}
 	p.Hidden = h
 	var saved []*experiment.TrainCheckpoint
-	pf := *paramsFile
+	pf := *hw.params
 	if *resume != "" {
 		if p, saved, err = resumeTrain(*resume, p, givenFlags(fs)); err != nil {
 			return err
@@ -118,7 +153,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	if err := p.Validate(); err != nil {
 		return usagef("train: %v", err)
 	}
-	setup, model, err := trainSetup(fs, pf, *vdd, p.Act)
+	setup, model, err := trainSetup(fs, pf, *hw.vdd, p.Act)
 	if err != nil {
 		return err
 	}
@@ -135,11 +170,8 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	dir := *out
-	if dir == "" {
-		dir = defaultOut("train-" + p.Act)
-	}
-	rd, err := rundir.Create(dir, *force)
+	dir := out.dir("train-" + p.Act)
+	rd, err := rundir.Create(dir, *out.force)
 	if err != nil {
 		return err
 	}

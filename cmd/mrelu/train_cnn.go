@@ -13,14 +13,15 @@ import (
 	"github.com/mrelu/mrelu/report"
 )
 
-// cnnFlags are the train flags a CNN run uses.
+// cnnFlags are the train flags a CNN run uses: the settings of the
+// command line in p (act, epochs, batch, lr, seed, data and noise).
 type cnnFlags struct {
-	model, act, noise, data, out, resume, paramsFile string
-	variation, inputScale, lr, vdd                   float64
-	seeds, epochs, batch                             int
-	seed                                             uint64
-	force                                            bool
-	xp                                               crossbar.Params
+	model, resume string
+	p             experiment.TrainParams
+	seeds         int
+	out           outFlags
+	hw            setupFlags
+	xp            crossbar.Params
 }
 
 // cnnSummary is summary.json of `mrelu train --model lenet5`.
@@ -51,13 +52,13 @@ func runTrainCNN(fs *flag.FlagSet, f cnnFlags, stdout, stderr io.Writer) error {
 		return usagef("train: --model %s takes neither --resume nor --hidden", f.model)
 	}
 	p := experiment.DefaultCNNParams()
-	p.Act, p.LR, p.Seed, p.Data = f.act, f.lr, f.seed, f.data
+	p.Act, p.LR, p.Seed, p.Data = f.p.Act, f.p.LR, f.p.Seed, f.p.Data
 	if set["batch"] {
-		p.Batch = f.batch
+		p.Batch = f.p.Batch
 	}
-	p.Variation, p.Noise, p.InputScale = f.variation, f.noise, f.inputScale
+	p.Variation, p.Noise, p.InputScale = f.p.Variation, f.p.Noise, f.p.InputScale
 	if set["epochs"] {
-		p.Epochs = f.epochs
+		p.Epochs = f.p.Epochs
 	}
 	if err := p.Validate(); err != nil {
 		return usagef("train: %v", err)
@@ -70,7 +71,7 @@ func runTrainCNN(fs *flag.FlagSet, f cnnFlags, stdout, stderr io.Writer) error {
 	if err := xp.Validate(); err != nil {
 		return usagef("train: %v", err)
 	}
-	setup, model, err := trainSetup(fs, f.paramsFile, f.vdd, p.Act)
+	setup, model, err := trainSetup(fs, *f.hw.params, *f.hw.vdd, p.Act)
 	if err != nil {
 		return err
 	}
@@ -78,11 +79,8 @@ func runTrainCNN(fs *flag.FlagSet, f cnnFlags, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	dir := f.out
-	if dir == "" {
-		dir = defaultOut("train-" + p.Model + "-" + p.Act)
-	}
-	if err := report.PrepareOut(dir, f.force); err != nil {
+	dir, err := f.out.prepare("train-" + p.Model + "-" + p.Act)
+	if err != nil {
 		return err
 	}
 	if err := saveRunParams(dir, setup, "train", p); err != nil {

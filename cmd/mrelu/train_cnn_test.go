@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"encoding/json"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -11,6 +9,16 @@ import (
 
 	"github.com/mrelu/mrelu/dataset"
 )
+
+// stripesData writes writeStripes' sets of nTrain training and nTest test
+// images into a new folder and returns it.
+func stripesData(t *testing.T, nTrain, nTest int) string {
+	t.Helper()
+	dir := t.TempDir()
+	writeStripes(t, dir, "train", nTrain, 1)
+	writeStripes(t, dir, "t10k", nTest, 2)
+	return dir
+}
 
 // writeStripes writes n 12x12 images in three classes (a bright vertical,
 // horizontal or diagonal line at a random place) as prefix-*-ubyte IDX
@@ -40,23 +48,11 @@ func writeStripes(t *testing.T, dir, prefix string, n int, seed uint64) {
 }
 
 func TestTrainLeNet5EndToEnd(t *testing.T) {
-	data := t.TempDir()
-	writeStripes(t, data, "train", 300, 1)
-	writeStripes(t, data, "t10k", 90, 2)
+	data := stripesData(t, 300, 90)
 	out := filepath.Join(t.TempDir(), "run")
-	var so, se bytes.Buffer
-	args := []string{"train", "--model", "lenet5", "--data", data, "--act", "relu", "--epochs", "3", "--batch", "20", "--seeds", "2", "--out", out}
-	if code := run(args, &so, &se); code != 0 {
-		t.Fatalf("exit %d: %s", code, se.String())
-	}
+	so, _ := runOK(t, "train", "--model", "lenet5", "--data", data, "--act", "relu", "--epochs", "3", "--batch", "20", "--seeds", "2", "--out", out)
 	var s cnnSummary
-	b, err := os.ReadFile(filepath.Join(out, "summary.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(b, &s); err != nil {
-		t.Fatal(err)
-	}
+	readSummary(t, out, &s)
 	if s.Params.Model != "lenet5" || s.Params.Epochs != 3 || len(s.Epochs) != 3 || len(s.Layers) != 12 || s.Crossbar == nil {
 		t.Fatalf("summary: %+v", s)
 	}
@@ -69,8 +65,8 @@ func TestTrainLeNet5EndToEnd(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(out, "params.json")); err != nil {
 		t.Error(err)
 	}
-	if !strings.Contains(so.String(), "lenet5 act relu seed 1") {
-		t.Errorf("stdout: %s", so.String())
+	if !strings.Contains(so, "lenet5 act relu seed 1") {
+		t.Errorf("stdout: %s", so)
 	}
 	for _, bad := range [][]string{
 		{"train", "--model", "resnet", "--data", data},
@@ -78,8 +74,6 @@ func TestTrainLeNet5EndToEnd(t *testing.T) {
 		{"train", "--model", "lenet5", "--resume", out, "--data", data},
 		{"train", "--model", "lenet5", "--act", "tanh", "--data", data},
 	} {
-		if code := run(bad, &so, &se); code != 2 {
-			t.Errorf("%v: exit %d, want 2", bad, code)
-		}
+		wantExit(t, 2, bad)
 	}
 }
