@@ -3,25 +3,13 @@ package circuit
 import (
 	"context"
 	"math"
-	"os"
-	"os/exec"
 	"sort"
 	"strings"
 	"testing"
 	"time"
-)
 
-// requireNgspice skips the test when ngspice is absent and CI is unset; in
-// CI a missing ngspice is a failure.
-func requireNgspice(t *testing.T) {
-	t.Helper()
-	if _, err := exec.LookPath("ngspice"); err != nil {
-		if ci := os.Getenv("CI"); ci != "" {
-			t.Fatalf("ngspice is not on PATH but CI=%q is set: the ngspice cross-check must run in CI (apt-get install -y ngspice)", ci)
-		}
-		t.Skip("skipping the ngspice cross-check: ngspice is not on PATH and CI is unset (apt-get install -y ngspice to run it)")
-	}
-}
+	"github.com/mrelu/mrelu/internal/testutil"
+)
 
 func runSpice(t *testing.T, c *Circuit, a Analysis) *SpiceResult {
 	t.Helper()
@@ -61,7 +49,7 @@ func maxAbsDiff(a, b []float64) float64 {
 }
 
 func TestNgspiceDCAgreement(t *testing.T) {
-	requireNgspice(t)
+	testutil.RequireNgspice(t, "the ngspice cross-check")
 	const vdd = 2.0
 	tests := []struct {
 		name  string
@@ -135,7 +123,7 @@ func pulsedMemristor() *Circuit {
 }
 
 func TestNgspiceTransientAgreement(t *testing.T) {
-	requireNgspice(t)
+	testutil.RequireNgspice(t, "the ngspice cross-check")
 	const tstop = 12e-6
 	tests := []struct {
 		name string

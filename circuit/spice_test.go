@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/mrelu/mrelu/internal/testutil"
 )
 
 func TestWriteSpiceCards(t *testing.T) {
@@ -161,7 +163,7 @@ func TestRunNgspiceWithoutNgspice(t *testing.T) {
 }
 
 func TestRunNgspiceReportsFailure(t *testing.T) {
-	requireNgspice(t)
+	testutil.RequireNgspice(t, "the ngspice cross-check")
 	// A netlist whose analysis names a source that does not exist: ngspice
 	// writes nothing, and the error carries its log.
 	cir := "* bad\nv1 a 0 DC 1\nr1 a 0 1k\n.control\ndc vnope 0 1 0.1\nwrdata o.txt v(a)\nquit 0\n.endc\n.end\n"

@@ -147,11 +147,15 @@ func (nw *Network) pass(x []float32, b int, t float64) (energy float64) {
 	return energy
 }
 
-func (nw *Network) check(images []float32, n int) {
-	if n < 0 || len(images) < n*nw.Inputs() {
-		panic(fmt.Sprintf("crossbar: %d images of %d pixels need %d values, have %d", n, nw.Inputs(), n*nw.Inputs(), len(images)))
+// checkImages panics unless n ≥ 0 and images holds n inputs of dim
+// values (Network and Stack).
+func checkImages(images []float32, n, dim int) {
+	if n < 0 || len(images) < n*dim {
+		panic(fmt.Sprintf("crossbar: %d images of %d values need %d, have %d", n, dim, n*dim, len(images)))
 	}
 }
+
+func (nw *Network) check(images []float32, n int) { checkImages(images, n, nw.Inputs()) }
 
 // Forward writes the output column currents in A of n input vectors
 // (images: n×Inputs, pixel intensities) into dst (n×Classes). Dividing by
@@ -268,18 +272,26 @@ func countCorrect(out []float32, labels []uint8, b, k int) int {
 // Σ over arrays of t·Σ_i V_i²·Σ_j (G+_ij + G−_ij) (Layer.ReadEnergy). It
 // runs the network to obtain the hidden voltages. t must be > 0.
 func (nw *Network) ReadEnergy(images []float32, n int, t float64) float64 {
-	nw.check(images, n)
+	return meanReadEnergy(images, n, nw.Inputs(), evalBatch, t, func(in []float32, b int) float64 {
+		return nw.pass(in, b, t)
+	})
+}
+
+// meanReadEnergy is ReadEnergy of Network and Stack: the mean over the n
+// images (dim values each) of the read energies in J that pass returns
+// for runs of at most chunk images, each array read for t seconds.
+func meanReadEnergy(images []float32, n, dim, chunk int, t float64, pass func(in []float32, b int) float64) float64 {
+	checkImages(images, n, dim)
 	if !(t > 0) || !finite(t) {
 		panic(fmt.Sprintf("crossbar: read time %g s must be finite and > 0", t))
 	}
 	if n == 0 {
 		return 0
 	}
-	dim := nw.Inputs()
 	var e float64
-	for lo := 0; lo < n; lo += evalBatch {
-		b := min(evalBatch, n-lo)
-		e += nw.pass(images[lo*dim:], b, t)
+	for lo := 0; lo < n; lo += chunk {
+		b := min(chunk, n-lo)
+		e += pass(images[lo*dim:], b)
 	}
 	return e / float64(n)
 }

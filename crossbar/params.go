@@ -1,17 +1,16 @@
 package crossbar
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/mrelu/mrelu/internal/quantity"
 	"io"
 	"math"
 
 	"github.com/mrelu/mrelu/device"
 	"github.com/mrelu/mrelu/internal/clip"
+	"github.com/mrelu/mrelu/internal/quantity"
+	"github.com/mrelu/mrelu/internal/strictjson"
 )
 
 // ErrInvalidParam is wrapped by every Params.Validate error.
@@ -227,13 +226,8 @@ func DecodeParams(r io.Reader) (Params, error) {
 		return DefaultParams(), fmt.Errorf("crossbar: params: the document is %w (the limit for a parameter file)", device.ErrParamsTooLarge)
 	}
 	p := DefaultParams()
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&p); err != nil {
+	if err := strictjson.Decode(data, &p); err != nil {
 		return DefaultParams(), fmt.Errorf("crossbar: params: %w", clip.Error(err))
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return DefaultParams(), errors.New("crossbar: params: unexpected data after the JSON object")
 	}
 	if err := p.Validate(); err != nil {
 		return DefaultParams(), err

@@ -196,11 +196,7 @@ func (s *Stack) pass(x []float32, b int, t float64) (out []float32, energy float
 	return vin, energy
 }
 
-func (s *Stack) check(images []float32, n int) {
-	if n < 0 || len(images) < n*s.Inputs() {
-		panic(fmt.Sprintf("crossbar: %d images of %d values need %d, have %d", n, s.Inputs(), n*s.Inputs(), len(images)))
-	}
-}
+func (s *Stack) check(images []float32, n int) { checkImages(images, n, s.Inputs()) }
 
 // Forward writes the output column currents in A of n images (n ×
 // Inputs, network units) into dst (n × Classes).
@@ -237,21 +233,10 @@ func (s *Stack) Accuracy(images []float32, labels []uint8, n int) float64 {
 // positions of t·Σ_i V_i²·Σ_j (G+_ij + G−_ij), bias row included
 // (Layer.ReadEnergy).
 func (s *Stack) ReadEnergy(images []float32, n int, t float64) float64 {
-	s.check(images, n)
-	if !(t > 0) || !finite(t) {
-		panic(fmt.Sprintf("crossbar: read time %g s must be finite and > 0", t))
-	}
-	if n == 0 {
-		return 0
-	}
-	dim := s.Inputs()
-	var e float64
-	for lo := 0; lo < n; lo += s.chunk {
-		b := min(s.chunk, n-lo)
-		_, el := s.pass(images[lo*dim:], b, t)
-		e += el
-	}
-	return e / float64(n)
+	return meanReadEnergy(images, n, s.Inputs(), s.chunk, t, func(in []float32, b int) float64 {
+		_, e := s.pass(in, b, t)
+		return e
+	})
 }
 
 // expandNeurons returns one neuron per layer of n: IdealNeuron{p.UnitCurrent,

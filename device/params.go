@@ -5,11 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/mrelu/mrelu/internal/atomicfile"
 	"io"
 	"os"
 
+	"github.com/mrelu/mrelu/internal/atomicfile"
 	"github.com/mrelu/mrelu/internal/clip"
+	"github.com/mrelu/mrelu/internal/strictjson"
 )
 
 // Params is the device parameter set of one neuron, as stored in JSON.
@@ -81,13 +82,8 @@ func DecodeParams(r io.Reader) (Params, error) {
 		return p, fmt.Errorf("device: params: the document is %w (the limit for a parameter file)", ErrParamsTooLarge)
 	}
 	data = skipNeuron(data)
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&p); err != nil {
+	if err := strictjson.Decode(data, &p); err != nil {
 		return DefaultParams(), fmt.Errorf("device: params: %w", clip.Error(err))
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return DefaultParams(), fmt.Errorf("device: params: unexpected data after the JSON object")
 	}
 	if err := p.Validate(); err != nil {
 		return DefaultParams(), fmt.Errorf("params: %w", err)

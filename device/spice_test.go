@@ -13,21 +13,9 @@ import (
 	"strings"
 	"testing"
 	"time"
-)
 
-// requireNgspice skips when ngspice is absent and CI is unset; with CI set
-// a missing ngspice is a failure.
-func requireNgspice(t *testing.T) string {
-	t.Helper()
-	exe, err := exec.LookPath("ngspice")
-	if err != nil {
-		if ci := os.Getenv("CI"); ci != "" {
-			t.Fatalf("ngspice is not on PATH but CI=%q is set: the SPICE expression check must run in CI (apt-get install -y ngspice)", ci)
-		}
-		t.Skip("skipping: ngspice is not on PATH and CI is unset (apt-get install -y ngspice to run it)")
-	}
-	return exe
-}
+	"github.com/mrelu/mrelu/internal/testutil"
+)
 
 // evalInNgspice sweeps the voltage source "vs" (node "s") over
 // [from, to] in steps and evaluates each expression as a behavioural
@@ -100,7 +88,7 @@ func relClose(a, b, rel, abs float64) bool {
 // linear continuation of its sinh at ±60 V, the TFT in every region and for
 // vds < 0) and compares them with Current, StateRate and Ids.
 func TestSpiceExpressionsMatchModels(t *testing.T) {
-	exe := requireNgspice(t)
+	exe := testutil.RequireNgspice(t, "the SPICE expression check")
 	m := DefaultMemristor()
 	// A second memristor with other values, so that no constant is
 	// accidentally right.

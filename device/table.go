@@ -268,14 +268,7 @@ func (m *Memristor) HoldVoltage(i float64) (h, dh float64) {
 // compact model and Vhold(0) for a tabulated device (NaN for an invalid
 // table; Validate says why).
 func (m *Memristor) Threshold() float64 {
-	if m.Table == nil {
-		return m.Vth
-	}
-	c := m.hold()
-	if c.err != nil {
-		return math.NaN()
-	}
-	return c.h0
+	return m.fromHold(m.Vth, func(c *holdCurve) float64 { return c.h0 })
 }
 
 // EffectiveRD returns the slope of the hold voltage in Ω, the neuron's
@@ -285,15 +278,23 @@ func (m *Memristor) Threshold() float64 {
 // (Vhold(0) − Vhold(I_max))/I_max (negative when the hold voltage rises
 // with the current, as in a power-law device with R ∝ I^−p, p < 1).
 func (m *Memristor) EffectiveRD() float64 {
+	return m.fromHold(m.RD, func(c *holdCurve) float64 {
+		n := len(c.i)
+		return (c.h0 - c.h[n-1]) / c.i[n-1]
+	})
+}
+
+// fromHold returns compact for the compact model and, for a tabulated
+// device, f of its hold curve (NaN for an invalid table).
+func (m *Memristor) fromHold(compact float64, f func(c *holdCurve) float64) float64 {
 	if m.Table == nil {
-		return m.RD
+		return compact
 	}
 	c := m.hold()
 	if c.err != nil {
 		return math.NaN()
 	}
-	n := len(c.i)
-	return (c.h0 - c.h[n-1]) / c.i[n-1]
+	return f(c)
 }
 
 // WithThreshold returns m with its threshold moved to vth (V): Vth for

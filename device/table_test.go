@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"github.com/mrelu/mrelu/internal/testutil"
 )
 
 // tabulateSteadyState returns m tabulated from its own steady state at n
@@ -260,7 +262,7 @@ func TestTableVariationShiftsTheThreshold(t *testing.T) {
 // compares it with StateRate over a voltage range that crosses every
 // table segment and both extrapolations.
 func TestTableSpiceMatchesModel(t *testing.T) {
-	exe := requireNgspice(t)
+	exe := testutil.RequireNgspice(t, "the SPICE expression check")
 	m := DefaultMemristor()
 	m.Table = powerLawTable(t, 2e6, -0.5, 30)
 	if err := m.Validate(); err != nil {

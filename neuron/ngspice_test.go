@@ -3,30 +3,17 @@ package neuron
 import (
 	"context"
 	"math"
-	"os"
-	"os/exec"
 	"testing"
 	"time"
 
 	"github.com/mrelu/mrelu/device"
+	"github.com/mrelu/mrelu/internal/testutil"
 )
-
-// requireNgspice skips the test when ngspice is absent and CI is unset; in
-// CI (CI set) a missing ngspice fails it.
-func requireNgspice(t *testing.T) {
-	t.Helper()
-	if _, err := exec.LookPath("ngspice"); err != nil {
-		if ci := os.Getenv("CI"); ci != "" {
-			t.Fatalf("ngspice is not on PATH but CI=%q is set: the neuron's ngspice cross-check is required in CI (apt-get install -y ngspice)", ci)
-		}
-		t.Skip("skipping the ngspice cross-check: ngspice is not on PATH and CI is unset (apt-get install -y ngspice to run it)")
-	}
-}
 
 // TestNgspiceAgreement runs the same netlists in ngspice: the DC transfer
 // curve within 1 % of VDD, the pulse latency within 5 %.
 func TestNgspiceAgreement(t *testing.T) {
-	requireNgspice(t)
+	testutil.RequireNgspice(t, "the neuron's ngspice cross-check")
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	n := Default()
@@ -89,7 +76,7 @@ func bothPulses(ctx context.Context, t *testing.T, n *Circuit, cfg PulseConfig) 
 // over-capacitive output node is a property of the circuit, not of our
 // integrator: ngspice finds it too.
 func TestNgspiceSeesTheOscillation(t *testing.T) {
-	requireNgspice(t)
+	testutil.RequireNgspice(t, "the neuron's ngspice cross-check")
 	p := DefaultParams()
 	p.CMem = 3.5e-12
 	n := MustBuild(device.DefaultParams(), p)

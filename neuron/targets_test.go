@@ -8,6 +8,7 @@ import (
 
 	"github.com/mrelu/mrelu/circuit"
 	"github.com/mrelu/mrelu/device"
+	"github.com/mrelu/mrelu/internal/testutil"
 )
 
 // The tests in this file check the targets of the neuron's design (issue
@@ -171,7 +172,7 @@ func TestStableAtEveryPoint(t *testing.T) {
 // in the state source) and agrees on the latency within 5 %, quasi-static
 // and with the parasitics.
 func TestNgspiceAgreesOnTransient(t *testing.T) {
-	requireNgspice(t)
+	testutil.RequireNgspice(t, "the neuron's ngspice cross-check")
 	for _, tc := range []struct {
 		amp   float64
 		qs    bool

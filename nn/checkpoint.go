@@ -10,6 +10,8 @@ import (
 	"io"
 	"math"
 	"slices"
+
+	"github.com/mrelu/mrelu/internal/strictjson"
 )
 
 // Checkpoint is the complete state of a training run after a whole epoch:
@@ -300,14 +302,9 @@ func DecodeCheckpoint(r io.Reader) (*Checkpoint, error) {
 	if int64(len(data)) > MaxCheckpointBytes {
 		return nil, fmt.Errorf("%w: larger than %d bytes", ErrBadCheckpoint, MaxCheckpointBytes)
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
 	c := &Checkpoint{}
-	if err := dec.Decode(c); err != nil {
+	if err := strictjson.Decode(data, c); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrBadCheckpoint, err)
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("%w: unexpected data after the JSON object", ErrBadCheckpoint)
 	}
 	if err := c.Validate(); err != nil {
 		return nil, err

@@ -10,6 +10,8 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"github.com/mrelu/mrelu/internal/testutil"
 )
 
 // noisyReLU is a stateful activation: ReLU times a random factor from its
@@ -347,17 +349,6 @@ func FuzzDecodeCheckpoint(f *testing.F) {
 		if err := c.Validate(); err != nil {
 			t.Fatalf("accepted an invalid checkpoint: %v", err)
 		}
-		var a, b bytes.Buffer
-		if err := c.Encode(&a); err != nil {
-			t.Fatalf("cannot encode an accepted checkpoint: %v", err)
-		}
-		c2, err := DecodeCheckpoint(bytes.NewReader(a.Bytes()))
-		if err != nil {
-			t.Fatalf("re-decoding: %v", err)
-		}
-		c2.Encode(&b)
-		if !bytes.Equal(a.Bytes(), b.Bytes()) {
-			t.Fatalf("round trip changed the checkpoint:\n%s\n%s", a.Bytes(), b.Bytes())
-		}
+		testutil.ReEncodes(t, c, (*Checkpoint).Encode, DecodeCheckpoint)
 	})
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"sync/atomic"
+
+	"github.com/mrelu/mrelu/internal/kernel"
 )
 
 // Conv2D is a 2-D convolution (cross-correlation, as in every CNN
@@ -108,25 +110,12 @@ func (c *Conv2D) Forward(y, x []float32, n int) {
 // forwardShards is participant w's part of Forward: the shards it
 // claims.
 func (c *Conv2D) forwardShards(w int) {
-	is, pos, k, co := c.In.Size(), c.Out.H*c.Out.W, c.Taps(), c.Out.C
-	g := workers.Serial(w)
-	for s, ok := claim(&c.next, ConvShards); ok; s, ok = claim(&c.next, ConvShards) {
-		lo, hi := span(s, ConvShards, c.n)
-		for b := lo; b < hi; b += convBlock {
-			nb := min(convBlock, hi-b)
-			m := nb * pos
-			cols := c.cols[w][:m*k]
-			y := c.y[b*pos*co : (b+nb)*pos*co]
-			broadcastRows(y, c.B)
-			if c.transposed() {
-				Im2colT(cols, c.x[b*is:], nb, c.In, c.K, c.Stride, c.Pad)
-				g.Sgemm(true, false, m, co, k, 1, cols, m, c.W, co, 1, y, co)
-				continue
-			}
-			Im2col(cols, c.x[b*is:], nb, c.In, c.K, c.Stride, c.Pad)
-			g.Sgemm(false, false, m, co, k, 1, cols, k, c.W, co, 1, y, co)
-		}
-	}
+	pos, co := c.Out.H*c.Out.W, c.Out.C
+	c.eachBlock(w, nil, func(g *kernel.Serial, _, b, nb int, _ bool, cols []float32, m, k, ld int) {
+		y := c.y[b*pos*co : (b+nb)*pos*co]
+		broadcastRows(y, c.B)
+		g.Sgemm(c.transposed(), false, m, co, k, 1, cols, ld, c.W, co, 1, y, co)
+	})
 }
 
 // Backward implements Layer: ∂W = colsᵀ·dy, ∂b = Σ dy over samples and
@@ -152,40 +141,59 @@ func (c *Conv2D) Backward(dx, dy, x, y []float32, n int, grads [][]float32) {
 
 // backwardShards is participant w's part of Backward.
 func (c *Conv2D) backwardShards(w int) {
-	is, pos, k, co := c.In.Size(), c.Out.H*c.Out.W, c.Taps(), c.Out.C
+	is, pos, co := c.In.Size(), c.Out.H*c.Out.W, c.Out.C
+	start := func(s, lo, hi int) {
+		clear(c.gw[s])
+		if lo == hi {
+			clear(c.gb[s])
+		}
+	}
+	c.eachBlock(w, start, func(g *kernel.Serial, s, b, nb int, first bool, cols []float32, m, k, ld int) {
+		dy := c.dy[b*pos*co : (b+nb)*pos*co]
+		g.Sgemm(!c.transposed(), false, k, co, m, 1, cols, ld, dy, co, 1, c.gw[s], co)
+		if first {
+			sumRows(c.gb[s], dy)
+		} else {
+			addColumnSums(c.gb[s], dy)
+		}
+		switch {
+		case c.dx == nil:
+		case c.transposed():
+			g.Sgemm(false, true, k, m, co, 1, c.W, co, dy, co, 0, cols, m)
+			Col2imT(c.dx[b*is:(b+nb)*is], cols, nb, c.In, c.K, c.Stride, c.Pad)
+		default:
+			g.Sgemm(false, true, m, k, co, 1, dy, co, c.W, co, 0, cols, k)
+			Col2im(c.dx[b*is:(b+nb)*is], cols, nb, c.In, c.K, c.Stride, c.Pad)
+		}
+	})
+}
+
+// eachBlock is participant w's part of a pass over the batch: it claims
+// shards until none is left and, for shard s of samples lo..hi−1, calls
+// start(s, lo, hi) (unless start is nil), then block for every run of at
+// most convBlock samples b..b+nb−1 of the shard (first: b == lo). Before
+// block, cols holds the receptive fields of the run's m = nb·OH·OW output
+// positions, k = Taps values each: a k×m matrix (Im2colT) when the
+// layer is transposed, else m×k (Im2col); ld is its leading dimension.
+func (c *Conv2D) eachBlock(w int, start func(s, lo, hi int), block func(g *kernel.Serial, s, b, nb int, first bool, cols []float32, m, k, ld int)) {
+	is, pos, k := c.In.Size(), c.Out.H*c.Out.W, c.Taps()
 	g := workers.Serial(w)
 	for s, ok := claim(&c.next, ConvShards); ok; s, ok = claim(&c.next, ConvShards) {
-		clear(c.gw[s])
 		lo, hi := span(s, ConvShards, c.n)
+		if start != nil {
+			start(s, lo, hi)
+		}
 		for b := lo; b < hi; b += convBlock {
 			nb := min(convBlock, hi-b)
 			m := nb * pos
 			cols := c.cols[w][:m*k]
-			dy := c.dy[b*pos*co : (b+nb)*pos*co]
 			if c.transposed() {
 				Im2colT(cols, c.x[b*is:], nb, c.In, c.K, c.Stride, c.Pad)
-				g.Sgemm(false, false, k, co, m, 1, cols, m, dy, co, 1, c.gw[s], co)
+				block(g, s, b, nb, b == lo, cols, m, k, m)
 			} else {
 				Im2col(cols, c.x[b*is:], nb, c.In, c.K, c.Stride, c.Pad)
-				g.Sgemm(true, false, k, co, m, 1, cols, k, dy, co, 1, c.gw[s], co)
+				block(g, s, b, nb, b == lo, cols, m, k, k)
 			}
-			if b == lo {
-				sumRows(c.gb[s], dy)
-			} else {
-				addColumnSums(c.gb[s], dy)
-			}
-			switch {
-			case c.dx == nil:
-			case c.transposed():
-				g.Sgemm(false, true, k, m, co, 1, c.W, co, dy, co, 0, cols, m)
-				Col2imT(c.dx[b*is:(b+nb)*is], cols, nb, c.In, c.K, c.Stride, c.Pad)
-			default:
-				g.Sgemm(false, true, m, k, co, 1, dy, co, c.W, co, 0, cols, k)
-				Col2im(c.dx[b*is:(b+nb)*is], cols, nb, c.In, c.K, c.Stride, c.Pad)
-			}
-		}
-		if lo == hi {
-			clear(c.gb[s])
 		}
 	}
 }
@@ -218,8 +226,15 @@ func Im2col(cols, x []float32, n int, in Shape, k, stride, pad int) {
 // in) the sum, over every output position and tap that reads an input
 // value, of that tap's entry of cols. Padding taps are dropped.
 func Col2im(dx, cols []float32, n int, in Shape, k, stride, pad int) {
+	adjoint(im2col, dx, cols, n, in, k, stride, pad)
+}
+
+// adjoint runs the gatherer g (im2col or im2colT) backwards: it
+// overwrites dx, n maps of shape in, with the sums of the entries of
+// cols over the inputs they were gathered from.
+func adjoint(g func(cols, x []float32, n int, in Shape, k, stride, pad int, back bool), dx, cols []float32, n int, in Shape, k, stride, pad int) {
 	clear(dx[:n*in.Size()])
-	im2col(cols, dx, n, in, k, stride, pad, true)
+	g(cols, dx, n, in, k, stride, pad, true)
 }
 
 // im2col gathers x into cols, or with back adds cols back into x.
@@ -296,8 +311,7 @@ func Im2colT(cols, x []float32, n int, in Shape, k, stride, pad int) {
 
 // Col2imT is the adjoint of Im2colT (it overwrites dx).
 func Col2imT(dx, cols []float32, n int, in Shape, k, stride, pad int) {
-	clear(dx[:n*in.Size()])
-	im2colT(cols, dx, n, in, k, stride, pad, true)
+	adjoint(im2colT, dx, cols, n, in, k, stride, pad)
 }
 
 // im2colT gathers x into cols tap-major, or with back scatters cols into

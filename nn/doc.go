@@ -17,7 +17,8 @@
 //
 // nn owns the layers, activations, losses, trainers, checkpoints and
 // training statistics. It imports dataset (the sets it trains on) and the
-// internal helpers kernel and membudget. It must not import device,
-// circuit, neuron, crossbar or vision (a hardware neuron reaches the
-// trainer only as an Activation), nor params, experiment, report or sweep.
+// internal helpers kernel, membudget and strictjson. It must not import
+// device, circuit, neuron, crossbar or vision (a hardware neuron reaches
+// the trainer only as an Activation), nor params, experiment, report or
+// sweep.
 package nn

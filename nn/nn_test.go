@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/mrelu/mrelu/dataset"
@@ -208,14 +209,7 @@ func TestTrainLearnsAndIsDeterministic(t *testing.T) {
 		t.Errorf("test accuracy %.3f on separable data, want >= 0.95", acc)
 	}
 	same := func(a, b *Network) bool {
-		for l := range a.Layers {
-			for i := range a.Layers[l].W {
-				if a.Layers[l].W[i] != b.Layers[l].W[i] {
-					return false
-				}
-			}
-		}
-		return true
+		return slices.EqualFunc(a.Layers, b.Layers, func(p, q *Dense) bool { return slices.Equal(p.W, q.W) })
 	}
 	if !same(n1, n2) {
 		t.Error("two runs with seed 42 gave different weights")

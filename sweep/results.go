@@ -5,10 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -171,11 +171,7 @@ func Lookup(doc any, path string) (any, error) {
 		case map[string]any:
 			v, ok := c[key]
 			if !ok {
-				keys := make([]string, 0, len(c))
-				for k := range c {
-					keys = append(keys, k)
-				}
-				sort.Strings(keys)
+				keys := slices.Sorted(maps.Keys(c))
 				if len(keys) > 40 {
 					keys = append(keys[:40], "...")
 				}
@@ -207,11 +203,7 @@ func SetPath(doc map[string]any, path string, v Value) error {
 	for i, k := range keys {
 		next, ok := cur[k]
 		if !ok {
-			have := make([]string, 0, len(cur))
-			for h := range cur {
-				have = append(have, h)
-			}
-			sort.Strings(have)
+			have := slices.Sorted(maps.Keys(cur))
 			return fmt.Errorf("parameter %q: no key %q in %q (keys: %s)", path, k, strings.Join(keys[:i], "."), strings.Join(have, ", "))
 		}
 		if i == len(keys)-1 {

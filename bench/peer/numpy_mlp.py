@@ -19,7 +19,6 @@ Usage: /usr/bin/python3 numpy_mlp.py [--epochs 5] [--threads 1] [--act relu]
 """
 
 import sys
-import time
 
 import peercommon
 
@@ -145,16 +144,10 @@ def main():
     ws, bs = peercommon.he_init(args.seed)
     eval_chunk = 10000
     net = MLP(ws, bs, args.act, max(args.batch, eval_chunk))
-    rng = peercommon.shuffler(args.seed)
     n, B = tx.shape[0], args.batch
     xb_buf = np.empty((B, tx.shape[1]), np.float32)
 
-    epoch_s, eval_s, accs, losses, other = [], [], [], [], []
-    meter = peercommon.CpuMeter()
-    for epoch in range(1, args.epochs + 1):
-        perm = rng.permutation(n)
-        meter.start()
-        t0 = time.perf_counter()
+    def train_pass(perm):
         total = 0.0
         steps = 0
         for lo in range(0, n, B):
@@ -163,20 +156,10 @@ def main():
             np.take(tx, idx, axis=0, out=xb)
             total += net.step(xb, ty[idx], args.lr)
             steps += 1
-        t1 = time.perf_counter()
-        other.append(meter.stop())
-        acc, _ = net.evaluate(vx, vy, eval_chunk)
-        t2 = time.perf_counter()
-        if not np.isfinite(total):
-            sys.exit(f"numpy peer: training diverged in epoch {epoch}")
-        epoch_s.append(t1 - t0)
-        eval_s.append(t2 - t1)
-        accs.append(acc)
-        losses.append(total / steps)
-        if not args.quiet:
-            print(peercommon.epoch_line(epoch, args.epochs, t1 - t0, total / steps, acc, t2 - t1,
-                                       other[-1]),
-                  flush=True)
+        return total / steps
+
+    epoch_s, eval_s, accs, losses, other = peercommon.train_epochs(
+        "numpy", args, n, train_pass, lambda: net.evaluate(vx, vy, eval_chunk)[0])
 
     def infer():
         return np.argmax(net.forward(vx, vx.shape[0]), axis=1)

@@ -1,4 +1,4 @@
-"""Pieces shared by numpy_mlp.py and torch_mlp.py.
+"""Pieces shared by numpy_mlp.py, torch_mlp.py and torch_cnn.py.
 
 This module imports only the standard library at load time, so a script can
 parse its arguments and set the thread variables *before* numpy or torch is
@@ -8,8 +8,11 @@ imported (BLAS and OpenMP read them once, when they load).
 import argparse
 import ctypes
 import json
+import math
 import os
 import statistics
+import sys
+import time
 
 LAYERS = (784, 100, 100, 100, 10)
 
@@ -158,6 +161,68 @@ def env_snapshot():
     keys = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_WAIT_POLICY",
             "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
     return {k: os.environ.get(k) for k in keys}
+
+
+def train_epochs(peer, args, n, train_pass, evaluate, order=None):
+    """The timed training loop of a peer: args.epochs passes, each over the
+    n training images in the order of a fresh shuffler(args.seed)
+    permutation (order(perm) converts it for the framework; the shuffle is
+    not timed). train_pass(perm) runs one pass and returns its mean batch
+    loss; evaluate() returns the test accuracy. Prints an epoch line per
+    epoch unless args.quiet, exits when the loss diverges, and returns the
+    lists (train seconds, eval seconds, accuracies, losses, other
+    processes' CPU seconds) per epoch."""
+    rng = shuffler(args.seed)
+    meter = CpuMeter()
+    epoch_s, eval_s, accs, losses, other = [], [], [], [], []
+    for epoch in range(1, args.epochs + 1):
+        perm = rng.permutation(n)
+        if order is not None:
+            perm = order(perm)
+        meter.start()
+        t0 = time.perf_counter()
+        loss = train_pass(perm)
+        t1 = time.perf_counter()
+        other.append(meter.stop())
+        acc = evaluate()
+        t2 = time.perf_counter()
+        if not math.isfinite(loss):
+            sys.exit(f"{peer} peer: training diverged in epoch {epoch}")
+        epoch_s.append(t1 - t0)
+        eval_s.append(t2 - t1)
+        accs.append(acc)
+        losses.append(loss)
+        if not args.quiet:
+            print(epoch_line(epoch, args.epochs, t1 - t0, loss, acc, t2 - t1, other[-1]),
+                  flush=True)
+    return epoch_s, eval_s, accs, losses, other
+
+
+def torch_sgd_pass(model, opt, tx, ty, perm, batch):
+    """One pass of torch SGD over the images tx with labels ty in the order
+    perm (a tensor): mean softmax cross-entropy per batch of `batch`;
+    returns the mean batch loss. Imports torch when called."""
+    from torch.nn import functional
+    total, steps = 0.0, 0
+    for lo in range(0, tx.shape[0], batch):
+        idx = perm[lo:lo + batch]
+        loss = functional.cross_entropy(model(tx.index_select(0, idx)), ty.index_select(0, idx))
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        total += loss.item()
+        steps += 1
+    return total / steps
+
+
+def torch_train_epochs(peer, args, model, tx, ty, evaluate):
+    """train_epochs for a torch model: plain SGD (args.lr, no momentum, no
+    weight decay) by torch_sgd_pass over the images tx with labels ty."""
+    import torch
+    opt = torch.optim.SGD(model.parameters(), lr=args.lr, momentum=0.0, weight_decay=0.0)
+    return train_epochs(peer, args, tx.shape[0],
+                        lambda perm: torch_sgd_pass(model, opt, tx, ty, perm, args.batch),
+                        evaluate, order=torch.from_numpy)
 
 
 def epoch_line(epoch, epochs, secs, loss, acc, eval_secs, other_cpu=None):

@@ -18,7 +18,6 @@ Usage: /usr/bin/python3 torch_cnn.py [--epochs 5] [--threads 2] [--act relu]
 """
 
 import sys
-import time
 
 import peercommon
 
@@ -29,7 +28,6 @@ if ARGS is not None:
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
-from torch.nn import functional  # noqa: E402
 
 import mnist  # noqa: E402
 
@@ -65,20 +63,6 @@ def evaluate(model, x, y, chunk=2000):
     return correct / x.shape[0]
 
 
-def train_epoch(model, opt, tx, ty, perm, batch):
-    """One pass of SGD in the order perm; returns the mean batch loss."""
-    total, steps = 0.0, 0
-    for lo in range(0, tx.shape[0], batch):
-        idx = perm[lo:lo + batch]
-        loss = functional.cross_entropy(model(tx.index_select(0, idx)), ty.index_select(0, idx))
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        opt.step()
-        total += loss.item()
-        steps += 1
-    return total / steps
-
-
 def main():
     args = ARGS
     torch.set_num_threads(args.threads)
@@ -89,26 +73,8 @@ def main():
     ty, vy = torch.from_numpy(ty.astype(np.int64)), torch.from_numpy(vy.astype(np.int64))
 
     model = lenet5(args.act, args.seed)
-    opt = torch.optim.SGD(model.parameters(), lr=args.lr, momentum=0.0, weight_decay=0.0)
-    rng = peercommon.shuffler(args.seed)
-    meter = peercommon.CpuMeter()
-    rows = []  # (train s, eval s, accuracy, loss, other processes' CPU s) per epoch
-    for epoch in range(1, args.epochs + 1):
-        perm = torch.from_numpy(rng.permutation(tx.shape[0]))
-        meter.start()
-        t0 = time.perf_counter()
-        loss = train_epoch(model, opt, tx, ty, perm, args.batch)
-        t1 = time.perf_counter()
-        busy = meter.stop()
-        acc = evaluate(model, vx, vy)
-        if not np.isfinite(loss):
-            sys.exit(f"torch cnn peer: training diverged in epoch {epoch}")
-        rows.append((t1 - t0, time.perf_counter() - t1, acc, loss, busy))
-        if not args.quiet:
-            print(peercommon.epoch_line(epoch, args.epochs, rows[-1][0], loss, acc, rows[-1][1], busy),
-                  flush=True)
-
-    train_s, eval_s, accs, losses, other = (list(c) for c in zip(*rows))
+    train_s, eval_s, accs, losses, other = peercommon.torch_train_epochs(
+        "torch cnn", args, model, tx, ty, lambda: evaluate(model, vx, vy))
     versions = {"python": sys.version.split()[0], "numpy": np.__version__,
                 "torch": torch.__version__, "torch_num_threads": torch.get_num_threads(),
                 "mkldnn": torch.backends.mkldnn.is_available(), "network": "lenet5"}

@@ -14,7 +14,6 @@ Usage: /usr/bin/python3 torch_mlp.py [--epochs 5] [--threads 1] [--act relu]
 """
 
 import sys
-import time
 
 import peercommon
 
@@ -27,7 +26,6 @@ if __name__ == "__main__":
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
-import torch.nn.functional as F  # noqa: E402
 
 import mnist  # noqa: E402
 
@@ -66,42 +64,8 @@ def main():
     ty, vy = torch.from_numpy(ty.astype(np.int64)), torch.from_numpy(vy.astype(np.int64))
 
     model = build(args.act, args.seed)
-    opt = torch.optim.SGD(model.parameters(), lr=args.lr, momentum=0.0, weight_decay=0.0)
-    rng = peercommon.shuffler(args.seed)
-    n, B = tx.shape[0], args.batch
-
-    epoch_s, eval_s, accs, losses, other = [], [], [], [], []
-    meter = peercommon.CpuMeter()
-    for epoch in range(1, args.epochs + 1):
-        perm = torch.from_numpy(rng.permutation(n))
-        meter.start()
-        t0 = time.perf_counter()
-        total = 0.0
-        steps = 0
-        for lo in range(0, n, B):
-            idx = perm[lo:lo + B]
-            xb = tx.index_select(0, idx)
-            yb = ty.index_select(0, idx)
-            loss = F.cross_entropy(model(xb), yb)   # mean over the batch
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-            total += loss.item()
-            steps += 1
-        t1 = time.perf_counter()
-        other.append(meter.stop())
-        acc = evaluate(model, vx, vy)
-        t2 = time.perf_counter()
-        if not np.isfinite(total):
-            sys.exit(f"torch peer: training diverged in epoch {epoch}")
-        epoch_s.append(t1 - t0)
-        eval_s.append(t2 - t1)
-        accs.append(acc)
-        losses.append(total / steps)
-        if not args.quiet:
-            print(peercommon.epoch_line(epoch, args.epochs, t1 - t0, total / steps, acc, t2 - t1,
-                                       other[-1]),
-                  flush=True)
+    epoch_s, eval_s, accs, losses, other = peercommon.torch_train_epochs(
+        "torch", args, model, tx, ty, lambda: evaluate(model, vx, vy))
 
     model.eval()
 

@@ -416,7 +416,10 @@ func (p *pool) computeOn(w *worker, bp []float32, r0, r1, c0, c1 int) {
 				aoff = i0*j.lda + j.kb + pc
 			}
 			if im.asm == nil {
-				packAGeneric(w.apack, im.mr, j.transA, j.a, j.lda, i0, mr, j.kb+pc, kc)
+				// The pure-Go kernels read A packed as ap[p*im.mr+i]:
+				// op(A)'s rows i0..i0+mr are the columns of op(A)^T, a
+				// panel packPanel packs (zero-padding rows mr..im.mr-1).
+				packPanel(w.apack, !j.transA, j.a, j.lda, j.kb+pc, kc, i0, mr, im.mr)
 			}
 			for jr := c0; jr < c1; jr++ {
 				if jr == j.dotPanel {

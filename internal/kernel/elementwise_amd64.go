@@ -19,23 +19,32 @@ func blocks16(n int) int {
 	return n &^ 15
 }
 
-// reluAsm runs ReLU on blocks16(len(z)) elements and returns their number.
-func reluAsm(y, z []float32) int {
-	n := blocks16(len(z))
+// blocks2 runs the AVX-512 kernel k on the first blocks16(len(y))
+// elements of y and x (len(x) ≥ len(y)) and returns their number. It is
+// inlined where k is known, a go:noescape kernel, so the slices of the
+// exported functions do not escape; k costs one indirect call per slice.
+func blocks2(k func(y, x *float32, n int), y, x []float32) int {
+	n := blocks16(len(y))
 	if n > 0 {
-		reluAVX512(&y[0], &z[0], n)
+		k(&y[0], &x[0], n)
 	}
 	return n
 }
 
-// reluMaskAsm is reluAsm for ReLUMask.
-func reluMaskAsm(g, z []float32) int {
-	n := blocks16(len(z))
+// blocks3 is blocks2 for the kernels of three slices and a bound.
+func blocks3(k func(y, d, x *float32, n int, hi float32), y, d, x []float32, hi float32) int {
+	n := blocks16(len(y))
 	if n > 0 {
-		reluMaskAVX512(&g[0], &z[0], n)
+		k(&y[0], &d[0], &x[0], n, hi)
 	}
 	return n
 }
+
+// reluAsm runs ReLU on blocks16(len(z)) elements and returns their number
+// (the caller has cut y to len(z)); the other *Asm functions are the
+// same for their operation.
+func reluAsm(y, z []float32) int     { return blocks2(reluAVX512, y, z) }
+func reluMaskAsm(g, z []float32) int { return blocks2(reluMaskAVX512, g, z) }
 
 //go:noescape
 func addClipAVX512(y, d, a *float32, n int, hi float32)
@@ -43,23 +52,9 @@ func addClipAVX512(y, d, a *float32, n int, hi float32)
 //go:noescape
 func mulClipAVX512(y, d, f *float32, n int, hi float32)
 
-// addClipAsm is reluAsm for AddClip.
-func addClipAsm(y, d, a []float32, hi float32) int {
-	n := blocks16(len(y))
-	if n > 0 {
-		addClipAVX512(&y[0], &d[0], &a[0], n, hi)
-	}
-	return n
-}
-
-// mulClipAsm is reluAsm for MulClip.
-func mulClipAsm(y, d, f []float32, hi float32) int {
-	n := blocks16(len(y))
-	if n > 0 {
-		mulClipAVX512(&y[0], &d[0], &f[0], n, hi)
-	}
-	return n
-}
+// addClipAsm, mulClipAsm, addAsm and mulAsm: see reluAsm.
+func addClipAsm(y, d, a []float32, hi float32) int { return blocks3(addClipAVX512, y, d, a, hi) }
+func mulClipAsm(y, d, f []float32, hi float32) int { return blocks3(mulClipAVX512, y, d, f, hi) }
 
 //go:noescape
 func addAVX512(y, x *float32, n int)
@@ -67,23 +62,9 @@ func addAVX512(y, x *float32, n int)
 //go:noescape
 func mulAVX512(y, x *float32, n int)
 
-// addAsm is reluAsm for Add.
-func addAsm(y, x []float32) int {
-	n := blocks16(len(y))
-	if n > 0 {
-		addAVX512(&y[0], &x[0], n)
-	}
-	return n
-}
-
-// mulAsm is reluAsm for Mul.
-func mulAsm(y, x []float32) int {
-	n := blocks16(len(y))
-	if n > 0 {
-		mulAVX512(&y[0], &x[0], n)
-	}
-	return n
-}
+// See reluAsm.
+func addAsm(y, x []float32) int { return blocks2(addAVX512, y, x) }
+func mulAsm(y, x []float32) int { return blocks2(mulAVX512, y, x) }
 
 //go:noescape
 func countBelowAVX512(z *float32, n int, thr float32) int

@@ -8,6 +8,21 @@ import (
 	"testing"
 )
 
+// drawSpecial returns n values: element i is one of special, drawn at
+// random, where i%every == at, and scale times a standard normal value
+// elsewhere.
+func drawSpecial(rng *rand.Rand, n, every, at int, scale float64, special []float32) []float32 {
+	v := make([]float32, n)
+	for i := range v {
+		if i%every == at {
+			v[i] = special[rng.IntN(len(special))]
+		} else {
+			v[i] = float32(scale * rng.NormFloat64())
+		}
+	}
+	return v
+}
+
 // TestReLU checks ReLU and ReLUMask bit for bit against their scalar
 // definitions, special values (±0, ±Inf, NaNs of both signs) included,
 // on lengths around the 16-lane blocks.
@@ -16,14 +31,7 @@ func TestReLU(t *testing.T) {
 	special := []float32{0, float32(math.Copysign(0, -1)), float32(math.Inf(1)), float32(math.Inf(-1)),
 		math.Float32frombits(0x7fc00001), math.Float32frombits(0xffc00001), 1e-45, -1e-45}
 	for _, n := range []int{0, 1, 15, 16, 17, 100, 333} {
-		z := make([]float32, n)
-		for i := range z {
-			if i%7 == 3 {
-				z[i] = special[rng.IntN(len(special))]
-			} else {
-				z[i] = float32(rng.NormFloat64())
-			}
-		}
+		z := drawSpecial(rng, n, 7, 3, 1, special)
 		y := make([]float32, n)
 		ReLU(y, z)
 		g := make([]float32, n)
@@ -56,17 +64,7 @@ func TestAddClipMulClip(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 9))
 	special := []float32{0, float32(math.Copysign(0, -1)), hi, -hi, float32(math.Inf(1)), float32(math.Inf(-1)),
 		float32(math.NaN()), 1e-45, -1e-45}
-	draw := func(n int, scale float64) []float32 {
-		v := make([]float32, n)
-		for i := range v {
-			if i%5 == 2 {
-				v[i] = special[rng.IntN(len(special))]
-			} else {
-				v[i] = float32(scale * rng.NormFloat64())
-			}
-		}
-		return v
-	}
+	draw := func(n int, scale float64) []float32 { return drawSpecial(rng, n, 5, 2, scale, special) }
 	same := func(a, b float32) bool {
 		return math.Float32bits(a) == math.Float32bits(b) || a != a && b != b
 	}
@@ -134,14 +132,7 @@ func TestCountAtOrAbove(t *testing.T) {
 	rng := rand.New(rand.NewPCG(2, 8))
 	special := []float32{0.5, float32(math.Copysign(0, -1)), 0, float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1))}
 	for _, n := range []int{0, 1, 15, 16, 17, 100, 333} {
-		z := make([]float32, n)
-		for i := range z {
-			if i%4 == 1 {
-				z[i] = special[rng.IntN(len(special))]
-			} else {
-				z[i] = float32(rng.NormFloat64())
-			}
-		}
+		z := drawSpecial(rng, n, 4, 1, 1, special)
 		for _, thr := range []float32{0.5, 0, -1} {
 			want := 0
 			for _, v := range z {

@@ -54,6 +54,16 @@ type isa struct {
 	mask   int    // AVX2: register holding the lane mask vector
 }
 
+// maskArg returns the declaration of a panel kernel's last argument, the
+// lane mask of C's last vector column (a bit mask for AVX-512, a pointer
+// to a mask vector for AVX2), and the size of the argument frame.
+func (x isa) maskArg() (decl string, frame int) {
+	if x.reg == "Y" {
+		return "mask *int32", 72
+	}
+	return "mask uint32", 68
+}
+
 var avx512 = isa{
 	name: "AVX512", feat: "AVX-512F", reg: "Z", vbytes: 64, lanes: 16, mr: 14,
 	bregs: []int{28, 29}, bcast: []int{30, 31},
@@ -213,43 +223,23 @@ func (g *gen) update(r int) {
 		g.p("\tMOVQ mask+64(FP), AX")
 		g.p("\tVMOVUPS (AX), %s", g.v(x.mask))
 	}
-	g.p("\tMOVL beta+60(FP), AX")
-	g.p("\tANDL $0x7fffffff, AX")
-	g.p("\tJZ betazero%s", l)
-	g.p("\tVBROADCASTSS beta+60(FP), %s", g.v(x.beta))
-	for i := 0; i < r; i++ {
-		for c := 0; c < g.nv; c++ {
-			a := g.acc(i, c)
-			off := c * x.vbytes
-			g.p("\tVMULPS %s, %s, %s", g.v(x.alpha), a, a)
-			if c < g.nv-1 {
-				g.p("\tVFMADD231PS %d(SI), %s, %s", off, g.v(x.beta), a)
-				g.p("\tVMOVUPS %s, %d(SI)", a, off)
-				continue
-			}
-			if x.reg == "Z" {
-				g.p("\tVMOVUPS.Z %d(SI), K1, %s", off, g.v(x.tmp))
-				g.p("\tVFMADD231PS %s, %s, %s", g.v(x.tmp), g.v(x.beta), a)
-				g.p("\tVMOVUPS %s, K1, %d(SI)", a, off)
-			} else {
-				g.p("\tVMASKMOVPS %d(SI), %s, %s", off, g.v(x.mask), g.v(x.tmp))
-				g.p("\tVFMADD231PS %s, %s, %s", g.v(x.tmp), g.v(x.beta), a)
-				g.p("\tVMASKMOVPS %s, %s, %d(SI)", a, g.v(x.mask), off)
-			}
-		}
-		if i < r-1 {
-			g.p("\tADDQ DX, SI")
-		}
-	}
-	g.p("\tVZEROUPPER")
-	g.p("\tRET")
-	g.p("betazero%s:", l)
-	for i := 0; i < r; i++ {
+	g.betaEpilogue("beta+60(FP)", g.v(x.beta), "betazero"+l, "SI", r, func(i int, withBeta bool) {
 		for c := 0; c < g.nv; c++ {
 			a := g.acc(i, c)
 			off := c * x.vbytes
 			g.p("\tVMULPS %s, %s, %s", g.v(x.alpha), a, a)
 			switch {
+			case withBeta && c < g.nv-1:
+				g.p("\tVFMADD231PS %d(SI), %s, %s", off, g.v(x.beta), a)
+				g.p("\tVMOVUPS %s, %d(SI)", a, off)
+			case withBeta && x.reg == "Z":
+				g.p("\tVMOVUPS.Z %d(SI), K1, %s", off, g.v(x.tmp))
+				g.p("\tVFMADD231PS %s, %s, %s", g.v(x.tmp), g.v(x.beta), a)
+				g.p("\tVMOVUPS %s, K1, %d(SI)", a, off)
+			case withBeta:
+				g.p("\tVMASKMOVPS %d(SI), %s, %s", off, g.v(x.mask), g.v(x.tmp))
+				g.p("\tVFMADD231PS %s, %s, %s", g.v(x.tmp), g.v(x.beta), a)
+				g.p("\tVMASKMOVPS %s, %s, %d(SI)", a, g.v(x.mask), off)
 			case c < g.nv-1:
 				g.p("\tVMOVUPS %s, %d(SI)", a, off)
 			case x.reg == "Z":
@@ -258,29 +248,62 @@ func (g *gen) update(r int) {
 				g.p("\tVMASKMOVPS %s, %s, %d(SI)", a, g.v(x.mask), off)
 			}
 		}
-		if i < r-1 {
-			g.p("\tADDQ DX, SI")
-		}
-	}
-	g.p("\tVZEROUPPER")
-	g.p("\tRET")
+	})
 }
 
-func (g *gen) kernel() {
-	x := g.isa
-	maskDecl, maskSize := "mask uint32", 68
-	if x.reg == "Y" {
-		maskDecl, maskSize = "mask *int32", 72
+// betaEpilogue writes the end of a kernel: when the float32 argument beta
+// (at betaArg) is ±0 it jumps to the label zero, where C is written
+// without being read; otherwise it broadcasts beta into betaReg and C is
+// updated. store(i, withBeta) writes row i of C at the pointer register
+// ptr, which moves on by DX (ldc in bytes) between the r rows.
+func (g *gen) betaEpilogue(betaArg, betaReg, zero, ptr string, r int, store func(i int, withBeta bool)) {
+	g.p("\tMOVL %s, AX", betaArg)
+	g.p("\tANDL $0x7fffffff, AX")
+	g.p("\tJZ %s", zero)
+	g.p("\tVBROADCASTSS %s, %s", betaArg, betaReg)
+	for _, withBeta := range []bool{true, false} {
+		if !withBeta {
+			g.p("%s:", zero)
+		}
+		for i := 0; i < r; i++ {
+			store(i, withBeta)
+			if i < r-1 {
+				g.p("\tADDQ DX, %s", ptr)
+			}
+		}
+		g.p("\tVZEROUPPER")
+		g.p("\tRET")
 	}
-	g.p("")
-	g.p("// func %s(mr, kc int, a *float32, lda int, b, c *float32, ldc int, alpha, beta float32, %s)", g.name(), maskDecl)
-	g.p("TEXT ·%s(SB), NOSPLIT, $0-%d", g.name(), maskSize)
+}
+
+// loadMKA loads the arguments every kernel starts with: mr (AX), kc (CX),
+// a (R8), lda*4 (R11) and 3*lda*4 (R12).
+func (g *gen) loadMKA() {
 	g.p("\tMOVQ mr+0(FP), AX")
 	g.p("\tMOVQ kc+8(FP), CX")
 	g.p("\tMOVQ a+16(FP), R8")
 	g.p("\tMOVQ lda+24(FP), R11")
 	g.p("\tSHLQ $2, R11")
 	g.p("\tLEAQ (R11)(R11*2), R12")
+}
+
+// dispatch jumps to the label prefix+mr for mr (AX) in [1, max] and
+// returns for any other mr.
+func (g *gen) dispatch(max int, prefix string) {
+	for r := max; r >= 1; r-- {
+		g.p("\tCMPQ AX, $%d", r)
+		g.p("\tJEQ %s%d", prefix, r)
+	}
+	g.p("\tRET")
+}
+
+func (g *gen) kernel() {
+	x := g.isa
+	maskDecl, maskSize := x.maskArg()
+	g.p("")
+	g.p("// func %s(mr, kc int, a *float32, lda int, b, c *float32, ldc int, alpha, beta float32, %s)", g.name(), maskDecl)
+	g.p("TEXT ·%s(SB), NOSPLIT, $0-%d", g.name(), maskSize)
+	g.loadMKA()
 	g.p("\tMOVQ b+32(FP), BX")
 	g.p("\tMOVQ c+40(FP), DI")
 	g.p("\tMOVQ ldc+48(FP), DX")
@@ -289,11 +312,7 @@ func (g *gen) kernel() {
 		g.p("\tMOVL mask+64(FP), SI")
 		g.p("\tKMOVW SI, K1")
 	}
-	for r := x.mr; r >= 1; r-- {
-		g.p("\tCMPQ AX, $%d", r)
-		g.p("\tJEQ mr%d", r)
-	}
-	g.p("\tRET")
+	g.dispatch(x.mr, "mr")
 	for r := x.mr; r >= 1; r-- {
 		g.p("")
 		g.body(r)
@@ -317,12 +336,7 @@ func dotKernel(buf *bytes.Buffer) {
 	g.p("")
 	g.p("// func sgemmAVX512Dot(mr, kc int, a *float32, lda int, bt *float32, ldbt int, c *float32, ldc int, alpha, beta float32, kmask, cmask uint32)")
 	g.p("TEXT ·sgemmAVX512Dot(SB), NOSPLIT, $0-80")
-	g.p("\tMOVQ mr+0(FP), AX")
-	g.p("\tMOVQ kc+8(FP), CX")
-	g.p("\tMOVQ a+16(FP), R8")
-	g.p("\tMOVQ lda+24(FP), R11")
-	g.p("\tSHLQ $2, R11")
-	g.p("\tLEAQ (R11)(R11*2), R12")
+	g.loadMKA()
 	g.p("\tMOVQ bt+32(FP), BX")
 	g.p("\tMOVQ ldbt+40(FP), R10")
 	g.p("\tSHLQ $2, R10")
@@ -336,11 +350,7 @@ func dotKernel(buf *bytes.Buffer) {
 	g.p("\tKMOVW SI, K2")
 	g.p("\tLEAQ (R8)(R11*4), R9")
 	g.p("\tADDQ R11, R9")
-	for r := dotMR; r >= 1; r-- {
-		g.p("\tCMPQ AX, $%d", r)
-		g.p("\tJEQ dot%d", r)
-	}
-	g.p("\tRET")
+	g.dispatch(dotMR, "dot")
 	aAddr := func(i int, disp int) string {
 		idx := []string{"", "(R11*1)", "(R11*2)", "(R12*1)", "(R11*4)"}
 		base := []string{"R8", "R9"}[i/5]
@@ -412,31 +422,14 @@ func dotKernel(buf *bytes.Buffer) {
 			g.p("\tVADDPS X31, X29, X%d", x0)
 		}
 		g.p("\tVBROADCASTSS alpha+64(FP), X30")
-		g.p("\tMOVL beta+68(FP), AX")
-		g.p("\tANDL $0x7fffffff, AX")
-		g.p("\tJZ dotbetazero%s", l)
-		g.p("\tVBROADCASTSS beta+68(FP), X31")
-		for i := 0; i < r; i++ {
+		g.betaEpilogue("beta+68(FP)", "X31", "dotbetazero"+l, "DI", r, func(i int, withBeta bool) {
 			g.p("\tVMULPS X30, X%d, X%d", 4*i, 4*i)
-			g.p("\tVMOVUPS.Z (DI), K2, X29")
-			g.p("\tVFMADD231PS X29, X31, X%d", 4*i)
-			g.p("\tVMOVUPS X%d, K2, (DI)", 4*i)
-			if i < r-1 {
-				g.p("\tADDQ DX, DI")
+			if withBeta {
+				g.p("\tVMOVUPS.Z (DI), K2, X29")
+				g.p("\tVFMADD231PS X29, X31, X%d", 4*i)
 			}
-		}
-		g.p("\tVZEROUPPER")
-		g.p("\tRET")
-		g.p("dotbetazero%s:", l)
-		for i := 0; i < r; i++ {
-			g.p("\tVMULPS X30, X%d, X%d", 4*i, 4*i)
 			g.p("\tVMOVUPS X%d, K2, (DI)", 4*i)
-			if i < r-1 {
-				g.p("\tADDQ DX, DI")
-			}
-		}
-		g.p("\tVZEROUPPER")
-		g.p("\tRET")
+		})
 	}
 	buf.Write(g.buf.Bytes())
 }
@@ -470,10 +463,7 @@ func main() {
 				g := &gen{isa: x, mode: mode, nv: nv}
 				g.kernel()
 				out.Write(g.buf.Bytes())
-				maskDecl := "mask uint32"
-				if x.reg == "Y" {
-					maskDecl = "mask *int32"
-				}
+				maskDecl, _ := x.maskArg()
 				how := "a[i*lda+p]"
 				if mode == 'T' {
 					how = "a[p*lda+i]"

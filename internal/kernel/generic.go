@@ -20,29 +20,6 @@ var (
 	implGeneric4x4 = &impl{name: "generic4x4", mr: 4, nr: genNR, vec: genNR, gen: kernel4x4}
 )
 
-// packAGeneric packs rows [i0, i0+mr) and k range [p0, p0+kc) of op(A) into
-// dst as dst[p*mrPack+i], zero-padding rows mr..mrPack-1.
-func packAGeneric(dst []float32, mrPack int, transA bool, a []float32, lda, i0, mr, p0, kc int) {
-	dst = dst[:kc*mrPack]
-	if transA {
-		for p := 0; p < kc; p++ {
-			d := dst[p*mrPack : p*mrPack+mrPack]
-			copy(d, a[(p0+p)*lda+i0:][:mr])
-			clear(d[mr:])
-		}
-		return
-	}
-	if mr < mrPack {
-		clear(dst)
-	}
-	for i := 0; i < mr; i++ {
-		src := a[(i0+i)*lda+p0:][:kc]
-		for p, v := range src {
-			dst[p*mrPack+i] = v
-		}
-	}
-}
-
 // kernel4x4 computes C = alpha*Ap*Bp + beta*C for a mr x nr tile (mr <= 4,
 // nr <= 4) from the packed micro-panels ap (kc x 4) and bp (kc x 4). C is
 // not read when beta == 0.

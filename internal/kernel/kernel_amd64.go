@@ -46,6 +46,10 @@ func cpuFeatures() (hasAVX2FMA, hasAVX512 bool) {
 	return hasAVX2FMA, hasAVX512
 }
 
+// lanes16 holds the lane numbers 0, 1, ..., 15, the gather and compress
+// indices of the AVX-512 kernels in pack_amd64.s and sparse_amd64.s.
+var lanes16 = [16]int32{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}
+
 // avx2Masks[8-r:16-r] is the VMASKMOVPS lane mask selecting the first r lanes.
 var avx2Masks = [16]int32{-1, -1, -1, -1, -1, -1, -1, -1}
 
@@ -91,46 +95,57 @@ func dotAVX512(kc, mr int, a *float32, lda int, bt *float32, ldbt int, c *float3
 	sgemmAVX512Dot(mr, kc, a, lda, bt, ldbt, c, ldc, alpha, beta, kmask, cmask)
 }
 
+// panelKernels are an instruction set's four panel kernels (gen_asm.go),
+// indexed [A transposed][panel two vectors wide]; M is the type of their
+// lane mask.
+type panelKernels[M any] [2][2]func(mr, kc int, a *float32, lda int, b, c *float32, ldc int, alpha, beta float32, mask M)
+
+// pick returns the kernel for op(A) = A^T or A and for a panel of more
+// than one vector of lanes or not.
+func (k *panelKernels[M]) pick(transA, wide bool) func(mr, kc int, a *float32, lda int, b, c *float32, ldc int, alpha, beta float32, mask M) {
+	t, w := 0, 0
+	if transA {
+		t = 1
+	}
+	if wide {
+		w = 1
+	}
+	return k[t][w]
+}
+
+// lastVectorCols returns the number of a panel's nr columns that fall in
+// its last vector of lanes columns.
+func lastVectorCols(nr, lanes int) int {
+	if nr > lanes {
+		return nr - lanes
+	}
+	return nr
+}
+
+var avx512Panels = panelKernels[uint32]{
+	{sgemmAVX512N16, sgemmAVX512N32},
+	{sgemmAVX512T16, sgemmAVX512T32},
+}
+
+var avx2Panels = panelKernels[*int32]{
+	{sgemmAVX2N8, sgemmAVX2N16},
+	{sgemmAVX2T8, sgemmAVX2T16},
+}
+
 var implAVX512 = &impl{
 	name: "avx512", mr: 14, nr: 32, vec: 16, pack: packPanelAVX512,
 	dot: dotAVX512, dotRows: 6,
 	asm: func(kc, mr, nr int, a *float32, lda int, transA bool, b, c *float32, ldc int, alpha, beta float32) {
-		w := nr
-		if w > 16 {
-			w -= 16
-		}
-		mask := uint32(1)<<uint(w) - 1
-		switch {
-		case !transA && nr > 16:
-			sgemmAVX512N32(mr, kc, a, lda, b, c, ldc, alpha, beta, mask)
-		case !transA:
-			sgemmAVX512N16(mr, kc, a, lda, b, c, ldc, alpha, beta, mask)
-		case nr > 16:
-			sgemmAVX512T32(mr, kc, a, lda, b, c, ldc, alpha, beta, mask)
-		default:
-			sgemmAVX512T16(mr, kc, a, lda, b, c, ldc, alpha, beta, mask)
-		}
+		mask := uint32(1)<<uint(lastVectorCols(nr, 16)) - 1
+		avx512Panels.pick(transA, nr > 16)(mr, kc, a, lda, b, c, ldc, alpha, beta, mask)
 	},
 }
 
 var implAVX2 = &impl{
 	name: "avx2", mr: 6, nr: 16, vec: 8,
 	asm: func(kc, mr, nr int, a *float32, lda int, transA bool, b, c *float32, ldc int, alpha, beta float32) {
-		w := nr
-		if w > 8 {
-			w -= 8
-		}
-		mask := &avx2Masks[8-w]
-		switch {
-		case !transA && nr > 8:
-			sgemmAVX2N16(mr, kc, a, lda, b, c, ldc, alpha, beta, mask)
-		case !transA:
-			sgemmAVX2N8(mr, kc, a, lda, b, c, ldc, alpha, beta, mask)
-		case nr > 8:
-			sgemmAVX2T16(mr, kc, a, lda, b, c, ldc, alpha, beta, mask)
-		default:
-			sgemmAVX2T8(mr, kc, a, lda, b, c, ldc, alpha, beta, mask)
-		}
+		mask := &avx2Masks[8-lastVectorCols(nr, 8)]
+		avx2Panels.pick(transA, nr > 8)(mr, kc, a, lda, b, c, ldc, alpha, beta, mask)
 	},
 }
 

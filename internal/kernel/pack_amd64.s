@@ -4,25 +4,6 @@
 
 #include "textflag.h"
 
-// 0, 1, ..., 15 as int32: lane numbers for the gather indices.
-DATA lanes16<>+0(SB)/4, $0
-DATA lanes16<>+4(SB)/4, $1
-DATA lanes16<>+8(SB)/4, $2
-DATA lanes16<>+12(SB)/4, $3
-DATA lanes16<>+16(SB)/4, $4
-DATA lanes16<>+20(SB)/4, $5
-DATA lanes16<>+24(SB)/4, $6
-DATA lanes16<>+28(SB)/4, $7
-DATA lanes16<>+32(SB)/4, $8
-DATA lanes16<>+36(SB)/4, $9
-DATA lanes16<>+40(SB)/4, $10
-DATA lanes16<>+44(SB)/4, $11
-DATA lanes16<>+48(SB)/4, $12
-DATA lanes16<>+52(SB)/4, $13
-DATA lanes16<>+56(SB)/4, $14
-DATA lanes16<>+60(SB)/4, $15
-GLOBL lanes16<>(SB), RODATA|NOPTR, $64
-
 // func packPanelNAVX512(dst, src *float32, ldb, kl int, m1, m2 uint32, w int)
 //
 // dst[p*w+j] = src[p*ldb+j] for p < kl and the lanes j selected by m1
@@ -82,7 +63,7 @@ TEXT ·packPanelTAVX512(SB), NOSPLIT, $0-48
 
 	// Z2 = lane*ldb, Z3 = (lane+16)*ldb
 	VPBROADCASTD DX, Z2
-	VPMULLD lanes16<>(SB), Z2, Z2
+	VPMULLD ·lanes16(SB), Z2, Z2
 	SHLQ $4, DX
 	VPBROADCASTD DX, Z4
 	VPADDD Z4, Z2, Z3

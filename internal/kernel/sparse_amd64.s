@@ -47,22 +47,18 @@
 	VPXORD Z18, Z18, Z18; \
 	VPXORD Z19, Z19, Z19; \
 	VPXORD Z20, Z20, Z20
-#define FMAROWA \
-	VFMADD231PS 0(R11), Z7, K1, Z0; \
-	VFMADD231PS 64(R11), Z7, K2, Z1; \
-	VFMADD231PS 128(R11), Z7, K3, Z2; \
-	VFMADD231PS 192(R11), Z7, K4, Z3; \
-	VFMADD231PS 256(R11), Z7, K5, Z4; \
-	VFMADD231PS 320(R11), Z7, K6, Z5; \
-	VFMADD231PS 384(R11), Z7, K7, Z6
-#define FMAROWB \
-	VFMADD231PS 0(BX), Z21, K1, Z14; \
-	VFMADD231PS 64(BX), Z21, K2, Z15; \
-	VFMADD231PS 128(BX), Z21, K3, Z16; \
-	VFMADD231PS 192(BX), Z21, K4, Z17; \
-	VFMADD231PS 256(BX), Z21, K5, Z18; \
-	VFMADD231PS 320(BX), Z21, K6, Z19; \
-	VFMADD231PS 384(BX), Z21, K7, Z20
+// FMAROW adds v times the row of B at base (112 columns, through the
+// lane masks K1-K7) to the accumulators z0-z6.
+#define FMAROW(base, v, z0, z1, z2, z3, z4, z5, z6) \
+	VFMADD231PS 0(base), v, K1, z0; \
+	VFMADD231PS 64(base), v, K2, z1; \
+	VFMADD231PS 128(base), v, K3, z2; \
+	VFMADD231PS 192(base), v, K4, z3; \
+	VFMADD231PS 256(base), v, K5, z4; \
+	VFMADD231PS 320(base), v, K6, z5; \
+	VFMADD231PS 384(base), v, K7, z6
+#define FMAROWA FMAROW(R11, Z7, Z0, Z1, Z2, Z3, Z4, Z5, Z6)
+#define FMAROWB FMAROW(BX, Z21, Z14, Z15, Z16, Z17, Z18, Z19, Z20)
 #define ADDAB \
 	VADDPS Z14, Z0, Z0; \
 	VADDPS Z15, Z1, Z1; \
@@ -71,46 +67,20 @@
 	VADDPS Z18, Z4, Z4; \
 	VADDPS Z19, Z5, Z5; \
 	VADDPS Z20, Z6, Z6
+// STORECOL stores vector z of C's row plus the bias vector at off(R11)
+// through the lane mask k: C[off(DI)] = z + bias.
+#define STORECOL(off, k, z) \
+	VMOVUPS.Z off(R11), k, Z8; \
+	VADDPS Z8, z, z; \
+	VMOVUPS z, k, off(DI)
 #define STOREROW \
-	VMOVUPS.Z 0(R11), K1, Z8; \
-	VADDPS Z8, Z0, Z0; \
-	VMOVUPS Z0, K1, 0(DI); \
-	VMOVUPS.Z 64(R11), K2, Z8; \
-	VADDPS Z8, Z1, Z1; \
-	VMOVUPS Z1, K2, 64(DI); \
-	VMOVUPS.Z 128(R11), K3, Z8; \
-	VADDPS Z8, Z2, Z2; \
-	VMOVUPS Z2, K3, 128(DI); \
-	VMOVUPS.Z 192(R11), K4, Z8; \
-	VADDPS Z8, Z3, Z3; \
-	VMOVUPS Z3, K4, 192(DI); \
-	VMOVUPS.Z 256(R11), K5, Z8; \
-	VADDPS Z8, Z4, Z4; \
-	VMOVUPS Z4, K5, 256(DI); \
-	VMOVUPS.Z 320(R11), K6, Z8; \
-	VADDPS Z8, Z5, Z5; \
-	VMOVUPS Z5, K6, 320(DI); \
-	VMOVUPS.Z 384(R11), K7, Z8; \
-	VADDPS Z8, Z6, Z6; \
-	VMOVUPS Z6, K7, 384(DI)
-
-DATA lanesD<>+0(SB)/4, $0
-DATA lanesD<>+4(SB)/4, $1
-DATA lanesD<>+8(SB)/4, $2
-DATA lanesD<>+12(SB)/4, $3
-DATA lanesD<>+16(SB)/4, $4
-DATA lanesD<>+20(SB)/4, $5
-DATA lanesD<>+24(SB)/4, $6
-DATA lanesD<>+28(SB)/4, $7
-DATA lanesD<>+32(SB)/4, $8
-DATA lanesD<>+36(SB)/4, $9
-DATA lanesD<>+40(SB)/4, $10
-DATA lanesD<>+44(SB)/4, $11
-DATA lanesD<>+48(SB)/4, $12
-DATA lanesD<>+52(SB)/4, $13
-DATA lanesD<>+56(SB)/4, $14
-DATA lanesD<>+60(SB)/4, $15
-GLOBL lanesD<>(SB), RODATA|NOPTR, $64
+	STORECOL(0, K1, Z0); \
+	STORECOL(64, K2, Z1); \
+	STORECOL(128, K3, Z2); \
+	STORECOL(192, K4, Z3); \
+	STORECOL(256, K5, Z4); \
+	STORECOL(320, K6, Z5); \
+	STORECOL(384, K7, Z6)
 
 // func sparseAVX512(c *float32, a unsafe.Pointer, rows, k, lda int, b *float32, ldb int, table, bias *float32, ldc int, masks *[8]uint16, idx *int32, bytes int)
 TEXT ·sparseAVX512(SB), NOSPLIT, $0-104
@@ -122,7 +92,7 @@ TEXT ·sparseAVX512(SB), NOSPLIT, $0-104
 	MOVQ table+56(FP), R10
 	MOVQ idx+88(FP), DX
 	VPXORD Z9, Z9, Z9
-	VMOVDQU32 lanesD<>(SB), Z11
+	VMOVDQU32 ·lanes16(SB), Z11
 	MOVL $16, AX
 	VPBROADCASTD AX, Z12
 

@@ -101,17 +101,28 @@ func (t *Team) RunN(nw int, f func(w, nw int)) {
 // blocked caller frees its core for it.
 const joinSpin = 30 * time.Microsecond
 
+// spin is one step, the i-th, of a wait that polls: a PAUSE, and every
+// (mask+1)-th step a yield to the scheduler while less than limit has
+// passed since start. It returns false when the caller should block
+// instead (the poll has lasted limit).
+func spin(i, mask int, start time.Time, limit time.Duration) bool {
+	spinPause()
+	if i&mask != mask {
+		return true
+	}
+	if time.Since(start) < limit {
+		runtime.Gosched()
+		return true
+	}
+	return false
+}
+
 // wait returns when no helper is inside the current Run: it polls for
 // joinSpin, then blocks until the last helper to leave signals t.done.
 func (t *Team) wait() {
 	start := time.Now()
 	for i := 0; t.pending.Load() != 0; i++ {
-		spinPause()
-		if i&63 != 63 {
-			continue
-		}
-		if time.Since(start) < joinSpin {
-			runtime.Gosched()
+		if spin(i, 63, start, joinSpin) {
 			continue
 		}
 		t.waiting.Store(1)
@@ -129,12 +140,7 @@ func (t *Team) loop(h *teamHelper, last uint64) {
 	for {
 		start := time.Now()
 		for i := 0; t.seq.Load() == last; i++ {
-			spinPause()
-			if i&255 != 255 {
-				continue
-			}
-			if time.Since(start) < spinTime {
-				runtime.Gosched()
+			if spin(i, 255, start, spinTime) {
 				continue
 			}
 			h.sleeping.Store(1)
