@@ -12,9 +12,7 @@ import (
 
 	"github.com/mrelu/mrelu/crossbar"
 	"github.com/mrelu/mrelu/dataset"
-	"github.com/mrelu/mrelu/device"
 	"github.com/mrelu/mrelu/internal/kernel"
-	"github.com/mrelu/mrelu/neuron"
 	"github.com/mrelu/mrelu/nn"
 )
 
@@ -124,18 +122,11 @@ func TrainCNN(p CNNParams, train, test *dataset.Set, model *NeuronModel, prog Pr
 	if err != nil {
 		return nil, fmt.Errorf("experiment: %w", err)
 	}
-	var widths []int
-	for _, l := range probe.Layers {
-		if a, ok := l.(*nn.Activate); ok {
-			widths = append(widths, a.Shape.C)
-		}
-	}
+	widths := activationWidths(probe)
 	var act nn.Activation
 	if IsHardware(p.Act) {
-		if model == nil {
-			if model, err = SolveNeuron(device.DefaultParams(), neuron.DefaultParams()); err != nil {
-				return nil, err
-			}
+		if model, err = orDefaultNeuron(model); err != nil {
+			return nil, err
 		}
 		if act, err = NoisyMReLUForRun(p.trainParams(widths), model); err != nil {
 			return nil, err
@@ -176,6 +167,18 @@ func TrainCNN(p CNNParams, train, test *dataset.Set, model *NeuronModel, prog Pr
 	}
 	run.UpdateHist = res.UpdateHist
 	return run, nil
+}
+
+// activationWidths are the channels of each activation layer of net: its
+// neurons per position, the hidden widths of the d2d noise model.
+func activationWidths(net *nn.Sequential) []int {
+	var widths []int
+	for _, l := range net.Layers {
+		if a, ok := l.(*nn.Activate); ok {
+			widths = append(widths, a.Shape.C)
+		}
+	}
+	return widths
 }
 
 // CNNCrossbarResult is a trained CNN evaluated on crossbar arrays, with
@@ -242,12 +245,7 @@ func CNNCrossbarEval(r *CNNRun, xp crossbar.Params, images int) (*CNNCrossbarRes
 	if r == nil || r.Net == nil || r.Test == nil {
 		return nil, errors.New("experiment: crossbar evaluation needs a finished CNN run with its test set")
 	}
-	var widths []int
-	for _, l := range r.Net.Layers {
-		if a, ok := l.(*nn.Activate); ok {
-			widths = append(widths, a.Shape.C)
-		}
-	}
+	widths := activationWidths(r.Net)
 	var act nn.Activation
 	var err error
 	if IsHardware(r.Params.Act) {

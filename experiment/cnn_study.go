@@ -10,9 +10,7 @@ import (
 
 	"github.com/mrelu/mrelu/crossbar"
 	"github.com/mrelu/mrelu/dataset"
-	"github.com/mrelu/mrelu/device"
 	"github.com/mrelu/mrelu/internal/kernel"
-	"github.com/mrelu/mrelu/neuron"
 	"github.com/mrelu/mrelu/nn"
 )
 
@@ -199,14 +197,12 @@ func CNNStudy(c CNNStudyConfig, train, test *dataset.Set, model *NeuronModel, o 
 		return nil, errors.New("experiment: cnn: no data")
 	}
 	train, test = firstImages(train, c.TrainImages), firstImages(test, c.TestImages)
-	if slices.ContainsFunc(c.Acts, IsHardware) && model == nil {
-		var err error
-		if model, err = SolveNeuron(device.DefaultParams(), neuron.DefaultParams()); err != nil {
-			return nil, err
-		}
-	}
 	res := &CNNStudyResult{Config: c, TrainN: train.N, TestN: test.N, Threads: kernel.Threads(), GoVersion: runtime.Version()}
 	if slices.ContainsFunc(c.Acts, IsHardware) {
+		var err error
+		if model, err = orDefaultNeuron(model); err != nil {
+			return nil, err
+		}
 		res.Neuron = model
 	}
 	start := time.Now()
@@ -276,10 +272,8 @@ func (r *CNNStudyResult) Arrays() *CNNArrays {
 
 // Act returns the runs of the neuron named act (nil if not compared).
 func (r *CNNStudyResult) Act(act string) *CNNStudyAct {
-	for k := range r.Acts {
-		if r.Acts[k].Act == act {
-			return &r.Acts[k]
-		}
+	if k := slices.IndexFunc(r.Acts, func(a CNNStudyAct) bool { return a.Act == act }); k >= 0 {
+		return &r.Acts[k]
 	}
 	return nil
 }
@@ -287,6 +281,14 @@ func (r *CNNStudyResult) Act(act string) *CNNStudyAct {
 // Accuracy is the final test accuracy over the seeds (mean, sample s.d.).
 func (a *CNNStudyAct) Accuracy() SeedStats {
 	return a.seedStats(func(r CNNStudyRun) float64 { return r.TestAccuracy })
+}
+
+// SeedCurves is the test accuracy over the seeds, final (Accuracy) and
+// after each epoch (AccuracyPerEpoch).
+func (a *CNNStudyAct) SeedCurves() SeedCurves {
+	c := SeedCurves{SeedStats: a.Accuracy()}
+	c.TestAccuracyPerEpochMean, c.TestAccuracyPerEpochSD = a.AccuracyPerEpoch()
+	return c
 }
 
 // CrossbarAccuracy is the test accuracy on crossbar arrays over the seeds.
@@ -326,11 +328,15 @@ func (a *CNNStudyAct) epochs() int {
 // perEpoch returns, per epoch, the mean and sample s.d. over the seeds of
 // f(epoch).
 func (a *CNNStudyAct) perEpoch(f func(CNNEpoch) float64) (mean, sd []float64) {
-	for e := range a.epochs() {
-		m, d := a.overSeeds(func(r CNNStudyRun) float64 { return f(r.Epochs[e]) })
-		mean, sd = append(mean, m), append(sd, d)
+	var series [][]float64
+	for _, r := range a.Runs {
+		v := make([]float64, len(r.Epochs))
+		for e := range r.Epochs {
+			v[e] = f(r.Epochs[e])
+		}
+		series = append(series, v)
 	}
-	return mean, sd
+	return MeanSDPerEpoch(series)
 }
 
 // AccuracyPerEpoch is the test accuracy after each epoch: mean and sample

@@ -23,6 +23,17 @@ const (
 
 func deviceRNG(seed, stream uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, stream)) }
 
+// validateRun checks the setting and the parameters of the runner named
+// run ("device iv"), in order, and returns the first error naming it.
+func validateRun(run string, checks ...interface{ Validate() error }) error {
+	for _, c := range checks {
+		if err := c.Validate(); err != nil {
+			return fmt.Errorf("experiment: %s: %w", run, err)
+		}
+	}
+	return nil
+}
+
 // finitePositive reports an error naming key when v is not finite and > 0.
 func finitePositive(key, unit string, v float64) error {
 	if math.IsNaN(v) || math.IsInf(v, 0) || v <= 0 {
@@ -100,11 +111,8 @@ type DeviceIVResult struct {
 // with cycle-to-cycle variation drawn from seed, then the negative sweep of
 // the nominal device.
 func DeviceIV(p device.Params, cfg DeviceIVConfig, seed uint64) (*DeviceIVResult, error) {
-	if err := cfg.Validate(); err != nil {
-		return nil, fmt.Errorf("experiment: device iv: %w", err)
-	}
-	if err := p.Validate(); err != nil {
-		return nil, fmt.Errorf("experiment: device iv: %w", err)
+	if err := validateRun("device iv", cfg, &p); err != nil {
+		return nil, err
 	}
 	res, err := device.IVSweep(p.Memristor, cfg.sweep(), cfg.Variation, deviceRNG(seed, streamDeviceIV))
 	if err != nil {
@@ -154,11 +162,8 @@ type DeviceSweepResult struct {
 // DeviceSweep returns the current-controlled steady state of the memristor
 // of p from 0 to cfg.IMax.
 func DeviceSweep(p device.Params, cfg DeviceSweepConfig) (*DeviceSweepResult, error) {
-	if err := cfg.Validate(); err != nil {
-		return nil, fmt.Errorf("experiment: device sweep: %w", err)
-	}
-	if err := p.Validate(); err != nil {
-		return nil, fmt.Errorf("experiment: device sweep: %w", err)
+	if err := validateRun("device sweep", cfg, &p); err != nil {
+		return nil, err
 	}
 	pts, err := device.CurrentSweep(p.Memristor, device.CurrentSweepConfig{IMax: cfg.IMax, Points: cfg.Points})
 	if err != nil {
@@ -320,11 +325,8 @@ type DevicePulseResult struct {
 // drawn from seed, and once without), the rising voltage pulses, the single
 // pulse (latency and energy) and the relaxation after that pulse.
 func DevicePulse(p device.Params, cfg DevicePulseConfig, seed uint64) (*DevicePulseResult, error) {
-	if err := cfg.Validate(); err != nil {
-		return nil, fmt.Errorf("experiment: device pulse: %w", err)
-	}
-	if err := p.Validate(); err != nil {
-		return nil, fmt.Errorf("experiment: device pulse: %w", err)
+	if err := validateRun("device pulse", cfg, &p); err != nil {
+		return nil, err
 	}
 	m := p.Memristor
 	r := &DevicePulseResult{Params: p, Config: cfg, Seed: seed}

@@ -5,6 +5,7 @@ package experiment
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/mrelu/mrelu/device"
 )
@@ -68,6 +69,33 @@ func (r *DeviceIVResult) Stats() DeviceIVStats {
 	return s
 }
 
+// CDF is an empirical distribution: the finite values X in increasing
+// order and, at each, the percentage of them at or below it (0..100].
+type CDF struct {
+	X, Percent []float64
+}
+
+// newCDF is the distribution of the values of v that are not NaN.
+func newCDF(v []float64) CDF {
+	var c CDF
+	for _, a := range v {
+		if !math.IsNaN(a) {
+			c.X = append(c.X, a)
+		}
+	}
+	slices.Sort(c.X)
+	for k := range c.X {
+		c.Percent = append(c.Percent, 100*float64(k+1)/float64(len(c.X)))
+	}
+	return c
+}
+
+// VoltageCDFs are the distributions of the set and of the hold voltages
+// over the cycles (Fig. 3b).
+func (r *DeviceIVResult) VoltageCDFs() (set, hold CDF) {
+	return newCDF(r.Sweep.SetVoltages()), newCDF(r.Sweep.HoldVoltages())
+}
+
 // ivPlotCycles picks up to five evenly spread cycles (0-based) to overlay.
 func ivPlotCycles(n int) []int {
 	var out []int
@@ -125,6 +153,28 @@ func (r *DevicePulseResult) Stats() DevicePulseStats {
 	s.Low = pulseLevelStats(tc.ILow, r.Train.Low, r.TrainNominal.Low)
 	s.High = pulseLevelStats(tc.IHigh, r.Train.High, r.TrainNominal.High)
 	return s
+}
+
+// SingleEnergy is the device energy of the single pulse at each sample of
+// its waveform (J): the integral of V·I from the pulse onset (t = 0), by
+// the trapezoid rule (0 before the onset).
+func (r *DevicePulseResult) SingleEnergy() []float64 {
+	w := r.Single.Waveform
+	out := make([]float64, len(w))
+	energy := 0.0
+	for k, p := range w {
+		if k > 0 && p.T > 0 {
+			a := w[k-1]
+			lo := math.Max(a.T, 0)
+			if p.T > lo && p.T != a.T {
+				// trapezoid of V·I over [lo, p.T], a at a.T interpolated to lo
+				pa := a.V*a.I + (lo-a.T)/(p.T-a.T)*(p.V*p.I-a.V*a.I)
+				energy += 0.5 * (pa + p.V*p.I) * (p.T - lo)
+			}
+		}
+		out[k] = energy
+	}
+	return out
 }
 
 // CurrentRange returns the smallest and largest current of the fit's

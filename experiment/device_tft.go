@@ -139,11 +139,8 @@ func ExtractVth(c TFTCurve) float64 {
 // DeviceTFT computes transfer and output curves of the nominal TFT of p and
 // samples cfg.Devices TFTs (seeded), extracting each one's threshold.
 func DeviceTFT(p device.Params, cfg DeviceTFTConfig, seed uint64) (*DeviceTFTResult, error) {
-	if err := cfg.Validate(); err != nil {
-		return nil, fmt.Errorf("experiment: device tft: %w", err)
-	}
-	if err := p.Validate(); err != nil {
-		return nil, fmt.Errorf("experiment: device tft: %w", err)
+	if err := validateRun("device tft", cfg, &p); err != nil {
+		return nil, err
 	}
 	r := &DeviceTFTResult{Params: p, Config: cfg, Seed: seed}
 	t := p.TFT

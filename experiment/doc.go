@@ -4,13 +4,19 @@
 // report renders results, cmd/mrelu wires flags to runners).
 //
 // Every number a report states is computed here, on the result types:
-// the device runs' Stats methods (device.go: overlap, gap, null reasons,
-// switched, CV and spreads, ratios to the paper), the Monte Carlo run's
-// (neuron.go: medians, sigmas, fractions), the Fig. 4 study's
-// (fig4.go: Fig4Targets, SettingRuns, PerEpochMeanSD), the energy
+// the device runs' (device_stats.go: the Stats methods with overlap, gap,
+// null reasons, switched, CV and spreads, ratios to the paper; the set
+// and hold VoltageCDFs, the single pulse's SingleEnergy), the neuron
+// runs' (neuron.go: the Monte Carlo medians, sigmas, fractions;
+// neuron_stats.go: the Monte Carlo NormalizedSpread, the ngspice
+// VoutDiff), the Fig. 4 study's (fig4_result.go: Fig4Targets,
+// SettingRuns, SeedCurves, PerEpochMeanSD, InputCurrents), the CNN
+// study's (cnn_study.go: means and s.d. over the seeds), the energy
 // estimate's (energy.go) and a training run's (summary.go:
-// FirstEpochAtTarget, BestAccuracy, Median, NormTrainLoss, UpdateRatios,
-// LayerStats, HardwareSetting). Package report only maps them to files.
+// FirstEpochAtTarget, BestAccuracy, MedianEpochSeconds, NormTrainLoss,
+// UpdateRatios, LayerStats, HardwareSetting). Means and sample s.d. over
+// seeds come from one function, MeanSD (seeds.go), also for the points
+// of a merged sweep. Package report only maps them to files.
 //
 // paperref.go holds every number the paper reports that the code
 // compares with (Fig. 3f latency and energy, Fig. S5 TFT spread, Fig. 4c

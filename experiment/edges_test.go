@@ -12,12 +12,19 @@ import (
 	"github.com/mrelu/mrelu/vision"
 )
 
-func TestParseFilterList(t *testing.T) {
-	dir := t.TempDir()
-	comma := filepath.Join(dir, "a,b.txt")
-	if err := os.WriteFile(comma, []byte("1 0 0\n0 0 0\n0 0 0\n"), 0o644); err != nil {
+// kernelFile writes a 3x3 kernel file (1 in the corner) named name into
+// a temporary folder and returns its path.
+func kernelFile(t *testing.T, name string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, []byte("1 0 0\n0 0 0\n0 0 0\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	return path
+}
+
+func TestParseFilterList(t *testing.T) {
+	comma := kernelFile(t, "a,b.txt")
 	for _, tc := range []struct {
 		in   string
 		want []string
@@ -36,11 +43,7 @@ func TestParseFilterList(t *testing.T) {
 }
 
 func TestResolveFilters(t *testing.T) {
-	dir := t.TempDir()
-	k := filepath.Join(dir, "vertical.txt") // named like a built-in
-	if err := os.WriteFile(k, []byte("1 0 0\n0 0 0\n0 0 0\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	k := kernelFile(t, "vertical.txt") // named like a built-in
 	ks, err := ResolveFilters([]string{"lateral", k})
 	if err != nil || len(ks) != 2 || ks[1].Name != "vertical" {
 		t.Fatalf("ResolveFilters: %v, %v", ks, err)

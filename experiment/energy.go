@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/mrelu/mrelu/crossbar"
 	"github.com/mrelu/mrelu/dataset"
@@ -158,10 +159,8 @@ type EnergyResult struct {
 
 // Scenario returns the scenario named name, or nil.
 func (r *EnergyResult) Scenario(name string) *EnergyScenario {
-	for k := range r.Scenarios {
-		if r.Scenarios[k].Name == name {
-			return &r.Scenarios[k]
-		}
+	if k := slices.IndexFunc(r.Scenarios, func(s EnergyScenario) bool { return s.Name == name }); k >= 0 {
+		return &r.Scenarios[k]
 	}
 	return nil
 }

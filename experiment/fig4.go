@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -159,10 +159,8 @@ func (c Fig4Config) params(base TrainParams) TrainParams {
 
 // Config returns the configuration named name, or nil.
 func (p Fig4Params) Config(name string) *Fig4Config {
-	for k := range p.Configs {
-		if p.Configs[k].Name == name {
-			return &p.Configs[k]
-		}
+	if k := slices.IndexFunc(p.Configs, func(c Fig4Config) bool { return c.Name == name }); k >= 0 {
+		return &p.Configs[k]
 	}
 	return nil
 }
@@ -224,86 +222,6 @@ func (p Fig4Params) Validate() error {
 	return nil
 }
 
-// SweepPoint is one point of accuracy versus neuron variation.
-type SweepPoint struct {
-	Variation    float64 `json:"variation"`
-	TestAccuracy float64 `json:"test_accuracy"` // first seed
-	Run          string  `json:"run"`           // the run it comes from
-	// The mean and sample s.d. over the seeds (Fig4Params.Seeds).
-	TestAccuracyMean float64 `json:"test_accuracy_mean"`
-	TestAccuracySD   float64 `json:"test_accuracy_sd"`
-}
-
-// SeedRun is what Fig4 keeps of one seed of a run.
-type SeedRun struct {
-	Seed                 uint64      `json:"seed"`
-	TestAccuracy         float64     `json:"test_accuracy"`
-	TestAccuracyPerEpoch []float64   `json:"test_accuracy_per_epoch"`
-	SaturatedFraction    [][]float64 `json:"saturated_fraction_per_layer,omitempty"` // [layer][epoch]
-	// TestAccuracyIdeal is, for a configuration trained with the ideal
-	// neuron (Fig4Config.TrainedIdeal), the final test accuracy with that
-	// neuron; TestAccuracy is then the same network's with the noisy one,
-	// and TestAccuracyPerEpoch the ideal neuron's during training.
-	TestAccuracyIdeal float64 `json:"test_accuracy_ideal_neuron,omitempty"`
-}
-
-// HardwareAware compares training with and without the noisy neuron in
-// the loop, over the seeds: the networks trained with the ideal mReLU
-// tested with the noisy one (Base.Noise, Base.Variation), against those
-// trained and tested with it (the mrelu run).
-type HardwareAware struct {
-	Noise                   string    `json:"noise_model"`
-	Variation               float64   `json:"variation"`
-	TrainedIdealTestedIdeal SeedStats `json:"trained_ideal_tested_ideal"`
-	TrainedIdealTestedNoisy SeedStats `json:"trained_ideal_tested_noisy"`
-	TrainedNoisyTestedNoisy SeedStats `json:"trained_noisy_tested_noisy"`
-}
-
-// SaturatedPerLayer returns [layer][epoch] of the runs' per-epoch
-// saturated fractions (nil when the activation reports none).
-func SaturatedPerLayer(eps []nn.EpochStats) [][]float64 {
-	var out [][]float64
-	for _, e := range eps {
-		if e.SaturatedFraction == nil {
-			return nil
-		}
-		if out == nil {
-			out = make([][]float64, len(e.SaturatedFraction))
-		}
-		for l, f := range e.SaturatedFraction {
-			if l < len(out) {
-				out[l] = append(out[l], f)
-			}
-		}
-	}
-	return out
-}
-
-// Fig4Result holds every run of the study.
-type Fig4Result struct {
-	Params Fig4Params
-	Neuron *NeuronModel
-	// Runs by name, in Params.Acts order, then the extra sweep runs
-	// named "mrelu-var<percent>".
-	Names []string
-	Runs  map[string]*TrainRun
-	Sweep []SweepPoint
-	// Seeds holds every seed of every run (the first is Runs[name]).
-	Seeds map[string][]SeedRun
-	// HardwareAware is set when both mrelu-ideal and mrelu were run.
-	HardwareAware *HardwareAware
-}
-
-// SeedStats returns the accuracy statistics of the named run over its
-// seeds.
-func (r *Fig4Result) SeedStats(name string) SeedStats {
-	var per []SeedAccuracy
-	for _, s := range r.Seeds[name] {
-		per = append(per, SeedAccuracy{Seed: s.Seed, TestAccuracy: s.TestAccuracy, TestAccuracyIdeal: s.TestAccuracyIdeal})
-	}
-	return NewSeedStats(per)
-}
-
 // Fig4 trains every neuron of p.Acts on the same data and initial
 // weights, then the mReLU at every extra variation of p.Sweep. label is
 // called before each run (for progress output) and may be nil.
@@ -335,7 +253,7 @@ func Fig4RunNames(p Fig4Params) []string {
 		have[a] = true
 	}
 	sweep := append([]float64(nil), p.Sweep...)
-	sort.Float64s(sweep)
+	slices.Sort(sweep)
 	for _, v := range sweep {
 		name := fmt.Sprintf("mrelu-var%g", 100*v)
 		switch {
@@ -393,7 +311,7 @@ func Fig4With(p Fig4Params, o Fig4Options) (*Fig4Result, error) {
 		have[a] = true
 	}
 	sweep := append([]float64(nil), p.Sweep...)
-	sort.Float64s(sweep)
+	slices.Sort(sweep)
 	sweepRun := make([]string, len(sweep))
 	for k, v := range sweep {
 		name := fmt.Sprintf("mrelu-var%g", 100*v)
@@ -540,10 +458,8 @@ func Fig4With(p Fig4Params, o Fig4Options) (*Fig4Result, error) {
 			res.Names = append(res.Names, name)
 			res.Runs[name] = r
 		}
-		sr := SeedRun{Seed: seeds[jb.k], TestAccuracy: r.FinalAccuracy(), SaturatedFraction: SaturatedPerLayer(r.Result.Epochs)}
-		for _, e := range r.Result.Epochs {
-			sr.TestAccuracyPerEpoch = append(sr.TestAccuracyPerEpoch, e.TestAccuracy)
-		}
+		sr := SeedRun{Seed: seeds[jb.k], TestAccuracy: r.FinalAccuracy(), TestAccuracyPerEpoch: r.AccuracyPerEpoch(),
+			SaturatedFraction: SaturatedPerLayer(r.Result.Epochs)}
 		switch {
 		case jb.noisy != nil && p.Config(name) != nil:
 			// A configuration trained ideal: its accuracy is the test
@@ -572,60 +488,3 @@ func Fig4With(p Fig4Params, o Fig4Options) (*Fig4Result, error) {
 // fig4Workers is the number of (run, seed) trainings Fig4With runs at a
 // time for jobs of them: two when there are two cores, one otherwise.
 func fig4Workers(jobs int) int { return min(2, runtime.GOMAXPROCS(0), jobs) }
-
-// Fig4Targets are the accuracies the project aims at (issue 5): software
-// ReLU and sigmoid the paper's (Fig. 4c), the hardware mReLU with and
-// without variation 96.5 %.
-var Fig4Targets = map[string]float64{"relu": PaperAccuracyReLU, ActMReLU: 0.965, ActMReLUIdeal: 0.965, "sigmoid": PaperAccuracySigmoid}
-
-// IsMain reports whether name is one of the compared neurons (not an
-// extra variation-sweep run).
-func (r *Fig4Result) IsMain(name string) bool {
-	for _, a := range r.Params.Acts {
-		if a == name {
-			return true
-		}
-	}
-	return false
-}
-
-// PerEpochMeanSD returns, per epoch, the mean and sample s.d. of the named
-// run's seeds' test accuracies (over the epochs every seed has).
-func (r *Fig4Result) PerEpochMeanSD(name string) (mean, sd []float64) {
-	seeds := r.Seeds[name]
-	if len(seeds) == 0 {
-		return nil, nil
-	}
-	n := len(seeds[0].TestAccuracyPerEpoch)
-	for _, s := range seeds {
-		n = min(n, len(s.TestAccuracyPerEpoch))
-	}
-	v := make([]float64, len(seeds))
-	for e := range n {
-		for i, s := range seeds {
-			v[i] = s.TestAccuracyPerEpoch[e]
-		}
-		m, d := MeanSD(v)
-		mean, sd = append(mean, m), append(sd, d)
-	}
-	return mean, sd
-}
-
-// SettingRuns names the paper-setting run and our best hardware-aware one
-// (the act mrelu run at the study's variation, not a configuration, with
-// the highest mean accuracy over its seeds), each "" when absent.
-func (r *Fig4Result) SettingRuns() (paper, best string) {
-	bestMean := 0.0
-	for _, name := range r.Names {
-		run := r.Runs[name]
-		switch c := r.Params.Config(name); {
-		case c != nil && name == PaperSettingName:
-			paper = name
-		case c == nil && run.Params.Act == ActMReLU && run.Params.Variation == r.Params.Base.Variation:
-			if m := r.SeedStats(name).Mean; best == "" || m > bestMean {
-				best, bestMean = name, m
-			}
-		}
-	}
-	return paper, best
-}

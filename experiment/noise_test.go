@@ -318,6 +318,13 @@ func TestMeanSD(t *testing.T) {
 	if m, sd := MeanSD(nil); !math.IsNaN(m) || !math.IsNaN(sd) {
 		t.Errorf("MeanSD(nil) = %v, %v", m, sd)
 	}
+	// The mean and s.d. of a sweep's seeds (report.WriteSweep).
+	if m, sd := MeanSD([]float64{1, 2, 3}); m != 2 || math.Abs(sd-1) > 1e-15 {
+		t.Errorf("MeanSD(1, 2, 3) = %v, %v", m, sd)
+	}
+	if m, sd := MeanSD([]float64{0.1, 0.1, 0.1}); m != 0.1 || sd != 0 {
+		t.Errorf("equal values: mean %v sd %v", m, sd)
+	}
 	if got := SeedList(5, 3); len(got) != 3 || got[0] != 5 || got[2] != 7 {
 		t.Errorf("SeedList(5, 3) = %v", got)
 	}

@@ -361,27 +361,26 @@ func (r *PaperResult) stage(ctx context.Context, key string, d device.Params, np
 			return r.SpiceNote, nil
 		}
 		return fmt.Sprintf("max |ΔVout| vs ngspice %.3g V, latency difference %.2g %%", r.Spice.MaxDiff, 100*r.Spice.LatencyRelDiff), nil
-	case "neuron/montecarlo":
+	case "neuron/montecarlo", "neuron/montecarlo-trim":
 		mc := cfg.MonteCarlo
-		mc.TrimVDD = false
-		if r.MonteCarlo, err = NeuronMonteCarlo(d, np, mc, seed); err != nil {
+		mc.TrimVDD = key == "neuron/montecarlo-trim"
+		res, err := NeuronMonteCarlo(d, np, mc, seed)
+		if err != nil {
 			return "", err
 		}
-		return fmt.Sprintf("%d of %d neurons never switch", r.MonteCarlo.Dead, mc.Devices), nil
-	case "neuron/montecarlo-trim":
-		mc := cfg.MonteCarlo
-		mc.TrimVDD = true
-		if r.MonteCarloTrim, err = NeuronMonteCarlo(d, np, mc, seed); err != nil {
-			return "", err
+		if mc.TrimVDD {
+			r.MonteCarloTrim = res
+		} else {
+			r.MonteCarlo = res
 		}
-		return fmt.Sprintf("%d of %d neurons never switch", r.MonteCarloTrim.Dead, mc.Devices), nil
+		return fmt.Sprintf("%d of %d neurons never switch", res.Dead, mc.Devices), nil
 	case "fig4":
 		if r.Fig4, err = Fig4(cfg.Fig4, prog.Train); err != nil {
 			return "", err
 		}
 		s := ""
 		for _, name := range r.Fig4.Names {
-			if isFig4Main(cfg.Fig4, name) {
+			if cfg.Fig4.IsMain(name) {
 				s += fmt.Sprintf("%s %.2f %%  ", name, 100*r.Fig4.Runs[name].FinalAccuracy())
 			}
 		}
@@ -419,15 +418,6 @@ func (r *PaperResult) stage(ctx context.Context, key string, d device.Params, np
 		return "per inference: " + s, nil
 	}
 	return "", errors.New("unknown stage")
-}
-
-func isFig4Main(p Fig4Params, name string) bool {
-	for _, a := range p.Acts {
-		if a == name {
-			return true
-		}
-	}
-	return false
 }
 
 func edgesNote(e *EdgesResult) string {

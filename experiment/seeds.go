@@ -3,6 +3,7 @@ package experiment
 import (
 	"errors"
 	"math"
+	"slices"
 
 	"github.com/mrelu/mrelu/dataset"
 	"github.com/mrelu/mrelu/nn"
@@ -29,6 +30,15 @@ type SeedStats struct {
 	PerSeed []SeedAccuracy `json:"test_accuracy_per_seed"`
 }
 
+// SeedCurves is a run's test accuracy over its seeds: after the last
+// epoch (SeedStats) and, for each epoch every seed has, the mean and the
+// sample s.d.
+type SeedCurves struct {
+	SeedStats
+	TestAccuracyPerEpochMean []float64 `json:"test_accuracy_per_epoch_mean"`
+	TestAccuracyPerEpochSD   []float64 `json:"test_accuracy_per_epoch_sd"`
+}
+
 // NewSeedStats summarises per-seed accuracies.
 func NewSeedStats(per []SeedAccuracy) SeedStats {
 	v := make([]float64, len(per))
@@ -41,9 +51,14 @@ func NewSeedStats(per []SeedAccuracy) SeedStats {
 
 // MeanSD returns the mean and the sample standard deviation (n − 1) of v;
 // the deviation is 0 for fewer than two values, and both are NaN for none.
+// Equal values give that value and 0 exactly (no rounding noise of the
+// sum: 0.1 three times has mean 0.1, s.d. 0).
 func MeanSD(v []float64) (mean, sd float64) {
 	if len(v) == 0 {
 		return math.NaN(), math.NaN()
+	}
+	if !slices.ContainsFunc(v, func(x float64) bool { return x != v[0] }) {
+		return v[0], 0
 	}
 	for _, x := range v {
 		mean += x
@@ -57,6 +72,28 @@ func MeanSD(v []float64) (mean, sd float64) {
 		ss += (x - mean) * (x - mean)
 	}
 	return mean, math.Sqrt(ss / float64(len(v)-1))
+}
+
+// MeanSDPerEpoch returns, for each epoch that every series has (a series
+// is one seed's values per epoch), the mean and sample s.d. over the
+// series (MeanSD); nil for no series.
+func MeanSDPerEpoch(series [][]float64) (mean, sd []float64) {
+	if len(series) == 0 {
+		return nil, nil
+	}
+	n := len(series[0])
+	for _, s := range series {
+		n = min(n, len(s))
+	}
+	v := make([]float64, len(series))
+	for e := range n {
+		for i, s := range series {
+			v[i] = s[e]
+		}
+		m, d := MeanSD(v)
+		mean, sd = append(mean, m), append(sd, d)
+	}
+	return mean, sd
 }
 
 // SeedList returns the n seeds first, first+1, ... (n < 1: one).

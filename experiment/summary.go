@@ -46,15 +46,40 @@ func Median(v []float64) float64 {
 	return s[len(s)/2]
 }
 
+// MedianEpochSeconds is the median wall time of the run's training passes
+// (one per epoch; Median's rule).
+func (r *TrainRun) MedianEpochSeconds() float64 {
+	return Median(r.perEpoch(func(e nn.EpochStats) float64 { return e.Seconds }))
+}
+
+// BestAccuracy is the best test accuracy after any epoch (0 without one).
+func (r *TrainRun) BestAccuracy() float64 { return BestAccuracy(r.AccuracyPerEpoch()) }
+
+// FirstEpochAtTarget is the first epoch (1-based) whose test accuracy is
+// at or above target; 0 when none is or target is not > 0.
+func (r *TrainRun) FirstEpochAtTarget(target float64) int {
+	return FirstEpochAtTarget(r.AccuracyPerEpoch(), target)
+}
+
+// AccuracyPerEpoch is the test accuracy after each epoch.
+func (r *TrainRun) AccuracyPerEpoch() []float64 {
+	return r.perEpoch(func(e nn.EpochStats) float64 { return e.TestAccuracy })
+}
+
+// perEpoch is f of every epoch of the run.
+func (r *TrainRun) perEpoch(f func(nn.EpochStats) float64) []float64 {
+	var out []float64
+	for _, e := range r.Result.Epochs {
+		out = append(out, f(e))
+	}
+	return out
+}
+
 // NormTrainLoss returns the training loss per epoch over ln(classes), the
 // loss of a uniform guess.
 func (r *TrainRun) NormTrainLoss() []float64 {
 	lnC := math.Log(float64(r.Sizes[len(r.Sizes)-1]))
-	var out []float64
-	for _, e := range r.Result.Epochs {
-		out = append(out, e.TrainLoss/lnC)
-	}
-	return out
+	return r.perEpoch(func(e nn.EpochStats) float64 { return e.TrainLoss / lnC })
 }
 
 // UpdateRatios returns, per epoch, the mean |ΔW| of the first synaptic

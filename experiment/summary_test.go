@@ -1,6 +1,7 @@
 package experiment
 
 import (
+	"fmt"
 	"math"
 	"testing"
 )
@@ -32,5 +33,28 @@ func TestFirstEpochAtTarget(t *testing.T) {
 	}
 	if m := Median(acc); m != 0.97 || Median(nil) != 0 { // the upper middle value
 		t.Errorf("median %g", m)
+	}
+}
+
+// TestMeanSDPerEpoch: per epoch over the seeds, up to the epochs every
+// seed has; nil without seeds.
+func TestMeanSDPerEpoch(t *testing.T) {
+	mean, sd := MeanSDPerEpoch([][]float64{{0.5, 0.7, 0.9}, {0.7, 0.9}})
+	if len(mean) != 2 || mean[0] != 0.6 || math.Abs(mean[1]-0.8) > 1e-15 || math.Abs(sd[0]-math.Sqrt(0.02)) > 1e-15 {
+		t.Errorf("mean %v sd %v", mean, sd)
+	}
+	if mean, sd := MeanSDPerEpoch(nil); mean != nil || sd != nil {
+		t.Errorf("no seeds: %v %v", mean, sd)
+	}
+}
+
+// TestCDF: NaN left out, sorted, cumulative percentages up to 100.
+func TestCDF(t *testing.T) {
+	c := newCDF([]float64{2, math.NaN(), 1, 3, 2})
+	if fmt.Sprint(c.X) != "[1 2 2 3]" || fmt.Sprint(c.Percent) != "[25 50 75 100]" {
+		t.Errorf("CDF %v %v", c.X, c.Percent)
+	}
+	if c := newCDF([]float64{math.NaN()}); c.X != nil || c.Percent != nil {
+		t.Errorf("CDF of NaN only: %+v", c)
 	}
 }

@@ -1,7 +1,6 @@
 package experiment
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
@@ -19,6 +18,7 @@ import (
 	"github.com/mrelu/mrelu/dataset"
 	"github.com/mrelu/mrelu/device"
 	"github.com/mrelu/mrelu/internal/kernel"
+	"github.com/mrelu/mrelu/internal/strictjson"
 	"github.com/mrelu/mrelu/neuron"
 	"github.com/mrelu/mrelu/nn"
 )
@@ -135,6 +135,15 @@ func TrainWithNeuron(p TrainParams, train, test *dataset.Set, model *NeuronModel
 	return TrainWith(p, train, test, model, TrainOptions{Progress: prog})
 }
 
+// orDefaultNeuron returns model or, when it is nil, the default devices'
+// neuron, solved here.
+func orDefaultNeuron(model *NeuronModel) (*NeuronModel, error) {
+	if model != nil {
+		return model, nil
+	}
+	return SolveNeuron(device.DefaultParams(), neuron.DefaultParams())
+}
+
 // TrainOptions are the optional hooks of TrainWith: progress, interruption,
 // checkpoints and resumption.
 type TrainOptions struct {
@@ -188,11 +197,9 @@ func TrainWith(p TrainParams, train, test *dataset.Set, model *NeuronModel, o Tr
 	}
 	var act nn.Activation
 	if IsHardware(p.Act) {
-		if model == nil {
-			var err error
-			if model, err = SolveNeuron(device.DefaultParams(), neuron.DefaultParams()); err != nil {
-				return nil, err
-			}
+		var err error
+		if model, err = orDefaultNeuron(model); err != nil {
+			return nil, err
 		}
 		m, err := NoisyMReLUForRun(p, model)
 		if err != nil {
@@ -390,17 +397,15 @@ func (c *TrainCheckpoint) Validate() error {
 	return nil
 }
 
-// Encode writes the checkpoint as JSON.
+// Encode writes the checkpoint as JSON on one line.
 func (c *TrainCheckpoint) Encode(w io.Writer) error {
 	if err := c.Validate(); err != nil {
 		return err
 	}
-	b, err := json.Marshal(c)
-	if err != nil {
+	if err := json.NewEncoder(w).Encode(c); err != nil {
 		return fmt.Errorf("experiment: encode checkpoint: %w", err)
 	}
-	_, err = w.Write(append(b, '\n'))
-	return err
+	return nil
 }
 
 // DecodeTrainCheckpoint reads a checkpoint written by Encode: at most
@@ -408,20 +413,15 @@ func (c *TrainCheckpoint) Encode(w io.Writer) error {
 // content (Validate). Every content error wraps nn.ErrBadCheckpoint.
 func DecodeTrainCheckpoint(r io.Reader) (*TrainCheckpoint, error) {
 	data, err := io.ReadAll(io.LimitReader(r, nn.MaxCheckpointBytes+1))
-	if err != nil {
+	switch {
+	case err != nil:
 		return nil, fmt.Errorf("experiment: read checkpoint: %w", err)
-	}
-	if int64(len(data)) > nn.MaxCheckpointBytes {
+	case int64(len(data)) > nn.MaxCheckpointBytes:
 		return nil, fmt.Errorf("%w: larger than %d bytes", nn.ErrBadCheckpoint, nn.MaxCheckpointBytes)
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
 	c := &TrainCheckpoint{}
-	if err := dec.Decode(c); err != nil {
+	if err := strictjson.Decode(data, c); err != nil {
 		return nil, fmt.Errorf("%w: %v", nn.ErrBadCheckpoint, err)
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("%w: unexpected data after the JSON object", nn.ErrBadCheckpoint)
 	}
 	if err := c.Validate(); err != nil {
 		return nil, err

@@ -67,18 +67,15 @@ type CNNActSummary struct {
 	NoiseModel string  `json:"noise_model,omitempty"`
 	Variation  float64 `json:"variation"`
 	InputScale float64 `json:"input_scale_A,omitempty"`
-	// The final test accuracy over the seeds.
-	experiment.SeedStats
-	TestAccuracyPerEpochMean []float64 `json:"test_accuracy_per_epoch_mean"`
-	TestAccuracyPerEpochSD   []float64 `json:"test_accuracy_per_epoch_sd"`
+	// The test accuracy over the seeds, final and per epoch.
+	experiment.SeedCurves
 	// CrossbarAccuracy is the test accuracy on crossbar arrays.
 	CrossbarAccuracy experiment.SeedStats `json:"crossbar_test_accuracy"`
 	// UpdateRatio*: mean |ΔW| of the first weighted layer over the last's,
 	// per epoch and in the first and last epochs (mean over the seeds).
 	UpdateRatioPerEpochMean []Num `json:"update_ratio_first_last_per_epoch_mean"`
 	UpdateRatioPerEpochSD   []Num `json:"update_ratio_first_last_per_epoch_sd"`
-	UpdateRatioEpoch1       Num   `json:"update_ratio_first_last_epoch1"`
-	UpdateRatioFinal        Num   `json:"update_ratio_first_last_final"`
+	UpdateRatioEnds
 	// LayerUpdateRatio*: each weighted layer's mean |ΔW| over the last
 	// layer's, in the first and in the last epoch.
 	LayerUpdateRatioEpoch1Mean []Num `json:"layer_update_ratio_epoch1_mean"`
@@ -102,30 +99,6 @@ type CNNActSummary struct {
 	Runs               []experiment.CNNStudyRun `json:"runs"`
 }
 
-// nums converts v to Num (NaN and ±Inf written as null).
-func nums(v []float64) []Num {
-	out := make([]Num, len(v))
-	for i, x := range v {
-		out[i] = Num(x)
-	}
-	return out
-}
-
-// UnmarshalJSON reads a Num back: null is NaN (the reading half of
-// MarshalJSON, for a summary read again, as `mrelu paper --cnn` does).
-func (v *Num) UnmarshalJSON(b []byte) error {
-	if string(b) == "null" {
-		*v = Num(math.NaN())
-		return nil
-	}
-	var f float64
-	if err := json.Unmarshal(b, &f); err != nil {
-		return err
-	}
-	*v = Num(f)
-	return nil
-}
-
 // SummarizeCNN maps a finished study to its summary.
 func SummarizeCNN(r *experiment.CNNStudyResult, command string) *CNNSummary {
 	s := &CNNSummary{Title: "LeNet-5 on crossbar arrays with mReLU neurons (beyond the paper)", Command: command,
@@ -139,10 +112,9 @@ func SummarizeCNN(r *experiment.CNNStudyResult, command string) *CNNSummary {
 		}}
 	for k := range r.Acts {
 		a := &r.Acts[k]
-		as := CNNActSummary{Act: a.Act, SeedStats: a.Accuracy(), CrossbarAccuracy: a.CrossbarAccuracy(), Runs: a.Runs,
+		as := CNNActSummary{Act: a.Act, SeedCurves: a.SeedCurves(), CrossbarAccuracy: a.CrossbarAccuracy(), Runs: a.Runs,
 			MedianEpochSeconds: a.MedianEpochSeconds(), MeanAbsUpdateFinal: nums(a.MeanAbsUpdate(0))}
 		as.NoiseModel, as.Variation, as.InputScale = r.HardwareSetting(a.Act)
-		as.TestAccuracyPerEpochMean, as.TestAccuracyPerEpochSD = a.AccuracyPerEpoch()
 		um, usd := a.UpdateRatioPerEpoch()
 		as.UpdateRatioPerEpochMean, as.UpdateRatioPerEpochSD = nums(um), nums(usd)
 		as.UpdateRatioEpoch1, as.UpdateRatioFinal = Num(at(um, 0)), Num(at(um, len(um)-1))
@@ -246,27 +218,17 @@ func writeCNNData(dir string, s *CNNSummary) error {
 	for _, name := range s.WeightedLayers {
 		epochHeader = append(epochHeader, "relative_update_"+name)
 	}
-	for _, f := range []struct {
-		name   string
-		header []string
-		rows   [][]string
-	}{
-		{cnnAccuracyCSV, []string{"act", "noise_model", "variation", "seeds", "test_accuracy_mean", "test_accuracy_sd",
+	return writeData(dir, "", nil,
+		csvFile{cnnAccuracyCSV, []string{"act", "noise_model", "variation", "seeds", "test_accuracy_mean", "test_accuracy_sd",
 			"crossbar_test_accuracy_mean", "crossbar_test_accuracy_sd", "energy_per_inference_J_mean", "energy_per_inference_J_sd",
 			"crossbar_energy_per_inference_J_mean", "neurons_energy_per_inference_J", "latency_per_inference_s",
 			"update_ratio_first_last_epoch1", "update_ratio_first_last_final"}, acc},
-		{cnnRunsCSV, []string{"act", "seed", "test_accuracy", "crossbar_test_accuracy", "energy_per_inference_J",
+		csvFile{cnnRunsCSV, []string{"act", "seed", "test_accuracy", "crossbar_test_accuracy", "energy_per_inference_J",
 			"crossbar_energy_per_inference_J", "neurons_energy_per_inference_J", "latency_per_inference_s", "clipped_weights", "wall_seconds"}, runs},
-		{cnnEpochsCSV, append(epochHeader, "epoch_seconds"), epochs},
-		{cnnEpochsMeanCSV, []string{"act", "epoch", "test_accuracy_mean", "test_accuracy_sd", "update_ratio_first_last_mean", "update_ratio_first_last_sd"}, mean},
-		{cnnLayersCSV, []string{"act", "layer", "name", "update_ratio_to_last_epoch1_mean", "update_ratio_to_last_epoch1_sd",
-			"update_ratio_to_last_final_mean", "update_ratio_to_last_final_sd", "mean_abs_update_final"}, layers},
-	} {
-		if err := WriteCSV(filepath.Join(dir, f.name), f.header, f.rows); err != nil {
-			return err
-		}
-	}
-	return nil
+		csvFile{cnnEpochsCSV, append(epochHeader, "epoch_seconds"), epochs},
+		csvFile{cnnEpochsMeanCSV, []string{"act", "epoch", "test_accuracy_mean", "test_accuracy_sd", "update_ratio_first_last_mean", "update_ratio_first_last_sd"}, mean},
+		csvFile{cnnLayersCSV, []string{"act", "layer", "name", "update_ratio_to_last_epoch1_mean", "update_ratio_to_last_epoch1_sd",
+			"update_ratio_to_last_final_mean", "update_ratio_to_last_final_sd", "mean_abs_update_final"}, layers})
 }
 
 // at is v[i], or the zero value (NaN for a float) when v is shorter.

@@ -12,6 +12,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/mrelu/mrelu/device"
@@ -82,10 +83,8 @@ type CompareSummary struct {
 
 // Row returns the quantity with key, or nil.
 func (s *CompareSummary) Row(key string) *CompareRow {
-	for k := range s.Quantities {
-		if s.Quantities[k].Key == key {
-			return &s.Quantities[k]
-		}
+	if k := slices.IndexFunc(s.Quantities, func(q CompareRow) bool { return q.Key == key }); k >= 0 {
+		return &s.Quantities[k]
 	}
 	return nil
 }
@@ -367,7 +366,7 @@ func comparePage(r *experiment.CompareResult, s *CompareSummary) HTMLPage {
 			row = append(row, q.Texts...)
 		} else {
 			for _, v := range q.Values {
-				row = append(row, fmtValue(float64(v), q.Unit))
+				row = append(row, FormatValue(float64(v), q.Unit))
 			}
 		}
 		rows = append(rows, row)
@@ -387,7 +386,7 @@ func comparePage(r *experiment.CompareResult, s *CompareSummary) HTMLPage {
 		}
 		var a []string
 		for k, name := range s.Columns[:len(r.Columns)] {
-			a = append(a, name+" "+fmtValue(float64(q.Values[k]), q.Unit))
+			a = append(a, name+" "+FormatValue(float64(q.Values[k]), q.Unit))
 		}
 		return strings.Join(a, ", ")
 	}
@@ -457,7 +456,3 @@ func comparePage(r *experiment.CompareResult, s *CompareSummary) HTMLPage {
 	page.Sections = append(page.Sections, HTMLSection{ID: "files", Title: "Files", Tables: []HTMLTable{{Header: []string{"file", "holds"}, Rows: files}}})
 	return page
 }
-
-// FormatValue formats a number of the comparison for its unit ("V", "A",
-// "Ω", "s", "J", "fraction", ...), "–" for NaN: as the report shows it.
-func FormatValue(v float64, unit string) string { return fmtValue(v, unit) }

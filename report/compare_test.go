@@ -1,12 +1,10 @@
 package report
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/mrelu/mrelu/experiment"
@@ -16,35 +14,24 @@ import (
 // tinyCompare compares the default device with a viable device of lower
 // threshold and r_d and one that is always on (not a working ReLU), with
 // a two-epoch training on the tiny data set.
-var (
-	tinyCompareOnce sync.Once
-	tinyCompareRes  *experiment.CompareResult
-	tinyCompareErr  error
-)
+var tinyCompareRun fixture[*experiment.CompareResult]
 
 func tinyCompare(t *testing.T) *experiment.CompareResult {
 	t.Helper()
-	tinyCompareOnce.Do(func() {
-		data := t.TempDir()
-		writeTinyIDX(t, data, 200, "train", 1)
-		writeTinyIDX(t, data, 60, "t10k", 2)
+	return tinyCompareRun.get(t, func() (*experiment.CompareResult, error) {
 		low := params.Default()
 		low.Device.Memristor.Vth, low.Device.Memristor.RD, low.Neuron.VDD = 1.9, 2.5e5, 1.92
 		on := params.Default()
 		on.Device.Memristor.Vth = 1.5
 		c := experiment.QuickCompareConfig()
 		c.Devices = []experiment.CompareDevice{{Name: "fitted", Source: "fit/params.json", Setup: low}, {Name: "always-on", Source: "on.json", Setup: on}}
-		c.Train.Data = data
+		c.Train.Data = tinyData(t, 200, 60)
 		c.Train.Hidden = []int{12, 8}
 		c.Train.Batch = 20
 		c.Train.Epochs = 3
 		c.TrainImages, c.TestImages = 0, 0
-		tinyCompareRes, tinyCompareErr = experiment.Compare(c)
+		return experiment.Compare(c)
 	})
-	if tinyCompareErr != nil {
-		t.Fatal(tinyCompareErr)
-	}
-	return tinyCompareRes
 }
 
 // TestWriteCompare: compare.json has a column per device and the paper
@@ -120,15 +107,7 @@ func TestWriteCompare(t *testing.T) {
 	if p, err := params.Load(filepath.Join(dir, "params", "fitted.json")); err != nil || p.Device.Memristor.Vth != 1.9 || p.Neuron.VDD != 1.92 {
 		t.Errorf("params/fitted.json: %v %+v", err, p.Device.Memristor)
 	}
-	f, err := os.Open(filepath.Join(dir, "compare.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := readCSV(t, filepath.Join(dir, "compare.csv"))
 	if strings.Join(rows[0], ",") != "key,quantity,unit,default,fitted,always-on,paper" || len(rows) != len(j.Quantities)+1 {
 		t.Errorf("compare.csv header %q, %d rows for %d quantities", rows[0], len(rows)-1, len(j.Quantities))
 	}

@@ -58,17 +58,28 @@ func f7(v float64) string { return strconv.FormatFloat(v, 'g', 7, 64) }
 
 // scaled returns v·k.
 func scaled(v []float64, k float64) []float64 {
-	out := make([]float64, len(v))
-	for i, x := range v {
-		out[i] = x * k
-	}
-	return out
+	return mapped(v, func(x float64) float64 { return x * k })
 }
 
-// writeDeviceFile writes dir/params.json, the pure parameter file of p
-// (loadable by device.LoadParams and every --params), and the summary as
+// seeded is the settings of a command that drew its variation from seed.
+func seeded(command string, seed uint64, config any) RunSettings {
+	return RunSettings{Command: command, Seed: &seed, Config: config}
+}
+
+// writeDeviceRun writes the data files of iv, sweep, pulse and tft into
+// dir: params.json (p with the settings), the CSVs and the summary as
 // dir/name.
-func writeDeviceFile(dir string, p device.Params, name string, summary any) error {
+func writeDeviceRun(dir string, p device.Params, set RunSettings, name string, summary any, csvs ...csvFile) error {
+	if err := WriteDeviceParams(dir, p, set); err != nil {
+		return err
+	}
+	return writeData(dir, name, summary, csvs...)
+}
+
+// writeDeviceFile writes the data files of fit and tabulate into dir:
+// params.json, the pure parameter file of p (loadable by device.LoadParams
+// and every --params), the summary as dir/name and the CSVs.
+func writeDeviceFile(dir string, p device.Params, name string, summary any, csvs ...csvFile) error {
 	var buf bytes.Buffer
 	if err := device.EncodeParams(&buf, p); err != nil {
 		return err
@@ -76,7 +87,7 @@ func writeDeviceFile(dir string, p device.Params, name string, summary any) erro
 	if err := WriteFileAtomic(filepath.Join(dir, "params.json"), buf.Bytes()); err != nil {
 		return err
 	}
-	return WriteJSON(filepath.Join(dir, name), summary)
+	return writeData(dir, name, summary, csvs...)
 }
 
 func fmtNoise(v float64) string {

@@ -85,33 +85,25 @@ func WriteDeviceFit(dir string, r *experiment.DeviceFitResult, plots bool) (Devi
 	for _, f := range rep.Fixed {
 		s.Fixed[f.Key] = f.Value
 	}
-	if err := writeDeviceFile(dir, r.Fitted, "fit.json", s); err != nil {
-		return s, err
-	}
-	var rows [][]string
+	var data, curve [][]string
 	var di, dr []float64
 	for k, p := range r.Points {
-		rows = append(rows, []string{F(p.I), F(p.R), F(r.Model[k]), F(rep.Residuals[k])})
+		data = append(data, []string{F(p.I), F(p.R), F(r.Model[k]), F(rep.Residuals[k])})
 		di, dr = append(di, p.I), append(dr, p.R)
 	}
-	if err := WriteCSV(filepath.Join(dir, "fit.csv"), []string{"i_A", "r_ohm", "r_fit_ohm", "residual_log10"}, rows); err != nil {
-		return s, err
-	}
-	rows = nil
 	var ci, cr, sr []float64
 	for k, p := range rep.Curve {
 		st := math.NaN()
 		if k < len(r.StartCurve) {
 			st = r.StartCurve[k].R
 		}
-		rows = append(rows, []string{F(p.I), F(p.R), F(st)})
+		curve = append(curve, []string{F(p.I), F(p.R), F(st)})
 		ci, cr, sr = append(ci, p.I), append(cr, p.R), append(sr, st)
 	}
-	if err := WriteCSV(filepath.Join(dir, "fit_curve.csv"), []string{"i_A", "r_ohm", "r_start_ohm"}, rows); err != nil {
+	if err := writeDeviceFile(dir, r.Fitted, "fit.json", s,
+		csvFile{"fit.csv", []string{"i_A", "r_ohm", "r_fit_ohm", "residual_log10"}, data},
+		csvFile{"fit_curve.csv", []string{"i_A", "r_ohm", "r_start_ohm"}, curve}); err != nil || !plots {
 		return s, err
-	}
-	if !plots {
-		return s, nil
 	}
 	m := r.Fitted.Memristor
 	// The residuals against the current, with the data's own scatter as a
@@ -204,23 +196,16 @@ func WriteDeviceTabulate(dir string, r *experiment.DeviceTabulateResult, plots b
 	if v := r.Viability; v != nil {
 		s.NeuronViable, s.Neuron = v.Viable, v.Verdict()
 	}
-	if err := writeDeviceFile(dir, r.Params, "tabulate.json", s); err != nil {
-		return s, err
-	}
-	var csvRows [][]string
+	var table, curve [][]string
 	var ri, rr, di, dr []float64
 	hold := r.RowHold()
 	for k, p := range rows {
-		csvRows = append(csvRows, []string{F(p.I), F(p.R), F(p.R * p.I), F(hold[k])})
+		table = append(table, []string{F(p.I), F(p.R), F(p.R * p.I), F(hold[k])})
 		ri, rr = append(ri, p.I), append(rr, p.R)
 	}
-	if err := WriteCSV(filepath.Join(dir, "tabulate.csv"), []string{"i_A", "r_ohm", "v_V", "v_hold_V"}, csvRows); err != nil {
-		return s, err
-	}
-	csvRows = nil
 	var ci, cr, bi, br, ai, ar []float64
 	for k, p := range r.Curve {
-		csvRows = append(csvRows, []string{F(p.I), F(p.R), F(r.CurveV[k]), F(r.Hold[k]), r.Region[k]})
+		curve = append(curve, []string{F(p.I), F(p.R), F(r.CurveV[k]), F(r.Hold[k]), r.Region[k]})
 		switch r.Region[k] {
 		case "below":
 			bi, br = append(bi, p.I), append(br, p.R)
@@ -230,7 +215,9 @@ func WriteDeviceTabulate(dir string, r *experiment.DeviceTabulateResult, plots b
 			ci, cr = append(ci, p.I), append(cr, p.R)
 		}
 	}
-	if err := WriteCSV(filepath.Join(dir, "tabulate_curve.csv"), []string{"i_A", "r_ohm", "v_V", "v_hold_V", "region"}, csvRows); err != nil {
+	if err := writeDeviceFile(dir, r.Params, "tabulate.json", s,
+		csvFile{"tabulate.csv", []string{"i_A", "r_ohm", "v_V", "v_hold_V"}, table},
+		csvFile{"tabulate_curve.csv", []string{"i_A", "r_ohm", "v_V", "v_hold_V", "region"}, curve}); err != nil || !plots {
 		return s, err
 	}
 	for _, p := range r.Points {
@@ -238,9 +225,6 @@ func WriteDeviceTabulate(dir string, r *experiment.DeviceTabulateResult, plots b
 	}
 	title := fmt.Sprintf("Tabulated memristor from %s: %d rows, threshold %.4g V", filepath.Base(r.Data), n, s.ThresholdV)
 	all := append(append(append([]float64(nil), r.Curve[0].I), di...), r.Curve[len(r.Curve)-1].I)
-	if !plots {
-		return s, nil
-	}
 	ax := Axes{Title: title, X: "current (A)", Y: "R (Ω)", LogX: true, LogY: true}
 	ax.XMin, ax.XMax, _ = decades(all...)
 	return s, LinePlot(filepath.Join(dir, "tabulate"), ax,

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
-	"slices"
 	"strconv"
 
 	"github.com/mrelu/mrelu/device"
@@ -72,17 +71,13 @@ func SummarizeDeviceIV(r *experiment.DeviceIVResult) DeviceIVSummary {
 // iv.png/.svg and set_hold_cdf.png/.svg into dir.
 func WriteDeviceIV(dir string, r *experiment.DeviceIVResult, plots bool) (DeviceIVSummary, error) {
 	s := SummarizeDeviceIV(r)
-	seed := r.Seed
-	if err := WriteDeviceParams(dir, r.Params, RunSettings{Command: "device iv", Seed: &seed, Config: r.Config}); err != nil {
-		return s, err
-	}
 	sw := r.Sweep
 	// iv.csv: every reading; the negative sweep is cycle 0.
-	var rows [][]string
+	var iv, setHold [][]string
 	add := func(cycle int, sweep, dir string, pts []device.IVPoint) {
 		c := strconv.Itoa(cycle)
 		for _, p := range pts {
-			rows = append(rows, []string{c, sweep, dir, f7(p.V), f7(p.VDevice), f7(p.I), f7(p.X)})
+			iv = append(iv, []string{c, sweep, dir, f7(p.V), f7(p.VDevice), f7(p.I), f7(p.X)})
 		}
 	}
 	for k, c := range sw.Cycles {
@@ -93,24 +88,14 @@ func WriteDeviceIV(dir string, r *experiment.DeviceIVResult, plots bool) (Device
 		add(0, "negative", "forward", sw.Negative[:n/2])
 		add(0, "negative", "backward", sw.Negative[n/2:])
 	}
-	s.IVCSVRows = len(rows)
-	if err := WriteCSV(filepath.Join(dir, "iv.csv"), []string{"cycle", "sweep", "direction", "v_V", "v_device_V", "i_A", "x"}, rows); err != nil {
-		return s, err
-	}
-	// set_hold.csv
-	rows = rows[:0]
 	for k, c := range sw.Cycles {
-		rows = append(rows, []string{strconv.Itoa(k + 1), F(c.Set), F(c.Hold)})
+		setHold = append(setHold, []string{strconv.Itoa(k + 1), F(c.Set), F(c.Hold)})
 	}
-	s.SetHoldCSVRows = len(rows)
-	if err := WriteCSV(filepath.Join(dir, "set_hold.csv"), []string{"cycle", "v_set_V", "v_hold_V"}, rows); err != nil {
+	s.IVCSVRows, s.SetHoldCSVRows = len(iv), len(setHold)
+	if err := writeDeviceRun(dir, r.Params, seeded("device iv", r.Seed, r.Config), "iv_summary.json", s,
+		csvFile{"iv.csv", []string{"cycle", "sweep", "direction", "v_V", "v_device_V", "i_A", "x"}, iv},
+		csvFile{"set_hold.csv", []string{"cycle", "v_set_V", "v_hold_V"}, setHold}); err != nil || !plots {
 		return s, err
-	}
-	if err := WriteJSON(filepath.Join(dir, "iv_summary.json"), s); err != nil {
-		return s, err
-	}
-	if !plots {
-		return s, nil
 	}
 	// iv.png: |I| on a log axis, a few cycles and the negative sweep.
 	var lines []Series
@@ -145,28 +130,15 @@ func WriteDeviceIV(dir string, r *experiment.DeviceIVResult, plots bool) (Device
 		return s, err
 	}
 	// set_hold_cdf.png
-	cdf := func(v []float64) (x, y []float64) {
-		for _, a := range v {
-			if !math.IsNaN(a) {
-				x = append(x, a)
-			}
-		}
-		slices.Sort(x)
-		for k := range x {
-			y = append(y, 100*float64(k+1)/float64(len(x)))
-		}
-		return x, y
-	}
-	hx, hy := cdf(sw.HoldVoltages())
-	sx, sy := cdf(sw.SetVoltages())
+	set, hold := r.VoltageCDFs()
 	ov := "no overlap"
 	if s.Overlap {
 		ov = "OVERLAP"
 	}
 	title = fmt.Sprintf("%d cycles: set %.3f V (σ %.3f), hold %.3f V (σ %.3f), %s", len(sw.Cycles), sw.Set.Median, sw.Set.Std, sw.Hold.Median, sw.Hold.Std, ov)
 	if err := LinePlot(filepath.Join(dir, "set_hold_cdf"), Axes{Title: title, X: "voltage (V)", Y: "cumulative probability (%)", YMin: 0, YMax: 100, LegendBottom: true},
-		Series{Name: "hold", X: hx, Y: hy, Color: pal(0)},
-		Series{Name: "set", X: sx, Y: sy, Color: pal(1)},
+		Series{Name: "hold", X: hold.X, Y: hold.Percent, Color: pal(0)},
+		Series{Name: "set", X: set.X, Y: set.Percent, Color: pal(1)},
 	); err != nil {
 		return s, err
 	}

@@ -119,13 +119,17 @@ func SummarizeDevicePulse(r *experiment.DevicePulseResult) DevicePulseSummary {
 func waveRows(w []device.Sample) [][]string {
 	rows := make([][]string, 0, len(w))
 	for _, p := range w {
-		r := math.NaN()
-		if p.I != 0 {
-			r = p.V / p.I
-		}
-		rows = append(rows, []string{f7(p.T), f7(p.VS), f7(p.V), f7(p.I), f7(r), f7(p.X)})
+		rows = append(rows, []string{f7(p.T), f7(p.VS), f7(p.V), f7(p.I), f7(ohms(p)), f7(p.X)})
 	}
 	return rows
+}
+
+// ohms is R = V/I of a waveform sample, NaN without current.
+func ohms(p device.Sample) float64 {
+	if p.I == 0 {
+		return math.NaN()
+	}
+	return p.V / p.I
 }
 
 // WriteDevicePulse writes params.json, pulse.json, the waveform CSVs
@@ -133,11 +137,7 @@ func waveRows(w []device.Sample) [][]string {
 // the per-pulse readings and their plots into dir.
 func WriteDevicePulse(dir string, r *experiment.DevicePulseResult, plots bool) (DevicePulseSummary, error) {
 	s := SummarizeDevicePulse(r)
-	seed := r.Seed
-	if err := WriteDeviceParams(dir, r.Params, RunSettings{Command: "device pulse", Seed: &seed, Config: r.Config}); err != nil {
-		return s, err
-	}
-	if err := WriteJSON(filepath.Join(dir, "pulse.json"), s); err != nil {
+	if err := writeDeviceRun(dir, r.Params, seeded("device pulse", r.Seed, r.Config), "pulse.json", s); err != nil {
 		return s, err
 	}
 	if err := writePulseTrain(dir, r, plots); err != nil {
@@ -165,11 +165,7 @@ func writePulseTrain(dir string, r *experiment.DevicePulseResult, plots bool) er
 	rows := make([][]string, 0, len(tr.Waveform))
 	var t, i, v []float64
 	for _, p := range tr.Waveform {
-		rr := math.NaN()
-		if p.I != 0 {
-			rr = p.V / p.I
-		}
-		rows = append(rows, []string{f7(p.T), f7(p.I), f7(p.V), f7(rr), f7(p.X)})
+		rows = append(rows, []string{f7(p.T), f7(p.I), f7(p.V), f7(ohms(p)), f7(p.X)})
 		t, i, v = append(t, p.T*1e3), append(i, p.I*1e6), append(v, p.V)
 	}
 	if err := WriteCSV(filepath.Join(dir, "pulse_train.csv"), []string{"t_s", "i_A", "v_V", "r_ohm", "x"}, rows); err != nil {
@@ -252,22 +248,9 @@ func writeSinglePulse(dir string, r *experiment.DevicePulseResult, s DevicePulse
 	w := sp.Waveform
 	rows := make([][]string, 0, len(w))
 	var t, vs, v, i, e []float64
-	energy := 0.0
-	for k, p := range w {
-		rr := math.NaN()
-		if p.I != 0 {
-			rr = p.V / p.I
-		}
-		if k > 0 && p.T > 0 {
-			a := w[k-1]
-			lo := math.Max(a.T, 0)
-			if p.T > lo && p.T != a.T {
-				// trapezoid of V·I over [lo, p.T], a at a.T interpolated to lo
-				pa := a.V*a.I + (lo-a.T)/(p.T-a.T)*(p.V*p.I-a.V*a.I)
-				energy += 0.5 * (pa + p.V*p.I) * (p.T - lo)
-			}
-		}
-		rows = append(rows, []string{f7(p.T), f7(p.VS), f7(p.V), f7(p.I), f7(rr), f7(p.X), f7(p.V * p.I), f7(energy)})
+	for k, energy := range r.SingleEnergy() {
+		p := w[k]
+		rows = append(rows, []string{f7(p.T), f7(p.VS), f7(p.V), f7(p.I), f7(ohms(p)), f7(p.X), f7(p.V * p.I), f7(energy)})
 		t, vs, v, i, e = append(t, p.T*1e9), append(vs, p.VS), append(v, p.V), append(i, p.I*1e6), append(e, energy*1e12)
 	}
 	if err := WriteCSV(filepath.Join(dir, "single_pulse.csv"), []string{"t_s", "v_source_V", "v_V", "i_A", "r_ohm", "x", "p_W", "e_J"}, rows); err != nil {

@@ -64,18 +64,9 @@ func WriteDeviceSweep(dir string, r *experiment.DeviceSweepResult, plots bool) (
 		s.RFirst = DeviceRI{is[0], rs[0]}
 		s.RLast = DeviceRI{is[n-1], rs[n-1]}
 	}
-	seedless := RunSettings{Command: "device sweep", Config: r.Config}
-	if err := WriteDeviceParams(dir, r.Params, seedless); err != nil {
+	if err := writeDeviceRun(dir, r.Params, RunSettings{Command: "device sweep", Config: r.Config}, "sweep.json", s,
+		csvFile{"r_vs_i.csv", []string{"i_A", "r_ohm", "g_S"}, rows}); err != nil || !plots {
 		return s, err
-	}
-	if err := WriteCSV(filepath.Join(dir, "r_vs_i.csv"), []string{"i_A", "r_ohm", "g_S"}, rows); err != nil {
-		return s, err
-	}
-	if err := WriteJSON(filepath.Join(dir, "sweep.json"), s); err != nil {
-		return s, err
-	}
-	if !plots {
-		return s, nil
 	}
 	// Plots include the I = 0 point (the relaxed device).
 	var ia, ra, ga, iref, rref []float64

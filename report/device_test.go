@@ -2,7 +2,6 @@ package report
 
 import (
 	"encoding/json"
-	"image/png"
 	"math"
 	"os"
 	"path/filepath"
@@ -72,16 +71,7 @@ func TestWriteDeviceSweepAndStack(t *testing.T) {
 		Lines{Axes{Y: "y", LogY: true}, []Series{{X: []float64{0, 1}, Y: []float64{1, 0}, Marks: MarksScatter}}}); err != nil {
 		t.Fatal(err)
 	}
-	pf, err := os.Open(base + ".png")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pf.Close()
-	img, err := png.Decode(pf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if b := img.Bounds(); b.Dx() != 576 || b.Dy() != 384 {
+	if b := readPNG(t, base+".png").Bounds(); b.Dx() != 576 || b.Dy() != 384 {
 		t.Errorf("stack PNG %dx%d, want 576x384", b.Dx(), b.Dy())
 	}
 	if st, err := os.Stat(base + ".svg"); err != nil || st.Size() == 0 {

@@ -32,6 +32,18 @@ type DeviceTFTSummary struct {
 	Notes                []string    `json:"notes"`
 }
 
+// tftRows are the CSV rows of curves: the fixed bias, the swept voltage,
+// Id and its derivative.
+func tftRows(curves []experiment.TFTCurve) [][]string {
+	var rows [][]string
+	for _, cv := range curves {
+		for k := range cv.V {
+			rows = append(rows, []string{F(cv.Bias), F(cv.V[k]), F(cv.Id[k]), F(cv.G[k])})
+		}
+	}
+	return rows
+}
+
 // WriteDeviceTFT writes params.json, tft_transfer.csv, tft_output.csv,
 // tft_vth.csv, tft.json and the plots tft_transfer, tft_transfer_devices,
 // tft_output and tft_vth into dir.
@@ -50,40 +62,15 @@ func WriteDeviceTFT(dir string, r *experiment.DeviceTFTResult, plots bool) (Devi
 	st := r.Stats()
 	s.IdOnA, s.IdOffA = st.IdOn, st.IdOff
 	s.Vth, s.VthExtracted = deviceStats(st.Vth), deviceStats(st.VthExtracted)
-	seed := r.Seed
-	if err := WriteDeviceParams(dir, r.Params, RunSettings{Command: "device tft", Seed: &seed, Config: r.Config}); err != nil {
-		return s, err
-	}
-	var rows [][]string
-	for _, cv := range r.Transfer {
-		for k := range cv.V {
-			rows = append(rows, []string{F(cv.Bias), F(cv.V[k]), F(cv.Id[k]), F(cv.G[k])})
-		}
-	}
-	if err := WriteCSV(filepath.Join(dir, "tft_transfer.csv"), []string{"vds_V", "vgs_V", "id_A", "gm_S"}, rows); err != nil {
-		return s, err
-	}
-	rows = nil
-	for _, cv := range r.Output {
-		for k := range cv.V {
-			rows = append(rows, []string{F(cv.Bias), F(cv.V[k]), F(cv.Id[k]), F(cv.G[k])})
-		}
-	}
-	if err := WriteCSV(filepath.Join(dir, "tft_output.csv"), []string{"vgs_V", "vds_V", "id_A", "gds_S"}, rows); err != nil {
-		return s, err
-	}
-	rows = nil
+	var vth [][]string
 	for k, d := range r.Devices {
-		rows = append(rows, []string{strconv.Itoa(k + 1), F(d.Vth), F(r.VthExtracted[k]), F(d.Mobility)})
+		vth = append(vth, []string{strconv.Itoa(k + 1), F(d.Vth), F(r.VthExtracted[k]), F(d.Mobility)})
 	}
-	if err := WriteCSV(filepath.Join(dir, "tft_vth.csv"), []string{"device", "v_th_V", "v_th_extracted_V", "mobility_m2_per_Vs"}, rows); err != nil {
+	if err := writeDeviceRun(dir, r.Params, seeded("device tft", r.Seed, r.Config), "tft.json", s,
+		csvFile{"tft_transfer.csv", []string{"vds_V", "vgs_V", "id_A", "gm_S"}, tftRows(r.Transfer)},
+		csvFile{"tft_output.csv", []string{"vgs_V", "vds_V", "id_A", "gds_S"}, tftRows(r.Output)},
+		csvFile{"tft_vth.csv", []string{"device", "v_th_V", "v_th_extracted_V", "mobility_m2_per_Vs"}, vth}); err != nil || !plots {
 		return s, err
-	}
-	if err := WriteJSON(filepath.Join(dir, "tft.json"), s); err != nil {
-		return s, err
-	}
-	if !plots {
-		return s, nil
 	}
 	// Plots.
 	var lines []Series

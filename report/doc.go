@@ -6,18 +6,26 @@
 // Report only renders: it maps the fields of experiment's result types to
 // JSON, CSV, figures and HTML, and derives no number of its own (the
 // exceptions still left are listed under Imports below). A number
-// a summary states (a ratio, an overlap or gap, a median or CV, whether a
-// device switched, why a statistic is null, the first epoch at a target,
-// the best hardware-aware run, …) is computed by a method or function of
-// package experiment (DeviceIVResult.Stats, DevicePulseResult.Stats,
-// DeviceSweepResult.Stats, DeviceTFTResult.Stats,
-// DeviceFitResult.CurrentRange, DeviceTabulateResult.RowHold,
-// NeuronMonteCarloResult.Stats, Fig4Result.SettingRuns and
-// PerEpochMeanSD, EnergyResult.PaperReadEnergy, and in experiment/
-// summary.go the training run's: FirstEpochAtTarget, NormTrainLoss,
+// a summary states (a ratio, an overlap or gap, a mean, median, s.d. or
+// CV, whether a device switched, why a statistic is null, the first epoch
+// at a target, the best hardware-aware run, …) is computed by a method or
+// function of package experiment (DeviceIVResult.Stats and VoltageCDFs,
+// DevicePulseResult.Stats and SingleEnergy, DeviceSweepResult.Stats,
+// DeviceTFTResult.Stats, DeviceFitResult.CurrentRange,
+// DeviceTabulateResult.RowHold, NeuronMonteCarloResult.Stats and
+// NormalizedSpread, NeuronSpiceResult.VoutDiff, Fig4Result.SettingRuns,
+// SeedCurves and InputCurrents, CNNStudyAct's means and s.d. over the
+// seeds, EnergyResult.PaperReadEnergy, experiment.MeanSD for the seeds of
+// a merged sweep, and in experiment/summary.go the training run's:
+// FirstEpochAtTarget, BestAccuracy, MedianEpochSeconds, NormTrainLoss,
 // UpdateRatios, LayerStats, …), and the paper's reference values and
 // their wording come from experiment/paperref.go. Unit scaling for an
 // axis or a caption (×1e6 for µA, ×100 for %) is rendering.
+//
+// One helper per repeated job: writeData (files.go) writes a run's CSVs
+// and its summary JSON, writeDeviceRun / writeDeviceFile (device.go) and
+// writeNeuronRun (neuron.go) add the parameter file of a device or neuron
+// command; mapped converts a slice; textLabels places text on a plot.
 //
 // Its files, by job:
 //
@@ -50,8 +58,13 @@
 //   - vision.Extract in edges.go (the patches cut from the maps);
 //   - params.Save and device.EncodeParams (parameter files written
 //     through the codec of their package);
-//   - figure-only derivations: the set/hold CDFs (device_iv.go), the
-//     Monte Carlo curve spread (neuron_mc.go), R = V/I of the waveform
-//     CSVs (device_pulse.go) and the inset R = Vth/I − r_d of the sweep
-//     (device_sweep.go).
+//   - figure-only derivations: R = V/I of the waveform CSVs (ohms,
+//     device_pulse.go), the inset R = Vth/I − r_d of the sweep
+//     (device_sweep.go), the threshold histogram and its normal curve
+//     (device_tft.go), the confusion matrix in % per row (export.go);
+//   - the averaging of a merged sweep's seeds per design point
+//     (sweep.go: SweepData is built by cmd/mrelu from sweep.Table, and
+//     sweep imports report, so the grouping cannot move to sweep or
+//     experiment without changing cmd/mrelu; the mean and s.d. themselves
+//     are experiment.MeanSD).
 package report

@@ -234,12 +234,9 @@ func WriteMapCSV(path string, m []float32, w int) error {
 	return WriteFileAtomic(path, buf)
 }
 
+// to64 is v·scale in float64.
 func to64(v []float32, scale float64) []float64 {
-	out := make([]float64, len(v))
-	for i, x := range v {
-		out[i] = float64(x) * scale
-	}
-	return out
+	return mapped(v, func(x float32) float64 { return float64(x) * scale })
 }
 
 // absMax is the largest |v|, at least floor.

@@ -3,7 +3,6 @@ package report
 import (
 	"encoding/json"
 	"image/color"
-	"image/png"
 	"math"
 	"os"
 	"path/filepath"
@@ -120,16 +119,7 @@ func TestHeatMaps(t *testing.T) {
 	if err := SaveHeatMaps(base, [][]*HeatMap{{m, flat}, {nil, nan}}, 3*vg.Inch, 2*vg.Inch); err != nil {
 		t.Fatal(err)
 	}
-	f, err := os.Open(base + ".png")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	img, err := png.Decode(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if b := img.Bounds(); b.Dx() != 6*heatDPI || b.Dy() != 4*heatDPI {
+	if b := readPNG(t, base+".png").Bounds(); b.Dx() != 6*heatDPI || b.Dy() != 4*heatDPI {
 		t.Errorf("PNG %v, want %dx%d", b, 6*heatDPI, 4*heatDPI)
 	}
 	svg, err := os.ReadFile(base + ".svg")

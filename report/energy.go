@@ -175,20 +175,16 @@ func WriteEnergy(dir string, e *experiment.EnergyResult) (*EnergySummary, error)
 		csvRows = append(csvRows, []string{r.Key, r.Label, fmt.Sprint(r.Ours), F(float64(r.PerActivation)), F(float64(r.Latency)),
 			F(float64(r.NeuronsPerInference)), F(float64(r.ReadTime)), F(float64(r.Crossbar)), F(float64(r.Total)), F(float64(r.InferenceLatency))})
 	}
-	if err := WriteCSV(filepath.Join(dir, "energy.csv"), []string{"key", "neuron", "ours", "energy_per_activation_J", "latency_per_activation_s",
-		"neurons_energy_per_inference_J", "read_time_s", "crossbar_energy_per_inference_J", "total_energy_per_inference_J", "latency_per_inference_s"}, csvRows); err != nil {
-		return s, err
-	}
 	var arr [][]string
 	for _, sc := range e.Scenarios {
 		for l, v := range sc.PerArray {
 			arr = append(arr, []string{sc.Name, fmt.Sprint(l + 1), fmt.Sprintf("%dx%d", e.Sizes[l], e.Sizes[l+1]), F(e.MeanInputVoltage[l]), F(e.MeanConductance[l]), F(e.ReadPower[l]), F(sc.ReadTime), F(v)})
 		}
 	}
-	if err := WriteCSV(filepath.Join(dir, "energy_arrays.csv"), []string{"scenario", "array", "shape", "mean_input_V", "mean_conductance_S", "read_power_W", "read_time_s", "energy_per_inference_J"}, arr); err != nil {
-		return s, err
-	}
-	if err := WriteJSON(filepath.Join(dir, "energy.json"), s); err != nil {
+	if err := writeData(dir, "energy.json", s,
+		csvFile{"energy.csv", []string{"key", "neuron", "ours", "energy_per_activation_J", "latency_per_activation_s",
+			"neurons_energy_per_inference_J", "read_time_s", "crossbar_energy_per_inference_J", "total_energy_per_inference_J", "latency_per_inference_s"}, csvRows},
+		csvFile{"energy_arrays.csv", []string{"scenario", "array", "shape", "mean_input_V", "mean_conductance_S", "read_power_W", "read_time_s", "energy_per_inference_J"}, arr}); err != nil {
 		return s, err
 	}
 	var names []string
@@ -246,10 +242,8 @@ func WriteTable1(dir string, rows []experiment.Table1Row) error {
 		}
 		csvRows = append(csvRows, []string{r.Neuron, r.Mechanism, r.Structure, r.Model, r.Energy, e, ec, fmt.Sprint(r.Ours), r.Source})
 	}
-	if err := WriteCSV(filepath.Join(dir, "table1.csv"), []string{"neuron", "mechanism", "structure", "model", "energy", "energy_J", "energy_circuit_J", "ours", "source"}, csvRows); err != nil {
-		return err
-	}
-	if err := WriteJSON(filepath.Join(dir, "table1.json"), rows); err != nil {
+	if err := writeData(dir, "table1.json", rows,
+		csvFile{"table1.csv", []string{"neuron", "mechanism", "structure", "model", "energy", "energy_J", "energy_circuit_J", "ours", "source"}, csvRows}); err != nil {
 		return err
 	}
 	page := "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Table 1: analog neurons compared</title>" +

@@ -28,10 +28,9 @@ type Fig4Run struct {
 	Target               float64   `json:"target_accuracy"`
 	TestAccuracyPerEpoch []float64 `json:"test_accuracy_per_epoch"`
 	NormLossPerEpoch     []float64 `json:"normalized_train_loss_per_epoch"`
-	UpdateRatioEpoch1    Num       `json:"update_ratio_first_last_epoch1"`
-	UpdateRatioFinal     Num       `json:"update_ratio_first_last_final"`
-	MedianEpochSeconds   float64   `json:"median_epoch_seconds"`
-	Folder               string    `json:"folder"`
+	UpdateRatioEnds
+	MedianEpochSeconds float64 `json:"median_epoch_seconds"`
+	Folder             string  `json:"folder"`
 	// NoiseModel is the hardware neuron's noise model (act mrelu; "none"
 	// for mrelu-ideal; absent for software neurons).
 	NoiseModel string `json:"noise_model,omitempty"`
@@ -48,9 +47,15 @@ type Fig4Run struct {
 	Training string `json:"training,omitempty"`
 	// The final test accuracy over the seeds, and per epoch its mean and
 	// sample s.d.
-	experiment.SeedStats
-	TestAccuracyPerEpochMean []float64 `json:"test_accuracy_per_epoch_mean"`
-	TestAccuracyPerEpochSD   []float64 `json:"test_accuracy_per_epoch_sd"`
+	experiment.SeedCurves
+}
+
+// UpdateRatioEnds are the mean |ΔW| of the first synaptic layer over the
+// last one's in the first and in the last epoch (a Fig. 4 run's first
+// seed; a CNN study's mean over the seeds).
+type UpdateRatioEnds struct {
+	UpdateRatioEpoch1 Num `json:"update_ratio_first_last_epoch1"`
+	UpdateRatioFinal  Num `json:"update_ratio_first_last_final"`
 }
 
 // Fig4Summary is summary.json of `mrelu fig4`.
@@ -123,15 +128,15 @@ func WriteFig4(dir string, r *experiment.Fig4Result, plots bool) (Fig4Summary, e
 		}
 		fr := Fig4Run{Act: run.Params.Act, Variation: run.Params.Variation, TestAccuracy: ts.TestAccuracy,
 			TestAccuracyPerEpoch: ts.TestAccuracyPerEpoch, NormLossPerEpoch: ts.NormTrainLossPerEpoch,
-			UpdateRatioFinal: ts.UpdateRatioFirstLast, MedianEpochSeconds: experiment.Median(ts.EpochSeconds),
-			Folder: filepath.Join("runs", name), Target: experiment.Fig4Targets[name]}
+			MedianEpochSeconds: run.MedianEpochSeconds(),
+			Folder:             filepath.Join("runs", name), Target: experiment.Fig4Targets[name]}
 		if run.Params.Act != experiment.ActMReLU {
 			fr.Variation = 0
 		}
 		fr.NoiseModel = ts.NoiseModel
 		fr.SaturatedFractionPerLayer = ts.SaturatedFractionPerLayer
-		fr.SeedStats = r.SeedStats(name)
-		fr.TestAccuracyPerEpochMean, fr.TestAccuracyPerEpochSD = r.PerEpochMeanSD(name)
+		fr.SeedCurves = r.SeedCurves(name)
+		fr.UpdateRatioFinal = ts.UpdateRatioFirstLast
 		if len(ts.UpdateRatioPerEpoch) > 0 {
 			fr.UpdateRatioEpoch1 = ts.UpdateRatioPerEpoch[0]
 		}
@@ -152,8 +157,7 @@ func WriteFig4(dir string, r *experiment.Fig4Result, plots bool) (Fig4Summary, e
 				fr.PaperAccuracy = &v
 			}
 		}
-		fr.BestAccuracy = experiment.BestAccuracy(ts.TestAccuracyPerEpoch)
-		fr.FirstEpochAtTarget = experiment.FirstEpochAtTarget(ts.TestAccuracyPerEpoch, fr.Target)
+		fr.BestAccuracy, fr.FirstEpochAtTarget = run.BestAccuracy(), run.FirstEpochAtTarget(fr.Target)
 		s.Runs = append(s.Runs, fr)
 		s.Accuracy[name] = ts.TestAccuracy
 		epochs := make([]float64, len(ts.TestAccuracyPerEpoch))

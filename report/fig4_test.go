@@ -17,18 +17,19 @@ func fig4TableSummary(paper bool) Fig4Summary {
 		}
 		return experiment.NewSeedStats(per)
 	}
+	curves := func(a ...float64) experiment.SeedCurves { return experiment.SeedCurves{SeedStats: stats(a...)} }
 	p954 := 0.954
 	s := Fig4Summary{Seeds: 3, Params: experiment.DefaultFig4Params(), Runs: []Fig4Run{
-		{Act: "sigmoid", Folder: "runs/sigmoid", SeedStats: stats(0.91, 0.90, 0.92)},
-		{Act: "relu", Folder: "runs/relu", SeedStats: stats(0.976, 0.975, 0.974)},
-		{Act: experiment.ActMReLUIdeal, Folder: "runs/mrelu-ideal", InputScale: 7.78e-7, SeedStats: stats(0.974, 0.975, 0.973)},
-		{Act: experiment.ActMReLU, Folder: "runs/mrelu", NoiseModel: "proportional", Variation: 0.099, InputScale: 7.78e-7, SeedStats: stats(0.9736, 0.974, 0.9735), PaperAccuracy: &p954},
-		{Act: experiment.ActMReLU, Folder: "runs/mrelu-var30", NoiseModel: "proportional", Variation: 0.3, SeedStats: stats(0.96, 0.96, 0.96)},
+		{Act: "sigmoid", Folder: "runs/sigmoid", SeedCurves: curves(0.91, 0.90, 0.92)},
+		{Act: "relu", Folder: "runs/relu", SeedCurves: curves(0.976, 0.975, 0.974)},
+		{Act: experiment.ActMReLUIdeal, Folder: "runs/mrelu-ideal", InputScale: 7.78e-7, SeedCurves: curves(0.974, 0.975, 0.973)},
+		{Act: experiment.ActMReLU, Folder: "runs/mrelu", NoiseModel: "proportional", Variation: 0.099, InputScale: 7.78e-7, SeedCurves: curves(0.9736, 0.974, 0.9735), PaperAccuracy: &p954},
+		{Act: experiment.ActMReLU, Folder: "runs/mrelu-var30", NoiseModel: "proportional", Variation: 0.3, SeedCurves: curves(0.96, 0.96, 0.96)},
 	}}
 	s.BestHardwareAware = &Fig4Setting{Run: "mrelu", Label: "our best hardware-aware result", SeedStats: s.Runs[3].SeedStats}
 	if paper {
 		fr := Fig4Run{Act: experiment.ActMReLU, Folder: "runs/" + experiment.PaperSettingName, Label: "reproducing the paper's setting",
-			NoiseModel: "fullscale", Variation: 0.099, InputScale: experiment.PaperSettingInputScale, SeedStats: stats(0.9609, 0.9567, 0.9547), PaperAccuracy: &p954}
+			NoiseModel: "fullscale", Variation: 0.099, InputScale: experiment.PaperSettingInputScale, SeedCurves: curves(0.9609, 0.9567, 0.9547), PaperAccuracy: &p954}
 		s.Runs = append(s.Runs, fr)
 		s.PaperSetting = &Fig4Setting{Run: experiment.PaperSettingName, Label: fr.Label, NoiseModel: fr.NoiseModel, Variation: fr.Variation,
 			InputScale: fr.InputScale, SeedStats: fr.SeedStats, PaperAccuracy: &p954}

@@ -9,7 +9,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/mrelu/mrelu/dataset"
 	"github.com/mrelu/mrelu/experiment"
 )
 
@@ -79,40 +78,21 @@ func tinySweep(varied []string, seeds int) SweepData {
 
 // tinyPaper runs the whole paper on the quick setting, shrunk further: a
 // tiny synthetic data set for Fig. 4, fewer cycles and devices.
-var (
-	tinyPaperOnce sync.Once
-	tinyPaperRes  *experiment.PaperResult
-	tinyPaperErr  error
-)
+var tinyPaperRun fixture[*experiment.PaperResult]
 
 func tinyPaper(t *testing.T) *experiment.PaperResult {
 	t.Helper()
-	tinyPaperOnce.Do(func() {
-		data := t.TempDir()
-		writeTinyIDX(t, data, 300, "train", 1)
-		writeTinyIDX(t, data, 90, "t10k", 2)
+	return tinyPaperRun.get(t, func() (*experiment.PaperResult, error) {
 		c := experiment.QuickPaperConfig()
 		c.IV.Cycles = 10
 		c.MonteCarlo.Devices = 6
 		c.Ngspice = experiment.NgspiceAvailable() // the SPICE figures too, when ngspice is installed
-		c.Fig4.Base.Data = data
+		c.Fig4.Base.Data = tinyData(t, 300, 90)
 		c.Fig4.Base.Hidden = []int{16, 12, 8}
 		c.Fig4.Base.Batch = 30
 		c.Fig4.Base.Epochs = 4
-		tinyPaperRes, tinyPaperErr = experiment.Paper(context.Background(), c, experiment.PaperProgress{})
+		return experiment.Paper(context.Background(), c, experiment.PaperProgress{})
 	})
-	if tinyPaperErr != nil {
-		t.Fatal(tinyPaperErr)
-	}
-	return tinyPaperRes
-}
-
-// writeTinyIDX writes dataset.WriteTinySet's 7x5, 3-class IDX set.
-func writeTinyIDX(t *testing.T, dir string, n int, prefix string, seed uint64) {
-	t.Helper()
-	if err := dataset.WriteTinySet(dir, n, prefix, seed); err != nil {
-		t.Fatal(err)
-	}
 }
 
 // checkFigures runs write with the figure hook installed and fails, naming

@@ -7,14 +7,16 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/mrelu/mrelu/internal/atomicfile"
-	"github.com/mrelu/mrelu/internal/quantity"
 	"math"
 	"os"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/mrelu/mrelu/internal/atomicfile"
+	"github.com/mrelu/mrelu/internal/quantity"
 )
 
 // ErrOutNotEmpty is returned by PrepareOut for a non-empty folder when
@@ -259,6 +261,55 @@ func (v Num) MarshalJSON() ([]byte, error) {
 	return json.Marshal(f)
 }
 
+// UnmarshalJSON reads a Num back: null is NaN (the reading half of
+// MarshalJSON, for a summary read again, as `mrelu paper --cnn` does).
+func (v *Num) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*v = Num(math.NaN())
+		return nil
+	}
+	var f float64
+	if err := json.Unmarshal(b, &f); err != nil {
+		return err
+	}
+	*v = Num(f)
+	return nil
+}
+
+// nums converts v to Num (NaN and ±Inf written as null).
+func nums(v []float64) []Num { return mapped(v, func(x float64) Num { return Num(x) }) }
+
+// mapped is f of every element of v, in order.
+func mapped[T, U any](v []T, f func(T) U) []U {
+	out := make([]U, len(v))
+	for i, x := range v {
+		out[i] = f(x)
+	}
+	return out
+}
+
+// csvFile is one CSV file of a writer: its name in the output folder,
+// its header and its rows.
+type csvFile struct {
+	name   string
+	header []string
+	rows   [][]string
+}
+
+// writeData writes the data files of a run into dir: every CSV of csvs,
+// then summary as JSON under the name summaryFile ("": none).
+func writeData(dir, summaryFile string, summary any, csvs ...csvFile) error {
+	for _, c := range csvs {
+		if err := WriteCSV(filepath.Join(dir, c.name), c.header, c.rows); err != nil {
+			return err
+		}
+	}
+	if summaryFile == "" {
+		return nil
+	}
+	return WriteJSON(filepath.Join(dir, summaryFile), summary)
+}
+
 // WriteCSV writes a header and rows, atomically.
 func WriteCSV(path string, header []string, rows [][]string) error {
 	var buf bytes.Buffer
@@ -277,7 +328,7 @@ func F(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 
 // si formats v with three significant digits, an SI prefix (G … f) and
 // unit ("19.5 MΩ", "650 ns"); NaN and ±Inf as "–". The report's one
-// engineering formatter (quantity.SI with the widest scale); fmtValue
+// engineering formatter (quantity.SI with the widest scale); FormatValue
 // picks it or the Table 1 scales of experiment.FormatEnergy/FormatTime.
 func si(v float64, unit string) string { return quantity.SI(v, unit, siScale, "–") }
 

@@ -217,15 +217,11 @@ func (m *HeatMap) draw(dc draw.Canvas, placed func(PlacedPanel)) error {
 			return fmt.Errorf("report: heat map %q: %w", m.Title, err)
 		}
 		l.Color, l.Width = b.Color, vg.Points(1.5)
-		lab, err := plotter.NewLabels(plotter.XYLabels{XYs: plotter.XYs{{X: x + s + 1, Y: y}}, Labels: []string{b.Label}})
+		lab, err := textLabels(plotter.XYs{{X: x + s + 1, Y: y}}, []string{b.Label}, 9, draw.XLeft, draw.YTop)
 		if err != nil {
 			return fmt.Errorf("report: heat map %q: %w", m.Title, err)
 		}
-		for i := range lab.TextStyle {
-			lab.TextStyle[i].Color = b.Color
-			lab.TextStyle[i].Font.Size = vg.Points(9)
-			lab.TextStyle[i].YAlign = draw.YTop
-		}
+		lab.TextStyle[0].Color = b.Color
 		p.Add(l, lab)
 	}
 
@@ -307,13 +303,11 @@ func (m *HeatMap) addValues(p *plot.Plot) error {
 			dark = append(dark, 0.299*float64(r)+0.587*float64(g)+0.114*float64(b) < 0.5*65535)
 		}
 	}
-	lab, err := plotter.NewLabels(l)
+	lab, err := textLabels(l.XYs, l.Labels, 7.5, draw.XCenter, draw.YCenter)
 	if err != nil {
 		return fmt.Errorf("report: heat map %q: %w", m.Title, err)
 	}
 	for i := range lab.TextStyle {
-		lab.TextStyle[i].Font.Size = vg.Points(7.5)
-		lab.TextStyle[i].XAlign, lab.TextStyle[i].YAlign = draw.XCenter, draw.YCenter
 		lab.TextStyle[i].Color = color.Black
 		if dark[i] {
 			lab.TextStyle[i].Color = color.White

@@ -3,7 +3,6 @@ package report
 import (
 	"bytes"
 	"encoding/base64"
-	"encoding/csv"
 	"html"
 	"image"
 	"image/color"
@@ -120,15 +119,7 @@ func TestTable1Files(t *testing.T) {
 	if err := WriteTable1(dir, rows); err != nil {
 		t.Fatal(err)
 	}
-	f, err := os.Open(filepath.Join(dir, "table1.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	recs := readCSV(t, filepath.Join(dir, "table1.csv"))
 	if len(recs) != len(rows)+1 || strings.Join(recs[0], ",") != "neuron,mechanism,structure,model,energy,energy_J,energy_circuit_J,ours,source" {
 		t.Fatalf("table1.csv: %d records, header %v", len(recs), recs[0])
 	}

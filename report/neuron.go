@@ -35,6 +35,16 @@ func WriteNeuronParams(dir string, s experiment.NeuronSetup, settings RunSetting
 		Memristor: s.Device.Memristor, TFT: s.Device.TFT, Neuron: s.Neuron, Settings: settings})
 }
 
+// writeNeuronRun writes the data files of a neuron command into dir:
+// params.json (the setup with the settings), the CSVs and the summary as
+// dir/name.
+func writeNeuronRun(dir string, setup experiment.NeuronSetup, set RunSettings, name string, summary any, csvs ...csvFile) error {
+	if err := WriteNeuronParams(dir, setup, set); err != nil {
+		return err
+	}
+	return writeData(dir, name, summary, csvs...)
+}
+
 // ---------------------------------------------------------------------------
 // transfer
 
@@ -81,14 +91,6 @@ func WriteNeuronTransfer(dir string, r *experiment.NeuronTransferResult, plots b
 	c, m := r.Curve, r.Metrics
 	vdd := c.VDD
 	norm := scaled(c.Vout, 1/vdd)
-	if err := WriteCSV(filepath.Join(dir, "transfer.csv"), []string{"i_in_A", "vout_V", "vout_over_vdd"}, Table(c.I, c.Vout, norm)); err != nil {
-		return NeuronTransferSummary{}, err
-	}
-	if err := WriteCSV(filepath.Join(dir, "transfer_detail.csv"),
-		[]string{"i_in_A", "vout_V", "vout_envelope_V", "v_in_V", "state_x", "i_supply_A", "c_crit_F"},
-		Table(c.I, c.Vout, c.Envelope(), c.Vin, c.State, c.ISupply, c.CCrit)); err != nil {
-		return NeuronTransferSummary{}, err
-	}
 	s := NeuronTransferSummary{
 		VDD: vdd, Points: len(c.I), IMin: r.Config.IMin, IMax: r.Config.IMax,
 		ThresholdCurrent: Num(m.ThresholdCurrent),
@@ -106,14 +108,11 @@ func WriteNeuronTransfer(dir string, r *experiment.NeuronTransferResult, plots b
 		StableEverywhere: r.WorstCCrit > r.OutputCapacitance,
 		Seconds:          r.Seconds,
 	}
-	if err := WriteJSON(filepath.Join(dir, "transfer.json"), s); err != nil {
+	if err := writeNeuronRun(dir, r.Setup, RunSettings{Command: "neuron transfer", Config: r.Config}, "transfer.json", s,
+		csvFile{"transfer.csv", []string{"i_in_A", "vout_V", "vout_over_vdd"}, Table(c.I, c.Vout, norm)},
+		csvFile{"transfer_detail.csv", []string{"i_in_A", "vout_V", "vout_envelope_V", "v_in_V", "state_x", "i_supply_A", "c_crit_F"},
+			Table(c.I, c.Vout, c.Envelope(), c.Vin, c.State, c.ISupply, c.CCrit)}); err != nil || !plots {
 		return s, err
-	}
-	if err := WriteNeuronParams(dir, r.Setup, RunSettings{Command: "neuron transfer", Config: r.Config}); err != nil {
-		return s, err
-	}
-	if !plots {
-		return s, nil
 	}
 	uA := scaled(c.I, 1e6)
 	series := []Series{{Name: "Vout/VDD (DC solver)", X: uA, Y: norm}}
@@ -171,21 +170,18 @@ type NeuronPulseSummary struct {
 	// (energy_memristor_J, energy_vdd_J, energy_input_J).
 	EnergyVDD       Num `json:"energy_vdd_J"`
 	EnergyMemristor Num `json:"energy_memristor_J"`
-	// The same pulse without parasitic capacitances (the paper's SPICE
-	// level); absent for an ngspice run.
-	LatencyQuasiStatic         *Num    `json:"latency_quasistatic_s,omitempty"`
-	EnergyMemristorQuasiStatic *Num    `json:"energy_memristor_quasistatic_J,omitempty"`
-	StatusQuasiStatic          string  `json:"status_quasistatic,omitempty"`
-	EnergyPulse                float64 `json:"energy_whole_pulse_J"`
-	Baseline                   float64 `json:"baseline_V"`
-	Final                      float64 `json:"final_V"`
-	DCVout                     float64 `json:"dc_vout_V"`
-	PeakToPeak                 float64 `json:"settle_window_peak_to_peak_V"`
-	Period                     Num     `json:"oscillation_period_s"`
-	Overshoot                  float64 `json:"overshoot_V"`
-	Recovery                   Num     `json:"recovery_s"`
-	AfterPeak                  float64 `json:"after_pulse_peak_V"`
-	OutputCapacitance          float64 `json:"output_capacitance_F"`
+	// The same pulse without parasitic capacitances (absent for ngspice).
+	NeuronQuasiStatic
+	EnergyPulse       float64 `json:"energy_whole_pulse_J"`
+	Baseline          float64 `json:"baseline_V"`
+	Final             float64 `json:"final_V"`
+	DCVout            float64 `json:"dc_vout_V"`
+	PeakToPeak        float64 `json:"settle_window_peak_to_peak_V"`
+	Period            Num     `json:"oscillation_period_s"`
+	Overshoot         float64 `json:"overshoot_V"`
+	Recovery          Num     `json:"recovery_s"`
+	AfterPeak         float64 `json:"after_pulse_peak_V"`
+	OutputCapacitance float64 `json:"output_capacitance_F"`
 	// InputCapacitance (F) and MirrorChargeTime (s): what limits the speed
 	// with parasitics, the column current charging the mirror node to its
 	// gate voltage (neuron.PulseResult).
@@ -200,6 +196,14 @@ type NeuronPulseSummary struct {
 	CapWorst         *NeuronCapSummary `json:"capacitance_search_worst_current,omitempty"`
 	Points           int               `json:"points"`
 	Seconds          float64           `json:"solve_seconds"`
+}
+
+// NeuronQuasiStatic is, in pulse.json, the same pulse without parasitic
+// capacitances (the paper's SPICE level); absent for an ngspice run.
+type NeuronQuasiStatic struct {
+	LatencyQuasiStatic         *Num   `json:"latency_quasistatic_s,omitempty"`
+	EnergyMemristorQuasiStatic *Num   `json:"energy_memristor_quasistatic_J,omitempty"`
+	StatusQuasiStatic          string `json:"status_quasistatic,omitempty"`
 }
 
 func neuronCapSummary(s *neuron.CapSearch, i float64) *NeuronCapSummary {
@@ -228,14 +232,15 @@ func neuronPulseSummary(p *neuron.PulseResult) NeuronPulseSummary {
 	}
 }
 
-func neuronPulseCSV(path string, p *neuron.PulseResult) error {
+// neuronPulseCSV is the waveform of p as the CSV file name.
+func neuronPulseCSV(name string, p *neuron.PulseResult) csvFile {
 	w := p.Config.Waveform()
 	in := make([]float64, len(p.Time))
 	for k, t := range p.Time {
 		in[k] = w.At(t)
 	}
-	return WriteCSV(path, []string{"time_s", "i_in_A", "vout_V", "v_in_V", "state_x", "i_supply_A"},
-		Table(p.Time, in, p.Vout, p.Vin, p.State, p.ISupply))
+	return csvFile{name, []string{"time_s", "i_in_A", "vout_V", "v_in_V", "state_x", "i_supply_A"},
+		Table(p.Time, in, p.Vout, p.Vin, p.State, p.ISupply)}
 }
 
 // WriteNeuronPulse writes pulse.json, pulse.csv, pulse.png/.svg,
@@ -249,19 +254,6 @@ func WriteNeuronPulse(dir string, r *experiment.NeuronPulseResult, plots bool) (
 	if r.Cap != nil {
 		s.MaxStableC = Num(r.Cap.MaxStable)
 	}
-	if q := r.QuasiStatic; q != nil {
-		lat, em := Num(q.Latency), Num(q.EnergyMemristor)
-		s.LatencyQuasiStatic, s.EnergyMemristorQuasiStatic, s.StatusQuasiStatic = &lat, &em, q.Status
-		if err := neuronPulseCSV(filepath.Join(dir, "pulse_quasistatic.csv"), q); err != nil {
-			return s, err
-		}
-	}
-	if err := WriteJSON(filepath.Join(dir, "pulse.json"), s); err != nil {
-		return s, err
-	}
-	if err := neuronPulseCSV(filepath.Join(dir, "pulse.csv"), p); err != nil {
-		return s, err
-	}
 	var rows [][]string
 	for _, cs := range []struct {
 		search *neuron.CapSearch
@@ -274,15 +266,15 @@ func WriteNeuronPulse(dir string, r *experiment.NeuronPulseResult, plots bool) (
 			rows = append(rows, []string{F(cs.i), F(pt.COut), F(pt.Total), pt.Status, F(pt.Latency), F(pt.PeakToPeak)})
 		}
 	}
-	if err := WriteCSV(filepath.Join(dir, "cap_sweep.csv"),
-		[]string{"i_in_A", "c_out_element_F", "c_output_total_F", "status", "latency_s", "peak_to_peak_V"}, rows); err != nil {
-		return s, err
+	csvs := []csvFile{neuronPulseCSV("pulse.csv", p),
+		{"cap_sweep.csv", []string{"i_in_A", "c_out_element_F", "c_output_total_F", "status", "latency_s", "peak_to_peak_V"}, rows}}
+	if q := r.QuasiStatic; q != nil {
+		lat, em := Num(q.Latency), Num(q.EnergyMemristor)
+		s.LatencyQuasiStatic, s.EnergyMemristorQuasiStatic, s.StatusQuasiStatic = &lat, &em, q.Status
+		csvs = append(csvs, neuronPulseCSV("pulse_quasistatic.csv", q))
 	}
-	if err := WriteNeuronParams(dir, r.Setup, RunSettings{Command: "neuron pulse", Config: r.Config}); err != nil {
+	if err := writeNeuronRun(dir, r.Setup, RunSettings{Command: "neuron pulse", Config: r.Config}, "pulse.json", s, csvs...); err != nil || !plots {
 		return s, err
-	}
-	if !plots {
-		return s, nil
 	}
 	return s, neuronPlotPulse(filepath.Join(dir, "pulse"), "", p)
 }

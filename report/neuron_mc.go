@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"image/color"
 	"path/filepath"
-	"slices"
 	"strconv"
 
 	"github.com/mrelu/mrelu/experiment"
@@ -58,20 +57,7 @@ func WriteNeuronMonteCarlo(dir string, r *experiment.NeuronMonteCarloResult, plo
 		drows = append(drows, []string{strconv.Itoa(k), st.Status[k], F(d.Memristor.Vth), F(d.Memristor.RD), F(d.Memristor.GMin), F(d.Memristor.GMax),
 			F(d.Diode.Vth), F(d.Output.Vth), F(d.Clamp.Vth), F(m.ThresholdCurrent), F(m.I90), F(m.MaxVout), F(m.MaxVoutNonPositive), F(m.Slope)})
 	}
-	if err := WriteCSV(filepath.Join(dir, "montecarlo.csv"), []string{"device", "i_in_A", "vout_V"}, rows); err != nil {
-		return NeuronMCSummary{}, err
-	}
-	if err := WriteCSV(filepath.Join(dir, "montecarlo_devices.csv"),
-		[]string{"device", "status", "mem_v_th_V", "mem_r_d_ohm", "mem_g_min_S", "mem_g_max_S", "m1_v_th_V", "m2_v_th_V", "mc_v_th_V",
-			"threshold_current_A", "i_at_90pct_vdd_A", "max_vout_V", "max_vout_nonpositive_V", "slope_V_per_A"}, drows); err != nil {
-		return NeuronMCSummary{}, err
-	}
 	sp := r.Spread
-	if err := WriteCSV(filepath.Join(dir, "montecarlo_spread.csv"),
-		[]string{"i_in_A", "mean_V", "std_V", "min_V", "p05_V", "median_V", "p95_V", "max_V"},
-		Table(sp.I, sp.Mean, sp.Std, sp.Min, sp.P05, sp.Median, sp.P95, sp.Max)); err != nil {
-		return NeuronMCSummary{}, err
-	}
 	s := NeuronMCSummary{Devices: len(r.Samples), Seed: r.Seed, TrimVDD: r.Config.TrimVDD, Failed: r.Failed, Dead: r.Dead,
 		OffAbove50mV: r.OffAbove, SwitchingDevices: st.Switching, Seconds: r.Seconds, VDDMargin: st.VDDMargin,
 		SwitchingFraction: st.SwitchingFraction, OffAbove50mVFraction: st.OffAboveFraction,
@@ -79,15 +65,13 @@ func WriteNeuronMonteCarlo(dir string, r *experiment.NeuronMonteCarloResult, plo
 		I90Median: Num(st.I90.Median), I90Sigma: Num(st.I90.Sigma),
 		MaxVoutMedian: Num(st.MaxVout.Median), MaxVoutSigma: Num(st.MaxVout.Sigma),
 		SlopeMedian: Num(st.Slope.Median), SlopeSigma: Num(st.Slope.Sigma)}
-	if err := WriteJSON(filepath.Join(dir, "montecarlo.json"), s); err != nil {
+	if err := writeNeuronRun(dir, r.Setup, seeded("neuron montecarlo", r.Seed, r.Config), "montecarlo.json", s,
+		csvFile{"montecarlo.csv", []string{"device", "i_in_A", "vout_V"}, rows},
+		csvFile{"montecarlo_devices.csv", []string{"device", "status", "mem_v_th_V", "mem_r_d_ohm", "mem_g_min_S", "mem_g_max_S", "m1_v_th_V", "m2_v_th_V", "mc_v_th_V",
+			"threshold_current_A", "i_at_90pct_vdd_A", "max_vout_V", "max_vout_nonpositive_V", "slope_V_per_A"}, drows},
+		csvFile{"montecarlo_spread.csv", []string{"i_in_A", "mean_V", "std_V", "min_V", "p05_V", "median_V", "p95_V", "max_V"},
+			Table(sp.I, sp.Mean, sp.Std, sp.Min, sp.P05, sp.Median, sp.P95, sp.Max)}); err != nil || !plots || sp.N == 0 {
 		return s, err
-	}
-	seed := r.Seed
-	if err := WriteNeuronParams(dir, r.Setup, RunSettings{Command: "neuron montecarlo", Seed: &seed, Config: r.Config}); err != nil {
-		return s, err
-	}
-	if !plots || sp.N == 0 {
-		return s, nil
 	}
 	var curves []Series
 	for _, x := range r.Samples {
@@ -104,9 +88,9 @@ func WriteNeuronMonteCarlo(dir string, r *experiment.NeuronMonteCarloResult, plo
 	mp := newPlot(ax)
 	// The device-to-device spread as a band (min-max over the neurons) and
 	// the median, when every curve has the same currents.
-	lo, med, hi, spread := curveSpread(curves)
+	cs, spread := r.NormalizedSpread()
 	if spread {
-		if err := AddBand(mp, fmt.Sprintf("min - max over %d neurons", len(curves)), curves[0].X, lo, hi, Palette[0]); err != nil {
+		if err := AddBand(mp, fmt.Sprintf("min - max over %d neurons", len(curves)), curves[0].X, cs.Min, cs.Max, Palette[0]); err != nil {
 			return s, err
 		}
 	}
@@ -117,7 +101,7 @@ func WriteNeuronMonteCarlo(dir string, r *experiment.NeuronMonteCarloResult, plo
 		return s, err
 	}
 	if spread {
-		if err := addSeries(mp, ax, 0, Series{Name: "median", X: curves[0].X, Y: med, Color: color.Black}); err != nil {
+		if err := addSeries(mp, ax, 0, Series{Name: "median", X: curves[0].X, Y: cs.Median, Color: color.Black}); err != nil {
 			return s, err
 		}
 	}
@@ -139,37 +123,4 @@ func WriteNeuronMonteCarlo(dir string, r *experiment.NeuronMonteCarloResult, plo
 		return s, err
 	}
 	return s, Save(p, filepath.Join(dir, "montecarlo_spread"))
-}
-
-// curveSpread returns, per point, the minimum, median and maximum of
-// curves that share their X values; ok is false if they do not.
-func curveSpread(curves []Series) (lo, med, hi []float64, ok bool) {
-	if len(curves) < 2 {
-		return nil, nil, nil, false
-	}
-	n := len(curves[0].X)
-	for _, c := range curves {
-		if len(c.X) != n || len(c.Y) != n {
-			return nil, nil, nil, false
-		}
-		for k := range c.X {
-			if c.X[k] != curves[0].X[k] {
-				return nil, nil, nil, false
-			}
-		}
-	}
-	v := make([]float64, len(curves))
-	for k := 0; k < n; k++ {
-		for i, c := range curves {
-			v[i] = c.Y[k]
-		}
-		slices.Sort(v)
-		lo, hi = append(lo, v[0]), append(hi, v[len(v)-1])
-		m := v[len(v)/2]
-		if len(v)%2 == 0 {
-			m = (v[len(v)/2-1] + m) / 2
-		}
-		med = append(med, m)
-	}
-	return lo, med, hi, true
 }

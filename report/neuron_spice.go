@@ -52,14 +52,6 @@ func WriteNeuronSpice(dir string, r *experiment.NeuronSpiceResult, plots bool) (
 		return nil, nil
 	}
 	a, b := r.Ours, r.Spice
-	diff := make([]float64, len(a.I))
-	for k := range diff {
-		diff[k] = a.Vout[k] - b.Vout[k]
-	}
-	if err := WriteCSV(filepath.Join(dir, "spice_compare.csv"), []string{"i_in_A", "vout_ours_V", "vout_ngspice_V", "diff_V"},
-		Table(a.I, a.Vout, b.Vout, diff)); err != nil {
-		return nil, err
-	}
 	pa, pb := r.PulseOurs, r.PulseSpice
 	s := &NeuronSpiceSummary{
 		Points: len(a.I), MaxAbsDiff: r.MaxDiff, MaxAbsDiffPct: 100 * r.MaxDiff / a.VDD, MaxAbsDiffAt: r.MaxDiffAt,
@@ -69,17 +61,10 @@ func WriteNeuronSpice(dir string, r *experiment.NeuronSpiceResult, plots bool) (
 		OursDCSeconds: r.OursDCSeconds, SpiceDCSeconds: r.SpiceDCSeconds, OursTranSeconds: r.OursTranSeconds, SpiceTranSecs: r.SpiceTranSeconds,
 		TimingNote: "ours: in-process solve; ngspice: whole process (start-up, parsing, solve, writing its data file); see bench/neuron/vs_ngspice.sh for a like-for-like comparison",
 	}
-	if err := WriteJSON(filepath.Join(dir, "spice_compare.json"), s); err != nil {
+	if err := writeData(dir, "spice_compare.json", s,
+		csvFile{"spice_compare.csv", []string{"i_in_A", "vout_ours_V", "vout_ngspice_V", "diff_V"}, Table(a.I, a.Vout, b.Vout, r.VoutDiff())},
+		neuronPulseCSV("spice_pulse_ours.csv", pa), neuronPulseCSV("spice_pulse_ngspice.csv", pb)); err != nil || !plots {
 		return s, err
-	}
-	if err := neuronPulseCSV(filepath.Join(dir, "spice_pulse_ours.csv"), pa); err != nil {
-		return s, err
-	}
-	if err := neuronPulseCSV(filepath.Join(dir, "spice_pulse_ngspice.csv"), pb); err != nil {
-		return s, err
-	}
-	if !plots {
-		return s, nil
 	}
 	uA := scaled(a.I, 1e6)
 	if err := LinePlot(filepath.Join(dir, "spice_compare"), Axes{

@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -115,10 +116,8 @@ type PaperSummary struct {
 
 // Value returns the headline with key, or nil.
 func (s *PaperSummary) Value(key string) *PaperValue {
-	for k := range s.Headlines {
-		if s.Headlines[k].Key == key {
-			return &s.Headlines[k]
-		}
+	if k := slices.IndexFunc(s.Headlines, func(v PaperValue) bool { return v.Key == key }); k >= 0 {
+		return &s.Headlines[k]
 	}
 	return nil
 }

@@ -31,8 +31,10 @@ type PaperValue struct {
 
 func fp(v float64) *float64 { return &v }
 
-// fmtValue formats a headline number for its unit.
-func fmtValue(v float64, unit string) string {
+// FormatValue formats a number of the report (a headline, a comparison)
+// for its unit ("V", "A", "Ω", "s", "J", "fraction", "count", "x", ...),
+// "–" for NaN: as the report shows it.
+func FormatValue(v float64, unit string) string {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return "–"
 	}
@@ -63,12 +65,12 @@ type headlines struct{ v []PaperValue }
 func (h *headlines) add(key, fig, qty, unit string, ours float64, paper *float64, paperText, source string) {
 	switch {
 	case paperText == "" && paper != nil:
-		paperText = fmtValue(*paper, unit)
+		paperText = FormatValue(*paper, unit)
 	case paperText == "":
 		paperText = "–"
 	}
 	h.v = append(h.v, PaperValue{Key: key, Figure: fig, Quantity: qty, Unit: unit, Ours: Num(ours),
-		OursText: fmtValue(ours, unit), Paper: paper, PaperText: paperText, Source: source})
+		OursText: FormatValue(ours, unit), Paper: paper, PaperText: paperText, Source: source})
 }
 
 // text sets the ours text of the last value.
@@ -152,7 +154,7 @@ func paperHeadlines(r *experiment.PaperResult, s *PaperSummary) []PaperValue {
 	epochs := r.Config.Fig4.Base.Epochs
 	for _, run := range f4.Runs {
 		name := strings.TrimPrefix(run.Folder, "runs/")
-		if !isFig4Act(r.Config.Fig4, name) {
+		if !r.Config.Fig4.IsMain(name) {
 			continue
 		}
 		var paper *float64
@@ -172,7 +174,7 @@ func paperHeadlines(r *experiment.PaperResult, s *PaperSummary) []PaperValue {
 	}
 	for _, run := range f4.Runs {
 		name := strings.TrimPrefix(run.Folder, "runs/")
-		if !isFig4Act(r.Config.Fig4, name) {
+		if !r.Config.Fig4.IsMain(name) {
 			continue
 		}
 		pt := "–"

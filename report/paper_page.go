@@ -2,7 +2,6 @@ package report
 
 import (
 	"fmt"
-	"math"
 	"path/filepath"
 	"runtime"
 	"sort"
@@ -37,34 +36,11 @@ func paramsLabel(file string) string {
 	return "from " + file
 }
 
-func isFig4Act(p experiment.Fig4Params, name string) bool {
-	for _, a := range p.Acts {
-		if a == name {
-			return true
-		}
-	}
-	return false
-}
-
 // neuronInputCaption summarises the hidden-layer input currents of a run.
 func neuronInputCaption(r *experiment.Fig4Result, name string) string {
-	run := r.Runs[name]
-	if run == nil || run.Result == nil || len(run.Result.PreActivations) < 2 {
-		return ""
-	}
 	var parts []string
-	pre := run.Result.PreActivations
-	for l, z := range pre[:len(pre)-1] {
-		var s2 float64
-		in := 0
-		for _, v := range z {
-			c := float64(v) * r.Neuron.IUnit
-			s2 += c * c
-			if math.Abs(c) < 10e-6 {
-				in++
-			}
-		}
-		parts = append(parts, fmt.Sprintf("layer %d: rms %.2g µA, %.1f %% within ±10 µA", l+1, 1e6*math.Sqrt(s2/float64(len(z))), 100*float64(in)/float64(len(z))))
+	for l, st := range r.InputCurrents(name) {
+		parts = append(parts, fmt.Sprintf("layer %d: rms %.2g µA, %.1f %% within ±10 µA", l+1, 1e6*st.RMS, 100*float64(st.Within10uA)/float64(st.N)))
 	}
 	return strings.Join(parts, "; ")
 }
@@ -310,7 +286,7 @@ func (b *paperPageBuilder) fig4(page *HTMLPage) {
 	}
 	var ratio, ratioFinal []string
 	for _, run := range f4.Runs {
-		if isFig4Act(fc, strings.TrimPrefix(run.Folder, "runs/")) {
+		if fc.IsMain(strings.TrimPrefix(run.Folder, "runs/")) {
 			ratio = append(ratio, fmt.Sprintf("%s %.3f", strings.TrimPrefix(run.Folder, "runs/"), run.UpdateRatioEpoch1))
 			ratioFinal = append(ratioFinal, fmt.Sprintf("%s %.3f", strings.TrimPrefix(run.Folder, "runs/"), run.UpdateRatioFinal))
 		}

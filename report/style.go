@@ -240,3 +240,18 @@ type bandErrPoints struct {
 	plotter.XYs
 	plotter.YErrors
 }
+
+// textLabels are the texts labels at xy, size points high in the default
+// font, aligned at their points by x (draw.XLeft, XCenter, XRight) and y
+// (draw.YBottom, YCenter, YTop).
+func textLabels(xy plotter.XYs, labels []string, size float64, x draw.XAlignment, y draw.YAlignment) (*plotter.Labels, error) {
+	lab, err := plotter.NewLabels(plotter.XYLabels{XYs: xy, Labels: labels})
+	if err != nil {
+		return nil, err
+	}
+	for i := range lab.TextStyle {
+		lab.TextStyle[i].Font.Size = vg.Points(size)
+		lab.TextStyle[i].XAlign, lab.TextStyle[i].YAlign = x, y
+	}
+	return lab, nil
+}

@@ -14,6 +14,8 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/mrelu/mrelu/experiment"
 )
 
 // SweepData is a merged parameter sweep as the sweep plots need it.
@@ -72,32 +74,11 @@ func (d SweepData) groups() []*sweepGroup {
 	}
 	for k, g := range by {
 		for _, v := range vals[k] {
-			mean, sd := meanSD(v)
+			mean, sd := experiment.MeanSD(v)
 			g.mean, g.sd, g.n = append(g.mean, mean), append(g.sd, sd), append(g.n, len(v))
 		}
 	}
 	return out
-}
-
-// meanSD is the mean and sample standard deviation (0 for one value, NaN
-// for none).
-func meanSD(v []float64) (float64, float64) {
-	if len(v) == 0 {
-		return math.NaN(), math.NaN()
-	}
-	s := 0.0
-	for _, x := range v {
-		s += x
-	}
-	m := s / float64(len(v))
-	if !slices.ContainsFunc(v, func(x float64) bool { return x != v[0] }) {
-		return v[0], 0 // equal values: exact, no rounding noise
-	}
-	q := 0.0
-	for _, x := range v {
-		q += (x - m) * (x - m)
-	}
-	return m, math.Sqrt(q / float64(len(v)-1))
 }
 
 // fileSafe turns a metric or parameter name into part of a file name.
@@ -432,16 +413,10 @@ func tradeoffPlot(base, title string, varied []string, gs []*sweepGroup, mx, my 
 				if len(xy) == 0 {
 					continue
 				}
-				lab, err := plotter.NewLabels(plotter.XYLabels{XYs: xy, Labels: ls})
+				align := []draw.YAlignment{draw.YBottom, draw.YTop}[half] // above, below
+				lab, err := textLabels(xy, ls, 7, draw.XLeft, align)
 				if err != nil {
 					return err
-				}
-				for i := range lab.TextStyle {
-					lab.TextStyle[i].Font.Size = vg.Points(7)
-					lab.TextStyle[i].XAlign = draw.XLeft
-					if half == 1 {
-						lab.TextStyle[i].YAlign = draw.YTop
-					}
 				}
 				lab.Offset = vg.Point{X: vg.Points(4), Y: vg.Points(3 - 6*float64(half))}
 				p.Add(lab)
@@ -526,14 +501,9 @@ func sweepHeatMap(base, title string, varied []string, gs []*sweepGroup, m int) 
 		h := plotter.NewHeatMap(g, cm.Palette(255))
 		h.Min, h.Max = lo, hi
 		p.Add(h)
-		lab, err := plotter.NewLabels(plotter.XYLabels{XYs: xys, Labels: labels})
+		lab, err := textLabels(xys, labels, 8, draw.XCenter, draw.YCenter)
 		if err != nil {
 			return err
-		}
-		for i := range lab.TextStyle {
-			lab.TextStyle[i].Font.Size = vg.Points(8)
-			lab.TextStyle[i].XAlign = draw.XCenter
-			lab.TextStyle[i].YAlign = draw.YCenter
 		}
 		p.Add(lab)
 	}

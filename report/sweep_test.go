@@ -8,19 +8,6 @@ import (
 	"testing"
 )
 
-func TestMeanSD(t *testing.T) {
-	m, sd := meanSD([]float64{1, 2, 3})
-	if m != 2 || math.Abs(sd-1) > 1e-15 {
-		t.Errorf("mean %v sd %v", m, sd)
-	}
-	if m, sd := meanSD([]float64{0.1, 0.1, 0.1}); m != 0.1 || sd != 0 {
-		t.Errorf("equal values: mean %v sd %v", m, sd)
-	}
-	if m, _ := meanSD(nil); !math.IsNaN(m) {
-		t.Errorf("no values: mean %v", m)
-	}
-}
-
 // TestWriteSweep: seeds are averaged per design point (NaN metrics left
 // out), and a random design gets its scatter plots, one per parameter.
 func TestWriteSweep(t *testing.T) {
