@@ -28,9 +28,9 @@ parameters used) and DIR/report.html (one self-contained page with every figure 
 
 The full run uses the paper's settings (30 epochs, 5-point variation sweep, 200 DC cycles) with
 3 seeds per Fig. 4 run (--seeds) and the run reproducing the paper's ` + experiment.PaperMReLUText + ` under stated
-assumptions (mrelu-paper-setting, docs/system.md); about 4 minutes on 2 cores. --quick trains
-3 epochs with 1 seed, sweeps 3 variations, skips the paper-setting run and runs 50 DC cycles
-(about 15 s); the output and the report say so.
+assumptions (mrelu-paper-setting and its hardware-aware twin, docs/system.md); about 2 minutes
+on 2 cores. --quick trains 3 epochs with 1 seed, sweeps 3 variations, skips the paper-setting
+runs and runs 50 DC cycles (about 10 s); the output and the report say so.
 
 --params FILE replaces the default device (and neuron) parameters in every experiment: a
 params.json from 'mrelu device fit', any device/neuron run, a paper run, or written by hand
