@@ -2,7 +2,6 @@ package nn
 
 import (
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"sync/atomic"
 	"time"
@@ -231,14 +230,9 @@ func (t *Trainer) SaturatedFraction() []float64 {
 
 // CountAtOrAbove returns how many values of z are at or above thr
 // (finite values; branch-free: v − thr is ≥ 0, sign bit clear, exactly
-// when v ≥ thr, since x − x is +0).
-func CountAtOrAbove(z []float32, thr float32) int {
-	n := 0
-	for _, v := range z {
-		n += int(1 - math.Float32bits(v-thr)>>31)
-	}
-	return n
-}
+// when v ≥ thr, since x − x is +0): kernel.CountAtOrAbove, 16 values at a
+// time with AVX-512.
+func CountAtOrAbove(z []float32, thr float32) int { return kernel.CountAtOrAbove(z, thr) }
 
 // Evaluate returns the mean loss and accuracy on set. When keep is non-nil
 // it must have one slice per layer with room for set.N × width values; the
