@@ -49,11 +49,13 @@ func CheckActivation(name string) error {
 // evaluator in network units (input z, with I = z·IUnit at the neuron;
 // output Vout in V, which is the next layer's input).
 type NeuronModel struct {
-	Curve   *neuron.TransferCurve
-	Metrics neuron.TransferMetrics
-	IUnit   float64           // A per network unit
-	Eval    *neuron.Evaluator // network units in, V out
-	EvalA   *neuron.Evaluator // A in, V out (for the crossbar level)
+	// Model is the solved neuron in SI units (Curve, Metrics, its
+	// evaluator in A, the off and saturation levels, VDD): the type the
+	// crossbar and the edge detection use too.
+	*neuron.Model
+	IUnit float64           // A per network unit
+	Eval  *neuron.Evaluator // network units in, V out (Model.Eval scaled by IUnit)
+	EvalA *neuron.Evaluator // A in, V out (Model.Eval, for the crossbar level)
 
 	d2d *d2dCache // the device-to-device curves (D2D), solved on first use
 }
@@ -79,7 +81,7 @@ func SolveNeuron(d device.Params, np neuron.Params) (*NeuronModel, error) {
 	if err != nil {
 		return nil, fmt.Errorf("experiment: neuron transfer curve: %w", err)
 	}
-	ev, err := neuron.NewEvaluator(curve)
+	m, err := neuron.ModelFromCurve(curve)
 	if err != nil {
 		return nil, fmt.Errorf("experiment: neuron evaluator: %w", err)
 	}
@@ -87,7 +89,7 @@ func SolveNeuron(d device.Params, np neuron.Params) (*NeuronModel, error) {
 	if math.IsNaN(iunit) {
 		return nil, fmt.Errorf("experiment: neuron: no linear gain (memristor slope %g Ω, load %g Ω): not a working ReLU", d.Memristor.EffectiveRD(), np.RLoad)
 	}
-	return &NeuronModel{Curve: curve, Metrics: curve.Metrics(), IUnit: iunit, Eval: ev.Scaled(iunit), EvalA: ev,
+	return &NeuronModel{Model: m, IUnit: iunit, Eval: m.Eval.Scaled(iunit), EvalA: m.Eval,
 		d2d: &d2dCache{params: &neuronParams{d, np}}}, nil
 }
 
