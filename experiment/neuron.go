@@ -85,12 +85,18 @@ type NeuronTransferResult struct {
 	Seconds float64
 }
 
-// NeuronTransfer builds the nominal neuron and solves its transfer curve.
-func NeuronTransfer(d device.Params, np neuron.Params, cfg NeuronTransferConfig) (*NeuronTransferResult, error) {
+// buildNominal validates a neuron run's settings and builds the nominal
+// 2T-1M circuit of the device and neuron parameters.
+func buildNominal(cfg interface{ Validate() error }, d device.Params, np neuron.Params) (*neuron.Circuit, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	n, err := neuron.Build(d, np)
+	return neuron.Build(d, np)
+}
+
+// NeuronTransfer builds the nominal neuron and solves its transfer curve.
+func NeuronTransfer(d device.Params, np neuron.Params, cfg NeuronTransferConfig) (*NeuronTransferResult, error) {
+	n, err := buildNominal(cfg, d, np)
 	if err != nil {
 		return nil, err
 	}
@@ -159,10 +165,7 @@ type NeuronPulseResult struct {
 // NeuronPulse runs the activation transient of the nominal neuron and,
 // with CapSearch, the largest output capacitance at which it settles.
 func NeuronPulse(d device.Params, np neuron.Params, cfg NeuronPulseConfig) (*NeuronPulseResult, error) {
-	if err := cfg.Validate(); err != nil {
-		return nil, err
-	}
-	n, err := neuron.Build(d, np)
+	n, err := buildNominal(cfg, d, np)
 	if err != nil {
 		return nil, err
 	}
@@ -261,10 +264,7 @@ var ErrNoNgspice = circuit.ErrNoNgspice
 // Run, runs them in ngspice (in a temporary folder) and compares them with
 // our solver on the same netlist.
 func NeuronSpice(ctx context.Context, d device.Params, np neuron.Params, cfg NeuronSpiceConfig) (*NeuronSpiceResult, error) {
-	if err := cfg.Validate(); err != nil {
-		return nil, err
-	}
-	n, err := neuron.Build(d, np)
+	n, err := buildNominal(cfg, d, np)
 	if err != nil {
 		return nil, err
 	}
