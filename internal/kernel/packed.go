@@ -99,7 +99,7 @@ func (pb *PackedB) Update(lo, hi int) {
 					}
 					continue
 				}
-				copy(pb.buf[j0*k+p*width:j0*k+p*width+nr], row[j0:j0+nr])
+				copyRow(pb.buf[j0*k+p*width:j0*k+p*width+nr], row[j0:j0+nr])
 			}
 		}
 		return
@@ -173,4 +173,16 @@ func alignedFloats(n int) []float32 {
 		off++
 	}
 	return buf[off : off+n : off+n]
+}
+
+// copyRow copies src into dst (of the same length): a 32-wide panel row
+// (the AVX-512 kernel's) as one fixed-size array move, which the compiler
+// inlines, instead of a call to the runtime's memmove; other widths by
+// copy.
+func copyRow(dst, src []float32) {
+	if len(src) == 32 && len(dst) == 32 {
+		*(*[32]float32)(dst) = *(*[32]float32)(src)
+		return
+	}
+	copy(dst, src)
 }
