@@ -216,7 +216,7 @@ func runNeuronPulse(args []string, stdout, stderr io.Writer) error {
 		outf(stdout, "pulse %.4g A: %s (peak-to-peak %.3g V in the last %.0f %% of the pulse%s): no latency\n",
 			p.Config.Amplitude, strings.ToUpper(p.Status), p.PeakToPeak, 100*p.Config.SettleWindow, fmtOptPeriod(p))
 	}
-	outf(stdout, "paper: latency %.3g s, energy %.3g J; recovery after the pulse %s s\n", experiment.PaperLatency, experiment.PaperEnergy, fmtOpt("%.3g", p.Recovery))
+	outf(stdout, "paper: latency %.3g s, energy %.3g J; recovery after the pulse %s\n", experiment.PaperLatency, experiment.PaperEnergy, fmtOpt("%.3g s", p.Recovery))
 	for _, c := range []*report.NeuronCapSummary{s.CapAtPulse, s.CapWorst} {
 		if c != nil {
 			outf(stdout, "at %.3g A: settles up to %s F of output capacitance (oscillates from %s F; small-signal bound %s F); circuit has %.3g F\n",
