@@ -33,8 +33,10 @@
 // (ReadScale·GScale), so every neuron sees UnitCurrent = 0.778 µA per unit
 // of z (1 V of mReLU output per unit) and, with every non-ideality off, the
 // hardware computes exactly the trained network: a test pins the crossbar
-// network to nn's forward pass with nn.ClippedReLU{Max: 2} to 1e-5 of the
-// pre-activations' scale (float32 rounding, ~5e-7 measured).
+// network to nn's forward pass with nn.ClippedReLU{Max: 2} (relu2 at the
+// default VDD = 2 V) to 1e-5 of the pre-activations' scale (float32
+// rounding, ~5e-7 measured). The neurons' bound is Params.VDD, which the
+// callers set from the run's neuron.
 //
 // # Non-idealities (all off by default)
 //

@@ -38,7 +38,7 @@ func Example() {
 	fmt.Printf("mirror gain %.4g: neuron inputs %.4g µA, %.4g µA\n", l.MirrorGain(), in[0]*1e6, in[1]*1e6)
 
 	vout := make([]float32, 2)
-	crossbar.IdealNeuron{UnitCurrent: float32(p.UnitCurrent), VMax: crossbar.VDD}.Eval(vout, in)
+	crossbar.IdealNeuron{UnitCurrent: float32(p.UnitCurrent), VMax: float32(p.VDD)}.Eval(vout, in)
 	fmt.Printf("ideal mReLU outputs %.4g V, %.4g V\n", vout[0], vout[1])
 	// Output:
 	// GScale 9.9 µS per unit weight; w = -1 is (G+, G-) = (0.1, 10) µS

@@ -26,8 +26,9 @@ func (f NeuronFunc) Eval(dst, currents []float32) { f(dst, currents) }
 
 // IdealNeuron is the mReLU without device effects in physical units:
 // Vout = min(max(I/UnitCurrent, 0), VMax) in V for an input current I in A.
-// With UnitCurrent = Params.UnitCurrent and VMax = VDD it is nn.ClippedReLU
-// {Max: 2} read in volts, the activation the exactness test matches.
+// With UnitCurrent = Params.UnitCurrent and VMax = Params.VDD it is
+// nn.ClippedReLU{Max: VDD/1 V} (relu2 at the run's VDD) read in volts, the
+// activation the exactness test matches.
 type IdealNeuron struct {
 	UnitCurrent float32 // A per volt of output on the linear part
 	VMax        float32 // output bound in V
@@ -70,7 +71,7 @@ type Network struct {
 
 // New programs every synaptic layer of net into an array under p (the
 // first with p.ReadScale, the others with HiddenReadScale) and attaches
-// the neurons: nil gives every hidden layer IdealNeuron{p.UnitCurrent, VDD};
+// the neurons: nil gives every hidden layer IdealNeuron{p.UnitCurrent, p.VDD};
 // one neuron is shared by all hidden layers; otherwise there must be one
 // per hidden layer. net.Act is not used: the neurons replace it. All random
 // draws come from a generator seeded by p.Seed.

@@ -13,7 +13,7 @@ import (
 // randNet returns a He-normal network with random biases.
 func randNet(t testing.TB, sizes []int, seed uint64) *nn.Network {
 	rng := rand.New(rand.NewPCG(seed, 1))
-	net, err := nn.New(sizes, nn.ClippedReLU{Max: VDD}, rng)
+	net, err := nn.New(sizes, nn.ClippedReLU{Max: DefaultVDD}, rng)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,6 +57,17 @@ func idealForward(t testing.TB, net *nn.Network, set *dataset.Set) [][]float32 {
 	return keep
 }
 
+// countAbove counts the values of x above v.
+func countAbove(x []float32, v float32) int {
+	n := 0
+	for _, z := range x {
+		if z > v {
+			n++
+		}
+	}
+	return n
+}
+
 // maxRelDiff returns max |got/unit − want| over the slice, relative to
 // max |want| (errors near a zero crossing are measured against the layer's
 // scale, not against the tiny value).
@@ -88,10 +99,14 @@ func TestExactness(t *testing.T) {
 		{"zero GMin, 1 V reads", []int{50, 20, 10}, withParams(func(p *Params) { p.GMin, p.ReadScale = 0, 1 }), false},
 		{"fixed GScale, matched mirror", []int{784, 100, 100, 10}, withParams(func(p *Params) { p.GScale = 3.33e-6; p.ReadScale = 1 }), false},
 		{"fixed mirror gain 1, neurons rescaled", []int{784, 100, 100, 10}, withParams(func(p *Params) { p.MirrorGain = 1 }), true},
+		// Another supply: the default neurons are bounded by Params.VDD,
+		// relu2 at that VDD (ClippedReLU{Max: 1.6}) is the network.
+		{"VDD 1.6 V", []int{30, 17, 9, 4}, withParams(func(p *Params) { p.VDD = 1.6 }), false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			net := randNet(t, tc.sizes, 21)
+			net.Act = nn.ClippedReLU{Max: float32(tc.p.VDD)}
 			set := randSet(300, tc.sizes[0], tc.sizes[len(tc.sizes)-1], 22)
 			want := idealForward(t, net, set)
 			cb, err := New(net, nil, tc.p)
@@ -100,8 +115,16 @@ func TestExactness(t *testing.T) {
 			}
 			if tc.rescale {
 				for l := range cb.Neurons {
-					cb.Neurons[l] = IdealNeuron{UnitCurrent: float32(cb.Layers[l].CurrentPerUnit()), VMax: VDD}
+					cb.Neurons[l] = IdealNeuron{UnitCurrent: float32(cb.Layers[l].CurrentPerUnit()), VMax: float32(tc.p.VDD)}
 				}
+			}
+			for l, nr := range cb.Neurons {
+				if in, ok := nr.(IdealNeuron); ok && in.VMax != float32(tc.p.VDD) {
+					t.Errorf("hidden layer %d: ideal neuron bounded at %g V, want VDD = %g V", l, in.VMax, tc.p.VDD)
+				}
+			}
+			if tc.p.VDD != DefaultVDD && countAbove(want[0], float32(tc.p.VDD)) == 0 {
+				t.Errorf("no first-layer pre-activation above VDD = %g: the bound is not tested", tc.p.VDD)
 			}
 			for l, a := range cb.Layers {
 				if a.Clipped() != 0 {
@@ -200,7 +223,7 @@ func TestNetworkReadNoise(t *testing.T) {
 
 func TestNewErrors(t *testing.T) {
 	net := randNet(t, []int{6, 5, 4, 3}, 1)
-	idealN := IdealNeuron{UnitCurrent: float32(DefaultUnitCurrent), VMax: VDD}
+	idealN := IdealNeuron{UnitCurrent: float32(DefaultUnitCurrent), VMax: DefaultVDD}
 	bad := net.Clone()
 	bad.Layers[1] = &nn.Dense{In: 4, Out: 4, W: make([]float32, 16), B: make([]float32, 4)}
 	tests := []struct {

@@ -16,15 +16,16 @@ import (
 // ErrInvalidParam is wrapped by every Params.Validate error.
 var ErrInvalidParam = errors.New("crossbar: invalid parameter")
 
-// VDD is the supply of the mReLU neuron in V (paper: 2 V); it bounds the
-// neuron outputs that drive the next array.
-const VDD = 2.0
+// DefaultVDD is the default Params.VDD in V: the paper's supply of the
+// mReLU neuron, VDD = 2 V (neuron.DefaultParams().VDD, which a test pins
+// it to).
+const DefaultVDD = 2.0
 
 // HiddenReadScale is the read scale of every array after the first in a
 // Network, in V per unit of activation: the neurons' output voltages drive
 // the next array directly (no ADC, no level shifter), and a network trained
-// with the ideal bounded ReLU min(max(z, 0), 2) has its activation unit
-// equal to 1 V of neuron output (bound 2 = VDD/1 V).
+// with the ideal bounded ReLU min(max(z, 0), VDD/1 V) has its activation
+// unit equal to 1 V of neuron output (bound 2 with the default VDD = 2 V).
 const HiddenReadScale = 1.0
 
 // DefaultUnitCurrent is the default Params.UnitCurrent in A: the input
@@ -87,6 +88,14 @@ type Params struct {
 	// mReLU's Vout rises by 1 V per 0.778 µA and saturates near VDD = 2 V
 	// at ≈ 1.5 µA (sub-10 µA, paper).
 	UnitCurrent float64 `json:"unit_current_A"`
+	// VDD is the supply of the neurons in V, the bound of their output
+	// voltages: the VMax of the IdealNeuron a Network or Stack uses when
+	// given no neurons. It belongs to the neuron, not to the arrays, so
+	// callers set it from the run's neuron (its supply, --vdd or the
+	// --params file's neuron.vdd_V) and it is not serialised (json "-"):
+	// the run's params.json records it once, as the neuron's vdd_V.
+	// Default DefaultVDD = 2 V (the paper's VDD).
+	VDD float64 `json:"-"`
 
 	// Levels is the number of programmable conductance levels of a synapse
 	// device, equally spaced from GMin to GMax (both included). Default 0 =
@@ -117,13 +126,15 @@ type Params struct {
 
 // DefaultParams returns the documented defaults: a 0.1–10 µS window, the
 // window scaled per array, 0.2 V per unit input, a matched mirror with
-// 0.778 µA per unit and every non-ideality off.
+// 0.778 µA per unit, neurons bounded by VDD = 2 V and every non-ideality
+// off.
 func DefaultParams() Params {
 	return Params{
 		GMin:        0.1e-6,
 		GMax:        10e-6,
 		ReadScale:   0.2,
 		UnitCurrent: DefaultUnitCurrent,
+		VDD:         DefaultVDD,
 		Seed:        1,
 	}
 }
@@ -134,19 +145,24 @@ func (p Params) Ideal() bool {
 	return p.Levels == 0 && p.ProgramSigma == 0 && p.ReadSigma == 0 && p.NeuronSpread == 0
 }
 
+// badParam is the error of an invalid field; key is its JSON key ("" for
+// a field that is not serialised).
 func badParam(field, key, unit string, v float64, why string) error {
 	if unit != "" {
 		unit = " " + unit
 	}
-	return fmt.Errorf("crossbar: Params.%s (json %q) = %g%s: %s: %w", field, key, v, unit, why, ErrInvalidParam)
+	if key != "" {
+		field += fmt.Sprintf(" (json %q)", key)
+	}
+	return fmt.Errorf("crossbar: Params.%s = %g%s: %s: %w", field, v, unit, why, ErrInvalidParam)
 }
 
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
 // Validate reports the first invalid field, naming it, its JSON key and
 // unit. It rejects NaN and ±Inf everywhere, GMin < 0, GMax ≤ GMin,
-// GScale < 0, ReadScale or UnitCurrent ≤ 0, MirrorGain < 0, Levels < 0 or
-// 1, and sigmas outside [0, 1].
+// GScale < 0, ReadScale, UnitCurrent or VDD ≤ 0, MirrorGain < 0, Levels < 0
+// or 1, and sigmas outside [0, 1].
 func (p Params) Validate() error {
 	for _, f := range []struct {
 		name, key, unit string
@@ -158,6 +174,7 @@ func (p Params) Validate() error {
 		{"ReadScale", "read_scale_V", "V", p.ReadScale},
 		{"MirrorGain", "mirror_gain", "", p.MirrorGain},
 		{"UnitCurrent", "unit_current_A", "A", p.UnitCurrent},
+		{"VDD", "", "V", p.VDD},
 		{"ProgramSigma", "program_sigma", "", p.ProgramSigma},
 		{"ReadSigma", "read_sigma", "", p.ReadSigma},
 		{"NeuronSpread", "neuron_spread", "", p.NeuronSpread},
@@ -176,6 +193,8 @@ func (p Params) Validate() error {
 		return badParam("ReadScale", "read_scale_V", "V", p.ReadScale, "must be > 0")
 	case p.UnitCurrent == 0:
 		return badParam("UnitCurrent", "unit_current_A", "A", p.UnitCurrent, "must be > 0")
+	case p.VDD == 0:
+		return badParam("VDD", "", "V", p.VDD, "must be > 0 (the neurons' supply)")
 	case p.Levels < 0 || p.Levels == 1:
 		return badParam("Levels", "levels", "", float64(p.Levels), "must be 0 (analogue) or ≥ 2")
 	}

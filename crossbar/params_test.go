@@ -2,6 +2,7 @@ package crossbar
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"flag"
 	"math"
@@ -28,6 +29,10 @@ func TestDefaultParams(t *testing.T) {
 	}
 	if p.GMax >= device.G0 {
 		t.Errorf("GMax = %g S not below G0 = %g S", p.GMax, device.G0)
+	}
+	// The neurons' bound is the default neuron's supply.
+	if vdd := neuron.DefaultParams().VDD; p.VDD != vdd || DefaultVDD != vdd {
+		t.Errorf("VDD = %g V, DefaultVDD = %g V, want neuron.DefaultParams().VDD = %g V", p.VDD, DefaultVDD, vdd)
 	}
 }
 
@@ -59,6 +64,10 @@ func TestValidate(t *testing.T) {
 		{"ReadSigma", func(p *Params) { p.ReadSigma = 2 }},
 		{"NeuronSpread", func(p *Params) { p.NeuronSpread = -0.1 }},
 		{"NeuronSpread", func(p *Params) { p.NeuronSpread = inf }},
+		{"VDD", func(p *Params) { p.VDD = 0 }},
+		{"VDD", func(p *Params) { p.VDD = -2 }},
+		{"VDD", func(p *Params) { p.VDD = nan }},
+		{"VDD", func(p *Params) { p.VDD = inf }},
 	}
 	for _, tc := range tests {
 		p := DefaultParams()
@@ -77,6 +86,7 @@ func TestValidate(t *testing.T) {
 		func(p *Params) { p.Levels = 2 },
 		func(p *Params) { p.GScale = 1e-6; p.MirrorGain = 1 },
 		func(p *Params) { p.ProgramSigma, p.ReadSigma, p.NeuronSpread = 1, 1, 1 },
+		func(p *Params) { p.VDD = 1.6 },
 	}
 	for i, edit := range ok {
 		p := DefaultParams()
@@ -96,6 +106,15 @@ func TestDecodeParams(t *testing.T) {
 	want.Levels, want.ReadSigma, want.GMax = 16, 0.02, 5e-6
 	if p != want {
 		t.Errorf("decoded %+v, want %+v", p, want)
+	}
+	// VDD is the neuron's, recorded once in a run's params.json as the
+	// neuron's vdd_V: the arrays' JSON does not repeat it (so it is the
+	// same at any supply) and cannot set it.
+	if b, err := json.Marshal(withParams(func(p *Params) { p.VDD = 1.6 })); err != nil || strings.Contains(strings.ToLower(string(b)), "vdd") {
+		t.Errorf("JSON %s (%v) carries the VDD", b, err)
+	}
+	if _, err := DecodeParams(strings.NewReader(`{"vdd_V": 1.6}`)); err == nil {
+		t.Error("a vdd_V key accepted")
 	}
 	bad := []struct{ doc, want string }{
 		{`{"levels": 1}`, "Levels"},

@@ -55,7 +55,7 @@ const stackChunk = 100
 // NewStack programs every Dense and Conv2D layer of net into an array
 // under p (the first with p.ReadScale, the others with HiddenReadScale)
 // and attaches the neurons: nil gives every activation layer
-// IdealNeuron{p.UnitCurrent, VDD}; one neuron is shared by all; otherwise
+// IdealNeuron{p.UnitCurrent, p.VDD}; one neuron is shared by all; otherwise
 // one per activation layer. The network's activations are not used: the
 // neurons replace them. An activation must follow an array; the last
 // layer must be an array (its column currents are the output). All
@@ -240,14 +240,14 @@ func (s *Stack) ReadEnergy(images []float32, n int, t float64) float64 {
 }
 
 // expandNeurons returns one neuron per layer of n: IdealNeuron{p.UnitCurrent,
-// VDD} for nil, neurons[0] for all when it is alone, else neurons itself,
+// p.VDD} for nil, neurons[0] for all when it is alone, else neurons itself,
 // which must then have n non-nil entries (what names a layer in errors).
 func expandNeurons(neurons []Neuron, n int, p Params, what string) ([]Neuron, error) {
 	var out []Neuron
 	switch {
 	case neurons == nil:
 		for range n {
-			out = append(out, IdealNeuron{UnitCurrent: float32(p.UnitCurrent), VMax: VDD})
+			out = append(out, IdealNeuron{UnitCurrent: float32(p.UnitCurrent), VMax: float32(p.VDD)})
 		}
 	case len(neurons) == 1:
 		for range n {

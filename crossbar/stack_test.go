@@ -12,7 +12,7 @@ import (
 // ReLU, He-normal weights and random biases.
 func randConvNet(t testing.TB, seed uint64) *nn.Sequential {
 	rng := rand.New(rand.NewPCG(seed, 1))
-	act := nn.ClippedReLU{Max: VDD}
+	act := nn.ClippedReLU{Max: DefaultVDD}
 	s, err := nn.NewSequential(nn.Shape{H: 10, W: 9, C: 1}, rng,
 		nn.ConvSpec(4, 3, 1, 1), nn.ActSpec(act), nn.MaxPoolSpec(2, 2),
 		nn.ConvSpec(5, 3, 2, 1), nn.ActSpec(act), nn.AvgPoolSpec(2, 1),
@@ -38,8 +38,14 @@ func randConvNet(t testing.TB, seed uint64) *nn.Sequential {
 func TestStackExactness(t *testing.T) {
 	net := randConvNet(t, 3)
 	set := randSet(230, net.In.Size(), 3, 4)
-	want := net.Logits(set.Images, set.N)
-	for _, p := range []Params{DefaultParams(), withParams(func(p *Params) { p.GMin, p.ReadScale = 0, 1 })} {
+	for _, p := range []Params{DefaultParams(), withParams(func(p *Params) { p.GMin, p.ReadScale = 0, 1 }), withParams(func(p *Params) { p.VDD = 1.6 })} {
+		// The network's relu2 at the neurons' supply.
+		for _, l := range net.Layers {
+			if a, ok := l.(*nn.Activate); ok {
+				a.Act = nn.ClippedReLU{Max: float32(p.VDD)}
+			}
+		}
+		want := net.Logits(set.Images, set.N)
 		st, err := NewStack(net, nil, p)
 		if err != nil {
 			t.Fatal(err)

@@ -89,10 +89,17 @@ type CNNRun struct {
 	UpdateHist []*nn.LogHistogram
 	// Neuron is the solved hardware neuron (mrelu runs only); Test the
 	// test set (not serialised).
-	Neuron      *NeuronModel
-	Test        *dataset.Set
+	Neuron *NeuronModel
+	Test   *dataset.Set
+	// VDD is the supply of the run's neuron in V, as TrainRun.VDD: the
+	// bound of relu2 and of the crossbar's ideal neurons.
+	VDD         float64
 	WallSeconds float64
 }
+
+// vdd is the supply of the run's neuron in V (r.VDD; for a run made by
+// hand without it, the neuron's or the default).
+func (r *CNNRun) vdd() float64 { return runVDD(r.VDD, r.Neuron) }
 
 // FinalAccuracy is the test accuracy after the last epoch.
 func (r *CNNRun) FinalAccuracy() float64 {
@@ -106,8 +113,24 @@ func (r *CNNRun) FinalAccuracy() float64 {
 // data already loaded. A hardware activation uses model (nil: the
 // default devices' neuron, solved here) through NoisyMReLUForRun, with one
 // neuron per channel of a convolutional layer; the network's weights come
-// from a PCG stream (p.Seed, 1), as in Train.
+// from a PCG stream (p.Seed, 1), as in Train. A software relu2 is clipped
+// at the default neuron's VDD, 2 V; TrainCNNWith takes the run's.
 func TrainCNN(p CNNParams, train, test *dataset.Set, model *NeuronModel, prog Progress) (*CNNRun, error) {
+	return TrainCNNWith(p, train, test, model, CNNOptions{Progress: prog})
+}
+
+// CNNOptions are the optional settings of TrainCNNWith.
+type CNNOptions struct {
+	Progress Progress
+	// VDD is the supply in V of the run's neuron, as TrainOptions.VDD: the
+	// bound of relu2 when the run has no solved neuron (0: 2 V).
+	VDD float64
+}
+
+// TrainCNNWith is TrainCNN with its options: progress and the supply of
+// a software run's neuron.
+func TrainCNNWith(p CNNParams, train, test *dataset.Set, model *NeuronModel, o CNNOptions) (*CNNRun, error) {
+	prog := o.Progress
 	if err := p.Validate(); err != nil {
 		return nil, fmt.Errorf("experiment: %w", err)
 	}
@@ -124,6 +147,7 @@ func TrainCNN(p CNNParams, train, test *dataset.Set, model *NeuronModel, prog Pr
 	}
 	widths := activationWidths(probe)
 	var act nn.Activation
+	var vdd float64
 	if IsHardware(p.Act) {
 		if model, err = orDefaultNeuron(model); err != nil {
 			return nil, err
@@ -131,8 +155,10 @@ func TrainCNN(p CNNParams, train, test *dataset.Set, model *NeuronModel, prog Pr
 		if act, err = NoisyMReLUForRun(p.trainParams(widths), model); err != nil {
 			return nil, err
 		}
+		vdd = model.VDD()
 	} else {
-		if act, err = nn.NewActivation(p.Act); err != nil {
+		vdd = runVDD(o.VDD, model)
+		if act, err = softwareActivation(p.Act, vdd); err != nil {
 			return nil, err
 		}
 		model = nil
@@ -142,7 +168,7 @@ func TrainCNN(p CNNParams, train, test *dataset.Set, model *NeuronModel, prog Pr
 		return nil, fmt.Errorf("experiment: %w", err)
 	}
 	run := &CNNRun{Params: p, Net: net, TrainN: train.N, TestN: test.N, Threads: kernel.Threads(),
-		GoVersion: runtime.Version(), Neuron: model, Test: test}
+		GoVersion: runtime.Version(), Neuron: model, VDD: vdd, Test: test}
 	for _, l := range net.Layers {
 		i, o := l.Shapes()
 		run.Layers = append(run.Layers, strings.TrimPrefix(fmt.Sprintf("%T %v -> %v", l, i, o), "*nn."))
@@ -240,11 +266,13 @@ func (a *CNNArrays) TotalReads() int {
 // afresh; or the software function). For a hardware run UnitCurrent is
 // the run's input scale, so the matched mirrors drive the neuron as in
 // training. The energy per inference uses the paper's neuron (0.5 pJ and
-// 650 ns per activation, each array read for 650 ns).
+// 650 ns per activation, each array read for 650 ns). The neurons' bound
+// xp.VDD is the run's (CNNRun.VDD).
 func CNNCrossbarEval(r *CNNRun, xp crossbar.Params, images int) (*CNNCrossbarResult, error) {
 	if r == nil || r.Net == nil || r.Test == nil {
 		return nil, errors.New("experiment: crossbar evaluation needs a finished CNN run with its test set")
 	}
+	xp.VDD = r.vdd()
 	widths := activationWidths(r.Net)
 	var act nn.Activation
 	var err error
@@ -257,7 +285,7 @@ func CNNCrossbarEval(r *CNNRun, xp crossbar.Params, images int) (*CNNCrossbarRes
 		if act, err = NoisyMReLUForRun(tp, r.Neuron); err != nil {
 			return nil, err
 		}
-	} else if act, err = nn.NewActivation(r.Params.Act); err != nil {
+	} else if act, err = softwareActivation(r.Params.Act, xp.VDD); err != nil {
 		return nil, err
 	}
 	if err := xp.Validate(); err != nil {

@@ -179,6 +179,10 @@ type CNNStudyOptions struct {
 	Label func(act string, seed uint64) Progress
 	// Run is called after each run with the run's neuron and seed.
 	Run func(act string, run CNNStudyRun)
+	// VDD is the supply in V of the neurons, as CNNOptions.VDD: the bound
+	// of relu2 when the study has no solved neuron (with one, its supply;
+	// 0: 2 V).
+	VDD float64
 }
 
 // CNNStudy trains LeNet-5 with every neuron of c.Acts and every seed of
@@ -213,7 +217,7 @@ func CNNStudy(c CNNStudyConfig, train, test *dataset.Set, model *NeuronModel, o 
 			if o.Label != nil {
 				prog = o.Label(act, seed)
 			}
-			run, err := TrainCNN(c.Params(act, seed), train, test, model, prog)
+			run, err := TrainCNNWith(c.Params(act, seed), train, test, model, CNNOptions{Progress: prog, VDD: o.VDD})
 			if err != nil {
 				return res, fmt.Errorf("experiment: cnn: %s seed %d: %w", act, seed, err)
 			}

@@ -6,7 +6,6 @@ import (
 	"math/rand/v2"
 
 	"github.com/mrelu/mrelu/crossbar"
-	"github.com/mrelu/mrelu/nn"
 )
 
 // CrossbarResult is a trained network evaluated on crossbar arrays.
@@ -24,11 +23,13 @@ type CrossbarResult struct {
 // voltages, Kirchhoff column currents, current mirrors, and the run's own
 // neuron on the currents (the solved 2T-1M circuit for mrelu, with its
 // temporal variation; the software function of I/UnitCurrent otherwise).
-// With every non-ideality off it reproduces the software accuracy.
+// With every non-ideality off it reproduces the software accuracy. The
+// neurons' bound xp.VDD is the run's (the supply of its neuron, TrainRun.VDD).
 func CrossbarEval(r *TrainRun, xp crossbar.Params) (*CrossbarResult, error) {
 	if r == nil || r.Test == nil || r.Net == nil {
 		return nil, errors.New("experiment: crossbar evaluation needs a finished run with its test set")
 	}
+	xp.VDD = r.vdd()
 	if err := xp.Validate(); err != nil {
 		return nil, fmt.Errorf("experiment: crossbar: %w", err)
 	}
@@ -67,7 +68,7 @@ func CrossbarEval(r *TrainRun, xp crossbar.Params) (*CrossbarResult, error) {
 			neu = r.Neuron.EvalA.WithVariation(sigma, rand.New(rand.NewPCG(xp.Seed, 0xc205)))
 		}
 	default:
-		act, err := nn.NewActivation(r.Params.Act)
+		act, err := softwareActivation(r.Params.Act, xp.VDD)
 		if err != nil {
 			return nil, err
 		}

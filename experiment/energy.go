@@ -278,7 +278,7 @@ func SystemEnergy(cfg EnergyConfig, dev *DevicePulseResult, neu *NeuronPulseResu
 		return nil, err
 	}
 	xp := cfg.Crossbar
-	xp.UnitCurrent = run.Neuron.IUnit
+	xp.UnitCurrent, xp.VDD = run.Neuron.IUnit, run.Neuron.VDD()
 	cfg.Crossbar = xp
 	power, meanV, total, err := ArrayReadPower(run, xp, cfg.Images)
 	if err != nil {

@@ -71,7 +71,7 @@ var neuronSweep = struct {
 // SolveNeuron builds the 2T-1M circuit from the device and neuron
 // parameters, solves its transfer curve and returns the evaluator scaled
 // to network units with IUnit = neuron.IUnitFor(RD, circuit) (so that the
-// ideal neuron has slope ≈ 1 and bound VDD = 2 in network units).
+// ideal neuron has slope ≈ 1 and bound VDD (2 V by default) in network units).
 func SolveNeuron(d device.Params, np neuron.Params) (*NeuronModel, error) {
 	ckt, err := neuron.Build(d, np)
 	if err != nil {

@@ -102,7 +102,11 @@ type TrainRun struct {
 	// Test is the test set the run was evaluated on (not serialised).
 	Test *dataset.Set
 	// Neuron is the solved hardware neuron (hardware activations only).
-	Neuron     *NeuronModel
+	Neuron *NeuronModel
+	// VDD is the supply of the run's neuron in V (runVDD: the model's, or
+	// TrainOptions.VDD for a software activation): the bound of relu2 and
+	// of the crossbar's ideal neurons.
+	VDD        float64
 	Started    time.Time
 	WallSecond float64
 }
@@ -144,10 +148,34 @@ func orDefaultNeuron(model *NeuronModel) (*NeuronModel, error) {
 	return SolveNeuron(device.DefaultParams(), neuron.DefaultParams())
 }
 
+// runVDD is the supply in V of a run's neuron: model's when the run has a
+// solved neuron, else vdd when > 0 (the run's --vdd or --params), else the
+// default neuron's, neuron.DefaultParams().VDD = 2 V (the paper's).
+func runVDD(vdd float64, model *NeuronModel) float64 {
+	switch {
+	case model != nil:
+		return model.VDD()
+	case vdd > 0:
+		return vdd
+	}
+	return neuron.DefaultParams().VDD
+}
+
+// softwareActivation is the built-in activation name (nn.NewActivation)
+// of a run whose neuron's supply is vdd (V): relu2 is ReLU clipped at vdd.
+func softwareActivation(name string, vdd float64) (nn.Activation, error) {
+	return nn.NewActivation(name, nn.WithBound(float32(vdd)))
+}
+
 // TrainOptions are the optional hooks of TrainWith: progress, interruption,
-// checkpoints and resumption.
+// checkpoints and resumption, and the supply of a software run's neuron.
 type TrainOptions struct {
 	Progress Progress
+	// VDD is the supply in V of the run's neuron when TrainWith is given
+	// no solved one (a software activation): the bound of relu2 (ReLU
+	// clipped at VDD) and of the crossbar's ideal neurons. 0: the default
+	// neuron's, 2 V. With a model, the model's supply is used.
+	VDD float64
 	// Context, when set, interrupts training (between SGD steps) once it
 	// is done; TrainWith then returns an error wrapping nn.ErrInterrupted.
 	Context context.Context
@@ -196,6 +224,7 @@ func TrainWith(p TrainParams, train, test *dataset.Set, model *NeuronModel, o Tr
 		}
 	}
 	var act nn.Activation
+	var vdd float64
 	if IsHardware(p.Act) {
 		var err error
 		if model, err = orDefaultNeuron(model); err != nil {
@@ -205,9 +234,10 @@ func TrainWith(p TrainParams, train, test *dataset.Set, model *NeuronModel, o Tr
 		if err != nil {
 			return nil, err
 		}
-		act = m
+		act, vdd = m, model.VDD()
 	} else {
-		a, err := nn.NewActivation(p.Act)
+		vdd = runVDD(o.VDD, model)
+		a, err := softwareActivation(p.Act, vdd)
 		if err != nil {
 			return nil, err
 		}
@@ -228,7 +258,7 @@ func TrainWith(p TrainParams, train, test *dataset.Set, model *NeuronModel, o Tr
 		threads = min(threads, o.Threads)
 	}
 	run := &TrainRun{Params: p, Sizes: sizes, TrainN: train.N, TestN: test.N, Net: net,
-		Threads: threads, GoVersion: runtime.Version(), Started: time.Now(), Neuron: model, Test: test}
+		Threads: threads, GoVersion: runtime.Version(), Started: time.Now(), Neuron: model, VDD: vdd, Test: test}
 	cfg := nn.Config{Epochs: p.Epochs, Batch: p.Batch, LR: p.LR, Seed: p.Seed ^ 0x9e3779b97f4a7c15,
 		OnStep: prog.Step, OnEpoch: prog.Epoch, Context: o.Context, Threads: o.Threads}
 	if o.Resume != nil {
@@ -247,6 +277,10 @@ func TrainWith(p TrainParams, train, test *dataset.Set, model *NeuronModel, o Tr
 	}
 	return run, nil
 }
+
+// vdd is the supply of the run's neuron in V (r.VDD; for a run made by
+// hand without it, the neuron's or the default).
+func (r *TrainRun) vdd() float64 { return runVDD(r.VDD, r.Neuron) }
 
 // FinalAccuracy is the test accuracy after the last epoch.
 func (r *TrainRun) FinalAccuracy() float64 {

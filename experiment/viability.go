@@ -349,7 +349,7 @@ func (v *Viability) remedies(s params.Setup) []string {
 }
 
 // Verdict is one line: "viable: ..." or "not a working ReLU neuron at
-// VDD = 2 V: <why>; try <what>".
+// VDD = <VDD>: <why>; try <what>".
 func (v *Viability) Verdict() string {
 	if v.Viable {
 		return fmt.Sprintf("viable: a working ReLU at VDD = %s (margin VDD − Vth = %s): off level %s, knee at %s, 90 %% of VDD at %s",

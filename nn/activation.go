@@ -138,13 +138,17 @@ func positive(v float32) float32 {
 }
 
 // ClippedReLU is min(max(0, z), Max): the ideal bounded neuron. With
-// Max = 2 it is the mReLU without device effects (output bounded by
-// VDD = 2 V). The derivative is 1 strictly inside (0, Max) and 0 outside.
+// Max = VDD/1 V it is the mReLU without device effects (output bounded by
+// its supply VDD; one network unit is 1 V of neuron output). The
+// derivative is 1 strictly inside (0, Max) and 0 outside.
 type ClippedReLU struct{ Max float32 }
 
-// Name implements Named.
+// Name implements Named: "relu2" at the default bound (DefaultBound),
+// "relu-clip<Max>" otherwise, so that a checkpoint of a relu2 network
+// bounded at another VDD names its bound (a resume with another bound is
+// refused).
 func (c ClippedReLU) Name() string {
-	if c.Max == 2 {
+	if c.Max == DefaultBound {
 		return "relu2"
 	}
 	return fmt.Sprintf("relu-clip%g", c.Max)
@@ -173,12 +177,35 @@ func (c ClippedReLU) Derivative(d, z, y []float32) {
 	}
 }
 
+// DefaultBound is the bound of relu2 when NewActivation is given none
+// (WithBound): 2, the paper's VDD = 2 V in network units of 1 V of neuron
+// output. nn knows no device; a run that has a neuron passes its VDD.
+const DefaultBound = 2
+
+// activationConfig holds the settings of NewActivation's options.
+type activationConfig struct {
+	bound float32 // relu2's Max
+}
+
+// ActivationOption is a setting of NewActivation.
+type ActivationOption func(*activationConfig)
+
+// WithBound sets the output bound of the bounded built-in activation:
+// relu2 is ReLU clipped at bound, the run's VDD in volts of neuron output
+// (DefaultBound = 2, for 2 V, without this option). The other built-ins
+// ignore it. NewActivation rejects a bound that is not positive and
+// finite.
+func WithBound(bound float32) ActivationOption {
+	return func(c *activationConfig) { c.bound = bound }
+}
+
 // builtins maps a command-line name to a constructor. Hardware neurons need
 // device parameters and a seed, so higher packages (experiment) build them.
-var builtins = map[string]func() Activation{
-	"sigmoid": func() Activation { return Sigmoid{} },
-	"relu":    func() Activation { return ReLU{} },
-	"relu2":   func() Activation { return ClippedReLU{Max: 2} },
+var builtins = map[string]func(activationConfig) Activation{
+	"sigmoid": func(activationConfig) Activation { return Sigmoid{} },
+	"relu":    func(activationConfig) Activation { return ReLU{} },
+	// relu2: ReLU clipped at the run's VDD, 2 V by default.
+	"relu2": func(c activationConfig) Activation { return ClippedReLU{Max: c.bound} },
 }
 
 // ActivationNames lists the built-in activation names, sorted.
@@ -191,11 +218,19 @@ func ActivationNames() []string {
 	return names
 }
 
-// NewActivation returns the built-in activation called name.
-func NewActivation(name string) (Activation, error) {
+// NewActivation returns the built-in activation called name, with the
+// options applied (WithBound: relu2's bound, the run's VDD).
+func NewActivation(name string, opts ...ActivationOption) (Activation, error) {
 	mk, ok := builtins[name]
 	if !ok {
 		return nil, fmt.Errorf("nn: unknown activation %q (want one of %s)", name, strings.Join(ActivationNames(), ", "))
 	}
-	return mk(), nil
+	c := activationConfig{bound: DefaultBound}
+	for _, o := range opts {
+		o(&c)
+	}
+	if b := float64(c.bound); !(b > 0) || math.IsInf(b, 1) {
+		return nil, fmt.Errorf("nn: activation %s: bound %g must be positive and finite (the neuron's VDD in V)", name, b)
+	}
+	return mk(c), nil
 }

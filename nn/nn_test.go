@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/mrelu/mrelu/dataset"
@@ -86,6 +87,45 @@ func TestActivationValues(t *testing.T) {
 	}
 	if _, err := NewActivation("tanh"); err == nil {
 		t.Error("unknown activation accepted")
+	}
+}
+
+// TestActivationBound: WithBound sets relu2's bound (the run's VDD), the
+// other built-ins ignore it, and a bound that is not positive and finite
+// is refused.
+func TestActivationBound(t *testing.T) {
+	z := []float32{-1, 0.5, 1.5, 1.7, 3}
+	tests := []struct {
+		name  string
+		bound float32
+		want  []float32
+		named string
+	}{
+		{"relu2", 1.6, []float32{0, 0.5, 1.5, 1.6, 1.6}, "relu-clip1.6"},
+		{"relu2", DefaultBound, []float32{0, 0.5, 1.5, 1.7, 2}, "relu2"},
+		{"relu", 1.6, []float32{0, 0.5, 1.5, 1.7, 3}, "relu"},
+	}
+	for _, tc := range tests {
+		a, err := NewActivation(tc.name, WithBound(tc.bound))
+		if err != nil {
+			t.Fatal(err)
+		}
+		y := make([]float32, len(z))
+		a.Forward(y, z)
+		if !slices.Equal(y, tc.want) || ActivationName(a) != tc.named {
+			t.Errorf("%s bound %g: %v named %q, want %v named %q", tc.name, tc.bound, y, ActivationName(a), tc.want, tc.named)
+		}
+		if s, ok := a.(Saturating); ok && s.SaturationInput() != 0.9*tc.bound {
+			t.Errorf("%s bound %g: saturation input %g, want 90 %% of the bound", tc.name, tc.bound, s.SaturationInput())
+		}
+	}
+	if a, _ := NewActivation("relu2"); a != (ClippedReLU{Max: DefaultBound}) {
+		t.Errorf("relu2 without a bound is %+v, want Max = DefaultBound = %g", a, float32(DefaultBound))
+	}
+	for _, b := range []float32{0, -2, float32(math.NaN()), float32(math.Inf(1))} {
+		if _, err := NewActivation("relu2", WithBound(b)); err == nil || !strings.Contains(err.Error(), "bound") {
+			t.Errorf("bound %g: error %v, want one naming the bound", b, err)
+		}
 	}
 }
 

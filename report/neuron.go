@@ -279,6 +279,11 @@ func WriteNeuronPulse(dir string, r *experiment.NeuronPulseResult, plots bool) (
 	return s, neuronPlotPulse(filepath.Join(dir, "pulse"), "", p)
 }
 
+// voltAxisMax is the top of a voltage axis that shows a neuron's output,
+// bounded by its supply vdd (V), with room above it: 1.15·VDD (2.3 V at
+// the default VDD = 2 V).
+func voltAxisMax(vdd float64) float64 { return 1.15 * vdd }
+
 // neuronPlotPulse writes the activation transient: the whole pulse (ms)
 // above, and below a zoom on the switching edge (µs from the pulse
 // onset, up to 2.5 latencies), which the full axis cannot resolve.
@@ -321,19 +326,19 @@ func neuronPlotPulse(base, title string, ps ...*neuron.PulseResult) error {
 	if title == "" {
 		title = "mReLU activation: " + latText
 	}
-	ax := Axes{Title: title, X: "time (ms)", Y: "voltage (V)", YMin: -0.05, YMax: 2.3}
+	ax := Axes{Title: title, X: "time (ms)", Y: "voltage (V)", YMin: -0.05, YMax: voltAxisMax(p.VDD)}
 	full := newPlot(ax)
 	if err := addSeries(full, ax, 0, series...); err != nil {
 		return fmt.Errorf("report: plot %s: %w", base, err)
 	}
 	// The zoomed window on the full panel.
-	box, err := plotter.NewLine(plotter.XYs{{X: t0 * 1e3, Y: -0.04}, {X: t1 * 1e3, Y: -0.04}, {X: t1 * 1e3, Y: 2.25}, {X: t0 * 1e3, Y: 2.25}, {X: t0 * 1e3, Y: -0.04}})
+	box, err := plotter.NewLine(plotter.XYs{{X: t0 * 1e3, Y: -0.04}, {X: t1 * 1e3, Y: -0.04}, {X: t1 * 1e3, Y: 1.125 * p.VDD}, {X: t0 * 1e3, Y: 1.125 * p.VDD}, {X: t0 * 1e3, Y: -0.04}})
 	if err != nil {
 		return fmt.Errorf("report: plot %s: %w", base, err)
 	}
 	box.Color, box.Width, box.Dashes = color.Gray{Y: 90}, vg.Points(0.8), []vg.Length{vg.Points(3), vg.Points(2)}
 	full.Add(box)
-	zax := Axes{Title: "Switching edge (dashed box above): " + latText, X: "time from the pulse onset (µs)", Y: "voltage (V)", YMin: -0.05, YMax: 2.3}
+	zax := Axes{Title: "Switching edge (dashed box above): " + latText, X: "time from the pulse onset (µs)", Y: "voltage (V)", YMin: -0.05, YMax: voltAxisMax(p.VDD)}
 	zoom := newPlot(zax)
 	if err := addSeries(zoom, zax, 0, zseries...); err != nil {
 		return fmt.Errorf("report: plot %s: %w", base, err)

@@ -110,7 +110,7 @@ func WriteNeuronMonteCarlo(dir string, r *experiment.NeuronMonteCarloResult, plo
 	}
 	uA := scaled(sp.I, 1e6)
 	ax = Axes{Title: fmt.Sprintf("Spread of Vout over %d neurons (%s)", sp.N, trim),
-		X: "input current (µA)", Y: "Vout (V)", YMin: -0.05, YMax: 2.3}
+		X: "input current (µA)", Y: "Vout (V)", YMin: -0.05, YMax: voltAxisMax(r.Setup.Neuron.VDD)}
 	p := newPlot(ax)
 	if err := addBandAlpha(p, "min - max", uA, sp.Min, sp.Max, Palette[0], 40); err != nil {
 		return s, err

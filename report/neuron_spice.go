@@ -69,7 +69,7 @@ func WriteNeuronSpice(dir string, r *experiment.NeuronSpiceResult, plots bool) (
 	uA := scaled(a.I, 1e6)
 	if err := LinePlot(filepath.Join(dir, "spice_compare"), Axes{
 		Title: fmt.Sprintf("Same netlist: our solver vs ngspice (max |ΔV| = %.2g V)", r.MaxDiff),
-		X:     "input current (µA)", Y: "Vout (V)", YMin: -0.05, YMax: 2.3},
+		X:     "input current (µA)", Y: "Vout (V)", YMin: -0.05, YMax: voltAxisMax(a.VDD)},
 		Series{Name: "ours", X: uA, Y: a.Vout}, Series{Name: "ngspice", X: uA, Y: b.Vout, Dashed: true}); err != nil {
 		return s, err
 	}

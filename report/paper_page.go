@@ -336,7 +336,7 @@ func (b *paperPageBuilder) fig5(page *HTMLPage) {
 			neg = append(neg, fmt.Sprintf("%s: I %s..%s, %.1f %% negative, their Vout ≤ %.4f V; Vout ≤ %.3f V", f.Name, si(float64(f.CurrentMin), "A"), si(float64(f.CurrentMax), "A"), 100*float64(f.NegativeFraction), float64(f.MaxVoutNegative), float64(f.VoutMax)))
 		}
 		ov := fig("fig5e", "Fig. 5a,e", "Input image with the four patches, and the output maps", "edges/edges.png",
-			"vertical and lateral edges of the image as output voltages, rectified and bounded by 2 V",
+			fmt.Sprintf("vertical and lateral edges of the image as output voltages, rectified and bounded by %g V", experiment.PaperVDD),
 			"correlation with software ReLU of the same convolution: "+strings.Join(corr, ", "), edCmd, "edges/edges.json")
 		ov.Wide = true
 		ed.Figures = append(ed.Figures, ov)

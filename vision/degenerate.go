@@ -11,7 +11,7 @@ import (
 var ErrConstantMap = errors.New("the output map is constant")
 
 // ConstantTolerance is the spread of an output map in V at or below which
-// the map counts as constant (a thousandth of a colour step of the 0–2 V
+// the map counts as constant (a thousandth of a colour step of the 0–VDD
 // heat map, far below any edge).
 const ConstantTolerance = 1e-5
 

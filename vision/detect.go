@@ -173,7 +173,9 @@ func Detect(img *dataset.Gray, kernels []Kernel, n *Neuron, cfg Config) (*Result
 			w[i*nf+f] = float32(v)
 		}
 	}
-	layer, err := crossbar.Program(w, 9, nf, nil, cfg.crossbarParams(), nil)
+	xp := cfg.crossbarParams()
+	xp.VDD = n.VDD()
+	layer, err := crossbar.Program(w, 9, nf, nil, xp, nil)
 	if err != nil {
 		return nil, fmt.Errorf("vision: program the kernels: %w", err)
 	}

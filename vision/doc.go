@@ -16,10 +16,11 @@
 //	I = Σ V_i·(G+_i − G−_i) = ReadScale·GScale·z,  z = Σ w_i·x_i
 //
 // in A, positive or negative depending on the position. The neuron then
-// sees Gain·I + Offset and outputs Vout in [0, VDD = 2 V] through the
-// mReLU's solved transfer curve (Neuron: one DC sweep of the 2T-1M circuit
-// per run, 400 points, reused for every pixel and filter), optionally with
-// the paper's temporal variation Vout·(1 + σ·N(0,1)) per pixel.
+// sees Gain·I + Offset and outputs Vout in [0, VDD] (its supply, 2 V by
+// default) through the mReLU's solved transfer curve (Neuron: one DC sweep
+// of the 2T-1M circuit per run, 400 points, reused for every pixel and
+// filter), optionally with the paper's temporal variation
+// Vout·(1 + σ·N(0,1)) per pixel.
 //
 // # Choices
 //

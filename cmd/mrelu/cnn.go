@@ -47,7 +47,7 @@ func runCNN(args []string, stdout, stderr io.Writer) error {
 	data := fs.String("data", "", "`DIR` with train-*/t10k-* IDX files (default: built-in MNIST)")
 	out := addOutFlags(fs, "cnn")
 	plots := fs.Bool("plots", true, "write the PNG/SVG figures (--plots=false: data files and a report.html of tables only)")
-	hw := addSetupFlags(fs, paramsFlagUsage+"; the hardware of --acts mrelu, mrelu-ideal")
+	hw := addSetupFlags(fs, paramsFlagUsage+"; the hardware of --acts mrelu, mrelu-ideal; its VDD bounds relu2 (ReLU clipped at VDD, 2 V by default)")
 	xp := crossbar.DefaultParams()
 	xp.AddFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
@@ -96,6 +96,7 @@ func runCNN(args []string, stdout, stderr io.Writer) error {
 	}
 	bar := newProgress(stderr)
 	res, err := experiment.CNNStudy(cfg, train, test, model, experiment.CNNStudyOptions{
+		VDD: setup.Neuron.VDD,
 		Label: func(act string, seed uint64) experiment.Progress {
 			bar.Line("mrelu cnn: lenet5 act=%s seed=%d epochs=%d batch=%d lr=%g", act, seed, cfg.Epochs, cfg.Batch, cfg.LR)
 			return experiment.Progress{

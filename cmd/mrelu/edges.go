@@ -46,10 +46,11 @@ func runEdges(args []string, stdout, stderr io.Writer) error {
 		"mrelu edges [--image FILE] [--filter vertical|lateral|both|FILE] [--variation X] [--params FILE] [--vdd V] [--seed N] --out DIR\n\n"+
 			"Detects edges as in Fig. 5 of the paper: pixel intensities become row voltages (0..--read-scale V),\n"+
 			"each 3x3 filter is a column of 9 differential conductance pairs on a crossbar, every window's\n"+
-			"summation current (A) goes through the simulated 2T-1M mReLU neuron to an output voltage (0..2 V).\n"+
-			"Writes for each filter <filter>_current_A.csv and <filter>_vout_V.csv (one image row per line),\n"+
-			"heat maps <filter>_current.png, <filter>_vout.png, <filter>_patches.png (four 10x10 patches) with\n"+
-			"SVG copies, edges.png (input and output maps), edges.json (statistics) and params.json.\n"+
+			"summation current (A) goes through the simulated 2T-1M mReLU neuron to an output voltage\n"+
+			"(0..VDD, 2 V by default). Writes for each filter <filter>_current_A.csv and <filter>_vout_V.csv\n"+
+			"(one image row per line), heat maps <filter>_current.png, <filter>_vout.png, <filter>_patches.png\n"+
+			"(four 10x10 patches) with SVG copies, edges.png (input and output maps), edges.json (statistics)\n"+
+			"and params.json.\n"+
 			"A kernel FILE holds 3 rows of 3 numbers, or JSON {\"name\": ..., \"kernel\": [[...],[...],[...]]};\n"+
 			"several filters may be given comma-separated. See docs/vision.md.",
 		"mrelu edges --filter both --variation 0.099 --seed 3 --out runs/edges", stdout)

@@ -64,7 +64,7 @@ func (r *sweepRunner) runTrainPoint(flags map[string]string, paramsPath, runDir 
 			return err
 		}
 	}
-	run, err := experiment.TrainWith(p, train, test, model, experiment.TrainOptions{})
+	run, err := experiment.TrainWith(p, train, test, model, experiment.TrainOptions{VDD: np.VDD})
 	if err != nil {
 		return fmt.Errorf("train: %w", err)
 	}

@@ -106,7 +106,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	out := addOutFlags(fs, "train-<act>")
 	plots := fs.Bool("plots", true, "write the PNG/SVG plots (--plots=false: data files only)")
 	resume := fs.String("resume", "", "continue the run saved in `DIR` (an earlier run's --out) up to --epochs")
-	hw := addSetupFlags(fs, paramsFlagUsage+"; the hardware of --act mrelu, mrelu-ideal (with --resume: default the resumed run's params.json)")
+	hw := addSetupFlags(fs, paramsFlagUsage+"; the hardware of --act mrelu, mrelu-ideal; its VDD bounds relu2 (ReLU clipped at VDD, 2 V by default) (with --resume: default the resumed run's params.json)")
 	maxMem := addMaxMemoryFlag(fs)
 	xp := crossbar.DefaultParams()
 	xp.AddFlags(fs)
@@ -157,6 +157,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	xp.VDD = setup.Neuron.VDD
 	var from *experiment.TrainCheckpoint
 	if saved != nil {
 		if from, err = rundir.Pick(saved, p.Epochs); err == nil {
@@ -198,6 +199,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 		Checkpoint: ckw.Write,
 		Resume:     from,
 		Data:       &fp,
+		VDD:        setup.Neuron.VDD,
 	})
 	bar.Done()
 	if err != nil {
@@ -216,7 +218,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	outf(stdout, "act %s: test accuracy %.2f%% after %d epochs (on crossbar arrays: %.2f%%); mean |dW| first/last layer %.3g; median epoch %.3fs\n",
 		s.Act, 100*s.TestAccuracy, s.Epochs, 100*run.Crossbar.TestAccuracy, float64(s.UpdateRatioFirstLast), experiment.Median(s.EpochSeconds))
 	if *seeds > 1 {
-		more := moreSeeds{ctx: ctx, bar: bar, train: train, test: test, model: run.Neuron, fp: &fp, dir: dir, plots: *plots}
+		more := moreSeeds{ctx: ctx, bar: bar, train: train, test: test, model: run.Neuron, vdd: run.VDD, fp: &fp, dir: dir, plots: *plots}
 		per, err := more.run(p, *seeds, s.TestAccuracy)
 		if err != nil {
 			return err
@@ -301,6 +303,7 @@ type moreSeeds struct {
 	bar         *progressBar
 	train, test *dataset.Set
 	model       *experiment.NeuronModel
+	vdd         float64 // the neuron's supply (V), relu2's bound
 	fp          *experiment.DataFingerprint
 	dir         string
 	plots       bool
@@ -318,7 +321,7 @@ func (m moreSeeds) run(p experiment.TrainParams, n int, first float64) ([]experi
 			Progress: experiment.Progress{Step: func(epoch, step, steps int) {
 				m.bar.Update(fmt.Sprintf("seed %d epoch %d/%d", sd, epoch, q.Epochs), step, steps, "")
 			}},
-			Context: m.ctx, Data: m.fp})
+			Context: m.ctx, Data: m.fp, VDD: m.vdd})
 		m.bar.Done()
 		if err != nil {
 			return nil, fmt.Errorf("train: seed %d: %w", sd, err)

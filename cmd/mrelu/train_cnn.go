@@ -94,12 +94,12 @@ func runTrainCNN(fs *flag.FlagSet, f cnnFlags, stdout, stderr io.Writer) error {
 		q := p
 		q.Seed = sd
 		bar.Line("mrelu train: model=%s act=%s epochs=%d batch=%d lr=%g seed=%d", q.Model, q.Act, q.Epochs, q.Batch, q.LR, q.Seed)
-		run, err := experiment.TrainCNN(q, train, test, model, experiment.Progress{
+		run, err := experiment.TrainCNNWith(q, train, test, model, experiment.CNNOptions{VDD: setup.Neuron.VDD, Progress: experiment.Progress{
 			Step: func(epoch, step, steps int) { bar.Update(fmt.Sprintf("epoch %d/%d", epoch, q.Epochs), step, steps, "") },
 			Epoch: func(e nn.EpochStats) {
 				bar.Line("epoch %d/%d loss %.4f test accuracy %.2f%% (%.2fs)", e.Epoch, q.Epochs, e.TrainLoss, 100*e.TestAccuracy, e.Seconds)
 			},
-		})
+		}})
 		if err != nil {
 			return fmt.Errorf("train: seed %d: %w", sd, err)
 		}
