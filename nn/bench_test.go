@@ -73,6 +73,19 @@ func BenchmarkEpochReLU1Thread(b *testing.B)     { benchEpoch(b, ReLU{}, 1) }
 func BenchmarkEpochReLU2Threads(b *testing.B)    { benchEpoch(b, ReLU{}, 2) }
 func BenchmarkEpochSigmoid2Threads(b *testing.B) { benchEpoch(b, Sigmoid{}, 2) }
 
+// BenchmarkEpochReLUStack is BenchmarkEpochReLU2Threads with the network
+// described as a stack (MLP) and trained through the stack API
+// (StackTrainer), which runs it on the fused MLP trainer.
+func BenchmarkEpochReLUStack(b *testing.B) {
+	train := benchMNIST(b, 2)
+	s, _ := MLP([]int{784, 100, 100, 100, 10}, ReLU{}, rand.New(rand.NewPCG(1, 1)))
+	tr, err := NewStackTrainer(s, Config{Epochs: 1, Batch: 500, LR: 0.1, Seed: 1, Threads: 2})
+	if err != nil || !tr.Fused() {
+		b.Fatal("the MLP stack does not run on the fused trainer:", err)
+	}
+	timeEpochs(b, func(e int) { tr.Epoch(e, train, false) })
+}
+
 // BenchmarkStep times one SGD step of batch 500 (no data shuffling).
 func BenchmarkStep(b *testing.B) {
 	net, _ := New([]int{784, 100, 100, 100, 10}, ReLU{}, rand.New(rand.NewPCG(1, 1)))
