@@ -25,14 +25,17 @@ import (
 // column).
 //
 // The first array reads the input images at Params.ReadScale volts per
-// unit, every later one the neuron voltages at HiddenReadScale. A Stack
-// is not safe for concurrent use.
+// unit (or takes them as row voltages, ForwardVolts), every later one the
+// neuron voltages at HiddenReadScale. A Stack is not safe for concurrent
+// use.
 type Stack struct {
 	Arrays  []*Layer
 	Neurons []Neuron // one per activation layer of the network
 	stages  []stage
 	in      nn.Shape
 	chunk   int
+	size    int          // largest map of one image (values)
+	taps    int          // largest im2col block of one image (values)
 	buf     [2][]float32 // ping-pong stage outputs, chunk × largest map
 	cur     []float32    // neuron input currents, chunk × largest map
 	cols    []float32    // receptive fields of a convolution's reads
@@ -49,8 +52,14 @@ type stage struct {
 	in, out nn.Shape
 }
 
-// stackChunk is the number of images a Stack runs at once.
+// stackChunk is the largest number of images a Stack runs at once.
 const stackChunk = 100
+
+// stackBudget bounds the values of one chunk's largest workspace (the
+// im2col block of a convolution or the largest map): large images run in
+// fewer images per chunk, down to one (16 MiB of float32 at most then,
+// unless a single image needs more).
+const stackBudget = 1 << 22
 
 // NewStack programs every Dense and Conv2D layer of net into an array
 // under p (the first with p.ReadScale, the others with HiddenReadScale)
@@ -109,19 +118,28 @@ func NewStack(net *nn.Sequential, neurons []Neuron, p Params) (*Stack, error) {
 	if s.Neurons, err = expandNeurons(neurons, acts, p, "activation layer"); err != nil {
 		return nil, err
 	}
-	size, cols := net.In.Size(), 0
+	s.size = net.In.Size()
 	for _, st := range s.stages {
-		size = max(size, st.out.Size())
+		s.size = max(s.size, st.out.Size())
 		if st.conv != nil {
-			cols = max(cols, st.out.H*st.out.W*st.conv.Taps())
+			s.taps = max(s.taps, st.out.H*st.out.W*st.conv.Taps())
 		}
 	}
-	for k := range s.buf {
-		s.buf[k] = make([]float32, s.chunk*size)
-	}
-	s.cur = make([]float32, s.chunk*size)
-	s.cols = make([]float32, s.chunk*cols)
+	s.chunk = max(1, min(stackChunk, stackBudget/max(s.size, s.taps)))
 	return s, nil
+}
+
+// grow sizes the workspaces for b images; they are allocated on the first
+// pass, for no more images than it runs, and reused.
+func (s *Stack) grow(b int) {
+	if len(s.cur) >= b*s.size && len(s.cols) >= b*s.taps {
+		return
+	}
+	for k := range s.buf {
+		s.buf[k] = make([]float32, b*s.size)
+	}
+	s.cur = make([]float32, b*s.size)
+	s.cols = make([]float32, b*s.taps)
 }
 
 // Inputs is the number of values of one input image.
@@ -129,6 +147,11 @@ func (s *Stack) Inputs() int { return s.in.Size() }
 
 // Classes is the number of output columns of the last array.
 func (s *Stack) Classes() int { return s.Arrays[len(s.Arrays)-1].Out }
+
+// Outputs is the number of output currents per image: the last array's
+// output map, positions × columns for a convolution (Classes for a dense
+// layer).
+func (s *Stack) Outputs() int { return s.stages[len(s.stages)-1].out.Size() }
 
 // Reads returns, per array, how many times it is read per inference: the
 // output positions of a convolution, 1 for a dense layer.
@@ -155,10 +178,12 @@ func (s *Stack) Activations() int {
 	return a
 }
 
-// pass runs b ≤ chunk images x (network units) through the stages and
-// returns the last array's column currents (b × Classes) and, when t > 0,
-// the arrays' read energy in J for reads of t seconds.
-func (s *Stack) pass(x []float32, b int, t float64) (out []float32, energy float64) {
+// pass runs b ≤ chunk images x (network units, or with volts the first
+// array's row voltages in V) through the stages and returns the last
+// array's column currents (b × Outputs) and, when t > 0, the arrays' read
+// energy in J for reads of t seconds.
+func (s *Stack) pass(x []float32, b int, t float64, volts bool) (out []float32, energy float64) {
+	s.grow(b)
 	vin := x[:b*s.in.Size()]
 	first := true
 	for k, st := range s.stages {
@@ -170,7 +195,9 @@ func (s *Stack) pass(x []float32, b int, t float64) (out []float32, energy float
 		}
 		scale := 1.0
 		if first {
-			scale = st.arr.ReadScale()
+			if !volts {
+				scale = st.arr.ReadScale()
+			}
 			first = false
 		}
 		rowsIn, reads := vin, b
@@ -199,15 +226,57 @@ func (s *Stack) pass(x []float32, b int, t float64) (out []float32, energy float
 func (s *Stack) check(images []float32, n int) { checkImages(images, n, s.Inputs()) }
 
 // Forward writes the output column currents in A of n images (n ×
-// Inputs, network units) into dst (n × Classes).
+// Inputs, network units) into dst (n × Outputs; for a convolution last,
+// each image's map position-major, its columns contiguous).
 func (s *Stack) Forward(dst, images []float32, n int) {
+	s.forward(dst, images, n, 0, false)
+}
+
+// ForwardEnergy is Forward that also returns the synapses' mean read
+// energy per inference in J for reads of t seconds (ReadEnergy), from the
+// same reads: the currents (read noise included) are those of one Forward.
+func (s *Stack) ForwardEnergy(dst, images []float32, n int, t float64) float64 {
+	checkReadTime(t)
+	return s.forward(dst, images, n, t, false)
+}
+
+// ForwardVolts is ForwardEnergy for inputs given as the first array's row
+// voltages in V (n × Inputs) rather than in network units, as a sensor
+// front end drives them: the caller has applied ReadScale (the bias row
+// is still driven at ReadScale). With t = 0 it computes no energy and
+// returns 0.
+func (s *Stack) ForwardVolts(dst, volts []float32, n int, t float64) float64 {
+	if t != 0 {
+		checkReadTime(t)
+	}
+	return s.forward(dst, volts, n, t, true)
+}
+
+func checkReadTime(t float64) {
+	if !(t > 0) || !finite(t) {
+		panic(fmt.Sprintf("crossbar: read time %g s must be finite and > 0", t))
+	}
+}
+
+// forward runs the n images in chunks into dst and returns the mean read
+// energy per image for reads of t seconds (0 with t = 0 or n = 0).
+func (s *Stack) forward(dst, images []float32, n int, t float64, volts bool) float64 {
 	s.check(images, n)
-	k, dim := s.Classes(), s.Inputs()
+	k, dim := s.Outputs(), s.Inputs()
+	if len(dst) < n*k {
+		panic(fmt.Sprintf("crossbar: Forward of %d images: dst has %d values, want %d", n, len(dst), n*k))
+	}
+	if n == 0 {
+		return 0
+	}
+	var e float64
 	for lo := 0; lo < n; lo += s.chunk {
 		b := min(s.chunk, n-lo)
-		out, _ := s.pass(images[lo*dim:], b, 0)
+		out, eb := s.pass(images[lo*dim:], b, t, volts)
 		copy(dst[lo*k:(lo+b)*k], out)
+		e += eb
 	}
+	return e / float64(n)
 }
 
 // Accuracy returns the fraction of the n images whose largest output
@@ -221,7 +290,7 @@ func (s *Stack) Accuracy(images []float32, labels []uint8, n int) float64 {
 	correct := 0
 	for lo := 0; lo < n; lo += s.chunk {
 		b := min(s.chunk, n-lo)
-		out, _ := s.pass(images[lo*dim:], b, 0)
+		out, _ := s.pass(images[lo*dim:], b, 0, false)
 		correct += countCorrect(out, labels[lo:lo+b], b, k)
 	}
 	return float64(correct) / float64(n)
@@ -234,7 +303,7 @@ func (s *Stack) Accuracy(images []float32, labels []uint8, n int) float64 {
 // (Layer.ReadEnergy).
 func (s *Stack) ReadEnergy(images []float32, n int, t float64) float64 {
 	return meanReadEnergy(images, n, s.Inputs(), s.chunk, t, func(in []float32, b int) float64 {
-		_, e := s.pass(in, b, t)
+		_, e := s.pass(in, b, t, false)
 		return e
 	})
 }

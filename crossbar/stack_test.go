@@ -149,3 +149,69 @@ func TestStackErrors(t *testing.T) {
 		t.Error("2 neurons for 3 activation layers: no error")
 	}
 }
+
+// TestStackConvOutput: a stack ending in a convolution returns its whole
+// output map per image (Outputs = positions × columns): Forward,
+// ForwardEnergy and ForwardVolts (inputs already scaled to volts) agree,
+// their energy is ReadEnergy's, and large images run in smaller chunks
+// with workspaces sized to the images actually run.
+func TestStackConvOutput(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 4))
+	for _, tc := range []struct {
+		name  string
+		in    nn.Shape
+		specs []nn.Spec
+		n     int
+	}{
+		{"one conv", nn.Shape{H: 7, W: 5, C: 1}, []nn.Spec{nn.ConvSpec(3, 3, 1, 1)}, 130},
+		{"conv, relu, pool, conv", nn.Shape{H: 9, W: 8, C: 2}, []nn.Spec{nn.ConvSpec(4, 3, 1, 1), nn.ActSpec(nn.ReLU{}), nn.MaxPoolSpec(2, 2), nn.ConvSpec(2, 2, 1, 0)}, 7},
+		{"large image", nn.Shape{H: 700, W: 690, C: 1}, []nn.Spec{nn.ConvSpec(2, 3, 1, 0)}, 2},
+	} {
+		net, err := nn.NewSequential(tc.in, rng, tc.specs...)
+		if err != nil {
+			t.Fatal(tc.name, err)
+		}
+		p := DefaultParams()
+		st, err := NewStack(net, nil, p)
+		if err != nil {
+			t.Fatal(tc.name, err)
+		}
+		_, out := net.Layers[len(net.Layers)-1].Shapes()
+		if st.Outputs() != out.Size() || st.Classes() != out.C {
+			t.Fatalf("%s: %d outputs, %d columns; want %d, %d", tc.name, st.Outputs(), st.Classes(), out.Size(), out.C)
+		}
+		if len(st.cols) != 0 || len(st.cur) != 0 {
+			t.Errorf("%s: workspaces allocated before the first pass", tc.name)
+		}
+		if want := max(1, min(stackChunk, stackBudget/max(st.size, st.taps))); st.chunk != want {
+			t.Errorf("%s: chunk %d, want %d", tc.name, st.chunk, want)
+		}
+		set := randSet(tc.n, tc.in.Size(), 2, 3)
+		a := make([]float32, tc.n*st.Outputs())
+		st.Forward(a, set.Images, tc.n)
+		if len(st.cur) > min(tc.n, st.chunk)*st.size {
+			t.Errorf("%s: workspace of %d values for chunks of %d images of %d", tc.name, len(st.cur), min(tc.n, st.chunk), st.size)
+		}
+		const tr = 1e-6
+		b := make([]float32, len(a))
+		e := st.ForwardEnergy(b, set.Images, tc.n, tr)
+		volts := make([]float32, len(set.Images))
+		for i, x := range set.Images {
+			volts[i] = float32(p.ReadScale) * x
+		}
+		c := make([]float32, len(a))
+		ev := st.ForwardVolts(c, volts, tc.n, tr)
+		if d := maxRelDiff(b, 1, a); d != 0 {
+			t.Errorf("%s: ForwardEnergy's currents differ from Forward's by %.3g", tc.name, d)
+		}
+		if d := maxRelDiff(c, 1, a); d > 1e-5 || math.IsNaN(d) {
+			t.Errorf("%s: ForwardVolts differs from Forward by %.3g of the scale", tc.name, d)
+		}
+		if re := st.ReadEnergy(set.Images, tc.n, tr); !(e > 0) || e != re || math.Abs(ev-e) > 1e-6*e {
+			t.Errorf("%s: energy %g J (ForwardEnergy), %g J (ReadEnergy), %g J (ForwardVolts)", tc.name, e, re, ev)
+		}
+		if ev := st.ForwardVolts(c, volts, tc.n, 0); ev != 0 {
+			t.Errorf("%s: ForwardVolts without a read time gave %g J", tc.name, ev)
+		}
+	}
+}

@@ -140,8 +140,10 @@ type EdgesResult struct {
 	ImageName string
 	Image     *dataset.Gray
 	Kernels   []vision.Kernel
-	// Neuron is the solved mReLU, Result the maps and statistics, Patches
-	// the four representative patches (vision.SelectPatches).
+	// Neuron is the solved mReLU, Result the maps and statistics (the
+	// convolution is one Conv2D layer on a crossbar.Stack, its read
+	// energy per image in Result.ReadEnergy), Patches the four
+	// representative patches (vision.SelectPatches).
 	Neuron  *vision.Neuron
 	Result  *vision.Result
 	Patches []vision.Patch

@@ -73,6 +73,11 @@ func TestEdges(t *testing.T) {
 	if r.TransferSeconds <= 0 || r.DetectSeconds <= 0 || r.TransferSeconds+r.DetectSeconds > 1 {
 		t.Errorf("timing: sweep %.4f s, detection %.4f s", r.TransferSeconds, r.DetectSeconds)
 	}
+	// The one Conv2D array, read once per output pixel for 650 ns: tens
+	// of nJ for the camera (27.8 nJ with the built-in filters).
+	if e := r.Result.ReadEnergy; r.Result.ReadTime != vision.ReadTime || !(e > 1e-9 && e < 1e-6) {
+		t.Errorf("read energy %g J per image for reads of %g s", e, r.Result.ReadTime)
+	}
 	if r.Neuron.Curve == nil || len(r.Neuron.Curve.I) != vision.DefaultTransferPoints {
 		t.Error("the neuron was not solved over the configured sweep")
 	}

@@ -7,7 +7,6 @@ import (
 	"math/rand/v2"
 	"slices"
 
-	"github.com/mrelu/mrelu/crossbar"
 	"github.com/mrelu/mrelu/dataset"
 	"gonum.org/v1/gonum/stat"
 )
@@ -23,11 +22,6 @@ const MaxFilters = 64
 // f draws from stream streamVariation+f.
 const streamVariation = 0x65646765_00 // "edge"
 
-// band is the number of output pixels whose windows go through the
-// crossbar in one batch (the rows of one GEMM): bounds the im2col
-// workspace for any image size.
-const band = 4096
-
 // Result is the output of Detect: one Filter per kernel, every map H rows
 // of W values, row-major.
 type Result struct {
@@ -40,6 +34,13 @@ type Result struct {
 	// GScale is the conductance per unit weight of the array in S
 	// (G+ − G− = GScale·w).
 	GScale float64
+	// ReadEnergy is the synapses' read energy of the whole image in J:
+	// the one array (every filter's column) read once per output position
+	// for ReadTime seconds (crossbar.Stack.ForwardEnergy; drivers,
+	// mirrors and neurons not included).
+	ReadEnergy float64
+	// ReadTime is the duration of one read of the array in s (ReadTime).
+	ReadTime float64
 	// VDD is the neuron's supply in V.
 	VDD float64
 	// Onset and Target are the neuron's knee current and the current that
@@ -117,12 +118,16 @@ func outSize(b Boundary, w, h int) (ow, oh, x0, y0 int) {
 // summation current through the mReLU n:
 //
 //  1. each pixel intensity x in [0, 1] becomes a row voltage
-//     ReadScale·x;
-//  2. the kernels are programmed as differential conductance pairs, one
-//     column of 9 pairs per kernel, into one array (crossbar.Program);
-//  3. the 3x3 window of every output pixel (im2col, in batches of
-//     band pixels) drives the 9 rows, and the columns sum the currents by
-//     Kirchhoff's law (crossbar.Layer.Currents, a SIMD GEMM);
+//     ReadScale·x (RowVoltages; for the Replicate boundary the border
+//     rows are driven with the nearest pixel's voltage);
+//  2. the convolution is one nn.Conv2D layer (Network: 3x3 kernels,
+//     stride 1, one output channel per kernel), programmed by
+//     crossbar.NewStack into one array of 9 rows × one differential
+//     column pair per kernel;
+//  3. the stack reads the array once per output pixel: the pixel's 3x3
+//     window drives the 9 rows, and the columns sum the currents by
+//     Kirchhoff's law (crossbar.Stack.ForwardVolts, a SIMD GEMM), with
+//     the array's non-idealities and its read energy (Result.ReadEnergy);
 //  4. each column current I reaches its neuron through a mirror of gain
 //     g (Config.Scale) plus the knee-compensation current, and the mReLU
 //     gives Vout = f(g·I + Offset), with the temporal variation if asked.
@@ -165,30 +170,20 @@ func Detect(img *dataset.Gray, kernels []Kernel, n *Neuron, cfg Config) (*Result
 		seen[k.Name] = true
 	}
 
-	// One column of 9 differential pairs per kernel: weight (i, f) is
-	// kernel f's weight at window position i (row-major).
-	w := make([]float32, 9*nf)
-	for f, k := range kernels {
-		for i, v := range k.Weights() {
-			w[i*nf+f] = float32(v)
-		}
-	}
-	xp := cfg.crossbarParams()
-	xp.VDD = n.VDD()
-	layer, err := crossbar.Program(w, 9, nf, nil, xp, nil)
-	if err != nil {
-		return nil, fmt.Errorf("vision: program the kernels: %w", err)
-	}
-
 	ow, oh, x0, y0 := outSize(cfg.Boundary, img.W, img.H)
 	npix := ow * oh
 	r := &Result{Config: cfg, InW: img.W, InH: img.H, W: ow, H: oh, X0: x0, Y0: y0,
-		GScale: layer.GScale(), VDD: n.VDD(), Onset: n.Onset, Target: n.TargetCurrent(cfg.Target),
-		Floor: n.Floor, MaxVout: n.MaxVout}
+		VDD: n.VDD(), Onset: n.Onset, Target: n.TargetCurrent(cfg.Target),
+		Floor: n.Floor, MaxVout: n.MaxVout, ReadTime: ReadTime}
 	for _, k := range kernels {
 		r.Filters = append(r.Filters, &Filter{Kernel: k, Z: make([]float64, npix), Current: make([]float32, npix)})
 	}
-	conv(r, img, kernels, layer)
+	reference(r, img)
+	xp := cfg.crossbarParams()
+	xp.VDD = n.VDD()
+	if err := crossbarConv(r, img, xp); err != nil {
+		return nil, err
+	}
 
 	offset := 0.0
 	if cfg.KneeCompensation {
@@ -245,46 +240,6 @@ func Detect(img *dataset.Gray, kernels []Kernel, n *Neuron, cfg Config) (*Result
 		}
 	}
 	return r, nil
-}
-
-// conv fills every filter's Z (software) and Current (crossbar).
-func conv(r *Result, img *dataset.Gray, kernels []Kernel, layer *crossbar.Layer) {
-	nf := len(kernels)
-	npix := r.W * r.H
-	b := min(band, npix)
-	volts := make([]float32, b*9)
-	cur := make([]float32, b*nf)
-	ws := make([][]float64, nf)
-	for f, k := range kernels {
-		ws[f] = k.Weights()
-	}
-	vs := float32(r.Config.ReadScale)
-	var win [9]float64
-	for p0 := 0; p0 < npix; p0 += b {
-		m := min(b, npix-p0)
-		for i := 0; i < m; i++ {
-			p := p0 + i
-			cx, cy := p%r.W+r.X0, p/r.W+r.Y0
-			window(&win, img, cx, cy, r.Config.Boundary)
-			row := volts[i*9 : i*9+9 : i*9+9]
-			for k, v := range win {
-				row[k] = vs * float32(v)
-			}
-			for f, wf := range ws {
-				z := 0.0
-				for k, v := range win {
-					z += wf[k] * v
-				}
-				r.Filters[f].Z[p] = z
-			}
-		}
-		layer.Currents(cur, volts, m)
-		for i := 0; i < m; i++ {
-			for f := range nf {
-				r.Filters[f].Current[p0+i] = cur[i*nf+f]
-			}
-		}
-	}
 }
 
 // window fills win with the 3x3 intensities centred on input pixel

@@ -6,12 +6,16 @@
 // # Units and pipeline
 //
 // A grey level x in [0, 1] (dataset.Gray) is a row voltage
-// V = ReadScale·x (Config.ReadScale, default 0.2 V). Each 3x3 kernel
-// (Kernel, unitless weights) is one column of 9 differential conductance
-// pairs in [GMin, GMax] (crossbar.Program; GScale = (GMax − GMin)/max|w|
-// S per unit weight, 9.9 µS for the built-in filters). The 3x3 window of
-// every output pixel drives the 9 rows (im2col) and the column sums the
-// currents by Kirchhoff's law (crossbar.Layer.Currents, the SIMD GEMM):
+// V = ReadScale·x (Config.ReadScale, default 0.2 V). The kernels
+// (Kernel, unitless weights) form one nn.Conv2D layer of 3x3 kernels,
+// stride 1, one output channel per kernel (Network), which
+// crossbar.NewStack programs as one array: 9 rows × one column of
+// differential conductance pairs in [GMin, GMax] per kernel (GScale =
+// (GMax − GMin)/max|w| S per unit weight, 9.9 µS for the built-in
+// filters). The stack reads the array once per output pixel: the pixel's
+// 3x3 window drives the 9 rows (im2col) and each column sums the currents
+// by Kirchhoff's law (crossbar.Stack.ForwardVolts, the SIMD GEMM), with
+// the array's non-idealities and read energy:
 //
 //	I = Σ V_i·(G+_i − G−_i) = ReadScale·GScale·z,  z = Σ w_i·x_i
 //
@@ -60,8 +64,9 @@
 // # Layering
 //
 // vision owns edge detection through the crossbar and the mReLU: kernels,
-// configuration, detection and patch selection. It imports crossbar (the
-// arrays), neuron (the solved transfer curve), dataset (grey images) and
-// internal/clip. It must not import params, experiment, report, sweep or
-// cmd, which sit above it; it needs neither nn nor circuit directly.
+// configuration, detection and patch selection. It imports nn (the one
+// Conv2D layer), crossbar (the stack of arrays that runs it), neuron (the
+// solved transfer curve), dataset (grey images) and internal/clip. It must
+// not import params, experiment, report, sweep or cmd, which sit above it;
+// it needs no circuit directly.
 package vision
