@@ -451,7 +451,7 @@ func (r *CNNStudyResult) HardwareSetting(act string) (noise string, variation, i
 		return "", 0, 0
 	}
 	noise = "none"
-	if act == ActMReLU {
+	if actKind(act).Noisy {
 		noise, variation = NoiseName(a.Params.Noise), a.Params.Variation
 	}
 	inputScale = a.Params.InputScale

@@ -62,7 +62,7 @@ func CrossbarEval(r *TrainRun, xp crossbar.Params) (*CrossbarResult, error) {
 			return nil, errors.New("experiment: crossbar: hardware run without its neuron model")
 		}
 		sigma := r.Params.Variation
-		if r.Params.Act == ActMReLUIdeal || sigma == 0 {
+		if !actKind(r.Params.Act).Noisy || sigma == 0 {
 			neu = r.Neuron.EvalA
 		} else {
 			neu = r.Neuron.EvalA.WithVariation(sigma, rand.New(rand.NewPCG(xp.Seed, 0xc205)))

@@ -289,7 +289,7 @@ func Fig4With(p Fig4Params, o Fig4Options) (*Fig4Result, error) {
 	var idealNoisy []SeedAccuracy
 	hasNoisy := false
 	for _, a := range p.Acts {
-		hasNoisy = hasNoisy || a == ActMReLU
+		hasNoisy = hasNoisy || actKind(a).Noisy
 	}
 	var fp *DataFingerprint
 	if o.Checkpoint != nil || o.Resume != nil {
@@ -410,7 +410,10 @@ func Fig4With(p Fig4Params, o Fig4Options) (*Fig4Result, error) {
 			nq = cf.noisyParams(p.Base)
 		}
 		isConfig := p.Config(c.name) != nil
-		if q.Act == ActMReLUIdeal && (c.name == ActMReLUIdeal && hasNoisy || isConfig && nq.Variation > 0) {
+		// An ideal hardware run is tested with the noisy neuron too: the
+		// compared neuron's own run when a noisy one is compared, a
+		// configuration when it has a variation.
+		if k := actKind(q.Act); k.Hardware && !k.Noisy && (c.name == q.Act && hasNoisy || isConfig && nq.Variation > 0) {
 			// Trained with the ideal neuron, tested with the noisy one.
 			nq.Seed = q.Seed
 			noisy, err := NoisyMReLUForRun(nq, model)

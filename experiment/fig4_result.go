@@ -167,7 +167,7 @@ func (r *Fig4Result) SettingRuns() (paper, best string) {
 		switch c := r.Params.Config(name); {
 		case c != nil && name == PaperSettingName:
 			paper = name
-		case c == nil && run.Params.Act == ActMReLU && run.Params.Variation == r.Params.Base.Variation:
+		case c == nil && actKind(run.Params.Act).Noisy && run.Params.Variation == r.Params.Base.Variation:
 			if m := r.SeedStats(name).Mean; best == "" || m > bestMean {
 				best, bestMean = name, m
 			}

@@ -32,7 +32,7 @@ func ActivationNames() []string {
 }
 
 // IsHardware reports whether name is a hardware neuron.
-func IsHardware(name string) bool { return name == ActMReLU || name == ActMReLUIdeal }
+func IsHardware(name string) bool { return actKind(name).Hardware }
 
 // CheckActivation returns an error naming the valid choices for an
 // unknown activation name.

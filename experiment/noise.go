@@ -381,11 +381,13 @@ func (t *normalTable) shiftAt(dst, src []float32, key, p0 uint64) {
 // seeds it.
 func NoisyMReLUForRun(p TrainParams, model *NeuronModel) (*MReLU, error) {
 	sigma := p.Variation
-	if p.Act == ActMReLUIdeal {
+	k := actKind(p.Act)
+	ideal := k.Hardware && !k.Noisy // the neuron without variation
+	if ideal {
 		sigma = 0
 	}
 	c := NoiseConfig{Model: p.Noise, Sigma: sigma, InputScale: p.InputScale, Hidden: p.Hidden, Seed: p.Seed ^ 0x5eed5eed}
-	if p.Act == ActMReLUIdeal {
+	if ideal {
 		c.Model = NoiseProportional // the ideal neuron: nominal curve, no noise
 	}
 	return NewNoisyMReLU(model, c)

@@ -118,7 +118,7 @@ func (r *TrainRun) HardwareSetting() (noise string, inputScale float64) {
 		return "", 0
 	}
 	noise = "none"
-	if r.Params.Act == ActMReLU {
+	if actKind(r.Params.Act).Noisy {
 		noise = NoiseName(r.Params.Noise)
 	}
 	inputScale = r.Neuron.IUnit

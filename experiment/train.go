@@ -396,9 +396,9 @@ func (c *TrainCheckpoint) Compatible(p TrainParams) error {
 		return bad("lr", p.LR, q.LR)
 	case p.Seed != q.Seed:
 		return bad("seed", p.Seed, q.Seed)
-	case p.Act == ActMReLU && p.Variation != q.Variation:
+	case actKind(p.Act).Noisy && p.Variation != q.Variation:
 		return bad("variation", p.Variation, q.Variation)
-	case p.Act == ActMReLU && NoiseName(p.Noise) != NoiseName(q.Noise):
+	case actKind(p.Act).Noisy && NoiseName(p.Noise) != NoiseName(q.Noise):
 		return bad("noise", NoiseName(p.Noise), NoiseName(q.Noise))
 	case IsHardware(p.Act) && p.InputScale != q.InputScale:
 		return bad("input-scale", p.InputScale, q.InputScale)

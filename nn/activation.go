@@ -5,6 +5,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/mrelu/mrelu/internal/kernel"
 )
@@ -182,13 +183,16 @@ func (c ClippedReLU) Derivative(d, z, y []float32) {
 // output. nn knows no device; a run that has a neuron passes its VDD.
 const DefaultBound = 2
 
-// activationConfig holds the settings of NewActivation's options.
-type activationConfig struct {
-	bound float32 // relu2's Max
+// ActivationSettings are the settings a software activation's constructor
+// (ActivationKind.New) reads, after NewActivation has applied its options.
+type ActivationSettings struct {
+	// Bound is the output bound of a bounded activation (WithBound; the
+	// run's VDD in V of neuron output), DefaultBound without the option.
+	Bound float32
 }
 
 // ActivationOption is a setting of NewActivation.
-type ActivationOption func(*activationConfig)
+type ActivationOption func(*ActivationSettings)
 
 // WithBound sets the output bound of the bounded built-in activation:
 // relu2 is ReLU clipped at bound, the run's VDD in volts of neuron output
@@ -196,41 +200,125 @@ type ActivationOption func(*activationConfig)
 // ignore it. NewActivation rejects a bound that is not positive and
 // finite.
 func WithBound(bound float32) ActivationOption {
-	return func(c *activationConfig) { c.bound = bound }
+	return func(c *ActivationSettings) { c.Bound = bound }
 }
 
-// builtins maps a command-line name to a constructor. Hardware neurons need
-// device parameters and a seed, so higher packages (experiment) build them.
-var builtins = map[string]func(activationConfig) Activation{
-	"sigmoid": func(activationConfig) Activation { return Sigmoid{} },
-	"relu":    func(activationConfig) Activation { return ReLU{} },
-	// relu2: ReLU clipped at the run's VDD, 2 V by default.
-	"relu2": func(c activationConfig) Activation { return ClippedReLU{Max: c.bound} },
+// ActivationKind describes an activation registered by name
+// (RegisterActivation): how to build it and the properties its consumers
+// ask about, so that no package compares activation names.
+type ActivationKind struct {
+	// Name is the command-line name (--act), unique in the registry.
+	Name string
+	// Doc is a one-line description.
+	Doc string
+	// New builds the software activation from NewActivation's settings.
+	// It is nil for a hardware neuron, which its registrant builds from
+	// a solved circuit (nn knows no device).
+	New func(ActivationSettings) Activation
+	// Hardware: the activation is a device neuron; a run needs the solved
+	// neuron circuit (its curve, VDD and input scale) to build it.
+	Hardware bool
+	// Noisy: the activation has temporal (cycle-to-cycle) variation, so
+	// each evaluation draws new noise (mrelu, not mrelu-ideal); a run's
+	// noise model and variation matter only for it.
+	Noisy bool
+	// Bounded: the output is bounded by the run's VDD (relu2, mrelu,
+	// mrelu-ideal).
+	Bounded bool
+	// VanishingGradient: the derivative is well below 1 everywhere
+	// (sigmoid: at most 1/4), so gradients shrink layer by layer and the
+	// first layer is updated far less than the last (Fig. 4g,h).
+	VanishingGradient bool
 }
 
-// ActivationNames lists the built-in activation names, sorted.
-func ActivationNames() []string {
-	names := make([]string, 0, len(builtins))
-	for n := range builtins {
-		names = append(names, n)
+// registry holds the registered activation kinds by name.
+var registry = struct {
+	sync.RWMutex
+	kinds map[string]ActivationKind
+}{kinds: map[string]ActivationKind{}}
+
+// RegisterActivation adds kind to the activations known by name, usually
+// from an init function of the package that defines it. It panics (a
+// programmer error) when the name is empty or already registered, or
+// when New is nil for a software kind or set for a hardware one.
+func RegisterActivation(kind ActivationKind) {
+	switch {
+	case kind.Name == "":
+		panic("nn: RegisterActivation: empty name")
+	case kind.Hardware && kind.New != nil:
+		panic(fmt.Sprintf("nn: RegisterActivation %q: a hardware kind has no New (its registrant builds it)", kind.Name))
+	case !kind.Hardware && kind.New == nil:
+		panic(fmt.Sprintf("nn: RegisterActivation %q: a software kind needs New", kind.Name))
 	}
-	sort.Strings(names)
+	registry.Lock()
+	defer registry.Unlock()
+	if _, dup := registry.kinds[kind.Name]; dup {
+		panic(fmt.Sprintf("nn: RegisterActivation: activation %q registered twice", kind.Name))
+	}
+	registry.kinds[kind.Name] = kind
+}
+
+// LookupActivation returns the kind registered as name. For an unknown
+// name it returns the zero ActivationKind (every property false) and
+// false.
+func LookupActivation(name string) (ActivationKind, bool) {
+	registry.RLock()
+	defer registry.RUnlock()
+	k, ok := registry.kinds[name]
+	return k, ok
+}
+
+// ActivationKinds returns every registered kind (software and hardware),
+// sorted by name.
+func ActivationKinds() []ActivationKind {
+	registry.RLock()
+	defer registry.RUnlock()
+	kinds := make([]ActivationKind, 0, len(registry.kinds))
+	for _, k := range registry.kinds {
+		kinds = append(kinds, k)
+	}
+	sort.Slice(kinds, func(i, j int) bool { return kinds[i].Name < kinds[j].Name })
+	return kinds
+}
+
+func init() {
+	RegisterActivation(ActivationKind{Name: "sigmoid", Doc: "logistic 1/(1+e^-z)",
+		New: func(ActivationSettings) Activation { return Sigmoid{} }, VanishingGradient: true})
+	RegisterActivation(ActivationKind{Name: "relu", Doc: "software rectifier max(0, z)",
+		New: func(ActivationSettings) Activation { return ReLU{} }})
+	RegisterActivation(ActivationKind{Name: "relu2", Doc: "ReLU clipped at the run's VDD (2 V by default)",
+		New: func(s ActivationSettings) Activation { return ClippedReLU{Max: s.Bound} }, Bounded: true})
+}
+
+// ActivationNames lists the names NewActivation builds (the registered
+// software kinds), sorted. Hardware kinds are listed by ActivationKinds.
+func ActivationNames() []string {
+	var names []string
+	for _, k := range ActivationKinds() {
+		if k.New != nil {
+			names = append(names, k.Name)
+		}
+	}
 	return names
 }
 
-// NewActivation returns the built-in activation called name, with the
-// options applied (WithBound: relu2's bound, the run's VDD).
+// NewActivation returns the registered software activation called name,
+// with the options applied (WithBound: relu2's bound, the run's VDD). A
+// hardware kind is refused: its registrant builds it from a solved neuron.
 func NewActivation(name string, opts ...ActivationOption) (Activation, error) {
-	mk, ok := builtins[name]
+	k, ok := LookupActivation(name)
 	if !ok {
 		return nil, fmt.Errorf("nn: unknown activation %q (want one of %s)", name, strings.Join(ActivationNames(), ", "))
 	}
-	c := activationConfig{bound: DefaultBound}
+	if k.New == nil {
+		return nil, fmt.Errorf("nn: activation %q is a hardware neuron: it is built from a solved neuron circuit, not by NewActivation", name)
+	}
+	c := ActivationSettings{Bound: DefaultBound}
 	for _, o := range opts {
 		o(&c)
 	}
-	if b := float64(c.bound); !(b > 0) || math.IsInf(b, 1) {
+	if b := float64(c.Bound); !(b > 0) || math.IsInf(b, 1) {
 		return nil, fmt.Errorf("nn: activation %s: bound %g must be positive and finite (the neuron's VDD in V)", name, b)
 	}
-	return mk(c), nil
+	return k.New(c), nil
 }

@@ -7,6 +7,10 @@
 // Activations sit behind the small Activation interface, so software
 // sigmoid and ReLU, the ideal bounded ReLU and hardware neurons built from
 // device models are interchangeable; the trainer never special-cases one.
+// Activations are registered by name (RegisterActivation, usually from an
+// init function: the built-ins here, the hardware neurons in experiment)
+// with the properties their consumers ask (LookupActivation: Hardware,
+// Noisy, Bounded, VanishingGradient), so no package compares names.
 //
 // Units: the network itself is unitless; a hardware activation interprets
 // its input in the units it documents. Matrix products run on the SIMD

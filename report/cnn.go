@@ -19,6 +19,7 @@ import (
 	"strings"
 
 	"github.com/mrelu/mrelu/experiment"
+	"github.com/mrelu/mrelu/nn"
 )
 
 // CNNOptions are the presentation settings of WriteCNN.
@@ -442,10 +443,10 @@ func cnnSetting(a CNNActSummary) string {
 	if a.InputScale > 0 {
 		scale = fmt.Sprintf(", %.4g µA per unit", 1e6*a.InputScale)
 	}
-	switch a.Act {
-	case experiment.ActMReLUIdeal:
+	switch k, _ := nn.LookupActivation(a.Act); {
+	case k.Hardware && !k.Noisy:
 		return "hardware mReLU without noise" + scale
-	case experiment.ActMReLU:
+	case k.Noisy:
 		return fmt.Sprintf("hardware mReLU, %s noise, σ = %g %%%s, trained and tested with the noise", a.NoiseModel, 100*a.Variation, scale)
 	}
 	return "software"

@@ -130,7 +130,7 @@ func WriteFig4(dir string, r *experiment.Fig4Result, plots bool) (Fig4Summary, e
 			TestAccuracyPerEpoch: ts.TestAccuracyPerEpoch, NormLossPerEpoch: ts.NormTrainLossPerEpoch,
 			MedianEpochSeconds: run.MedianEpochSeconds(),
 			Folder:             filepath.Join("runs", name), Target: experiment.Fig4Targets[name]}
-		if run.Params.Act != experiment.ActMReLU {
+		if k, _ := nn.LookupActivation(run.Params.Act); !k.Noisy {
 			fr.Variation = 0
 		}
 		fr.NoiseModel = ts.NoiseModel
@@ -476,12 +476,13 @@ func Fig4Table(s Fig4Summary, quick bool) HTMLTable {
 		t.Emphasis = append(t.Emphasis, emph)
 	}
 	setting := func(fr Fig4Run) string {
+		k, _ := nn.LookupActivation(fr.Act)
 		switch {
 		case fr.Label != "":
 			return configSetting(fr.NoiseModel, fr.Variation, fr.InputScale, fr.Training)
-		case fr.Act == experiment.ActMReLUIdeal:
+		case k.Hardware && !k.Noisy:
 			return fmt.Sprintf("hardware mReLU without noise, %.4g µA per unit", 1e6*fr.InputScale)
-		case fr.Act == experiment.ActMReLU:
+		case k.Noisy:
 			return fmt.Sprintf("%s noise, σ = %g %%, %.4g µA per unit, trained and tested with the noise", fr.NoiseModel, 100*fr.Variation, 1e6*fr.InputScale)
 		}
 		return "software"

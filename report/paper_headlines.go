@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/mrelu/mrelu/experiment"
+	"github.com/mrelu/mrelu/nn"
 )
 
 // PaperValue is one headline number: ours beside the paper's.
@@ -162,8 +163,8 @@ func paperHeadlines(r *experiment.PaperResult, s *PaperSummary) []PaperValue {
 			paper = fp(v)
 		}
 		label := name
-		if name == experiment.ActMReLU {
-			label = fmt.Sprintf("mrelu, %.1f %% temporal variation", 100*run.Variation)
+		if k, _ := nn.LookupActivation(name); k.Noisy {
+			label = fmt.Sprintf("%s, %.1f %% temporal variation", name, 100*run.Variation)
 		}
 		h.add("fig4.accuracy."+name, "Fig. 4c", fmt.Sprintf("test accuracy after %d epochs, %s", epochs, label), "fraction", run.TestAccuracy, paper, "", src)
 		fig4SeedsText(&h, run)
@@ -178,7 +179,7 @@ func paperHeadlines(r *experiment.PaperResult, s *PaperSummary) []PaperValue {
 			continue
 		}
 		pt := "–"
-		if name == "sigmoid" {
+		if k, _ := nn.LookupActivation(name); k.VanishingGradient {
 			pt = "first layer updated far less than the last (vanishing gradient)"
 		}
 		h.add("fig4.update_ratio_epoch1."+name, "Fig. 4g,h", "mean |ΔW| first / last synaptic layer, epoch 1, "+name, "", float64(run.UpdateRatioEpoch1), nil, pt, src)

@@ -187,7 +187,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	defer stop()
 	bar := newProgress(stderr)
 	bar.Line("mrelu train: act=%s hidden=%v epochs=%d batch=%d lr=%g seed=%d", p.Act, p.Hidden, p.Epochs, p.Batch, p.LR, p.Seed)
-	if p.Act == experiment.ActMReLU {
+	if k, _ := nn.LookupActivation(p.Act); k.Noisy {
 		bar.Line("  hardware neuron with %.1f %% variation per evaluation, noise model %s", 100*p.Variation, experiment.NoiseName(p.Noise))
 	}
 	if from != nil {
