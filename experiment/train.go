@@ -249,9 +249,15 @@ func TrainWith(p TrainParams, train, test *dataset.Set, model *NeuronModel, o Tr
 	}
 	classes := max(train.Classes, test.Classes)
 	sizes := append(append([]int{train.Dim()}, p.Hidden...), classes)
-	net, err := nn.New(sizes, act, rand.New(rand.NewPCG(p.Seed, 1)))
+	// The network is a stack of layers (nn.MLP); TrainStack trains it on
+	// the fused MLP engine, whose view of it (Network) shares its weights.
+	stack, err := nn.MLP(sizes, act, rand.New(rand.NewPCG(p.Seed, 1)))
 	if err != nil {
 		return nil, err
+	}
+	net, ok := stack.Network()
+	if !ok {
+		return nil, errors.New("experiment: the MLP stack has no fused view")
 	}
 	threads := kernel.Threads()
 	if o.Threads > 0 {
@@ -269,7 +275,7 @@ func TrainWith(p TrainParams, train, test *dataset.Set, model *NeuronModel, o Tr
 			return o.Checkpoint(&TrainCheckpoint{Version: TrainCheckpointVersion, Params: p, Data: fp, State: c})
 		}
 	}
-	res, err := nn.Train(net, train, test, cfg)
+	res, err := nn.TrainStack(stack, train, test, cfg)
 	run.Result = res
 	run.WallSecond = time.Since(run.Started).Seconds()
 	if err != nil {
