@@ -3,7 +3,6 @@ package experiment
 import (
 	"errors"
 	"fmt"
-	"math/rand/v2"
 
 	"github.com/mrelu/mrelu/crossbar"
 )
@@ -65,7 +64,7 @@ func CrossbarEval(r *TrainRun, xp crossbar.Params) (*CrossbarResult, error) {
 		if !actKind(r.Params.Act).Noisy || sigma == 0 {
 			neu = r.Neuron.EvalA
 		} else {
-			neu = r.Neuron.EvalA.WithVariation(sigma, rand.New(rand.NewPCG(xp.Seed, 0xc205)))
+			neu = r.Neuron.EvalA.WithVariation(sigma, xp.Seed^0xc205)
 		}
 	default:
 		act, err := softwareActivation(r.Params.Act, xp.VDD)

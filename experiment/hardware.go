@@ -3,7 +3,6 @@ package experiment
 import (
 	"fmt"
 	"math"
-	"math/rand/v2"
 	"sort"
 	"strings"
 	"sync"
@@ -113,7 +112,7 @@ func SolveNeuron(d device.Params, np neuron.Params) (*NeuronModel, error) {
 //
 // The noise of an evaluation is a function of the seed, the step (a
 // counter that BeginStep, and each Forward or ForwardLayer call, advance),
-// the hidden layer and the element's place in the batch (normalTable), so
+// the hidden layer and the element's place in the batch (neuron.NoiseTable), so
 // that the trainer may evaluate a batch's rows from several goroutines
 // (nn.RowActivation: ForwardRows returns the derivative of the same draw)
 // and get the same result on any number of threads.
@@ -127,7 +126,7 @@ type MReLU struct {
 	model   *NeuronModel
 	sigma   float32
 	vdd     float32
-	noise   *normalTable
+	noise   *neuron.NoiseTable
 	stepKey uint64 // the key of the current step (BeginStep)
 	derivs  map[*float32][]float32
 	tmp     []float32
@@ -155,10 +154,10 @@ func NewMReLU(model *NeuronModel, sigma float64, seed uint64) (*MReLU, error) {
 		name = ActMReLUIdeal
 	}
 	m := &MReLU{name: name, model: model, sigma: float32(sigma), vdd: float32(model.Curve.VDD),
-		noise: newNormalTable(seed), derivs: map[*float32][]float32{},
+		noise: neuron.NewNoiseTable(seed), derivs: map[*float32][]float32{},
 		noiseModel: NoiseProportional, kind: kindProportional, eval: model.Eval, iunit: model.IUnit,
 		satInput: float32(model.Metrics.I90 / model.IUnit)}
-	m.noise.setSigma(m.sigma)
+	m.noise.SetSigma(m.sigma)
 	return m, nil
 }
 
@@ -201,11 +200,7 @@ func (m *MReLU) ForwardLayer(layer, width int, y, z []float32) {
 // BeginStep implements nn.RowActivation: it advances the step counter
 // (the state that MarshalBinary saves) and makes the step's key.
 func (m *MReLU) BeginStep() {
-	m.noise.state++
-	if m.noise.state == 0 { // after 2⁶⁴ steps; 0 marks no state
-		m.noise.state = 1
-	}
-	m.stepKey = m.noise.stepKey(m.noise.state)
+	m.stepKey = m.noise.Next()
 }
 
 // ForwardRows implements nn.RowActivation: y = f(z) and d = dy/dz for
@@ -217,14 +212,14 @@ func (m *MReLU) ForwardRows(layer, width, row0 int, y, d, z []float32) {
 	if m.kind == kindD2D && width <= 0 {
 		width = len(m.bank.columns(layer, 0))
 	}
-	key := layerKey(m.stepKey, layer)
+	key := neuron.LayerKey(m.stepKey, layer)
 	p0 := uint64(row0) * uint64(width)
 	switch m.kind {
 	case kindFullScale:
 		m.eval.EvalDeriv(y, d, z)
 		if m.sigma != 0 {
 			buf := m.buffer(len(z))
-			m.noise.applyAddAt(y, d, *buf, key, p0, m.vdd)
+			m.noise.Add(y, d, *buf, key, p0, m.vdd)
 			m.scratch.Put(buf)
 		}
 		return
@@ -235,7 +230,7 @@ func (m *MReLU) ForwardRows(layer, width, row0 int, y, d, z []float32) {
 		}
 		buf := m.buffer(len(z))
 		zin := (*buf)[:len(z)]
-		m.noise.shiftAt(zin, z, key, p0)
+		m.noise.Shift(zin, z, key, p0)
 		m.eval.EvalDeriv(y, d, zin)
 		m.scratch.Put(buf)
 		return
@@ -251,7 +246,7 @@ func (m *MReLU) ForwardRows(layer, width, row0 int, y, d, z []float32) {
 		return
 	}
 	buf := m.buffer(len(z))
-	m.noise.applyAt(y, d, *buf, key, p0, m.vdd)
+	m.noise.Scale(y, d, *buf, key, p0, m.vdd)
 	m.scratch.Put(buf)
 }
 
@@ -331,80 +326,6 @@ func (m *MReLU) cached(y []float32, n int) ([]float32, bool) {
 		return nil, false
 	}
 	return c[:n], true
-}
-
-// normalTable draws the variation factors 1 + σ·ε fast: 4,096 standard
-// normal values ε, made once from the seed and standardised to mean 0 and
-// variance 1 exactly, turned into factors max(1 + σε, 0) for the neuron's
-// σ, and picked by 12-bit indices from a counter-based hash of the seed,
-// the step, the layer and the element's place (indexAt), five per
-// 64-bit hash. About 1 ns per neuron evaluation instead of ~8 ns for
-// rand.NormFloat64, which matters because every neuron of every layer
-// draws one per step; the table (16 kB) stays in the L1 cache. The
-// tables are only read while drawing, so draws may run concurrently.
-type normalTable struct {
-	v      [1 << 12]float32 // standard normal values
-	factor [1 << 12]float32 // max(1 + σ·v, 0) for the σ of the last setSigma
-	sigma  float32
-	// seedKey keys the draws of the table's seed; state counts the steps.
-	seedKey, state uint64
-	// off holds a·v for the additive models (fullscale, input), for the
-	// scale a of the last setOffset.
-	off      [1 << 12]float32
-	offScale float32
-}
-
-func newNormalTable(seed uint64) *normalTable {
-	t := &normalTable{}
-	rng := rand.New(rand.NewPCG(seed, 0x6e6f697365))
-	var s, s2 float64
-	raw := make([]float64, len(t.v))
-	for i := range raw {
-		raw[i] = rng.NormFloat64()
-		s += raw[i]
-	}
-	mean := s / float64(len(raw))
-	for i := range raw {
-		raw[i] -= mean
-		s2 += raw[i] * raw[i]
-	}
-	scale := 1 / math.Sqrt(s2/float64(len(raw)))
-	for i := range raw {
-		t.v[i] = float32(raw[i] * scale)
-	}
-	t.seedKey = rng.Uint64()
-	t.state = 1
-	t.setSigma(0)
-	return t
-}
-
-// setSigma fills the factor table for a relative variation sigma.
-func (t *normalTable) setSigma(sigma float32) {
-	t.sigma = sigma
-	for i, e := range t.v {
-		t.factor[i] = max(1+sigma*e, 0)
-	}
-}
-
-// apply multiplies y[i] (>= 0) by a random factor 1 + sigma·ε_i (itself
-// clipped at 0, so the product stays >= 0), clips it at vdd, and scales
-// d[i] by the same factor (0 where the output was clipped): a new step of
-// the table's stream, layer 0, from element 0; buf is scratch of at
-// least len(y).
-func (t *normalTable) apply(y, d, buf []float32, sigma, vdd float32) {
-	if sigma != t.sigma {
-		t.setSigma(sigma)
-	}
-	t.state++
-	t.applyAt(y, d, buf, layerKey(t.stepKey(t.state), 0), 0, vdd)
-}
-
-// applyAt is apply with the table's σ for elements p0, p0+1, … of key;
-// buf is scratch of at least len(y).
-func (t *normalTable) applyAt(y, d, buf []float32, key, p0 uint64, vdd float32) {
-	fac := buf[:len(y)]
-	t.factors(fac, key, p0)
-	kernel.MulClip(y, d, fac, vdd)
 }
 
 func defaultDevice() device.Params { return device.DefaultParams() }

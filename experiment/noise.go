@@ -8,7 +8,6 @@ import (
 	"sync"
 
 	"github.com/mrelu/mrelu/device"
-	"github.com/mrelu/mrelu/internal/kernel"
 	"github.com/mrelu/mrelu/neuron"
 )
 
@@ -134,7 +133,7 @@ func NewNoisyMReLU(model *NeuronModel, c NoiseConfig) (*MReLU, error) {
 			return nil, err
 		}
 	}
-	m.noise.setOffset(m.addScale) // the draws only read the tables
+	m.noise.SetOffset(m.addScale) // the draws only read the tables
 	return m, nil
 }
 
@@ -250,16 +249,16 @@ func (b *d2dBank) columns(l, width int) []int32 {
 
 // evalDeriv evaluates the row-major batch z (rows of width neurons of
 // layer l; width 0: the layer's own), each neuron with its own curve, and
-// applies the proportional temporal noise of σ = t.sigma when it is not
+// applies the proportional temporal noise of σ = t.Sigma() when it is not
 // 0: y and its derivative d. The noise factors of elements p0, p0+1, …
-// are those of key (normalTable.factors), made d2dRows rows at a time
+// are those of key (neuron.NoiseTable.Factors), made d2dRows rows at a time
 // into fac (scratch) before the multi-curve evaluator runs over the
 // block's rows with them.
-func (b *d2dBank) evalDeriv(l, width int, y, d, z []float32, t *normalTable, key, p0 uint64, vdd float32, fac *[]float32) {
+func (b *d2dBank) evalDeriv(l, width int, y, d, z []float32, t *neuron.NoiseTable, key, p0 uint64, vdd float32, fac *[]float32) {
 	cols := b.columns(l, width)
 	width = len(cols)
 	y, d = y[:len(z)], d[:len(z)]
-	if t.sigma == 0 {
+	if t.Sigma() == 0 {
 		b.multi.EvalDerivRows(y, d, z, cols)
 		return
 	}
@@ -269,7 +268,7 @@ func (b *d2dBank) evalDeriv(l, width int, y, d, z []float32, t *normalTable, key
 	for b0 := 0; b0 < len(z); b0 += d2dRows * width {
 		zb := z[b0:min(b0+d2dRows*width, len(z))]
 		f := (*fac)[:len(zb)]
-		t.factors(f, key, p0+uint64(b0))
+		t.Factors(f, key, p0+uint64(b0))
 		b.multi.EvalDerivRowsVaried(y[b0:b0+len(zb)], d[b0:b0+len(zb)], zb, f, cols, vdd)
 	}
 }
@@ -277,104 +276,6 @@ func (b *d2dBank) evalDeriv(l, width int, y, d, z []float32, t *normalTable, key
 // d2dRows is the number of rows d2dBank.evalDeriv makes the noise
 // factors of at a time.
 const d2dRows = 64
-
-// The noise draw is counter based: the table index of element p (its
-// place in the row-major batch, row·width + column, counted from the
-// first row of the batch) in hidden layer l at step s is the (p mod 5)th
-// 12-bit field, low bits first, of mix64(layerKey(s, l) + (p/5 + 1)·γ),
-// a pure function of (seed, s, l, p). So the noise of any row range can
-// be drawn on its own, from any goroutine, and a batch gives the same
-// draws however it is split into rows. stepKey and layerKey make the
-// keys, indexAt an element's index; the passes (factors, applyAddAt,
-// shiftAt, applyAt) make them five at a time from each hash (draw).
-
-// golden is 2⁶⁴/φ, the increment of the splitmix64 sequence.
-const golden = 0x9e3779b97f4a7c15
-
-// mix64 is the splitmix64 output function: a bijective 64-bit mix.
-func mix64(x uint64) uint64 {
-	x ^= x >> 30
-	x *= 0xbf58476d1ce4e5b9
-	x ^= x >> 27
-	x *= 0x94d049bb133111eb
-	return x ^ x>>31
-}
-
-// stepKey returns the key of step s of the table's stream.
-func (t *normalTable) stepKey(s uint64) uint64 { return mix64(t.seedKey ^ mix64(s*golden)) }
-
-// layerKey returns the key of hidden layer l in the step of key sk.
-func layerKey(sk uint64, l int) uint64 { return mix64(sk + uint64(l+1)*0xd1b54a32d192ed03) }
-
-// indexAt is the table index of element p of key.
-func indexAt(key, p uint64) uint64 {
-	return mix64(key+(p/5+1)*golden) >> (12 * (p % 5)) & (1<<12 - 1)
-}
-
-// groups splits n elements from element p0 into a head of elements
-// drawn one at a time up to the first whole hash (p a multiple of 5), a
-// body of whole hashes of five elements (the first being hash g, its
-// elements p = 5(g−1) …), and the tail after them (elements drawn one at a
-// time, indexAt).
-func groups(n int, p0 uint64) (head, body int, g uint64) {
-	head = min(n, int((5-p0%5)%5))
-	body = (n - head) / 5 * 5
-	return head, body, (p0+uint64(head))/5 + 1
-}
-
-// factors fills fac with the factors max(1 + σε, 0) of elements p0, p0+1,
-// … of key, for the table's σ.
-func (t *normalTable) factors(fac []float32, key, p0 uint64) { draw(fac, &t.factor, key, p0) }
-
-// offsets fills off with the offsets a·ε of elements p0, p0+1, … of key,
-// for the table's offset scale a (setOffset).
-func (t *normalTable) offsets(off []float32, key, p0 uint64) { draw(off, &t.off, key, p0) }
-
-// draw fills dst with the entries of tab that elements p0, p0+1, … of
-// key pick: five 12-bit indices from each hash (groups), the head and
-// tail one at a time (indexAt).
-func draw(dst []float32, tab *[1 << 12]float32, key, p0 uint64) {
-	const mask = 1<<12 - 1
-	head, body, g := groups(len(dst), p0)
-	for i := 0; i < head; i++ {
-		dst[i] = tab[indexAt(key, p0+uint64(i))]
-	}
-	for i := head; i < head+body; i += 5 {
-		r := mix64(key + g*golden)
-		g++
-		dd := dst[i : i+5 : i+5]
-		dd[0], dd[1], dd[2] = tab[r&mask], tab[r>>12&mask], tab[r>>24&mask]
-		dd[3], dd[4] = tab[r>>36&mask], tab[r>>48&mask]
-	}
-	for i := head + body; i < len(dst); i++ {
-		dst[i] = tab[indexAt(key, p0+uint64(i))]
-	}
-}
-
-// setOffset fills the additive table a·ε for a scale a.
-func (t *normalTable) setOffset(a float32) {
-	t.offScale = a
-	for i, e := range t.v {
-		t.off[i] = a * e
-	}
-}
-
-// applyAddAt adds a random a·ε_i to y[i] (element p0+i of key), clips it
-// to [0, vdd] and sets d[i] to 0 where it clipped (the fullscale model;
-// a: the table's offset scale); buf is scratch of at least len(y).
-func (t *normalTable) applyAddAt(y, d, buf []float32, key, p0 uint64, vdd float32) {
-	off := buf[:len(y)]
-	t.offsets(off, key, p0)
-	kernel.AddClip(y, d, off, vdd)
-}
-
-// shiftAt writes dst[i] = src[i] + a·ε_i (element p0+i of key; the input
-// model, a: the table's offset scale).
-func (t *normalTable) shiftAt(dst, src []float32, key, p0 uint64) {
-	dst = dst[:len(src)]
-	t.offsets(dst, key, p0)
-	kernel.Add(dst, src)
-}
 
 // NoisyMReLUForRun returns the hardware activation of a training run with
 // settings p (act mrelu or mrelu-ideal) on model, seeded as TrainWith

@@ -5,13 +5,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mrelu/mrelu/neuron"
 	"github.com/mrelu/mrelu/nn"
 )
 
 // BenchmarkNoiseApply times the temporal-variation pass over one
 // 500 x 100 layer.
 func BenchmarkNoiseApply(b *testing.B) {
-	t := newNormalTable(1)
+	t := neuron.NewNoiseTable(1)
+	t.SetSigma(0.099)
 	y0 := make([]float32, 50000)
 	y := make([]float32, 50000)
 	d := make([]float32, 50000)
@@ -22,7 +24,7 @@ func BenchmarkNoiseApply(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		copy(y, y0) // fresh outputs, as in training (repeated scaling would reach subnormals)
-		t.apply(y, d, buf, 0.099, 2)
+		t.Scale(y, d, buf, neuron.LayerKey(t.Next(), 0), 0, 2)
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(y)), "ns/element")
 }

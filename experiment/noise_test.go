@@ -159,8 +159,8 @@ func TestD2DMatchesColumnByColumn(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ref := newNormalTable(seed)
-		ref.setSigma(float32(sigma))
+		ref := neuron.NewNoiseTable(seed)
+		ref.SetSigma(float32(sigma))
 		rng := rand.New(rand.NewPCG(seed, 0xa551))
 		var evals [][]*neuron.Evaluator // [layer][neuron]
 		for _, w := range hidden {
@@ -171,8 +171,7 @@ func TestD2DMatchesColumnByColumn(t *testing.T) {
 			evals = append(evals, l)
 		}
 		reference := func(l, width int, y, d, z []float32) {
-			ref.state++
-			key := layerKey(ref.stepKey(ref.state), l)
+			key := neuron.LayerKey(ref.Next(), l)
 			col, cy, cd := make([]float32, len(z)), make([]float32, len(z)), make([]float32, len(z))
 			for j := 0; j < width && j < len(z); j++ {
 				n := (len(z) - j + width - 1) / width
@@ -184,7 +183,9 @@ func TestD2DMatchesColumnByColumn(t *testing.T) {
 					p := uint64(j + r*width)
 					v, g := cy[r], cd[r]
 					if sigma != 0 {
-						f := ref.factor[mix64(key+(p/5+1)*golden)>>(12*(p%5))&(1<<12-1)]
+						f1 := make([]float32, 1)
+						ref.Factors(f1, key, p) // element p on its own: the one-at-a-time path
+						f := f1[0]
 						v, g = v*f, g*f
 						if v > act.vdd {
 							v, g = act.vdd, 0
@@ -271,12 +272,12 @@ func TestNoiseDerivativeFiniteDifference(t *testing.T) {
 			for i := range z {
 				zp[i], zm[i] = z[i]+h, z[i]-h
 			}
-			state := act.noise.state
+			state := act.noise.State()
 			y, yp, ym, g := make([]float32, 7), make([]float32, 7), make([]float32, 7), make([]float32, 7)
 			act.ForwardLayer(0, 7, yp, zp)
-			act.noise.state = state
+			act.noise.SetState(state)
 			act.ForwardLayer(0, 7, ym, zm)
-			act.noise.state = state
+			act.noise.SetState(state)
 			act.ForwardLayer(0, 7, y, z)
 			for i := range g {
 				g[i] = 1

@@ -478,7 +478,7 @@ const mreluStateTag = "mrelu-noise-v1:"
 func (m *MReLU) MarshalBinary() ([]byte, error) {
 	b := append([]byte(mreluStateTag), 0, 0, 0, 0)
 	binary.LittleEndian.PutUint32(b[len(mreluStateTag):], math.Float32bits(m.sigma))
-	return binary.LittleEndian.AppendUint64(b, m.noise.state), nil
+	return binary.LittleEndian.AppendUint64(b, m.noise.State()), nil
 }
 
 // UnmarshalBinary implements encoding.BinaryUnmarshaler, restoring the
@@ -498,6 +498,6 @@ func (m *MReLU) UnmarshalBinary(b []byte) error {
 	if state == 0 { // the step counter starts at 1 and skips 0 when it wraps
 		return errors.New("experiment: mrelu state: zero step counter")
 	}
-	m.noise.state = state
+	m.noise.SetState(state)
 	return nil
 }

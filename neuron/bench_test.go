@@ -49,7 +49,7 @@ func BenchmarkEvaluatorDeriv(b *testing.B) {
 // normal draw per element).
 func BenchmarkEvaluatorVaried(b *testing.B) {
 	e, in, out := benchEvaluator(b)
-	v := e.WithVariation(0.099, rand.New(rand.NewPCG(3, 4)))
+	v := e.WithVariation(0.099, 3)
 	loopPerElement(b, len(in), func() { v.Eval(out, in) })
 }
 

@@ -48,9 +48,13 @@
 //   - NewEvaluator: monotone cubic (Fritsch–Carlson) interpolant of a
 //     curve, float32 batch Eval/Deriv (allocation free, a few ns per
 //     element), WithVariation for per-evaluation temporal variation.
+//   - NoiseTable: the one implementation of the temporal variation
+//     (proportional, full-scale and input-referred models, counter-based
+//     draws), used by the network's hardware activation, the crossbar
+//     inference and the edge detection.
 //
 // A Circuit is not safe for concurrent use; an Evaluator is (a
-// VaryingEvaluator owns a random stream and is not).
+// VaryingEvaluator owns a step counter and scratch and is not).
 //
 // # Layering
 //

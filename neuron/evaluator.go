@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"math/rand/v2"
 
 	"github.com/mrelu/mrelu/internal/pchip"
 )
@@ -227,63 +226,58 @@ func (e *Evaluator) Deriv(dst, in []float32) {
 	}
 }
 
-// VaryingEvaluator applies multiplicative temporal (cycle-to-cycle)
-// variation to every evaluation: Vout·(1 + σ·N(0,1)), a fresh normal draw
-// per element and call, clipped to [0, VDD]. It is not safe for concurrent
-// use (it owns its random stream); give each goroutine its own.
+// VaryingEvaluator applies the temporal (cycle-to-cycle) variation to
+// every evaluation with the one implementation of it, NoiseTable's
+// proportional model (the network's hardware activation uses the same):
+// Vout·max(1 + σε, 0) with ε from the table's counter-based stream, a new
+// step per call (layer 0, elements numbered from 0), clipped at VDD. It is
+// not safe for concurrent use (it owns its step counter and scratch); give
+// each goroutine its own.
 type VaryingEvaluator struct {
 	*Evaluator
-	sigma float32
-	rng   *rand.Rand
+	noise   *NoiseTable
+	buf, dd []float32
 }
 
 // WithVariation returns an evaluator that multiplies each output by
-// 1 + sigma·N(0,1) drawn from rng (sigma ≥ 0, dimensionless; the paper's
-// system-level figure is device.TemporalVariation = 0.099). It panics for a
-// negative or non-finite sigma or a nil rng.
-func (e *Evaluator) WithVariation(sigma float64, rng *rand.Rand) *VaryingEvaluator {
-	if !(sigma >= 0) || math.IsInf(sigma, 0) || rng == nil {
-		panic(fmt.Sprintf("neuron: WithVariation(%g, %p): sigma must be finite and ≥ 0, rng non-nil", sigma, rng))
+// max(1 + sigma·ε, 0), ε standard normal from the NoiseTable of seed
+// (sigma ≥ 0, dimensionless; the paper's system-level figure is
+// device.TemporalVariation = 0.099). It panics for a negative or
+// non-finite sigma.
+func (e *Evaluator) WithVariation(sigma float64, seed uint64) *VaryingEvaluator {
+	if !(sigma >= 0) || math.IsInf(sigma, 0) {
+		panic(fmt.Sprintf("neuron: WithVariation(%g): sigma must be finite and ≥ 0", sigma))
 	}
-	return &VaryingEvaluator{Evaluator: e, sigma: float32(sigma), rng: rng}
+	t := NewNoiseTable(seed)
+	t.SetSigma(float32(sigma))
+	return &VaryingEvaluator{Evaluator: e, noise: t}
 }
 
 // Sigma returns the relative variation.
-func (v *VaryingEvaluator) Sigma() float64 { return float64(v.sigma) }
+func (v *VaryingEvaluator) Sigma() float64 { return float64(v.noise.Sigma()) }
 
-func (v *VaryingEvaluator) factor() float32 { return 1 + v.sigma*float32(v.rng.NormFloat64()) }
+// grow returns the scratch buffers with room for n elements.
+func (v *VaryingEvaluator) grow(n int) (buf, dd []float32) {
+	if cap(v.buf) < n {
+		v.buf, v.dd = make([]float32, n), make([]float32, n)
+	}
+	return v.buf[:n], v.dd[:n]
+}
 
 // Eval writes the varied outputs (V) into dst.
 func (v *VaryingEvaluator) Eval(dst, in []float32) {
-	v.Evaluator.Eval(dst, in)
-	hi := v.vdd
-	for i, y := range dst {
-		y *= v.factor()
-		dst[i] = min(max(y, 0), hi)
-	}
+	_, dd := v.grow(len(in))
+	v.EvalDeriv(dst, dd, in)
 }
 
 // EvalDeriv writes the varied outputs into dst and the derivative of that
-// same draw into deriv: f'(x)·(1 + σ·ε), or 0 where the output was clipped.
-// All three slices must have the same length.
+// same draw into deriv: f'(x)·max(1 + σε, 0), or 0 where the output was
+// clipped at VDD. All three slices must have the same length.
 func (v *VaryingEvaluator) EvalDeriv(dst, deriv, in []float32) {
 	if len(deriv) != len(in) {
 		panic(fmt.Sprintf("neuron: EvalDeriv: len(deriv) = %d, len(in) = %d", len(deriv), len(in)))
 	}
-	v.Evaluator.Eval(dst, in)
-	v.Evaluator.Deriv(deriv, in)
-	hi := v.vdd
-	for i, y := range dst {
-		f := v.factor()
-		y *= f
-		switch {
-		case y <= 0:
-			dst[i], deriv[i] = 0, 0
-		case y >= hi:
-			dst[i], deriv[i] = hi, 0
-		default:
-			dst[i] = y
-			deriv[i] *= f
-		}
-	}
+	v.Evaluator.EvalDeriv(dst, deriv, in)
+	buf, _ := v.grow(len(in))
+	v.noise.Scale(dst[:len(in)], deriv, buf, LayerKey(v.noise.Next(), 0), 0, v.vdd)
 }

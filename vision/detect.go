@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"math/rand/v2"
 	"slices"
 
 	"github.com/mrelu/mrelu/dataset"
@@ -232,9 +231,10 @@ func Detect(img *dataset.Gray, kernels []Kernel, n *Neuron, cfg Config) (*Result
 		f.Vout = f.VoutIdeal
 		f.Ideal = r.stats(f, f.VoutIdeal, n)
 		if cfg.Variation > 0 {
-			rng := rand.New(rand.NewPCG(cfg.Seed, streamVariation+uint64(fi)))
+			// The neuron's one variation implementation (neuron.NoiseTable),
+			// a stream per filter.
 			f.Vout = make([]float32, npix)
-			n.Eval.WithVariation(cfg.Variation, rng).Eval(f.Vout, in)
+			n.Eval.WithVariation(cfg.Variation, cfg.Seed^(streamVariation+uint64(fi))<<32).Eval(f.Vout, in)
 			s := r.stats(f, f.Vout, n)
 			f.Varied = &s
 		}
