@@ -59,13 +59,6 @@ type NeuronModel struct {
 	d2d *d2dCache // the device-to-device curves (D2D), solved on first use
 }
 
-// neuronSweep is the DC sweep the network-level neuron is built from:
-// 961 points from -2 µA to 10 µA (12.5 nA apart), well past saturation
-// (≈ 1.6 µA with the default circuit).
-var neuronSweep = struct {
-	lo, hi float64
-	n      int
-}{-2e-6, 10e-6, 961}
 
 // SolveNeuron builds the 2T-1M circuit from the device and neuron
 // parameters, solves its transfer curve and returns the evaluator scaled
@@ -76,7 +69,7 @@ func SolveNeuron(d device.Params, np neuron.Params) (*NeuronModel, error) {
 	if err != nil {
 		return nil, fmt.Errorf("experiment: neuron: %w", err)
 	}
-	curve, err := neuron.Transfer(ckt, neuron.Linspace(neuronSweep.lo, neuronSweep.hi, neuronSweep.n))
+	curve, err := neuron.Transfer(ckt, neuron.DefaultSweep())
 	if err != nil {
 		return nil, fmt.Errorf("experiment: neuron transfer curve: %w", err)
 	}

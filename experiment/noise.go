@@ -163,7 +163,7 @@ func (n *NeuronModel) D2D() ([]*neuron.Evaluator, error) {
 			dev, np = c.params.d, c.params.n
 		}
 		samples, err := neuron.MonteCarlo(dev, np, neuron.MCConfig{N: D2DCurves, Variation: device.DefaultDeviceVariation(),
-			Currents: neuron.Linspace(neuronSweep.lo, neuronSweep.hi, neuronSweep.n), TrimVDD: true},
+			Currents: neuron.DefaultSweep(), TrimVDD: true},
 			rand.New(rand.NewPCG(d2dSeed, 0xd2d)))
 		if err != nil {
 			c.err = fmt.Errorf("experiment: d2d curves: %w", err)

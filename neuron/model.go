@@ -100,3 +100,20 @@ func (m *Model) TargetCurrent(frac float64) float64 {
 func (m *Model) String() string {
 	return fmt.Sprintf("mReLU model: VDD %.4g V, off %.4g V, saturation %.4g V, onset %.4g A", m.VDD(), m.Floor, m.MaxVout, m.Onset)
 }
+
+// The default DC sweep of the network's hardware activation (and of its
+// device-to-device curves): 961 points from −2 µA to 10 µA (12.5 nA
+// apart), well past the default neuron's saturation (≈ 1.6 µA); beyond
+// its ends the evaluator holds the end values. The edge detection solves
+// the same Model type over a finer, narrower sweep of its own
+// (vision.DefaultTransferCurrents: 10 nA apart, −1 µA to 4 µA).
+const (
+	DefaultSweepIMin   = -2e-6
+	DefaultSweepIMax   = 10e-6
+	DefaultSweepPoints = 961
+)
+
+// DefaultSweep returns the default sweep's currents (A).
+func DefaultSweep() []float64 {
+	return Linspace(DefaultSweepIMin, DefaultSweepIMax, DefaultSweepPoints)
+}
