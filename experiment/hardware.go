@@ -59,7 +59,6 @@ type NeuronModel struct {
 	d2d *d2dCache // the device-to-device curves (D2D), solved on first use
 }
 
-
 // SolveNeuron builds the 2T-1M circuit from the device and neuron
 // parameters, solves its transfer curve and returns the evaluator scaled
 // to network units with IUnit = neuron.IUnitFor(RD, circuit) (so that the
