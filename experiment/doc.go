@@ -22,4 +22,14 @@
 // compares with (Fig. 3f latency and energy, Fig. S5 TFT spread, Fig. 4c
 // accuracies, Table 1, the Mott VO2 and CMOS comparisons, VDD), each
 // with its source, and the Paper*Text wording the prose is built from.
+//
+// # Layering
+//
+// experiment owns the runners, their settings and result types, the
+// hardware activation (MReLU, registered with nn as mrelu and
+// mrelu-ideal), the checkpoint format and the paper's reference values.
+// It imports the model packages below it (circuit, device, neuron, nn,
+// crossbar, vision, dataset, params) and internal helpers (kernel,
+// membudget, quantity, strictjson). It must not import report, rundir,
+// sweep or cmd: it computes, they write, schedule and parse.
 package experiment

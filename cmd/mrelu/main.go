@@ -1,25 +1,16 @@
-// Command mrelu simulates the memristive ReLU neuron (mReLU) of Oh, Kim et
-// al., Adv. Mater. 2023, from device physics up to network accuracy.
-//
-// Usage:
-//
-//	mrelu <command> [flags]
-//
-// Run `mrelu help` for the list of commands and `mrelu <command> --help`
-// for each command's flags and an example.
 package main
 
 import (
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/mrelu/mrelu/internal/quantity"
 	"io"
 	"os"
 	"runtime/debug"
 	"sort"
 	"strings"
 
+	"github.com/mrelu/mrelu/internal/quantity"
 	"github.com/mrelu/mrelu/report"
 )
 
