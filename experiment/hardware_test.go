@@ -151,20 +151,7 @@ func TestMReLUBadVariation(t *testing.T) {
 // tinySet is a 3-class set whose class is which third of the pixels is
 // bright.
 func tinySet(n int, seed uint64) *dataset.Set {
-	rng := rand.New(rand.NewPCG(seed, 9))
-	s := &dataset.Set{N: n, Rows: 3, Cols: 6, Classes: 3, Images: make([]float32, n*18), Labels: make([]uint8, n)}
-	for i := 0; i < n; i++ {
-		c := rng.IntN(3)
-		s.Labels[i] = uint8(c)
-		for p := 0; p < 18; p++ {
-			v := 0.3 * rng.Float32()
-			if p/6 == c {
-				v += 0.7
-			}
-			s.Images[i*18+p] = v
-		}
-	}
-	return s
+	return dataset.Bands(rand.New(rand.NewPCG(seed, 9)), n, 3, 6, 3, 0.3, 0.7)
 }
 
 // TestTrainHardwareDeterministic: a whole training run with the noisy

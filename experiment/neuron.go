@@ -94,6 +94,21 @@ func buildNominal(cfg interface{ Validate() error }, d device.Params, np neuron.
 	return neuron.Build(d, np)
 }
 
+// buildPulsed is buildNominal for a pulse run: it also resolves the
+// pulse's amplitude on the built circuit (neuron.ResolveAmplitude) and
+// returns the resolved pulse settings.
+func buildPulsed(cfg interface{ Validate() error }, d device.Params, np neuron.Params, pulse neuron.PulseConfig) (*neuron.Circuit, neuron.PulseConfig, error) {
+	n, err := buildNominal(cfg, d, np)
+	if err != nil {
+		return nil, pulse, err
+	}
+	pc, err := neuron.ResolveAmplitude(n, pulse)
+	if err != nil {
+		return nil, pulse, err
+	}
+	return n, pc, nil
+}
+
 // NeuronTransfer builds the nominal neuron and solves its transfer curve.
 func NeuronTransfer(d device.Params, np neuron.Params, cfg NeuronTransferConfig) (*NeuronTransferResult, error) {
 	n, err := buildNominal(cfg, d, np)
@@ -165,11 +180,7 @@ type NeuronPulseResult struct {
 // NeuronPulse runs the activation transient of the nominal neuron and,
 // with CapSearch, the largest output capacitance at which it settles.
 func NeuronPulse(d device.Params, np neuron.Params, cfg NeuronPulseConfig) (*NeuronPulseResult, error) {
-	n, err := buildNominal(cfg, d, np)
-	if err != nil {
-		return nil, err
-	}
-	pc, err := neuron.ResolveAmplitude(n, cfg.Pulse)
+	n, pc, err := buildPulsed(cfg, d, np, cfg.Pulse)
 	if err != nil {
 		return nil, err
 	}
@@ -264,11 +275,7 @@ var ErrNoNgspice = circuit.ErrNoNgspice
 // Run, runs them in ngspice (in a temporary folder) and compares them with
 // our solver on the same netlist.
 func NeuronSpice(ctx context.Context, d device.Params, np neuron.Params, cfg NeuronSpiceConfig) (*NeuronSpiceResult, error) {
-	n, err := buildNominal(cfg, d, np)
-	if err != nil {
-		return nil, err
-	}
-	pc, err := neuron.ResolveAmplitude(n, cfg.Pulse)
+	n, pc, err := buildPulsed(cfg, d, np, cfg.Pulse)
 	if err != nil {
 		return nil, err
 	}
