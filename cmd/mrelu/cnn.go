@@ -70,6 +70,9 @@ func runCNN(args []string, stdout, stderr io.Writer) error {
 	if *epochs < 1 || *batch < 1 || !(*lr > 0) {
 		return usagef("cnn: --epochs %d, --batch %d, --lr %g: each must be > 0", *epochs, *batch, *lr)
 	}
+	if *trainImages < 0 || *testImages < 0 {
+		return usagef("cnn: --train-images %d, --test-images %d: each must be ≥ 0 (0: all)", *trainImages, *testImages)
+	}
 	if err := cfg.Validate(); err != nil {
 		return usagef("%v", err)
 	}

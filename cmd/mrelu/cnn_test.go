@@ -86,7 +86,7 @@ func TestCNNBadCommandLines(t *testing.T) {
 		{[]string{"cnn", "--epochs", "0"}, 2, "--epochs 0"},
 		{[]string{"cnn", "--lr", "-1"}, 2, "--lr -1"},
 		{[]string{"cnn", "--variation", "-0.1"}, 2, "variation"},
-		{[]string{"cnn", "--train-images", "-5"}, 2, "train_images -5"},
+		{[]string{"cnn", "--train-images", "-5"}, 2, "--train-images -5"},
 		{[]string{"cnn", "--g-max", "0S"}, 2, "g_max"},
 		{[]string{"cnn", "--data", nodata}, 1, "no-data"},
 		{[]string{"paper", "--quick", "--cnn", nodata}, 1, "--cnn"},
