@@ -72,8 +72,8 @@
 // crossbar owns the conductance arrays, their non-idealities and the
 // hardware network built from them. It imports nn (the trained weights'
 // containers), dataset (the image sets Network evaluates), device (the
-// params size limit), and the internal helpers kernel, clip, quantity and
-// strictjson.
+// params size limit), and the internal helpers kernel, clip, paramcheck,
+// quantity and strictjson.
 // It must not import circuit or neuron (a neuron is any Neuron, an A → V
 // function), vision, params, experiment, report or sweep; nn must never
 // import it.

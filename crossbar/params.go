@@ -9,6 +9,7 @@ import (
 
 	"github.com/mrelu/mrelu/device"
 	"github.com/mrelu/mrelu/internal/clip"
+	"github.com/mrelu/mrelu/internal/paramcheck"
 	"github.com/mrelu/mrelu/internal/quantity"
 	"github.com/mrelu/mrelu/internal/strictjson"
 )
@@ -145,17 +146,9 @@ func (p Params) Ideal() bool {
 	return p.Levels == 0 && p.ProgramSigma == 0 && p.ReadSigma == 0 && p.NeuronSpread == 0
 }
 
-// badParam is the error of an invalid field; key is its JSON key ("" for
-// a field that is not serialised).
-func badParam(field, key, unit string, v float64, why string) error {
-	if unit != "" {
-		unit = " " + unit
-	}
-	if key != "" {
-		field += fmt.Sprintf(" (json %q)", key)
-	}
-	return fmt.Errorf("crossbar: Params.%s = %g%s: %s: %w", field, v, unit, why, ErrInvalidParam)
-}
+// paramsCheck words the errors of Params.Validate; a field that is not
+// serialised (VDD) has no JSON key.
+var paramsCheck = paramcheck.Checker{Prefix: "crossbar: Params", Sentinel: ErrInvalidParam}
 
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
@@ -164,10 +157,7 @@ func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 // GScale < 0, ReadScale, UnitCurrent or VDD ≤ 0, MirrorGain < 0, Levels < 0
 // or 1, and sigmas outside [0, 1].
 func (p Params) Validate() error {
-	for _, f := range []struct {
-		name, key, unit string
-		v               float64
-	}{
+	if err := paramsCheck.All(paramcheck.NonNegative, paramcheck.Fields{
 		{"GMin", "g_min_S", "S", p.GMin},
 		{"GMax", "g_max_S", "S", p.GMax},
 		{"GScale", "g_scale_S", "S", p.GScale},
@@ -178,39 +168,35 @@ func (p Params) Validate() error {
 		{"ProgramSigma", "program_sigma", "", p.ProgramSigma},
 		{"ReadSigma", "read_sigma", "", p.ReadSigma},
 		{"NeuronSpread", "neuron_spread", "", p.NeuronSpread},
-	} {
-		if !finite(f.v) {
-			return badParam(f.name, f.key, f.unit, f.v, "must be finite")
-		}
-		if f.v < 0 {
-			return badParam(f.name, f.key, f.unit, f.v, "must be ≥ 0")
-		}
+	}); err != nil {
+		return err
 	}
 	switch {
 	case p.GMax <= p.GMin:
-		return badParam("GMax", "g_max_S", "S", p.GMax, fmt.Sprintf("must be > GMin = %g S", p.GMin))
+		return paramsCheck.Invalid("GMax", "g_max_S", "S", p.GMax, fmt.Sprintf("must be > GMin = %g S", p.GMin))
 	case p.ReadScale == 0:
-		return badParam("ReadScale", "read_scale_V", "V", p.ReadScale, "must be > 0")
+		return paramsCheck.Invalid("ReadScale", "read_scale_V", "V", p.ReadScale, "must be > 0")
 	case p.UnitCurrent == 0:
-		return badParam("UnitCurrent", "unit_current_A", "A", p.UnitCurrent, "must be > 0")
+		return paramsCheck.Invalid("UnitCurrent", "unit_current_A", "A", p.UnitCurrent, "must be > 0")
 	case p.VDD == 0:
-		return badParam("VDD", "", "V", p.VDD, "must be > 0 (the neurons' supply)")
+		return paramsCheck.Invalid("VDD", "", "V", p.VDD, "must be > 0 (the neurons' supply)")
 	case p.Levels < 0 || p.Levels == 1:
-		return badParam("Levels", "levels", "", float64(p.Levels), "must be 0 (analogue) or ≥ 2")
+		return paramsCheck.Invalid("Levels", "levels", "", float64(p.Levels), "must be 0 (analogue) or ≥ 2")
 	}
-	for _, f := range []struct {
-		name, key string
-		v         float64
-	}{
-		{"ProgramSigma", "program_sigma", p.ProgramSigma},
-		{"ReadSigma", "read_sigma", p.ReadSigma},
-		{"NeuronSpread", "neuron_spread", p.NeuronSpread},
-	} {
-		if f.v > 1 {
-			return badParam(f.name, f.key, "", f.v, "a relative sigma must be ≤ 1")
-		}
+	return paramsCheck.All(relativeSigma, paramcheck.Fields{
+		{"ProgramSigma", "program_sigma", "", p.ProgramSigma},
+		{"ReadSigma", "read_sigma", "", p.ReadSigma},
+		{"NeuronSpread", "neuron_spread", "", p.NeuronSpread},
+	})
+}
+
+// relativeSigma is the rule of a relative sigma already known to be
+// finite and ≥ 0.
+func relativeSigma(v float64) string {
+	if v > 1 {
+		return "a relative sigma must be ≤ 1"
 	}
-	return nil
+	return ""
 }
 
 // AddFlags registers one command-line flag per field of p except Seed

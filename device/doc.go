@@ -100,8 +100,8 @@
 // device owns the device physics: the compact models, their variation,
 // the characterisation experiments and their state integrator, the fit to
 // measured data and the device params JSON. It imports only the internal
-// helpers atomicfile, clip, pchip, converge and strictjson (and gonum for
-// the fit). It must not import any other package of the project: circuit,
+// helpers atomicfile, clip, pchip, converge, paramcheck and strictjson (and
+// gonum for the fit). It must not import any other package of the project: circuit,
 // neuron, crossbar, nn, dataset, vision, params, experiment, report and
 // sweep all sit above it.
 package device

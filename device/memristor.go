@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+
+	"github.com/mrelu/mrelu/internal/paramcheck"
 )
 
 // G0 is the conductance quantum 2e²/h in siemens (77.5 µS). A tunnelling
@@ -140,28 +142,14 @@ func DefaultMemristor() Memristor {
 // test for a parameter problem with errors.Is.
 var ErrInvalidParam = errors.New("invalid parameter")
 
-func badParam(model, field, key, unit string, v float64, why string) error {
-	return fmt.Errorf("device: %s.%s (json %q) = %g %s: %s: %w", model, field, key, v, unit, why, ErrInvalidParam)
-}
-
-func checkPositive(model, field, key, unit string, v float64) error {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return badParam(model, field, key, unit, v, "must be finite")
-	}
-	if v <= 0 {
-		return badParam(model, field, key, unit, v, "must be > 0")
-	}
-	return nil
-}
+// memristorParams words the errors of Memristor.Validate.
+var memristorParams = paramcheck.Checker{Prefix: "device: Memristor", Sentinel: ErrInvalidParam}
 
 // Validate reports the first invalid parameter, naming the field, its JSON
 // key and its unit. It rejects NaN, ±Inf, non-positive values and GMax ≥ G0
 // or GMin ≥ GMax, and TauSet ≥ TauRelax.
 func (m *Memristor) Validate() error {
-	fields := []struct {
-		name, key, unit string
-		v               float64
-	}{
+	if err := memristorParams.All(paramcheck.Positive, paramcheck.Fields{
 		{"GMin", "g_min_S", "S", m.GMin},
 		{"GMax", "g_max_S", "S", m.GMax},
 		{"Gap0", "gap0_m", "m", m.Gap0},
@@ -173,32 +161,29 @@ func (m *Memristor) Validate() error {
 		{"TauRelax", "tau_relax_s", "s", m.TauRelax},
 		{"TauSet", "tau_set_s", "s", m.TauSet},
 		{"VA", "v_acc_V", "V", m.VA},
-	}
-	for _, f := range fields {
-		if err := checkPositive("Memristor", f.name, f.key, f.unit, f.v); err != nil {
-			return err
-		}
+	}); err != nil {
+		return err
 	}
 	if m.GMax >= G0 {
-		return badParam("Memristor", "GMax", "g_max_S", "S", m.GMax, fmt.Sprintf("must be below G0 = %.4g S (tunnelling conduction)", G0))
+		return memristorParams.Invalid("GMax", "g_max_S", "S", m.GMax, fmt.Sprintf("must be below G0 = %.4g S (tunnelling conduction)", G0))
 	}
 	if m.GMin >= m.GMax {
-		return badParam("Memristor", "GMin", "g_min_S", "S", m.GMin, fmt.Sprintf("must be below GMax = %g S", m.GMax))
+		return memristorParams.Invalid("GMin", "g_min_S", "S", m.GMin, fmt.Sprintf("must be below GMax = %g S", m.GMax))
 	}
 	if r := m.Gap0 / m.Lambda; r > 200 {
-		return badParam("Memristor", "Gap0", "gap0_m", "m", m.Gap0, fmt.Sprintf("Gap0/Lambda = %g exceeds 200 (conductance underflows)", r))
+		return memristorParams.Invalid("Gap0", "gap0_m", "m", m.Gap0, fmt.Sprintf("Gap0/Lambda = %g exceeds 200 (conductance underflows)", r))
 	}
 	if m.V0 > m.Vth {
-		return badParam("Memristor", "V0", "v0_V", "V", m.V0, fmt.Sprintf("threshold softness must not exceed Vth = %g V", m.Vth))
+		return memristorParams.Invalid("V0", "v0_V", "V", m.V0, fmt.Sprintf("threshold softness must not exceed Vth = %g V", m.Vth))
 	}
 	if math.IsNaN(m.TauSetTh) || math.IsInf(m.TauSetTh, 0) || m.TauSetTh < 0 {
-		return badParam("Memristor", "TauSetTh", "tau_set_th_s", "s", m.TauSetTh, "must be finite and ≥ 0 (0: no field acceleration)")
+		return memristorParams.Invalid("TauSetTh", "tau_set_th_s", "s", m.TauSetTh, "must be finite and ≥ 0 (0: no field acceleration)")
 	}
 	if m.TauSetTh > m.TauRelax {
-		return badParam("Memristor", "TauSetTh", "tau_set_th_s", "s", m.TauSetTh, fmt.Sprintf("must not exceed TauRelax = %g s", m.TauRelax))
+		return memristorParams.Invalid("TauSetTh", "tau_set_th_s", "s", m.TauSetTh, fmt.Sprintf("must not exceed TauRelax = %g s", m.TauRelax))
 	}
 	if m.TauSet >= m.TauRelax {
-		return badParam("Memristor", "TauSet", "tau_set_s", "s", m.TauSet, fmt.Sprintf("must be below TauRelax = %g s", m.TauRelax))
+		return memristorParams.Invalid("TauSet", "tau_set_s", "s", m.TauSet, fmt.Sprintf("must be below TauRelax = %g s", m.TauRelax))
 	}
 	if m.Table != nil {
 		return m.validateTable()

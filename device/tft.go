@@ -3,6 +3,8 @@ package device
 import (
 	"fmt"
 	"math"
+
+	"github.com/mrelu/mrelu/internal/paramcheck"
 )
 
 // Physical constants (SI).
@@ -76,16 +78,16 @@ func DefaultTFT() TFT {
 	}
 }
 
+// tftParams words the errors of TFT.Validate.
+var tftParams = paramcheck.Checker{Prefix: "device: TFT", Sentinel: ErrInvalidParam}
+
 // Validate reports the first invalid parameter, naming the field, its JSON
 // key and unit.
 func (t *TFT) Validate() error {
 	if math.IsNaN(t.Vth) || math.IsInf(t.Vth, 0) || math.Abs(t.Vth) > 20 {
-		return badParam("TFT", "Vth", "v_th_V", "V", t.Vth, "must be finite with |Vth| ≤ 20 V")
+		return tftParams.Invalid("Vth", "v_th_V", "V", t.Vth, "must be finite with |Vth| ≤ 20 V")
 	}
-	for _, f := range []struct {
-		name, key, unit string
-		v               float64
-	}{
+	if err := tftParams.All(paramcheck.Positive, paramcheck.Fields{
 		{"Mobility", "mobility_m2_per_Vs", "m²/(V·s)", t.Mobility},
 		{"EpsR", "eps_r", "(relative)", t.EpsR},
 		{"Tox", "t_ox_m", "m", t.Tox},
@@ -93,26 +95,25 @@ func (t *TFT) Validate() error {
 		{"L", "l_m", "m", t.L},
 		{"SS", "ss_V_per_dec", "V/dec", t.SS},
 		{"Temperature", "temperature_K", "K", t.Temperature},
-	} {
-		if err := checkPositive("TFT", f.name, f.key, f.unit, f.v); err != nil {
-			return err
-		}
+	}); err != nil {
+		return err
 	}
 	if vt := t.thermalVoltage(); t.SS < math.Ln10*vt {
-		return badParam("TFT", "SS", "ss_V_per_dec", "V/dec", t.SS, fmt.Sprintf("below the thermal limit ln10·kT/q = %.4g V/dec", math.Ln10*vt))
+		return tftParams.Invalid("SS", "ss_V_per_dec", "V/dec", t.SS, fmt.Sprintf("below the thermal limit ln10·kT/q = %.4g V/dec", math.Ln10*vt))
 	}
-	for _, f := range []struct {
-		name, key, unit string
-		v               float64
-	}{
+	return tftParams.All(finiteNonNegative, paramcheck.Fields{
 		{"LambdaCLM", "lambda_clm_per_V", "1/V", t.LambdaCLM},
 		{"GLeak", "g_leak_S", "S", t.GLeak},
-	} {
-		if math.IsNaN(f.v) || math.IsInf(f.v, 0) || f.v < 0 {
-			return badParam("TFT", f.name, f.key, f.unit, f.v, "must be finite and ≥ 0")
-		}
+	})
+}
+
+// finiteNonNegative is the rule of the TFT's leakage terms, which may be
+// 0: paramcheck.NonNegative, worded as one condition.
+func finiteNonNegative(v float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
+		return "must be finite and ≥ 0"
 	}
-	return nil
+	return ""
 }
 
 func (t *TFT) thermalVoltage() float64 { return kBoltz * t.Temperature / qElectron }

@@ -368,13 +368,14 @@ func firstImages(s *dataset.Set, n int) *dataset.Set {
 
 // CompareQuantity is one row of the comparison: a value per column (the
 // devices, then the paper; NaN where there is none) or, for a row of
-// text, a text per column.
+// text, a text per column. Its JSON keys are those of a row of
+// compare.json, whose writer adds the values with null for NaN.
 type CompareQuantity struct {
 	Key   string    `json:"key"`
-	Label string    `json:"label"`
+	Label string    `json:"quantity"`
 	Unit  string    `json:"unit"`
 	Value []float64 `json:"-"`
-	Text  []string  `json:"-"`
+	Text  []string  `json:"texts,omitempty"`
 }
 
 // Names returns the column names: the devices, then "paper".

@@ -4,6 +4,8 @@ package neuron
 
 import "github.com/mrelu/mrelu/internal/kernel"
 
+//go:generate go run gen_asm.go
+
 // The AVX-512 EvalDeriv kernel (fasteval_amd64.s).
 
 // evalDerivAVX512 is the EvalDeriv loop over n > 0 inputs for an evaluator

@@ -21,6 +21,7 @@ func TestOutputsAreWrittenAtomically(t *testing.T) {
 		"device/params.go":           "SaveParams: temporary file and rename",
 		"circuit/ngspice.go":         "netlists in ngspice's private temporary folder",
 		"internal/kernel/gen_asm.go": "go:generate tool",
+		"internal/asmgen/file.go":    "the go:generate tools' output (internal/kernel/gen_asm.go, neuron/gen_asm.go)",
 	}
 	direct := regexp.MustCompile(`os\.(Create|WriteFile|OpenFile)\(|ioutil\.WriteFile\(`)
 	root := filepath.Join("..")

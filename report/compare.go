@@ -30,14 +30,12 @@ type CompareOptions struct {
 	NoPlots bool
 }
 
-// CompareRow is one quantity of compare.json: a value (null where there
-// is none) or a text per column.
+// CompareRow is one quantity of compare.json: the comparison's row with
+// its values (if it is not a row of texts) written as Num, null where
+// there is none.
 type CompareRow struct {
-	Key    string   `json:"key"`
-	Label  string   `json:"quantity"`
-	Unit   string   `json:"unit"`
-	Values []Num    `json:"values,omitempty"`
-	Texts  []string `json:"texts,omitempty"`
+	experiment.CompareQuantity
+	Values []Num `json:"values,omitempty"`
 }
 
 // CompareDeviceSummary is one device of compare.json.
@@ -98,9 +96,9 @@ func WriteCompare(dir string, r *experiment.CompareResult, opt CompareOptions) (
 		s.Mode = "quick"
 	}
 	for _, q := range r.Quantities() {
-		row := CompareRow{Key: q.Key, Label: q.Label, Unit: q.Unit, Texts: q.Text}
-		for _, v := range q.Value {
-			row.Values = append(row.Values, Num(v))
+		row := CompareRow{CompareQuantity: q}
+		if q.Value != nil { // nil for a row of texts
+			row.Values = nums(q.Value)
 		}
 		s.Quantities = append(s.Quantities, row)
 	}
@@ -153,8 +151,8 @@ func writeCompareData(dir string, r *experiment.CompareResult, s *CompareSummary
 	var rows [][]string
 	for _, q := range s.Quantities {
 		row := []string{q.Key, q.Label, q.Unit}
-		if q.Texts != nil {
-			row = append(row, q.Texts...)
+		if q.Text != nil {
+			row = append(row, q.Text...)
 		} else {
 			for _, v := range q.Values {
 				row = append(row, fmtCell(float64(v)))
@@ -362,8 +360,8 @@ func comparePage(r *experiment.CompareResult, s *CompareSummary) HTMLPage {
 	for _, q := range s.Quantities {
 		label := q.Label
 		row := []string{label}
-		if q.Texts != nil {
-			row = append(row, q.Texts...)
+		if q.Text != nil {
+			row = append(row, q.Text...)
 		} else {
 			for _, v := range q.Values {
 				row = append(row, FormatValue(float64(v), q.Unit))

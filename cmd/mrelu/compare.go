@@ -173,8 +173,8 @@ func printCompare(w io.Writer, s *report.CompareSummary) {
 			continue
 		}
 		var cells []string
-		if q.Texts != nil {
-			for _, t := range q.Texts {
+		if q.Text != nil {
+			for _, t := range q.Text {
 				cells = append(cells, strings.SplitN(t, ":", 2)[0])
 			}
 		} else {

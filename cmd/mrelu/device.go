@@ -18,19 +18,7 @@ import (
 )
 
 func init() {
-	registerGroup("device", "simulated device measurements: iv, sweep, pulse, tft, fit, tabulate (Fig. 1f, 1h, 3a-f, S5)", deviceIntro, deviceNotes, deviceSubs)
-}
-
-// deviceSubs lists the sub-commands in help order.
-func deviceSubs() []subcommand {
-	return []subcommand{
-		{"iv", "DC I-V sweeps with compliance over many cycles; set/hold voltages (Fig. 1f, 3a, 3b)", runDeviceIV},
-		{"sweep", "current-controlled steady state: R and G vs I (Fig. 1h, 3c)", runDeviceSweep},
-		{"pulse", "current pulse train, rising voltage pulses, single-pulse latency/energy, relaxation (Fig. 3d-f)", runDevicePulse},
-		{"tft", "a-IGZO TFT transfer and output curves, threshold spread of sampled TFTs (Fig. S5)", runDeviceTFT},
-		{"fit", "fit the memristor model to measured R(I) or I-V data; writes a params.json for --params", runDeviceFit},
-		{"tabulate", "use measured R(I) or I-V data directly as the memristor's steady state; writes a params.json for --params", runDeviceTabulate},
-	}
+	registerGroup("device", "simulated device measurements: iv, sweep, pulse, tft, fit, tabulate (Fig. 1f, 1h, 3a-f, S5)", deviceIntro, deviceNotes)
 }
 
 const deviceIntro = `Simulated measurements of the volatile Cu memristor and the a-IGZO TFT of the mReLU neuron,

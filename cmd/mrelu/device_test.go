@@ -339,7 +339,7 @@ func TestDeviceBadArguments(t *testing.T) {
 
 func TestDeviceHelp(t *testing.T) {
 	so, _ := runOK(t, "device", "--help")
-	for _, s := range deviceSubs() {
+	for _, s := range groups["device"] {
 		if !strings.Contains(so, "  "+s.name+" ") {
 			t.Errorf("device --help does not list %s: %q", s.name, so)
 		}

@@ -55,18 +55,14 @@ type edgesJSON struct {
 		X, Y, Size  int
 	}
 	Filters []struct {
-		Name             string
-		Files            []string
-		CurrentMin       float64  `json:"current_min_A"`
-		CurrentMax       float64  `json:"current_max_A"`
-		NegativeFraction float64  `json:"negative_current_fraction"`
-		MaxVoutNegative  float64  `json:"max_vout_negative_current_V"`
-		VoutMin          float64  `json:"vout_min_V"`
-		VoutMax          float64  `json:"vout_max_V"`
-		PearsonIdeal     float64  `json:"pearson_vs_relu_ideal"`
-		PearsonVaried    *float64 `json:"pearson_vs_relu_with_variation"`
-		Pearson          float64  `json:"pearson_vs_relu"`
-		MirrorGain       float64  `json:"mirror_gain"`
+		Name            string
+		Files           []string
+		MaxVoutNegative float64  `json:"max_vout_negative_current_V"`
+		VoutMin         float64  `json:"vout_min_V"`
+		VoutMax         float64  `json:"vout_max_V"`
+		PearsonIdeal    float64  `json:"pearson_vs_relu_ideal"`
+		PearsonVaried   *float64 `json:"pearson_vs_relu_with_variation"`
+		Pearson         float64  `json:"pearson_vs_relu"`
 	}
 	Variation float64
 	Figures   []string

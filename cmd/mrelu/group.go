@@ -9,22 +9,44 @@ import (
 
 // subcommand is one sub-command of a command group, such as `mrelu device iv`.
 type subcommand struct {
-	name, summary string
-	run           func(args []string, stdout, stderr io.Writer) error
+	group, name, summary string
+	run                  func(args []string, stdout, stderr io.Writer) error
 }
 
-// groups lists the commands with sub-commands (registerGroup), whose
-// errors are prefixed with the sub-command's full name ("device iv").
-var groups = map[string]func() []subcommand{}
+// subcommands is the one table of the groups' sub-commands: each row names
+// its group, and a group's rows are in its help order.
+var subcommands = []subcommand{
+	{"device", "iv", "DC I-V sweeps with compliance over many cycles; set/hold voltages (Fig. 1f, 3a, 3b)", runDeviceIV},
+	{"device", "sweep", "current-controlled steady state: R and G vs I (Fig. 1h, 3c)", runDeviceSweep},
+	{"device", "pulse", "current pulse train, rising voltage pulses, single-pulse latency/energy, relaxation (Fig. 3d-f)", runDevicePulse},
+	{"device", "tft", "a-IGZO TFT transfer and output curves, threshold spread of sampled TFTs (Fig. S5)", runDeviceTFT},
+	{"device", "fit", "fit the memristor model to measured R(I) or I-V data; writes a params.json for --params", runDeviceFit},
+	{"device", "tabulate", "use measured R(I) or I-V data directly as the memristor's steady state; writes a params.json for --params", runDeviceTabulate},
+	{"neuron", "check", "does this device make a working ReLU neuron at this VDD? off level, knee, reach, stability; why not, what would", runNeuronCheck},
+	{"neuron", "transfer", "DC transfer curve Vout(I) with ReLU metrics and stability map (Fig. 3i)", runNeuronTransfer},
+	{"neuron", "pulse", "transient activation: latency, energy, settling; largest stable output capacitance (Fig. 3f)", runNeuronPulse},
+	{"neuron", "spice", "export the ngspice netlists; with --run, run ngspice and compare with our solver", runNeuronSpice},
+	{"neuron", "montecarlo", "transfer curves of neurons sampled with device-to-device variation", runNeuronMonteCarlo},
+}
 
-// registerGroup registers the command group name: its sub-commands are
-// subs (a function, so that a list can refer to the runners without an
-// initialisation cycle) and its usage is intro, the table of subs and
-// notes (runGroup).
-func registerGroup(name, summary, intro, notes string, subs func() []subcommand) {
+// groups maps each command group (registerGroup) to its rows of
+// subcommands; a group's errors are prefixed with the sub-command's full
+// name ("device iv").
+var groups = map[string][]subcommand{}
+
+// registerGroup registers the command group name, whose sub-commands are
+// its rows of subcommands and whose usage is intro, the table of those
+// sub-commands and notes (runGroup).
+func registerGroup(name, summary, intro, notes string) {
+	var subs []subcommand
+	for _, s := range subcommands {
+		if s.group == name {
+			subs = append(subs, s)
+		}
+	}
 	groups[name] = subs
 	register(name, summary, func(args []string, stdout, stderr io.Writer) error {
-		return runGroup(name, intro, notes, subs(), args, stdout, stderr)
+		return runGroup(name, intro, notes, subs, args, stdout, stderr)
 	})
 }
 

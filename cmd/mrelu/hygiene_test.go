@@ -24,7 +24,7 @@ func leafCommands() [][]string {
 	sort.Strings(names)
 	for _, n := range names {
 		if subs, ok := groups[n]; ok {
-			for _, s := range subs() {
+			for _, s := range subs {
 				out = append(out, []string{n, s.name})
 			}
 			continue
@@ -34,10 +34,16 @@ func leafCommands() [][]string {
 	return out
 }
 
-// TestHelpEverywhere: every command, group and sub-command prints its
-// usage with exactly one example of itself on stdout for --help, -h and
+// TestHelpEverywhere: every row of subcommands belongs to a registered
+// group, and every command, group and sub-command prints its usage with
+// exactly one example of itself on stdout for --help, -h and
 // `mrelu help <command>`, exits 0, and writes nothing to stderr.
 func TestHelpEverywhere(t *testing.T) {
+	for _, s := range subcommands {
+		if _, ok := groups[s.group]; !ok {
+			t.Errorf("sub-command %s of the unregistered group %q", s.name, s.group)
+		}
+	}
 	var lines [][]string
 	for g := range groups {
 		lines = append(lines, []string{g})

@@ -89,7 +89,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 func commandName(args []string) string {
 	name := args[0]
 	if subs, ok := groups[name]; ok && len(args) > 1 {
-		for _, s := range subs() {
+		for _, s := range subs {
 			if s.name == args[1] {
 				return name + " " + s.name
 			}

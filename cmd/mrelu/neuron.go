@@ -20,18 +20,7 @@ import (
 )
 
 func init() {
-	registerGroup("neuron", "the 2T-1M mReLU neuron: transfer, pulse, spice, montecarlo (Fig. 3f, 3i)", neuronIntro, neuronNotes, neuronSubs)
-}
-
-// neuronSubs lists the sub-commands in help order.
-func neuronSubs() []subcommand {
-	return []subcommand{
-		{"check", "does this device make a working ReLU neuron at this VDD? off level, knee, reach, stability; why not, what would", runNeuronCheck},
-		{"transfer", "DC transfer curve Vout(I) with ReLU metrics and stability map (Fig. 3i)", runNeuronTransfer},
-		{"pulse", "transient activation: latency, energy, settling; largest stable output capacitance (Fig. 3f)", runNeuronPulse},
-		{"spice", "export the ngspice netlists; with --run, run ngspice and compare with our solver", runNeuronSpice},
-		{"montecarlo", "transfer curves of neurons sampled with device-to-device variation", runNeuronMonteCarlo},
-	}
+	registerGroup("neuron", "the 2T-1M mReLU neuron: transfer, pulse, spice, montecarlo (Fig. 3f, 3i)", neuronIntro, neuronNotes)
 }
 
 var neuronIntro = `The 2T-1M memristive ReLU neuron: a current mirror of two a-IGZO TFTs copies the input current

@@ -2,14 +2,20 @@
 
 //go:build ignore
 
-// gen_asm writes the amd64 micro-kernels of package kernel:
+// gen_asm writes the amd64 assembly of package kernel:
 //
 //	kern_avx512_amd64.s  AVX-512 kernels (up to 14 rows x 16 or 32 columns,
 //	                     and the 6x4 dot kernel for narrow right edges)
 //	kern_avx2_amd64.s    AVX2/FMA kernels (up to 6 rows x 8 or 16 columns)
 //	kern_decl_amd64.go   their Go declarations
+//	elementwise_amd64.s  the AVX-512 element-wise kernels (elementwise_amd64.go)
+//	sparse_amd64.s       the AVX-512 sparse product (sparse_amd64.go)
+//	pack_amd64.s         the AVX-512 packing of B's panels (kernel_amd64.go)
+//	cpu_amd64.s          CPUID, XGETBV and PAUSE (kernel_amd64.go)
 //
-// Run it with "go generate" in this directory.
+// Run it with "go generate" in this directory. The header, the argument
+// frames and the argument loads come from internal/asmgen: each function
+// is given by its Go signature and the registers its arguments go to.
 //
 // Every panel kernel computes, for a micro-tile of mr rows (1 <= mr <= MR,
 // one specialised loop per mr) and one packed panel of B that is one or two
@@ -33,10 +39,10 @@ package main
 import (
 	"bytes"
 	"fmt"
-	"go/format"
 	"log"
-	"os"
 	"strings"
+
+	"github.com/mrelu/mrelu/internal/asmgen"
 )
 
 type isa struct {
@@ -55,13 +61,13 @@ type isa struct {
 }
 
 // maskArg returns the declaration of a panel kernel's last argument, the
-// lane mask of C's last vector column (a bit mask for AVX-512, a pointer
-// to a mask vector for AVX2), and the size of the argument frame.
-func (x isa) maskArg() (decl string, frame int) {
+// lane mask of C's last vector column: a bit mask for AVX-512, a pointer
+// to a mask vector for AVX2.
+func (x isa) maskArg() string {
 	if x.reg == "Y" {
-		return "mask *int32", 72
+		return "mask *int32"
 	}
-	return "mask uint32", 68
+	return "mask uint32"
 }
 
 var avx512 = isa{
@@ -87,17 +93,14 @@ var prefetchT = 8
 var prefetchN = 0
 
 type gen struct {
-	buf  bytes.Buffer
+	f    *asmgen.File
+	fn   *asmgen.Func // the kernel being written
 	isa  isa
 	mode byte // 'N' or 'T'
 	nv   int  // vectors per panel row: 1 or 2
-	tag  string
 }
 
-func (g *gen) p(format string, args ...any) {
-	fmt.Fprintf(&g.buf, format, args...)
-	g.buf.WriteByte('\n')
-}
+func (g *gen) p(format string, args ...any) { g.f.Printf(format, args...) }
 
 func (g *gen) v(r int) string { return fmt.Sprintf("%s%d", g.isa.reg, r) }
 
@@ -218,12 +221,12 @@ func (g *gen) update(r int) {
 	l := fmt.Sprintf("%d", r)
 	x := g.isa
 	g.p("\tMOVQ DI, SI")
-	g.p("\tVBROADCASTSS alpha+56(FP), %s", g.v(x.alpha))
+	g.f.Load(g.fn, "alpha="+g.v(x.alpha))
 	if x.reg == "Y" {
-		g.p("\tMOVQ mask+64(FP), AX")
+		g.f.Load(g.fn, "mask=AX")
 		g.p("\tVMOVUPS (AX), %s", g.v(x.mask))
 	}
-	g.betaEpilogue("beta+60(FP)", g.v(x.beta), "betazero"+l, "SI", r, func(i int, withBeta bool) {
+	g.betaEpilogue(g.v(x.beta), "betazero"+l, "SI", r, func(i int, withBeta bool) {
 		for c := 0; c < g.nv; c++ {
 			a := g.acc(i, c)
 			off := c * x.vbytes
@@ -252,15 +255,15 @@ func (g *gen) update(r int) {
 }
 
 // betaEpilogue writes the end of a kernel: when the float32 argument beta
-// (at betaArg) is ±0 it jumps to the label zero, where C is written
-// without being read; otherwise it broadcasts beta into betaReg and C is
-// updated. store(i, withBeta) writes row i of C at the pointer register
-// ptr, which moves on by DX (ldc in bytes) between the r rows.
-func (g *gen) betaEpilogue(betaArg, betaReg, zero, ptr string, r int, store func(i int, withBeta bool)) {
-	g.p("\tMOVL %s, AX", betaArg)
+// is ±0 it jumps to the label zero, where C is written without being read;
+// otherwise it broadcasts beta into betaReg and C is updated.
+// store(i, withBeta) writes row i of C at the pointer register ptr, which
+// moves on by DX (ldc in bytes) between the r rows.
+func (g *gen) betaEpilogue(betaReg, zero, ptr string, r int, store func(i int, withBeta bool)) {
+	g.f.Load(g.fn, "beta=AX")
 	g.p("\tANDL $0x7fffffff, AX")
 	g.p("\tJZ %s", zero)
-	g.p("\tVBROADCASTSS %s, %s", betaArg, betaReg)
+	g.f.Load(g.fn, "beta="+betaReg)
 	for _, withBeta := range []bool{true, false} {
 		if !withBeta {
 			g.p("%s:", zero)
@@ -276,13 +279,11 @@ func (g *gen) betaEpilogue(betaArg, betaReg, zero, ptr string, r int, store func
 	}
 }
 
-// loadMKA loads the arguments every kernel starts with: mr (AX), kc (CX),
-// a (R8), lda*4 (R11) and 3*lda*4 (R12).
-func (g *gen) loadMKA() {
-	g.p("\tMOVQ mr+0(FP), AX")
-	g.p("\tMOVQ kc+8(FP), CX")
-	g.p("\tMOVQ a+16(FP), R8")
-	g.p("\tMOVQ lda+24(FP), R11")
+// start begins the kernel of the given signature with the loads of the
+// arguments every kernel starts with: mr (AX), kc (CX), a (R8), lda*4
+// (R11) and 3*lda*4 (R12).
+func (g *gen) start(signature string) {
+	g.fn = g.f.Func(signature, "", "mr=AX kc=CX a=R8 lda=R11")
 	g.p("\tSHLQ $2, R11")
 	g.p("\tLEAQ (R11)(R11*2), R12")
 }
@@ -297,20 +298,18 @@ func (g *gen) dispatch(max int, prefix string) {
 	g.p("\tRET")
 }
 
+// signature is the Go signature of the panel kernel.
+func (g *gen) signature() string {
+	return fmt.Sprintf("%s(mr, kc int, a *float32, lda int, b, c *float32, ldc int, alpha, beta float32, %s)", g.name(), g.isa.maskArg())
+}
+
 func (g *gen) kernel() {
 	x := g.isa
-	maskDecl, maskSize := x.maskArg()
-	g.p("")
-	g.p("// func %s(mr, kc int, a *float32, lda int, b, c *float32, ldc int, alpha, beta float32, %s)", g.name(), maskDecl)
-	g.p("TEXT ·%s(SB), NOSPLIT, $0-%d", g.name(), maskSize)
-	g.loadMKA()
-	g.p("\tMOVQ b+32(FP), BX")
-	g.p("\tMOVQ c+40(FP), DI")
-	g.p("\tMOVQ ldc+48(FP), DX")
+	g.start(g.signature())
+	g.f.Load(g.fn, "b=BX c=DI ldc=DX")
 	g.p("\tSHLQ $2, DX")
 	if x.reg == "Z" {
-		g.p("\tMOVL mask+64(FP), SI")
-		g.p("\tKMOVW SI, K1")
+		g.f.Load(g.fn, "mask=K1/SI")
 	}
 	g.dispatch(x.mr, "mr")
 	for r := x.mr; r >= 1; r-- {
@@ -331,23 +330,18 @@ func (g *gen) kernel() {
 // selects the kc%16 lanes of the last, partial k step.
 const dotMR = 6
 
-func dotKernel(buf *bytes.Buffer) {
-	g := &gen{isa: avx512, mode: 'N'}
-	g.p("")
-	g.p("// func sgemmAVX512Dot(mr, kc int, a *float32, lda int, bt *float32, ldbt int, c *float32, ldc int, alpha, beta float32, kmask, cmask uint32)")
-	g.p("TEXT ·sgemmAVX512Dot(SB), NOSPLIT, $0-80")
-	g.loadMKA()
-	g.p("\tMOVQ bt+32(FP), BX")
-	g.p("\tMOVQ ldbt+40(FP), R10")
+// dotSignature is the Go signature of sgemmAVX512Dot.
+const dotSignature = "sgemmAVX512Dot(mr, kc int, a *float32, lda int, bt *float32, ldbt int, c *float32, ldc int, alpha, beta float32, kmask, cmask uint32)"
+
+func dotKernel(f *asmgen.File) {
+	g := &gen{f: f, isa: avx512, mode: 'N'}
+	g.start(dotSignature)
+	g.f.Load(g.fn, "bt=BX ldbt=R10")
 	g.p("\tSHLQ $2, R10")
 	g.p("\tLEAQ (R10)(R10*2), R13")
-	g.p("\tMOVQ c+48(FP), DI")
-	g.p("\tMOVQ ldc+56(FP), DX")
+	g.f.Load(g.fn, "c=DI ldc=DX")
 	g.p("\tSHLQ $2, DX")
-	g.p("\tMOVL kmask+72(FP), SI")
-	g.p("\tKMOVW SI, K1")
-	g.p("\tMOVL cmask+76(FP), SI")
-	g.p("\tKMOVW SI, K2")
+	g.f.Load(g.fn, "kmask=K1/SI cmask=K2/SI")
 	g.p("\tLEAQ (R8)(R11*4), R9")
 	g.p("\tADDQ R11, R9")
 	g.dispatch(dotMR, "dot")
@@ -421,8 +415,8 @@ func dotKernel(buf *bytes.Buffer) {
 			g.p("\tVSHUFPS $0xee, X30, X28, X31") // a13 b13 c13 d13
 			g.p("\tVADDPS X31, X29, X%d", x0)
 		}
-		g.p("\tVBROADCASTSS alpha+64(FP), X30")
-		g.betaEpilogue("beta+68(FP)", "X31", "dotbetazero"+l, "DI", r, func(i int, withBeta bool) {
+		g.f.Load(g.fn, "alpha=X30")
+		g.betaEpilogue("X31", "dotbetazero"+l, "DI", r, func(i int, withBeta bool) {
 			g.p("\tVMULPS X30, X%d, X%d", 4*i, 4*i)
 			if withBeta {
 				g.p("\tVMOVUPS.Z (DI), K2, X29")
@@ -431,55 +425,50 @@ func dotKernel(buf *bytes.Buffer) {
 			g.p("\tVMOVUPS X%d, K2, (DI)", 4*i)
 		})
 	}
-	buf.Write(g.buf.Bytes())
 }
 
-func writeFormatted(name string, src []byte, gofmt bool) {
-	if gofmt {
-		var err error
-		src, err = format.Source(src)
-		if err != nil {
-			log.Fatalf("%s: %v", name, err)
-		}
-	}
-	if err := os.WriteFile(name, src, 0o644); err != nil {
-		log.Fatal(err)
-	}
-}
-
-const header = "// Code generated by gen_asm.go; DO NOT EDIT.\n\n"
+// generator names this program in the files it writes.
+const generator = "gen_asm.go"
 
 func main() {
 	var decl bytes.Buffer
-	decl.WriteString(header)
-	decl.WriteString("//go:build !noasm\n\npackage kernel\n")
+	decl.WriteString(asmgen.Generated(generator))
+	decl.WriteString("\n//go:build !noasm\n\npackage kernel\n")
 	for _, x := range []isa{avx512, avx2} {
-		var out bytes.Buffer
-		out.WriteString(header)
-		out.WriteString("//go:build !noasm\n\n#include \"textflag.h\"\n")
-		fmt.Fprintf(&out, "\n// %s micro-kernels, up to %d rows; see gen_asm.go.\n", x.feat, x.mr)
+		out := asmgen.NewFile(generator, "!noasm")
+		out.Printf("\n// %s micro-kernels, up to %d rows; see gen_asm.go.", x.feat, x.mr)
 		for _, mode := range []byte{'N', 'T'} {
 			for nv := 1; nv <= 2; nv++ {
-				g := &gen{isa: x, mode: mode, nv: nv}
+				g := &gen{f: out, isa: x, mode: mode, nv: nv}
 				g.kernel()
-				out.Write(g.buf.Bytes())
-				maskDecl, _ := x.maskArg()
 				how := "a[i*lda+p]"
 				if mode == 'T' {
 					how = "a[p*lda+i]"
 				}
-				fmt.Fprintf(&decl, "\n// %s is the %s kernel for panels %d floats wide with A(i, p) = %s.\n//\n//go:noescape\nfunc %s(mr, kc int, a *float32, lda int, b, c *float32, ldc int, alpha, beta float32, %s)\n",
-					g.name(), x.feat, nv*x.lanes, how, g.name(), maskDecl)
+				fmt.Fprintf(&decl, "\n// %s is the %s kernel for panels %d floats wide with A(i, p) = %s.\n//\n//go:noescape\nfunc %s\n",
+					g.name(), x.feat, nv*x.lanes, how, g.signature())
 			}
 		}
 		name := "kern_avx512_amd64.s"
 		if x.reg == "Y" {
 			name = "kern_avx2_amd64.s"
 		} else {
-			dotKernel(&out)
-			fmt.Fprintf(&decl, "\n// sgemmAVX512Dot is the AVX-512F kernel for up to %d rows times the 4\n// columns of C whose op(B) columns are packed as rows of bt; see gen_asm.go.\n//\n//go:noescape\nfunc sgemmAVX512Dot(mr, kc int, a *float32, lda int, bt *float32, ldbt int, c *float32, ldc int, alpha, beta float32, kmask, cmask uint32)\n", dotMR)
+			dotKernel(out)
+			fmt.Fprintf(&decl, "\n// sgemmAVX512Dot is the AVX-512F kernel for up to %d rows times the 4\n// columns of C whose op(B) columns are packed as rows of bt; see gen_asm.go.\n//\n//go:noescape\nfunc %s\n", dotMR, dotSignature)
 		}
-		writeFormatted(name, out.Bytes(), false)
+		write(name, out.Bytes())
 	}
-	writeFormatted("kern_decl_amd64.go", decl.Bytes(), true)
+	must(asmgen.WriteGo("kern_decl_amd64.go", decl.Bytes()))
+	write("elementwise_amd64.s", elementwise())
+	write("sparse_amd64.s", sparse())
+	write("pack_amd64.s", pack())
+	write("cpu_amd64.s", cpu())
+}
+
+func write(name string, data []byte) { must(asmgen.WriteFile(name, data)) }
+
+func must(err error) {
+	if err != nil {
+		log.Fatal(err)
+	}
 }

@@ -35,22 +35,10 @@ func kernel4x4(kc, mr, nr int, ap, bp, c []float32, ldc int, alpha, beta float32
 	for len(ap) >= 4 && len(bp) >= 4 {
 		a0, a1, a2, a3 := ap[0], ap[1], ap[2], ap[3]
 		b0, b1, b2, b3 := bp[0], bp[1], bp[2], bp[3]
-		c00 += a0 * b0
-		c01 += a0 * b1
-		c02 += a0 * b2
-		c03 += a0 * b3
-		c10 += a1 * b0
-		c11 += a1 * b1
-		c12 += a1 * b2
-		c13 += a1 * b3
-		c20 += a2 * b0
-		c21 += a2 * b1
-		c22 += a2 * b2
-		c23 += a2 * b3
-		c30 += a3 * b0
-		c31 += a3 * b1
-		c32 += a3 * b2
-		c33 += a3 * b3
+		c00, c01, c02, c03 = rowStep(c00, c01, c02, c03, a0, b0, b1, b2, b3)
+		c10, c11, c12, c13 = rowStep(c10, c11, c12, c13, a1, b0, b1, b2, b3)
+		c20, c21, c22, c23 = rowStep(c20, c21, c22, c23, a2, b0, b1, b2, b3)
+		c30, c31, c32, c33 = rowStep(c30, c31, c32, c33, a3, b0, b1, b2, b3)
 		ap = ap[4:]
 		bp = bp[4:]
 	}
@@ -74,21 +62,12 @@ func kernel2x4(kc, mr, nr int, ap, bp, c []float32, ldc int, alpha, beta float32
 	for len(ap) >= 2 && len(bp) >= 4 {
 		a0, a1 := ap[0], ap[1]
 		b0, b1, b2, b3 := bp[0], bp[1], bp[2], bp[3]
-		c00 += a0 * b0
-		c01 += a0 * b1
-		c02 += a0 * b2
-		c03 += a0 * b3
-		c10 += a1 * b0
-		c11 += a1 * b1
-		c12 += a1 * b2
-		c13 += a1 * b3
+		c00, c01, c02, c03 = rowStep(c00, c01, c02, c03, a0, b0, b1, b2, b3)
+		c10, c11, c12, c13 = rowStep(c10, c11, c12, c13, a1, b0, b1, b2, b3)
 		ap = ap[2:]
 		bp = bp[4:]
 	}
-	t := [2][genNR]float32{
-		{c00, c01, c02, c03},
-		{c10, c11, c12, c13},
-	}
+	t := [2][genNR]float32{{c00, c01, c02, c03}, {c10, c11, c12, c13}}
 	storeTile(t[:mr], nr, c, ldc, alpha, beta)
 }
 
@@ -108,4 +87,12 @@ func storeTile(t [][genNR]float32, nr int, c []float32, ldc int, alpha, beta flo
 			row[j] = alpha*ti[j] + beta*row[j]
 		}
 	}
+}
+
+// rowStep returns one k step of one row of a tile's accumulators:
+// (c0, c1, c2, c3) + a*(b0, b1, b2, b3). The kernels keep their
+// accumulators in scalar variables, which the compiler holds in registers
+// (an array it would keep in memory); rowStep is inlined.
+func rowStep(c0, c1, c2, c3, a, b0, b1, b2, b3 float32) (float32, float32, float32, float32) {
+	return c0 + a*b0, c1 + a*b1, c2 + a*b2, c3 + a*b3
 }

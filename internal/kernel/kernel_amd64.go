@@ -4,7 +4,7 @@
 
 package kernel
 
-//go:generate go run gen_asm.go
+//go:generate go run gen_asm.go gen_asm_more.go
 
 // cpuid executes the CPUID instruction with the given leaf and sub-leaf.
 func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
