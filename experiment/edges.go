@@ -15,8 +15,8 @@ import (
 	"time"
 
 	"github.com/mrelu/mrelu/dataset"
-	"github.com/mrelu/mrelu/device"
 	"github.com/mrelu/mrelu/neuron"
+	"github.com/mrelu/mrelu/params"
 	"github.com/mrelu/mrelu/vision"
 )
 
@@ -31,9 +31,8 @@ type EdgesConfig struct {
 	Filters []string `json:"filters"`
 	// Vision is the crossbar, scaling and variation setting.
 	Vision vision.Config `json:"vision"`
-	// Device and Neuron are the parameters of the 2T-1M neuron circuit.
-	Device device.Params `json:"device"`
-	Neuron neuron.Params `json:"neuron"`
+	// Setup (Device and Neuron) is the 2T-1M neuron circuit.
+	params.Setup
 	// IMin, IMax (A) and Points are the neuron's DC transfer sweep, solved
 	// once per run (defaults vision.DefaultTransfer*: −2..10 µA, 400
 	// points).
@@ -50,8 +49,7 @@ func DefaultEdgesConfig() EdgesConfig {
 	return EdgesConfig{
 		Filters:   []string{"vertical", "lateral"},
 		Vision:    vision.DefaultConfig(),
-		Device:    device.DefaultParams(),
-		Neuron:    neuron.DefaultParams(),
+		Setup:     params.Default(),
 		IMin:      vision.DefaultTransferIMin,
 		IMax:      vision.DefaultTransferIMax,
 		Points:    vision.DefaultTransferPoints,

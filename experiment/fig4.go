@@ -10,8 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"github.com/mrelu/mrelu/device"
-	"github.com/mrelu/mrelu/neuron"
+	"github.com/mrelu/mrelu/params"
 	"github.com/mrelu/mrelu/nn"
 )
 
@@ -27,9 +26,8 @@ type Fig4Params struct {
 	// curve (fractions). Points equal to 0 or to Base.Variation reuse the
 	// mrelu-ideal and mrelu runs.
 	Sweep []float64 `json:"sweep"`
-	// Device and Neuron are the hardware the mReLU is solved from.
-	Device device.Params `json:"device"`
-	Neuron neuron.Params `json:"neuron"`
+	// Setup (Device and Neuron) is the hardware the mReLU is solved from.
+	params.Setup
 	// Seeds is the number of seeds every run is trained with (Base.Seed,
 	// Base.Seed+1, ...; 0 or 1: one). Only the first seed's runs are
 	// checkpointed and reported in full; the others add their accuracies.
@@ -171,7 +169,7 @@ func DefaultFig4Params() Fig4Params {
 		Acts:    []string{"sigmoid", "relu", ActMReLUIdeal, ActMReLU},
 		Sweep:   []float64{0, 0.05, DefaultVariation, 0.2, 0.3},
 		Configs: []Fig4Config{PaperSettingConfig(), PaperSettingAwareConfig()},
-		Device:  device.DefaultParams(), Neuron: neuron.DefaultParams()}
+		Setup:   params.Default()}
 }
 
 // Validate names the first invalid field.

@@ -18,6 +18,7 @@ import (
 	"github.com/mrelu/mrelu/circuit"
 	"github.com/mrelu/mrelu/device"
 	"github.com/mrelu/mrelu/neuron"
+	"github.com/mrelu/mrelu/params"
 )
 
 // streamNeuronMC is the random stream of the neuron Monte Carlo (second
@@ -60,15 +61,9 @@ func (c NeuronTransferConfig) Validate() error {
 // Currents returns the equally spaced input currents.
 func (c NeuronTransferConfig) Currents() []float64 { return neuron.Linspace(c.IMin, c.IMax, c.Points) }
 
-// NeuronSetup is the parameter set a neuron runner used.
-type NeuronSetup struct {
-	Device device.Params `json:"device"`
-	Neuron neuron.Params `json:"neuron"`
-}
-
 // NeuronTransferResult is a solved transfer curve with its ReLU summary.
 type NeuronTransferResult struct {
-	Setup   NeuronSetup
+	Setup   params.Setup
 	Config  NeuronTransferConfig
 	Curve   *neuron.TransferCurve
 	Metrics neuron.TransferMetrics
@@ -120,7 +115,7 @@ func NeuronTransfer(d device.Params, np neuron.Params, cfg NeuronTransferConfig)
 	if err != nil {
 		return nil, err
 	}
-	r := &NeuronTransferResult{Setup: NeuronSetup{d, np}, Config: cfg, Curve: c, Metrics: c.Metrics(),
+	r := &NeuronTransferResult{Setup: params.Setup{Device: d, Neuron: np}, Config: cfg, Curve: c, Metrics: c.Metrics(),
 		Seconds: time.Since(t0).Seconds(), EnvelopeDeviation: c.EnvelopeDeviation(),
 		OutputCapacitance: n.OutputCapacitance(), WorstCCrit: math.Inf(1), WorstCCritAt: math.NaN()}
 	for k, cc := range c.CCrit {
@@ -160,7 +155,7 @@ func (c NeuronPulseConfig) Validate() error {
 
 // NeuronPulseResult is a transient activation and the stability search.
 type NeuronPulseResult struct {
-	Setup  NeuronSetup
+	Setup  params.Setup
 	Config NeuronPulseConfig
 	Pulse  *neuron.PulseResult
 	// QuasiStatic is the same pulse on the neuron without parasitic
@@ -190,7 +185,7 @@ func NeuronPulse(d device.Params, np neuron.Params, cfg NeuronPulseConfig) (*Neu
 	if err != nil {
 		return nil, err
 	}
-	r := &NeuronPulseResult{Setup: NeuronSetup{d, np}, Config: cfg, Pulse: p, Seconds: time.Since(t0).Seconds(), WorstCurrent: math.NaN()}
+	r := &NeuronPulseResult{Setup: params.Setup{Device: d, Neuron: np}, Config: cfg, Pulse: p, Seconds: time.Since(t0).Seconds(), WorstCurrent: math.NaN()}
 	qs, err := neuron.Build(d, np)
 	if err != nil {
 		return nil, err
@@ -250,7 +245,7 @@ func (c NeuronSpiceConfig) Validate() error {
 // NeuronSpiceResult holds the exported netlists and, after a run, both
 // simulators' results.
 type NeuronSpiceResult struct {
-	Setup  NeuronSetup
+	Setup  params.Setup
 	Config NeuronSpiceConfig // Pulse.Amplitude resolved
 	// DCNetlist and TranNetlist are the ngspice netlists (mrelu.cir,
 	// mrelu_tran.cir).
@@ -280,7 +275,7 @@ func NeuronSpice(ctx context.Context, d device.Params, np neuron.Params, cfg Neu
 		return nil, err
 	}
 	cfg.Pulse = pc
-	r := &NeuronSpiceResult{Setup: NeuronSetup{d, np}, Config: cfg, LatencyRelDiff: math.NaN()}
+	r := &NeuronSpiceResult{Setup: params.Setup{Device: d, Neuron: np}, Config: cfg, LatencyRelDiff: math.NaN()}
 	currents := cfg.Transfer.Currents()
 	var b1, b2 strings.Builder
 	if err := neuron.WriteSpiceDC(&b1, n, currents); err != nil {
@@ -369,7 +364,7 @@ func (c NeuronMonteCarloConfig) Validate() error {
 
 // NeuronMonteCarloResult is a population of transfer curves.
 type NeuronMonteCarloResult struct {
-	Setup   NeuronSetup
+	Setup   params.Setup
 	Config  NeuronMonteCarloConfig
 	Seed    uint64
 	Samples []neuron.MCSample
@@ -394,7 +389,7 @@ func NeuronMonteCarlo(d device.Params, np neuron.Params, cfg NeuronMonteCarloCon
 	if err != nil {
 		return nil, err
 	}
-	r := &NeuronMonteCarloResult{Setup: NeuronSetup{d, np}, Config: cfg, Seed: seed, Samples: s,
+	r := &NeuronMonteCarloResult{Setup: params.Setup{Device: d, Neuron: np}, Config: cfg, Seed: seed, Samples: s,
 		Spread: neuron.PopulationSpread(s), Seconds: time.Since(t0).Seconds()}
 	for _, x := range s {
 		switch {

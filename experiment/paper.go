@@ -15,6 +15,7 @@ import (
 
 	"github.com/mrelu/mrelu/device"
 	"github.com/mrelu/mrelu/neuron"
+	"github.com/mrelu/mrelu/params"
 )
 
 // PaperConfig is the setting of the whole-paper run. Device, Neuron and
@@ -26,10 +27,9 @@ type PaperConfig struct {
 	Quick bool `json:"quick"`
 	// Seed seeds every random draw.
 	Seed uint64 `json:"seed"`
-	// Device and Neuron are the parameters of the memristor, the TFTs and
-	// the 2T-1M circuit, used by every experiment.
-	Device device.Params `json:"device"`
-	Neuron neuron.Params `json:"neuron"`
+	// Setup (Device and Neuron) is the memristor, the TFTs and the 2T-1M
+	// circuit, used by every experiment.
+	params.Setup
 
 	IV          DeviceIVConfig       `json:"device_iv"`
 	Sweep       DeviceSweepConfig    `json:"device_sweep"`
@@ -57,7 +57,7 @@ type PaperConfig struct {
 func DefaultPaperConfig() PaperConfig {
 	return PaperConfig{
 		Seed:   1,
-		Device: device.DefaultParams(), Neuron: neuron.DefaultParams(),
+		Setup:  params.Default(),
 		IV: DefaultDeviceIVConfig(), Sweep: DefaultDeviceSweepConfig(), Pulse: DefaultDevicePulseConfig(), TFT: DefaultDeviceTFTConfig(),
 		Transfer: DefaultNeuronTransferConfig(), NeuronPulse: DefaultNeuronPulseConfig(), Spice: DefaultNeuronSpiceConfig(),
 		Ngspice: true, MonteCarlo: DefaultNeuronMonteCarloConfig(),

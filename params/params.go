@@ -18,9 +18,11 @@ import (
 
 // Setup is the hardware of one neuron: the memristor and TFT models and
 // the 2T-1M circuit built from them (neuron.Build(s.Device, s.Neuron)).
+//
+// Embedded in a configuration, it writes "device" and "neuron" keys.
 type Setup struct {
-	Device device.Params
-	Neuron neuron.Params
+	Device device.Params `json:"device"`
+	Neuron neuron.Params `json:"neuron"`
 }
 
 // Default returns the default device and neuron (the design of

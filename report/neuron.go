@@ -17,6 +17,7 @@ import (
 	"github.com/mrelu/mrelu/device"
 	"github.com/mrelu/mrelu/experiment"
 	"github.com/mrelu/mrelu/neuron"
+	"github.com/mrelu/mrelu/params"
 )
 
 // neuronParamsFile is params.json: the device parameters, the neuron
@@ -30,7 +31,7 @@ type neuronParamsFile struct {
 }
 
 // WriteNeuronParams writes params.json into dir.
-func WriteNeuronParams(dir string, s experiment.NeuronSetup, settings RunSettings) error {
+func WriteNeuronParams(dir string, s params.Setup, settings RunSettings) error {
 	return WriteJSON(filepath.Join(dir, "params.json"), neuronParamsFile{
 		Memristor: s.Device.Memristor, TFT: s.Device.TFT, Neuron: s.Neuron, Settings: settings})
 }
@@ -38,7 +39,7 @@ func WriteNeuronParams(dir string, s experiment.NeuronSetup, settings RunSetting
 // writeNeuronRun writes the data files of a neuron command into dir:
 // params.json (the setup with the settings), the CSVs and the summary as
 // dir/name.
-func writeNeuronRun(dir string, setup experiment.NeuronSetup, set RunSettings, name string, summary any, csvs ...csvFile) error {
+func writeNeuronRun(dir string, setup params.Setup, set RunSettings, name string, summary any, csvs ...csvFile) error {
 	if err := WriteNeuronParams(dir, setup, set); err != nil {
 		return err
 	}

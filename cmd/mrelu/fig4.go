@@ -11,7 +11,6 @@ import (
 
 	"github.com/mrelu/mrelu/experiment"
 	"github.com/mrelu/mrelu/nn"
-	"github.com/mrelu/mrelu/params"
 	"github.com/mrelu/mrelu/report"
 	"github.com/mrelu/mrelu/rundir"
 )
@@ -96,7 +95,7 @@ func runFig4(args []string, stdout, stderr io.Writer) error {
 		return usagef("%v", err)
 	}
 	if slices.ContainsFunc(p.Acts, experiment.IsHardware) || len(p.Configs) > 0 {
-		if err := requireViable(params.Setup{Device: p.Device, Neuron: p.Neuron}); err != nil {
+		if err := requireViable(p.Setup); err != nil {
 			return err
 		}
 	}
@@ -126,7 +125,7 @@ func runFig4(args []string, stdout, stderr io.Writer) error {
 	if err := rd.SaveFig4Params(p); err != nil {
 		return err
 	}
-	if err := rd.SaveParams(params.Setup{Device: p.Device, Neuron: p.Neuron}, "fig4", p); err != nil {
+	if err := rd.SaveParams(p.Setup, "fig4", p); err != nil {
 		return err
 	}
 	ckw, err := rd.NewStudyWriter(names, from)
