@@ -10,8 +10,8 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"github.com/mrelu/mrelu/params"
 	"github.com/mrelu/mrelu/nn"
+	"github.com/mrelu/mrelu/params"
 )
 
 // Fig4Params sets up the system-level study of the paper's Fig. 4.

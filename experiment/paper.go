@@ -56,9 +56,9 @@ type PaperConfig struct {
 // memristors, 30 epochs and the variation sweep 0, 5, 9.9, 20, 30 %.
 func DefaultPaperConfig() PaperConfig {
 	return PaperConfig{
-		Seed:   1,
-		Setup:  params.Default(),
-		IV: DefaultDeviceIVConfig(), Sweep: DefaultDeviceSweepConfig(), Pulse: DefaultDevicePulseConfig(), TFT: DefaultDeviceTFTConfig(),
+		Seed:  1,
+		Setup: params.Default(),
+		IV:    DefaultDeviceIVConfig(), Sweep: DefaultDeviceSweepConfig(), Pulse: DefaultDevicePulseConfig(), TFT: DefaultDeviceTFTConfig(),
 		Transfer: DefaultNeuronTransferConfig(), NeuronPulse: DefaultNeuronPulseConfig(), Spice: DefaultNeuronSpiceConfig(),
 		Ngspice: true, MonteCarlo: DefaultNeuronMonteCarloConfig(),
 		Fig4: paperFig4Params(), Edges: DefaultEdgesConfig(), EdgesVariation: DefaultVariation,

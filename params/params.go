@@ -5,13 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/mrelu/mrelu/internal/atomicfile"
 	"io"
 	"math"
 	"os"
 	"strings"
 
 	"github.com/mrelu/mrelu/device"
+	"github.com/mrelu/mrelu/internal/atomicfile"
 	"github.com/mrelu/mrelu/internal/clip"
 	"github.com/mrelu/mrelu/neuron"
 )

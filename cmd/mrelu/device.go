@@ -3,7 +3,6 @@ package main
 import (
 	"flag"
 	"fmt"
-	"github.com/mrelu/mrelu/internal/quantity"
 	"io"
 	"os"
 	"path/filepath"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/mrelu/mrelu/device"
 	"github.com/mrelu/mrelu/experiment"
+	"github.com/mrelu/mrelu/internal/quantity"
 	"github.com/mrelu/mrelu/neuron"
 	"github.com/mrelu/mrelu/params"
 	"github.com/mrelu/mrelu/report"

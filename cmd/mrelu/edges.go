@@ -2,13 +2,13 @@ package main
 
 import (
 	"fmt"
-	"github.com/mrelu/mrelu/internal/quantity"
 	"io"
 	"math"
 	"strconv"
 	"strings"
 
 	"github.com/mrelu/mrelu/experiment"
+	"github.com/mrelu/mrelu/internal/quantity"
 	"github.com/mrelu/mrelu/report"
 	"github.com/mrelu/mrelu/vision"
 )

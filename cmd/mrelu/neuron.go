@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/mrelu/mrelu/internal/quantity"
 	"io"
 	"math"
 	"path/filepath"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/mrelu/mrelu/device"
 	"github.com/mrelu/mrelu/experiment"
+	"github.com/mrelu/mrelu/internal/quantity"
 	"github.com/mrelu/mrelu/neuron"
 	"github.com/mrelu/mrelu/params"
 	"github.com/mrelu/mrelu/report"

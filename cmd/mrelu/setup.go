@@ -4,12 +4,12 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/mrelu/mrelu/internal/quantity"
 	"os"
 	"path/filepath"
 
 	"github.com/mrelu/mrelu/device"
 	"github.com/mrelu/mrelu/experiment"
+	"github.com/mrelu/mrelu/internal/quantity"
 	"github.com/mrelu/mrelu/neuron"
 	"github.com/mrelu/mrelu/params"
 )
