@@ -14,26 +14,15 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 
-	"github.com/mrelu/mrelu/device"
 	"github.com/mrelu/mrelu/experiment"
 	"github.com/mrelu/mrelu/neuron"
 	"github.com/mrelu/mrelu/params"
 )
 
-// neuronParamsFile is params.json: the device parameters, the neuron
-// parameters and the settings, in the form of package params (read back
-// by every --params, params.Load and device.LoadParams).
-type neuronParamsFile struct {
-	Memristor device.Memristor `json:"memristor"`
-	TFT       device.TFT       `json:"tft"`
-	Neuron    neuron.Params    `json:"neuron"`
-	Settings  RunSettings      `json:"settings"`
-}
-
-// WriteNeuronParams writes params.json into dir.
+// WriteNeuronParams writes params.json into dir: the setup with the
+// run's settings, in package params' one format (params.Save).
 func WriteNeuronParams(dir string, s params.Setup, settings RunSettings) error {
-	return WriteJSON(filepath.Join(dir, "params.json"), neuronParamsFile{
-		Memristor: s.Device.Memristor, TFT: s.Device.TFT, Neuron: s.Neuron, Settings: settings})
+	return params.Save(filepath.Join(dir, "params.json"), s, settings)
 }
 
 // writeNeuronRun writes the data files of a neuron command into dir:
