@@ -49,7 +49,11 @@ func HasUnit(label string) bool {
 //     coordinates);
 //
 // CheckPanel also checks that the legend stays inside the panel's bounds.
-func CheckPlot(p *plot.Plot, c draw.Canvas) []string {
+func CheckPlot(p *plot.Plot, c draw.Canvas) []string { return checkPlot(p, c, "") }
+
+// checkPlot is CheckPlot with the y label yLabel when the report draws it
+// beside the plot (PlacedPanel.YLabel; "": the plot's own).
+func checkPlot(p *plot.Plot, c draw.Canvas, yLabel string) []string {
 	var probs []string
 	for _, ax := range []struct {
 		name string
@@ -58,6 +62,10 @@ func CheckPlot(p *plot.Plot, c draw.Canvas) []string {
 		a := ax.a
 		if !(a.Max > a.Min) {
 			continue
+		}
+		label := a.Label.Text
+		if a == &p.Y && yLabel != "" {
+			label = yLabel
 		}
 		var ticks []plot.Tick
 		err := renderSafely(func() error { ticks = a.Tick.Marker.Ticks(a.Min, a.Max); return nil })
@@ -71,7 +79,7 @@ func CheckPlot(p *plot.Plot, c draw.Canvas) []string {
 				labels = append(labels, t.Label)
 			}
 		}
-		if len(labels) == 0 && a.Label.Text == "" {
+		if len(labels) == 0 && label == "" {
 			continue // a hidden axis (colour bars, stacked panels sharing one)
 		}
 		categorical := len(labels) > 0
@@ -82,10 +90,10 @@ func CheckPlot(p *plot.Plot, c draw.Canvas) []string {
 		}
 		switch {
 		case categorical:
-		case a.Label.Text == "":
+		case label == "":
 			probs = append(probs, fmt.Sprintf("%s axis has tick labels but no label", ax.name))
-		case !HasUnit(a.Label.Text):
-			probs = append(probs, fmt.Sprintf("%s axis label %q has no unit in parentheses or brackets (use \"(–)\" for a dimensionless quantity)", ax.name, a.Label.Text))
+		case !HasUnit(label):
+			probs = append(probs, fmt.Sprintf("%s axis label %q has no unit in parentheses or brackets (use \"(–)\" for a dimensionless quantity)", ax.name, label))
 		}
 		if _, isLog := a.Scale.(plot.LogScale); isLog && len(labels) < 2 {
 			probs = append(probs, fmt.Sprintf("log %s axis over [%g, %g] shows %d labelled tick(s) %q; want at least 2", ax.name, a.Min, a.Max, len(labels), labels))
@@ -108,7 +116,7 @@ func CheckPlot(p *plot.Plot, c draw.Canvas) []string {
 // that its legend stays within the panel's bounds (the canvas plus the
 // margin of a legend outside the axes).
 func CheckPanel(pp PlacedPanel) []string {
-	probs := CheckPlot(pp.Plot, pp.Canvas)
+	probs := checkPlot(pp.Plot, pp.Canvas, pp.YLabel)
 	r, b := legendRect(pp.Plot, pp.Canvas), pp.Bounds
 	const slack = 2
 	if r.Max.X > r.Min.X && b.Max.X > b.Min.X &&

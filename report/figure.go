@@ -48,6 +48,9 @@ type PlacedPanel struct {
 	Plot   *plot.Plot
 	Canvas draw.Canvas
 	Bounds vg.Rectangle
+	// YLabel is the y label drawn by the report to the left of Canvas
+	// (log y axes; see takeLogYLabels), "" when the plot draws its own.
+	YLabel string
 }
 
 // figureHook, when set (tests), receives every figure just before it is
@@ -136,6 +139,9 @@ func SaveFigure(base string, f Figure) error {
 			for _, pp := range placed {
 				cv := draw.Canvas{Canvas: dc.Canvas, Rectangle: pp.Canvas.Rectangle}
 				drawPanel(pp.Plot, cv)
+				if pp.YLabel != "" {
+					drawYLabel(pp.Plot, cv, pp.YLabel)
+				}
 			}
 			_, err = c.WriteTo(&buf)
 			return err
@@ -158,7 +164,8 @@ func (f *Figure) arrange() []PlacedPanel {
 		fixLogAxes(p.Plot)
 		applyStyle(p.Plot)
 	}
-	rects := f.layout(area)
+	labels, margins := f.takeLogYLabels()
+	rects := f.layoutBeside(area, margins)
 	// Place the legends; a legend that fits nowhere inside goes to the
 	// right of its panel, which then gives up that width (all panels of
 	// a stack, to keep the axes aligned).
@@ -177,9 +184,9 @@ func (f *Figure) arrange() []PlacedPanel {
 	if f.Stack {
 		a := area
 		a.Max.X -= most
-		rects = f.layout(a)
+		rects = f.layoutBeside(a, margins)
 	} else {
-		rects = f.layout(area)
+		rects = f.layoutBeside(area, margins)
 		for i := range rects {
 			rects[i].Max.X -= outside[i]
 		}
@@ -204,9 +211,80 @@ func (f *Figure) arrange() []PlacedPanel {
 		} else {
 			b.Max.X += outside[i]
 		}
-		out[i] = PlacedPanel{Plot: p.Plot, Canvas: draw.Canvas{Rectangle: rects[i]}, Bounds: b}
+		b.Min.X -= margins[i]
+		out[i] = PlacedPanel{Plot: p.Plot, Canvas: draw.Canvas{Rectangle: rects[i]}, Bounds: b, YLabel: labels[i]}
 	}
 	return out
+}
+
+// takeLogYLabels takes the y label off every panel with a log y axis (of
+// every panel of a stack that has one, to keep the axes aligned) and
+// returns the labels and the width each needs to the left of its panel.
+// gonum/plot reserves room for a y label's glyph box at the arithmetic
+// mean of the axis range, which on a log axis lies near the top: a long
+// label then shrinks the data area from the top, leaving empty space
+// under the title. The report draws these labels itself (drawYLabel),
+// centred on the data area, as gonum draws them.
+func (f *Figure) takeLogYLabels() (labels []string, margins []vg.Length) {
+	labels, margins = make([]string, len(f.Panels)), make([]vg.Length, len(f.Panels))
+	take := func(p *plot.Plot) bool {
+		_, isLog := p.Y.Scale.(plot.LogScale)
+		return isLog && p.Y.Label.Text != ""
+	}
+	some := false
+	for _, p := range f.Panels {
+		some = some || take(p.Plot)
+	}
+	for i, p := range f.Panels {
+		if !take(p.Plot) && !(f.Stack && some) {
+			continue
+		}
+		l := &p.Plot.Y.Label
+		if l.Text == "" {
+			continue
+		}
+		labels[i] = l.Text
+		margins[i] = l.TextStyle.FontExtents().Descent + l.TextStyle.Height(l.Text) + l.Padding
+		l.Text = ""
+	}
+	if f.Stack {
+		var most vg.Length
+		for _, m := range margins {
+			most = max(most, m)
+		}
+		for i := range margins {
+			margins[i] = most
+		}
+	}
+	return labels, margins
+}
+
+// layoutBeside is layout with each panel's rectangle narrowed from the
+// left by its margin (a stack: all by the same one, before aligning).
+func (f *Figure) layoutBeside(area vg.Rectangle, margins []vg.Length) []vg.Rectangle {
+	if f.Stack {
+		if len(margins) > 0 {
+			area.Min.X += margins[0]
+		}
+		return f.layout(area)
+	}
+	rects := f.layout(area)
+	for i := range rects {
+		rects[i].Min.X += margins[i]
+	}
+	return rects
+}
+
+// drawYLabel draws a y label taken off p (takeLogYLabels) to the left of
+// c, centred on p's data area, rotated as gonum/plot draws its own.
+func drawYLabel(p *plot.Plot, c draw.Canvas, text string) {
+	l := p.Y.Label
+	sty := l.TextStyle
+	sty.Rotation += math.Pi / 2
+	descent := sty.FontExtents().Descent
+	x := c.Min.X - (descent + l.TextStyle.Height(text) + l.Padding) + l.TextStyle.Height(text)
+	dc := p.DataCanvas(c)
+	c.FillText(sty, vg.Point{X: x - descent, Y: dc.Center().Y}, text)
 }
 
 // drawPanel draws p into c with its legend on the data area (see
