@@ -4,7 +4,10 @@ package dataset
 
 import "github.com/mrelu/mrelu/internal/kernel"
 
-// The AVX-512 conversion of pixel bytes to float32 (pixels_amd64.s).
+//go:generate go run gen_asm.go
+
+// The AVX-512 conversion of pixel bytes to float32 (pixels_amd64.s,
+// written by gen_asm.go).
 
 //go:noescape
 func pixelsAVX512(dst *float32, src *uint8, n int, scale float64)
